@@ -1,0 +1,155 @@
+"""Officials: a person's name with the chain of offices printed before it.
+
+``全国总工会党组书记、副主席、书记处第一书记徐留平`` is one chain of three
+segments joined by 、; each segment is ``[organisation] title`` and a segment
+without an organisation shares the one before it. Each segment becomes one
+post (title at organisation). Persons without office (reporters in bylines,
+``杨女士``) are kept as persons and never as officials.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg import lexicon, segment
+from kg.extract.base import ArticleFindings, Link, Mention
+
+_CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_TITLED_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff])(?P<title>女士|先生|师傅)")
+
+
+@lru_cache(maxsize=1)
+def _title_pattern() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, lexicon.titles())))
+
+
+def _surname_at(text: str, pos: int) -> str | None:
+    return next((s for s in lexicon.surnames() if text.startswith(s, pos)), None)
+
+
+def _name_follows(text: str, i: int) -> bool:
+    if i >= len(text) or text[i] in _CHAIN_STOP or text[i] == "、":
+        return True
+    return any(text.startswith(w, i) for w in lexicon.name_context()["follows_name"])
+
+
+def read_name(text: str, pos: int) -> str | None:
+    """The personal name starting at ``pos``, or None when none stands there."""
+    surname = _surname_at(text, pos)
+    if surname is None:
+        return None
+    if any(text.startswith(w, pos) for w in lexicon.name_context()["not_a_name"]):
+        return None
+    short, long_ = pos + len(surname) + 1, pos + len(surname) + 2
+    followers = lexicon.name_context()["follows_name"]
+    if any(len(w) > 1 and text.startswith(w, short) for w in followers):
+        end = short
+    elif _name_follows(text, long_) and long_ <= len(text):
+        end = long_
+    elif _name_follows(text, short):
+        end = short
+    else:
+        first = next(iter(segment.tokenizer().cut(text[pos:pos + 6])), "")
+        if len(first) not in (short - pos, long_ - pos):
+            return None
+        end = pos + len(first)
+    name = text[pos:end]
+    return name if _CJK.match(name) and len(name) >= 2 else None
+
+
+def _strip_lead(text: str, start: int, end: int) -> int:
+    """Skip function words (受, 由, 时任 …) that open a chain but belong to no organisation."""
+    changed = True
+    while changed:
+        changed = False
+        for w in lexicon.name_context()["lead_word"]:
+            if text.startswith(w, start) and start + len(w) < end:
+                start += len(w)
+                changed = True
+                break
+    return start
+
+
+def _title_suffix(text: str, start: int, end: int) -> str | None:
+    return next((t for t in lexicon.titles() if end - start >= len(t) and text.endswith(t, start, end)), None)
+
+
+class OfficialExtractor:
+    kind = "official"
+    after = ("organization", "place")
+
+    def extract(self, article, found: ArticleFindings):
+        for s in article.sentences:
+            yield from self._persons(s)
+            for tm in _title_pattern().finditer(s.text):
+                name = read_name(s.text, tm.end())
+                if name is None:
+                    continue
+                posts = self._chain(s, found, tm.end())
+                if not posts:
+                    continue
+                a = tm.end()
+                person = Mention("official", name, s.index, a, a + len(name), {})
+                yield person
+                for title, org in posts:
+                    if org.id < 0:
+                        yield org
+                    yield Link("holds-post", person.id, org.id, s.index, {"title": title})
+
+    def _chain(self, s, found: ArticleFindings, end: int) -> list[tuple[str, Mention]]:
+        """Posts of the title chain that ends at ``end``, left to right."""
+        text = s.text
+        segments = []  # (start, end) of each 、-separated segment, right to left
+        seg_end = end
+        while True:
+            seg_start = seg_end
+            while seg_start > 0 and text[seg_start - 1] not in _CHAIN_STOP and text[seg_start - 1] != "、":
+                seg_start -= 1
+            if _title_suffix(text, seg_start, seg_end) is None:
+                break
+            segments.append((seg_start, seg_end))
+            if seg_start > 0 and text[seg_start - 1] == "、":
+                seg_end = seg_start - 1
+                continue
+            break
+        posts: list[tuple[str, Mention]] = []
+        org = None
+        for seg_start, seg_end in reversed(segments):
+            title = _title_suffix(text, seg_start, seg_end)
+            org_end = seg_end - len(title)
+            org_start = _strip_lead(text, seg_start, org_end)
+            if org_start < org_end:
+                org = self._organization(s, found, org_start, org_end, title)
+            elif title in lexicon.government_heads():
+                org = Mention("organization", title, s.index, seg_start, seg_end,
+                              {"template": "{place}人民政府", "place": title[-2] if title[-2] in "省市区县州旗" else title[0]})
+            if org is None:
+                continue  # a bare title with nothing before it: no post
+            posts.append((title, org))
+        return posts
+
+    def _organization(self, s, found: ArticleFindings, start: int, end: int, title: str) -> Mention | None:
+        text = s.text
+        candidates = [m for m in found.of_kind("union", "organization", sentence=s.index)
+                      if m.end == end and m.start >= start]
+        places = [m for m in found.of_kind("place", sentence=s.index) if m.start == start and m.end == end]
+        org_text = text[start:end]
+        if places or org_text in ("省", "市", "区", "县", "自治区", "自治州", "州", "旗"):
+            if title in lexicon.government_heads() or title.endswith("主席") or title.endswith("长"):
+                return Mention("organization", org_text + title, s.index, start, end + len(title),
+                               {"template": "{place}人民政府", "place": org_text})
+        if candidates:
+            return min(candidates, key=lambda m: m.start)
+        if end - start < 2 or end - start > 40 or not _CJK.match(org_text):
+            return None
+        return Mention("organization", org_text, s.index, start, end, {"template": org_text, "place": None})
+
+    def _persons(self, s):
+        """杨女士, 王先生: people named by surname only; never officials."""
+        for m in _TITLED_PERSON.finditer(s.text):
+            if _surname_at(m.group("name"), 0):
+                yield Mention("person", m.group(), s.index, m.start(), m.end(), {"role": None})
+
+
+EXTRACTOR = OfficialExtractor()

@@ -1,0 +1,86 @@
+"""Policies: documents in 《》 that are rules, plans, measures or actions.
+
+The issuer is read from ``由…印发``, ``…印发的《…》`` or ``…制定《…》`` in a
+sentence that mentions the document; the date from a full date in that
+sentence; a short name from ``(以下简称《办法》)``, after which 《办法》 in
+the same article means the full title.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg import lexicon
+from kg.extract.base import ArticleFindings, Link, Mention
+
+_TITLE = re.compile(r"《([^《》]{1,120})》")
+_SHORT = re.compile(r"^[（(]?以下简称[“《]([^”》]{1,30})[”》][）)]?")
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# 在…指导下: an organisation that guides is not the one that issues
+_GUIDANCE = re.compile(r"在[^，。；]{0,30}?(?:指导|领导|帮助|支持|推动)下")
+
+
+@lru_cache(maxsize=1)
+def _issue_verbs() -> re.Pattern:
+    return re.compile("|".join(map(re.escape, lexicon.policy_words()["issue_verb"])))
+
+
+def is_policy(title: str) -> bool:
+    words = lexicon.policy_words()
+    core = re.sub(r"[（(][^（）()]*[）)]$", "", title).strip()
+    if any(core.endswith(w) for w in words["policy_suffix"]):
+        return True
+    return False
+
+
+class PolicyExtractor:
+    kind = "policy"
+    after = ("organization", "place")
+
+    def extract(self, article, found: ArticleFindings):
+        short_names: dict[str, str] = {}
+        for s in article.sentences:
+            text = s.text
+            for m in _TITLE.finditer(text):
+                title = m.group(1).strip()
+                full = short_names.get(title)
+                if full is None and not is_policy(title):
+                    continue
+                attrs = {"title": full or title}
+                short = _SHORT.match(text, m.end())
+                if short and full is None:
+                    short_names[short.group(1)] = title
+                    attrs["short"] = short.group(1)
+                date = _DATE.search(text)
+                if date and _issue_verbs().search(text):
+                    y, mo, d = map(int, date.groups())
+                    attrs["date"] = f"{y:04d}-{mo:02d}-{d:02d}"
+                mention = Mention("policy", title, s.index, m.start(1), m.end(1), attrs)
+                yield mention
+                issuer = self._issuer(s, found, m.start(), m.end())
+                if issuer is not None:
+                    yield Link("issued-by", mention.id, issuer.id, s.index, {})
+
+    def _issuer(self, s, found: ArticleFindings, start: int, end: int):
+        text = s.text
+        orgs = [o for o in found.of_kind("union", "organization", sentence=s.index)
+                if not any(g.start() <= o.start < g.end() for g in _GUIDANCE.finditer(text))]
+        # 《X》…由 ORG 印发
+        after = re.match(r"[^。；]{0,40}?由", text[end:])
+        if after:
+            pos = end + after.end()
+            org = next((o for o in orgs if o.start == pos), None)
+            if org and _issue_verbs().match(text, org.end):
+                return org
+        # ORG …印发(了|的)《X》: the nearest organisation before the verb
+        verb = None
+        for v in _issue_verbs().finditer(text, 0, start):
+            if re.fullmatch(r"(?:了|的|并|出台|下发|印发)*", text[v.end():start]):
+                verb = v
+        if verb is None:
+            return None
+        before = [o for o in orgs if o.end <= verb.start()]
+        return max(before, key=lambda o: o.end) if before else None
+
+
+EXTRACTOR = PolicyExtractor()

@@ -1,0 +1,48 @@
+"""Graph: the resolved knowledge base as a networkx MultiDiGraph.
+
+Node ids are the stable entity identifiers the RDF export uses. Nodes carry
+kind, canonical label, aliases and provenance; edges carry their kind (and a
+post's title) and the evidence sentences they were read from.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import networkx as nx
+
+from kg.resolve import KnowledgeBase
+
+
+def _jsonable(value):
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in sorted(value.items())}
+    return value
+
+
+def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for eid, e in kb.entities.items():
+        g.add_node(eid, kind=e.kind, label=e.name, aliases=sorted(e.aliases - {e.name}),
+                   attrs=_jsonable({k: v for k, v in e.attrs.items() if v is not None}),
+                   provenance=[asdict(ev) for ev in e.evidence])
+    for r in kb.relations:
+        key = r.kind if "title" not in r.attrs else f"{r.kind}:{r.attrs['title']}"
+        g.add_edge(r.source, r.target, key=key, kind=r.kind, **_jsonable(r.attrs),
+                   evidence=[asdict(ev) for ev in r.evidence])
+    return g
+
+
+def graph_json(g: nx.MultiDiGraph) -> str:
+    """Node-link JSON, sorted so the same graph always gives the same bytes."""
+    data = nx.node_link_data(g, edges="links")
+    data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
+    data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e["key"]))
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
+    path.write_text(graph_json(g), encoding="utf-8")

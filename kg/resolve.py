@@ -1,0 +1,423 @@
+"""Resolve: mentions -> entities, one per real thing, with canonical names.
+
+Abbreviations are read in context: 全总 -> 中华全国总工会; a bare 省总工会
+is the federation of the province the article is about at that point (the
+nearest province named before it, else the article's main province, else
+its dateline). Places, union bodies, organisations, officials, policies and
+programs become entities with stable ids; links become relations; every
+entity and relation keeps the evidence (page, article, sentence, offsets).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+
+from kg import lexicon
+from kg.extract import ArticleFindings, Mention
+from kg.ingest import Page
+
+NATIONAL_UNION = "中华全国总工会"
+_LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city",
+                  "区": "district", "县": "district", "旗": "district"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact was read: page, article, sentence and original-file offsets."""
+
+    page: str
+    article: int
+    sentence: int
+    start: int  # original-file offsets of the mention (or sentence)
+    end: int
+    text: str  # the sentence, as read
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str  # page | article | province | city | union | organization | official | person | policy | program
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    attrs: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Relation:
+    kind: str  # holds-post | sub-organization-of | located-in | issued-by | operated-by | active-in | mentioned-in
+    source: str
+    target: str
+    attrs: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class KnowledgeBase:
+    entities: dict[str, Entity]
+    relations: list[Relation]
+    pages: list[str]
+
+
+def slug(text: str) -> str:
+    """ASCII slug from a Chinese name (pinyin), for readable identifiers."""
+    s = "-".join(lazy_pinyin(text, errors=lambda chars: list(chars)))
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return s[:60].rstrip("-") or "x"
+
+
+def entity_id(kind: str, key: str, name: str) -> str:
+    digest = hashlib.sha1(f"{kind}\x1f{key}".encode("utf-8")).hexdigest()[:8]
+    return f"{kind}/{slug(name)}-{digest}"
+
+
+class _Builder:
+    def __init__(self):
+        self.g = lexicon.gazetteer()
+        self.entities: dict[str, Entity] = {}
+        self.relations: dict[tuple, Relation] = {}
+        self.officials_by_name: dict[str, list[str]] = {}
+
+    # -- entities ---------------------------------------------------------
+    def entity(self, kind: str, key: str, name: str, evidence: Evidence | None = None,
+               alias: str | None = None, eid: str | None = None) -> Entity:
+        eid = eid or entity_id(kind, key, name)
+        e = self.entities.get(eid)
+        if e is None:
+            e = self.entities[eid] = Entity(eid, kind, name)
+        if alias and alias != e.name:
+            e.aliases.add(alias)
+        if evidence is not None and evidence not in e.evidence:
+            e.evidence.append(evidence)
+        return e
+
+    def relate(self, kind: str, source: str, target: str, evidence: Evidence | None = None, **attrs) -> None:
+        if source == target:
+            return
+        key = (kind, source, target, tuple(sorted(attrs.items())))
+        r = self.relations.get(key)
+        if r is None:
+            r = self.relations[key] = Relation(kind, source, target, dict(attrs))
+        if evidence is not None and evidence not in r.evidence:
+            r.evidence.append(evidence)
+
+    def division(self, code: str, evidence: Evidence | None = None, alias: str | None = None) -> Entity:
+        d = self.g.divisions[code]
+        if d.level == "province":
+            e = self.entity("province", code, d.name, evidence, alias, eid=f"province/{code}")
+            e.attrs.update(code=code, short=self.g.province_short.get(code))
+            return e
+        e = self.entity("city", code, d.name, evidence, alias, eid=f"city/{code}")
+        e.attrs.update(code=code, level=d.level)
+        parent = d.city if d.level == "district" and d.city else d.province
+        if parent != code:
+            self.relate("located-in", e.id, self.division(parent).id)
+        return e
+
+    def union(self, name: str, code: str | None, evidence: Evidence | None = None,
+              alias: str | None = None, parent: str | None = None) -> Entity:
+        e = self.entity("union", name, name, evidence, alias)
+        if code:
+            prov = self.division(self.g.divisions[code].province)
+            e.attrs["province"] = prov.id
+            self.relate("located-in", e.id, prov.id)
+        if parent:
+            e.attrs["parent"] = parent
+            self.relate("sub-organization-of", e.id, parent)
+        return e
+
+    def place_union(self, code: str, evidence: Evidence | None = None, alias: str | None = None) -> Entity:
+        """The 总工会 of a province, city, district or county, with its parents."""
+        d = self.g.divisions[code]
+        if d.level == "province":
+            national = self.union(NATIONAL_UNION, None)
+            return self.union(f"{d.name}总工会", code, evidence, alias, national.id)
+        if d.level == "city":
+            parent = self.place_union(d.province)
+            return self.union(f"{d.name}总工会", code, evidence, alias, parent.id)
+        city = d.city or d.province
+        parent = self.place_union(city)
+        return self.union(f"{self.g.divisions[city].name}{d.name}总工会", code, evidence, alias, parent.id)
+
+
+class _Context:
+    """Where an article is: its place mentions in reading order."""
+
+    def __init__(self, builder: _Builder, page: Page, findings: ArticleFindings):
+        self.b, self.g = builder, builder.g
+        article = findings.article
+        self.codes: dict[int, str] = {}
+        places = findings.of_kind("place")
+        sure = {m.attrs["codes"][0] for m in places if len(m.attrs["codes"]) == 1}
+        areas = {self.g.divisions[c].province for c in sure} | {self.g.divisions[c].city for c in sure} | sure
+        for m in places:
+            codes = m.attrs["codes"]
+            best = next((c for c in codes if self.g.divisions[c].city in areas), None) or \
+                next((c for c in codes if self.g.divisions[c].province in areas), None) or codes[0]
+            self.codes[m.id] = best
+        self.order = sorted(((m.sentence, m.start, self.codes[m.id]) for m in places))
+        self.dateline = None
+        if article.dateline_place:
+            cands = self.g.surfaces.get(article.dateline_place, ())
+            self.dateline = cands[0] if cands else None
+
+    def _level_ok(self, code: str, word: str) -> bool:
+        d = self.g.divisions[code]
+        if word == "省":
+            return d.level == "province" and d.name.endswith("省")
+        if word == "自治区":
+            return d.level == "province" and d.name.endswith("自治区")
+        if word == "市":
+            return d.level == "city" and d.name.endswith("市") or self.g.is_municipality(code)
+        if word in ("州", "自治州"):
+            return d.level == "city" and d.name.endswith("州")
+        return d.level == "district" and d.name.endswith(word)
+
+    def _lift(self, code: str, word: str) -> str | None:
+        """The division at the level ``word`` names, containing ``code``."""
+        d = self.g.divisions[code]
+        for c in (code, d.city, d.province):
+            if c and c in self.g.divisions and self._level_ok(c, word):
+                return c
+        return None
+
+    def place(self, word: str, sentence: int, start: int) -> str | None:
+        """The division a bare 省 / 市 / 自治区 / 区 means at this point of the article."""
+        before = [c for (s, a, c) in self.order if (s, a) < (sentence, start)]
+        for code in reversed(before):
+            lifted = self._lift(code, word)
+            if lifted:
+                return lifted
+        counts = Counter(filter(None, (self._lift(c, word) for (_, _, c) in self.order)))
+        if counts:
+            return counts.most_common(1)[0][0]
+        if self.dateline:
+            return self._lift(self.dateline, word)
+        return None
+
+    def main_province(self) -> str | None:
+        counts = Counter(self.g.divisions[c].province for (_, _, c) in self.order)
+        if counts:
+            return counts.most_common(1)[0][0]
+        return self.g.divisions[self.dateline].province if self.dateline else None
+
+
+def _evidence(page: Page, findings: ArticleFindings, m: Mention) -> Evidence:
+    s = findings.article.sentences[m.sentence]
+    spans = s.original_spans(m.start, m.end) or [(s.start, s.start)]
+    return Evidence(page.source, findings.article.index, m.sentence, spans[0][0], spans[-1][1], s.text)
+
+
+def resolve(pages: list[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
+    b = _Builder()
+    for page, articles in pages:
+        page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
+        page_entity.attrs.update(source=page.source, sha256=page.sha256)
+        for findings in articles:
+            _resolve_article(b, page, page_entity, findings)
+    _merge_officials(b)
+    relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, sorted(r.attrs.items())))
+    entities = dict(sorted(b.entities.items()))
+    return KnowledgeBase(entities, relations, [p.source for p, _ in pages])
+
+
+def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: ArticleFindings) -> None:
+    article = findings.article
+    art = b.entity("article", f"{page.source}#{article.index}", article.headline or f"{page.source}#{article.index}",
+                   eid=f"{page_entity.id.replace('page/', 'article/')}-{article.index:03d}")
+    art.attrs.update(page=page_entity.id, source=page.source, index=article.index, headline=article.headline, kicker=article.kicker,
+                     byline=article.byline, dateline=article.dateline, type=article.type,
+                     continued=article.continued)
+    b.relate("part-of", art.id, page_entity.id)
+    ctx = _Context(b, page, findings)
+    resolved: dict[int, Entity] = {}
+
+    for m in findings.mentions:
+        ev = _evidence(page, findings, m)
+        e = _resolve_mention(b, ctx, m, ev, findings)
+        if e is None:
+            continue
+        resolved[m.id] = e
+        b.relate("mentioned-in", e.id, art.id)
+
+    for p in article.persons:
+        byline = Evidence(page.source, article.index, -1, 0, 0, article.byline or "")
+        e = b.entity("person", f"{p.name}\x1f{p.role}", p.name, byline)
+        e.attrs.update(role=p.role, affiliation=p.affiliation)
+        b.relate("mentioned-in", e.id, art.id)
+
+    _resolve_programs(b, page, findings, resolved, art.id)
+    _resolve_links(b, page, findings, resolved)
+
+
+def _resolve_mention(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings):
+    if m.kind == "place":
+        return b.division(ctx.codes[m.id], ev, alias=m.surface)
+    if m.kind == "union":
+        return _resolve_union(b, ctx, m, ev)
+    if m.kind == "organization":
+        return _resolve_organization(b, ctx, m, ev)
+    if m.kind == "official":
+        e = b.entity("official", f"{m.surface}\x1f{findings.article.index}\x1f{ev.page}\x1f{m.start}", m.surface, ev)
+        return e
+    if m.kind == "person":
+        e = b.entity("person", f"{m.surface}\x1f{m.attrs.get('role')}", m.surface, ev)
+        return e
+    if m.kind == "policy":
+        e = b.entity("policy", m.attrs["title"], m.attrs["title"], ev, alias=m.surface)
+        if m.attrs.get("short"):
+            e.aliases.add(m.attrs["short"])
+        if m.attrs.get("date") and not e.attrs.get("date"):
+            e.attrs["date"] = m.attrs["date"]
+        return e
+    return None  # programs are merged per article in _resolve_programs
+
+
+def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Entity | None:
+    g, a = b.g, m.attrs
+    if a["level"] == "national":
+        base = b.union(NATIONAL_UNION, None, ev, alias=m.surface)
+    else:
+        code = None
+        if "places" in a:
+            chain_codes = []
+            for surface, codes in a["places"]:
+                cands = [c for c in codes if not chain_codes or g.divisions[c].province == g.divisions[chain_codes[-1]].province]
+                chain_codes.append(next((c for c in cands if c in set(ctx.codes.values())), (cands or codes)[0]))
+            code = chain_codes[-1]
+        elif "bare_level" in a:
+            code = ctx.place(a["bare_level"], m.sentence, m.start)
+            if code is None:
+                return None
+        if a.get("industry"):
+            if code is None:
+                return None
+            place = g.divisions[code]
+            parent = b.place_union(code)
+            base = b.union(f"{place.name}{a['industry']}工会", code, ev, alias=m.surface, parent=parent.id)
+        elif code is not None:
+            base = b.place_union(code, ev, alias=m.surface)
+        else:
+            province = ctx.main_province()
+            base = b.union(f"{a['qualifier']}总工会", province, ev, alias=m.surface)
+    if a.get("department"):
+        dept = b.union(f"{base.name}{a['department']}", base.attrs.get("province", "").replace("province/", "") or None,
+                       ev, alias=m.surface, parent=base.id)
+        dept.attrs["department"] = True
+        if m.surface != base.name:
+            dept.aliases.add(a["department"])
+        return dept
+    return base
+
+
+def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Entity | None:
+    g, template, place = b.g, m.attrs["template"], m.attrs.get("place")
+    code = None
+    if place is not None:
+        if place in _LEVEL_OF_WORD:
+            code = ctx.place(place, m.sentence, m.start)
+        else:
+            codes = g.surfaces.get(place, ())
+            code = next((c for c in codes if c in set(ctx.codes.values())), codes[0] if codes else None)
+        if code is None:
+            return None
+    name = template.replace("{place}", g.divisions[code].name if code else "")
+    e = b.entity("organization", name, name, ev, alias=m.surface)
+    if code:
+        prov = b.division(g.divisions[code].province)
+        e.attrs["province"] = prov.id
+        b.relate("located-in", e.id, prov.id)
+    return e
+
+
+def _resolve_links(b: _Builder, page: Page, findings: ArticleFindings, resolved: dict[int, Entity]) -> None:
+    mentions = findings.mentions
+    for link in findings.links:
+        src, dst = resolved.get(link.source), resolved.get(link.target)
+        if src is None or dst is None:
+            continue
+        ev = _evidence(page, findings, mentions[link.source])
+        if link.kind == "holds-post":
+            src.attrs.setdefault("posts", [])
+            post = (link.attrs["title"], dst.id)
+            if post not in src.attrs["posts"]:
+                src.attrs["posts"].append(post)
+            b.relate("holds-post", src.id, dst.id, ev, title=link.attrs["title"])
+        elif link.kind == "issued-by" and not src.attrs.get("issuer"):
+            src.attrs["issuer"] = dst.id
+            b.relate("issued-by", src.id, dst.id, ev)
+        elif link.kind == "operated-by":
+            operator = dst
+            while operator.attrs.get("department") and operator.attrs.get("parent"):
+                operator = b.entities[operator.attrs["parent"]]
+            b.relate("operated-by", src.id, operator.id, ev)
+            if operator.attrs.get("province"):
+                b.relate("active-in", src.id, operator.attrs["province"], ev)
+        elif link.kind == "active-in":
+            province = dst.id if dst.kind == "province" else f"province/{b.g.divisions[dst.attrs['code']].province}"
+            b.relate("active-in", src.id, province, ev)
+
+
+def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolved: dict[int, Entity],
+                      article_id: str) -> None:
+    """One entity per program per article: a short form that ends a longer one is its alias."""
+    progs = findings.of_kind("program")
+    names = {m.id: m.attrs.get("canonical") or m.surface for m in progs}
+    for m in progs:
+        name = names[m.id]
+        longer = [n for n in names.values() if n != name and n.endswith(name) and len(name) >= 2
+                  and not m.attrs.get("canonical")]
+        canonical = max(longer, key=len) if longer else name
+        ev = _evidence(page, findings, m)
+        e = b.entity("program", canonical, canonical, ev, alias=m.surface)
+        if m.attrs.get("alias"):
+            e.aliases.add(m.attrs["alias"])
+        if name != canonical:
+            e.aliases.add(name)
+        resolved[m.id] = e
+        b.relate("mentioned-in", e.id, article_id)
+
+
+def _merge_officials(b: _Builder) -> None:
+    """One official per person: the same name with a shared organisation is the same person."""
+    groups: dict[str, list[Entity]] = {}
+    for e in list(b.entities.values()):
+        if e.kind == "official":
+            groups.setdefault(e.name, []).append(e)
+    for name, group in groups.items():
+        clusters: list[list[Entity]] = []
+        for e in sorted(group, key=lambda x: (x.evidence[0].page, x.evidence[0].article, x.evidence[0].sentence)
+                        if x.evidence else ("", 0, 0)):
+            orgs = {o for _, o in e.attrs.get("posts", [])}
+            home = next((c for c in clusters if orgs & {o for x in c for _, o in x.attrs.get("posts", [])}
+                         or not orgs), None)
+            if home is None:
+                clusters.append([e])
+            else:
+                home.append(e)
+        for cluster in clusters:
+            first = cluster[0]
+            first_org = first.attrs["posts"][0][1] if first.attrs.get("posts") else ""
+            new_id = entity_id("official", f"{name}\x1f{first_org}", name)
+            merged = Entity(new_id, "official", name)
+            for e in cluster:
+                merged.aliases |= e.aliases
+                merged.evidence += [v for v in e.evidence if v not in merged.evidence]
+                for post in e.attrs.get("posts", []):
+                    merged.attrs.setdefault("posts", [])
+                    if post not in merged.attrs["posts"]:
+                        merged.attrs["posts"].append(post)
+                del b.entities[e.id]
+            b.entities[new_id] = merged
+            old = {e.id for e in cluster}
+            for key, r in list(b.relations.items()):
+                if r.source in old or r.target in old:
+                    del b.relations[key]
+                    src = new_id if r.source in old else r.source
+                    dst = new_id if r.target in old else r.target
+                    for ev in r.evidence or [None]:
+                        b.relate(r.kind, src, dst, ev, **r.attrs)
