@@ -104,7 +104,8 @@ def gazetteer() -> Gazetteer:
             else:
                 city = code[:4] + "00"
                 divisions[code] = Division(code, name, "district", province, city)
-                add(name, code)
+                if len(name) >= 3:  # 城区, 郊区, 矿区 are ordinary words
+                    add(name, code)
     # a municipality's districts hang directly under it
     for code, d in list(divisions.items()):
         if d.level == "district" and d.city not in divisions:
@@ -147,8 +148,9 @@ def union_words() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def programs() -> tuple[tuple[str, re.Pattern], ...]:
-    return tuple((r["canonical"], re.compile(r["pattern"])) for r in _rows("programs.tsv"))
+def programs() -> tuple[tuple[str, re.Pattern, bool], ...]:
+    """(canonical name, pattern of printed forms, whether it is a generic facility type)."""
+    return tuple((r["canonical"], re.compile(r["pattern"]), r["generic"] == "yes") for r in _rows("programs.tsv"))
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,8 @@ from kg.ingest import IngestError, Page, read_page
 from kg.resolve import KnowledgeBase, resolve
 
 PAGE_SUFFIXES = (".txt", ".md")
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 @dataclass
@@ -74,6 +76,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -43,7 +43,8 @@ def read_name(text: str, pos: int) -> str | None:
         return None
     short, long_ = pos + len(surname) + 1, pos + len(surname) + 2
     followers = lexicon.name_context()["follows_name"]
-    if any(len(w) > 1 and text.startswith(w, short) for w in followers):
+    if any(len(w) > 1 and text.startswith(w, short) for w in followers) or \
+            (short < len(text) and text[short] in lexicon.name_context()["ends_name"]):
         end = short
     elif _name_follows(text, long_) and long_ <= len(text):
         end = long_
@@ -55,7 +56,15 @@ def read_name(text: str, pos: int) -> str | None:
             return None
         end = pos + len(first)
     name = text[pos:end]
-    return name if _CJK.match(name) and len(name) >= 2 else None
+    if not _CJK.match(name) or len(name) < 2 or _is_common_word(name):
+        return None
+    return name
+
+
+def _is_common_word(word: str) -> bool:
+    """关于, 成长: words the dictionary knows as something other than a name."""
+    tag = segment.tagger().word_tag_tab.get(word)
+    return tag is not None and not tag.startswith("nr") and segment.tokenizer().FREQ.get(word, 0) > 50
 
 
 def _strip_lead(text: str, start: int, end: int) -> int:
@@ -73,6 +82,17 @@ def _strip_lead(text: str, start: int, end: int) -> int:
 
 def _title_suffix(text: str, start: int, end: int) -> str | None:
     return next((t for t in lexicon.titles() if end - start >= len(t) and text.endswith(t, start, end)), None)
+
+
+def _best_title(text: str, start: int, end: int, org_ends: set[int]) -> str:
+    """The title ending the segment: the longest one whose organisation part is
+    a known organisation (中央书记处 + 书记, not 中央 + 书记处书记), else the longest."""
+    fits = [t for t in lexicon.titles() if end - start >= len(t) and text.endswith(t, start, end)]
+    for t in fits:
+        org_end = end - len(t)
+        if org_end == _strip_lead(text, start, org_end) == start or org_end in org_ends:
+            return t
+    return fits[0]
 
 
 class OfficialExtractor:
@@ -115,8 +135,9 @@ class OfficialExtractor:
             break
         posts: list[tuple[str, Mention]] = []
         org = None
+        ends = {m.end for m in found.of_kind("union", "organization", sentence=s.index)}
         for seg_start, seg_end in reversed(segments):
-            title = _title_suffix(text, seg_start, seg_end)
+            title = _best_title(text, seg_start, seg_end, ends)
             org_end = seg_end - len(title)
             org_start = _strip_lead(text, seg_start, org_end)
             if org_start < org_end:

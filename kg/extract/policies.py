@@ -14,7 +14,7 @@ from kg import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 
 _TITLE = re.compile(r"《([^《》]{1,120})》")
-_SHORT = re.compile(r"^[（(]?以下简称[“《]([^”》]{1,30})[”》][）)]?")
+_SHORT = re.compile(r"[（(]?以下简称[“《]([^”》]{1,30})[”》][）)]?")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 # 在…指导下: an organisation that guides is not the one that issues
 _GUIDANCE = re.compile(r"在[^，。；]{0,30}?(?:指导|领导|帮助|支持|推动)下")

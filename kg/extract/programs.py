@@ -25,6 +25,7 @@ _QUOTED_WITH_WORD = re.compile(
     rf"(?P<quotes>(?:“[^“”]{{1,30}}”)+)(?P<tail>{_CJK}{{0,10}}?)(?P<word>{_KEEP}|{_DROP}){_BOUNDARY}")
 _QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|工程|行动|计划|品牌|项目|中心))”")
 _QUOTED_IS = re.compile(r"“(?P<name>[^“”]{2,20})”是[^。；]{0,60}?的[^。；，]{0,30}?(?:品牌|行动|工程|项目|平台|服务)")
+_LAUNCH_VERB = re.compile("开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通|组建|协同|联合")
 _LAUNCH = re.compile(
     rf"(?:开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通)了?"
     rf"(?P<name>{_CJK}{{2,22}}?(?:三年行动|专项行动|行动计划|行动|工程|计划|平台|热线))"
@@ -47,6 +48,8 @@ class ProgramExtractor:
                                   for u in found.of_kind("union", sentence=s.index))]
             for m in mentions:
                 yield m
+                if m.attrs.get("generic"):
+                    continue
                 for u in unions:
                     yield Link("operated-by", m.id, u.id, s.index, {})
                 for p in places:
@@ -58,7 +61,7 @@ class ProgramExtractor:
 
         def add(name: str, a: int, b: int, **attrs) -> None:
             name = name.replace("“", "").replace("”", "")
-            if len(name) < 2 or name.startswith(_NOT_A_NAME_START):
+            if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
             if any(m.start < b and a < m.end for m in out):
                 return
@@ -66,13 +69,13 @@ class ProgramExtractor:
                 return
             out.append(Mention("program", name, s.index, a, b, attrs))
 
-        for canonical, pattern in lexicon.programs():
+        for canonical, pattern, generic in lexicon.programs():
             for m in pattern.finditer(text):
                 ext = re.match(rf"{_CJK}{{1,6}}?(?:工程|计划|行动)", text[m.end():])
                 if ext and not re.search(r"[和与及、，]", ext.group()):
                     add(m.group() + ext.group(), m.start(), m.end() + ext.end())
                 else:
-                    add(m.group(), m.start(), m.end(), canonical=canonical)
+                    add(m.group(), m.start(), m.end(), canonical=canonical, generic=generic)
         for m in _QUOTED_IS.finditer(text):
             add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_ENDING.finditer(text):
@@ -80,12 +83,14 @@ class ProgramExtractor:
         for m in _QUOTED_WITH_WORD.finditer(text):
             tail = m.group("tail").replace("等", "")
             word = m.group("word")
+            if len(re.findall(r"[\u4e00-\u9fff]", m.group("quotes") + tail)) < 2:
+                continue  # “1+6”行动 names nothing by itself
             name = m.group("quotes") + tail + (word if re.fullmatch(_KEEP, word) else "")
             alias = m.group("quotes") + tail + word
             add(name, m.start(), m.end(), alias=alias.replace("“", "").replace("”", ""))
         for u in found.of_kind("union", sentence=s.index):
             m = re.match(rf"{_CJK}{{2,16}}?(?:平台|热线)(?=$|[，。、；：！？）”\s]|的|和|等|监测|上线|正式)", text[u.end:])
-            if m:
+            if m and not _LAUNCH_VERB.search(m.group()):
                 add(m.group(), u.end, u.end + m.end(), alias=u.surface + m.group())
         for m in _LAUNCH.finditer(text):
             add(m.group("name"), m.start("name"), m.end("name"))

@@ -1,0 +1,54 @@
+"""The command line, run as a user would: a real process, real files."""
+import filecmp
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def run_kg(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+
+
+def test_build_prints_summary_and_writes_files(tmp_path):
+    done = run_kg("build", str(SEEDS), "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(": ", 1) for line in done.stdout.splitlines())
+    assert lines["pages"] == "2"
+    assert lines["articles"] == "16"
+    assert "official" in lines["entities"] and "holds-post" in lines["links"]
+    assert float(lines["seconds"]) > 0
+    facts = sorted(p.name for p in (tmp_path / "facts").iterdir())
+    assert facts == ["000_328a50d97180c723.json", "003_c578291eaf5148a9.json"]
+    graph = json.loads((tmp_path / "graph.json").read_text("utf-8"))
+    assert {"nodes", "links"} <= graph.keys()
+
+
+def test_committed_exports_are_what_build_writes(tmp_path):
+    """Determinism: rebuilding the seeds gives byte-identical files to the committed exports/."""
+    done = run_kg("build", str(SEEDS), "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    committed = ROOT / "exports"
+    for rel in ["graph.json", "facts/000_328a50d97180c723.json", "facts/003_c578291eaf5148a9.json"]:
+        assert filecmp.cmp(committed / rel, tmp_path / rel, shallow=False), f"{rel} differs from exports/"
+
+
+def test_extract_writes_only_facts(tmp_path):
+    out = tmp_path / "facts"
+    done = run_kg("extract", str(SEEDS / "000_328a50d97180c723.txt"), "--facts-dir", str(out))
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out.iterdir()] == ["000_328a50d97180c723.json"]
+    facts = json.loads((out / "000_328a50d97180c723.json").read_text("utf-8"))
+    assert facts["source"] == "000_328a50d97180c723.txt"
+    assert {o["name"] for o in facts["officials"]} >= {"徐留平", "李公乐", "蔡奇"}
+    assert not (tmp_path / "graph.json").exists()
+
+
+def test_missing_input_is_named_and_fails(tmp_path):
+    done = run_kg("extract", str(tmp_path / "nope.txt"), "--facts-dir", str(tmp_path / "f"))
+    assert done.returncode == 1
+    assert "nope.txt" in done.stderr
