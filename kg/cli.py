@@ -1,4 +1,4 @@
-"""Command line: ``kg build`` and ``kg extract``."""
+"""Command line: ``kg build``, ``kg extract``, ``kg export``."""
 from __future__ import annotations
 
 import argparse
@@ -6,17 +6,19 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.pipeline import build, extract_facts
+from kg.pipeline import ShapeViolation, build, extract_facts
+from kg.rdf import DEFAULT_BASE, FORMATS, IRIError, check_base
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kg", description="Knowledge graph of Chinese trade-union news.")
     parser.add_argument("--version", action="version", version=f"kg {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("build", help="pages -> facts JSON and graph.json in the exports folder")
+    p = sub.add_parser("build", help="pages -> facts JSON, graph.json and RDF exports in the exports folder")
     p.add_argument("inputs", nargs="+", help="page files or folders of .txt/.md pages")
     p.add_argument("--out", default="exports", help="output folder (default: exports)")
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"base of every minted IRI (default: {DEFAULT_BASE})")
     p.add_argument("--keep-going", action="store_true", help="exit 0 even when some inputs failed")
 
     p = sub.add_parser("extract", help="pages -> facts JSON only (the scoring format)")
@@ -24,9 +26,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--facts-dir", required=True)
     p.add_argument("--keep-going", action="store_true")
 
-    args = parser.parse_args(argv)
+    p = sub.add_parser("export", help="convert an RDF export to another format")
+    p.add_argument("--format", required=True, choices=sorted(FORMATS))
+    p.add_argument("--input", default="exports/graph.nq", help="RDF file to convert (default: exports/graph.nq)")
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "export":
+        return _export(args)
     if args.command == "build":
-        summary = build(args.inputs, Path(args.out))
+        try:
+            check_base(args.base)
+            summary = build(args.inputs, Path(args.out), base=args.base)
+        except IRIError as err:
+            print(f"kg build: {err}", file=sys.stderr)
+            return 2
+        except ShapeViolation as err:
+            print(f"kg build: the RDF export violates kg/shapes.ttl; nothing was written.\n{err}", file=sys.stderr)
+            return 3
         print("\n".join(summary.lines()))
     else:
         summary = extract_facts(args.inputs, Path(args.facts_dir))
@@ -34,6 +54,32 @@ def main(argv: list[str] | None = None) -> int:
             print(f"failed: {f}", file=sys.stderr)
     if summary.failed and not args.keep_going:
         return 1
+    return 0
+
+
+def _export(args) -> int:
+    from rdflib import Dataset
+
+    from kg.pipeline import write_atomic
+    from kg.rdf import PREFIXES, serialize
+
+    source = Path(args.input)
+    if not source.is_file():
+        print(f"kg export: {source}: no such file (run `kg build` first, or give --input)", file=sys.stderr)
+        return 2
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    try:
+        ds.parse(source)
+    except Exception as err:  # rdflib raises many parser-specific types
+        print(f"kg export: {source}: cannot parse: {err}", file=sys.stderr)
+        return 2
+    text = serialize(ds, args.format)
+    if args.output:
+        write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

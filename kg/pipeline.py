@@ -18,9 +18,11 @@ from kg.extract import extract_article
 from kg.facts import page_facts
 from kg.graph import build_graph, graph_json
 from kg.ingest import IngestError, Page, read_page
+from kg.rdf import DEFAULT_BASE, serialize, to_dataset, validate
 from kg.resolve import KnowledgeBase, resolve
 
 PAGE_SUFFIXES = (".txt", ".md")
+RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -92,14 +94,24 @@ def write_facts(kb: KnowledgeBase, pages: list[Page], facts_dir: Path) -> None:
         write_atomic(facts_dir / f"{Path(page.source).stem}.json", facts_json(kb, page.source))
 
 
-def build(inputs: list[str | Path], out_dir: Path) -> Summary:
+class ShapeViolation(Exception):
+    """The RDF export breaks a SHACL shape; the message is pySHACL's report."""
+
+
+def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE) -> Summary:
     started = time.perf_counter()
     summary = Summary()
     pages = read_pages(find_pages(inputs), summary)
     kb = analyse(pages)
     graph = build_graph(kb)
+    dataset = to_dataset(graph, base)
+    conforms, report = validate(dataset)
+    if not conforms:
+        raise ShapeViolation(report)
     write_facts(kb, pages, out_dir / "facts")
     write_atomic(out_dir / "graph.json", graph_json(graph))
+    for fmt in RDF_EXPORTS:
+        write_atomic(out_dir / f"graph.{fmt}", serialize(dataset, fmt))
     summary.pages = len(pages)
     summary.articles = sum(len(p.articles) for p in pages)
     summary.sentences = sum(len(a.sentences) for p in pages for a in p.articles)

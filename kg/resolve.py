@@ -65,7 +65,7 @@ class KnowledgeBase:
 
 def slug(text: str) -> str:
     """ASCII slug from a Chinese name (pinyin), for readable identifiers."""
-    s = "-".join(lazy_pinyin(text, errors=lambda chars: list(chars)))
+    s = "-".join(lazy_pinyin(text))
     s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
     return s[:60].rstrip("-") or "x"
 

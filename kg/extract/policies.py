@@ -72,14 +72,18 @@ class PolicyExtractor:
             org = next((o for o in orgs if o.start == pos), None)
             if org and _issue_verbs().match(text, org.end):
                 return org
-        # ORG …印发(了|的)《X》: the nearest organisation before the verb
+        # ORG …印发(了|的)《X》: the subject of the verb's clause, else the nearest organisation before it
         verb = None
         for v in _issue_verbs().finditer(text, 0, start):
             if re.fullmatch(r"(?:了|的|并|出台|下发|印发)*", text[v.end():start]):
                 verb = v
         if verb is None:
             return None
+        clause_start = max(text.rfind(p, 0, verb.start()) for p in "，。；：") + 1
         before = [o for o in orgs if o.end <= verb.start()]
+        in_clause = [o for o in before if o.start >= clause_start]
+        if in_clause:
+            return min(in_clause, key=lambda o: o.start)
         return max(before, key=lambda o: o.end) if before else None
 
 

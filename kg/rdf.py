@@ -1,0 +1,305 @@
+"""RDF: the graph in standard vocabularies, one named graph per page.
+
+The model (``ontology.ttl`` beside this file) reuses W3C ORG for posts, SKOS
+for names, PROV-O and DCTERMS for provenance and schema.org for places,
+policies and programs. Every IRI is minted by ``mint`` (ASCII, validated,
+under a configurable base, never a blank node). A triple read from a page
+goes into that page's named graph; triples from general knowledge (the
+division table, the union hierarchy) go into the ``graph/knowledge`` graph;
+the build activity is in the default graph.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+
+from kg import __version__
+
+UKG = Namespace("https://w3id.org/unionkg/ontology#")
+SDO = Namespace("https://schema.org/")
+DEFAULT_BASE = "https://w3id.org/unionkg/id/"
+ONTOLOGY = Path(__file__).parent / "ontology.ttl"
+SHAPES = Path(__file__).parent / "shapes.ttl"
+PREFIXES = {"ukg": UKG, "org": ORG, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS, "schema": SDO,
+            "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
+
+CLASS_OF = {"official": UKG.Official, "person": UKG.Person, "union": UKG.UnionBody,
+            "organization": UKG.Organization, "province": UKG.Province, "policy": UKG.Policy,
+            "program": UKG.Program, "page": UKG.Page, "article": UKG.Article}
+_LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/-]*$")
+_BASE = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/%-]*)?|urn:[A-Za-z0-9][A-Za-z0-9-]*:[A-Za-z0-9._~:/%-]*)[/#:]$")
+
+
+class IRIError(ValueError):
+    """A base or identifier that cannot make a valid IRI."""
+
+
+def check_base(base: str) -> str:
+    if not _BASE.match(base):
+        raise IRIError(f"--base must be an ASCII http(s) or urn IRI ending in '/', '#' or ':': {base!r}")
+    return base
+
+
+def mint(base: str, local: str) -> URIRef:
+    """The only way the export makes an IRI: ASCII, no spaces or brackets, under ``base``."""
+    if not _LOCAL.match(local) or "//" in local or local.endswith("/"):
+        raise IRIError(f"cannot mint an IRI from {local!r}")
+    return URIRef(base + local)
+
+
+def _digest(*parts: str, n: int = 12) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:n]
+
+
+class _Quads:
+    def __init__(self, base: str):
+        self.base = base
+        self.quads: set[tuple] = set()
+        self.knowledge = mint(base, "graph/knowledge")
+
+    def iri(self, local: str) -> URIRef:
+        return mint(self.base, local)
+
+    def add(self, s, p, o, graphs) -> None:
+        for g in graphs:
+            self.quads.add((s, p, o, g))
+
+
+def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Dataset:
+    """The networkx graph as an RDF dataset (named graph per page)."""
+    check_base(base)
+    q = _Quads(base)
+    pages = {d["attrs"]["source"]: n for n, d in graph.nodes(data=True) if d["kind"] == "page"}
+    articles = {(d["attrs"]["source"], d["attrs"]["index"]): n
+                for n, d in graph.nodes(data=True) if d["kind"] == "article"}
+    page_graph = {src: q.iri(f"graph/{node}") for src, node in pages.items()}
+
+    def graphs_of(evidence: list[dict]) -> list[URIRef]:
+        found = sorted({page_graph[ev["page"]] for ev in evidence if ev["page"] in page_graph})
+        return found or [q.knowledge]
+
+    def sentence(ev: dict) -> URIRef | None:
+        art = articles.get((ev["page"], ev["article"]))
+        if art is None or ev["sentence"] < 0:
+            return None
+        s = q.iri(f"{art}/s{ev['sentence']}")
+        g = [page_graph[ev["page"]]]
+        q.add(s, RDF.type, UKG.Sentence, g)
+        q.add(s, RDF.value, Literal(ev["text"], lang="zh"), g)
+        q.add(s, UKG.sentenceIndex, Literal(ev["sentence"]), g)
+        q.add(s, DCTERMS.isPartOf, q.iri(art), g)
+        return s
+
+    for node, d in graph.nodes(data=True):
+        _node_triples(q, graph, node, d, graphs_of, sentence, page_graph, articles)
+    for s, o, key, d in graph.edges(keys=True, data=True):
+        _edge_triples(q, graph, s, o, d, graphs_of, sentence, articles)
+    _build_activity(q, graph, pages, page_graph)
+
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    for s, p, o, g in sorted(q.quads):
+        ds.graph(g).add((s, p, o)) if g is not None else ds.default_context.add((s, p, o))
+    return ds
+
+
+def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, articles) -> None:
+    kind, a = d["kind"], d["attrs"]
+    s = q.iri(node)
+    gs = graphs_of(d["provenance"])
+    if kind == "page":
+        gs = [page_graph[a["source"]]]
+        q.add(s, RDF.type, UKG.Page, gs)
+        q.add(s, DCTERMS.identifier, Literal(a["source"]), gs)
+        q.add(s, UKG.sha256, Literal(a["sha256"]), gs)
+        q.add(s, RDFS.label, Literal(a["source"]), gs)
+        return
+    if kind == "article":
+        gs = [page_graph[a["source"]]]
+        q.add(s, RDF.type, UKG.Article, gs)
+        q.add(s, DCTERMS.isPartOf, q.iri(a["page"]), gs)
+        q.add(s, UKG.articleIndex, Literal(a["index"]), gs)
+        q.add(s, RDFS.label, Literal(d["label"], lang="zh"), gs)
+        if a.get("headline"):
+            q.add(s, DCTERMS.title, Literal(a["headline"], lang="zh"), gs)
+        for key, prop in (("kicker", UKG.kicker), ("byline", UKG.byline), ("dateline", UKG.dateline)):
+            if a.get(key):
+                q.add(s, prop, Literal(a[key], lang="zh"), gs)
+        q.add(s, UKG.articleType, Literal(a["type"]), gs)
+        return
+    cls = CLASS_OF.get(kind)
+    if kind == "city":
+        cls = UKG.District if a.get("level") == "district" else UKG.City
+    q.add(s, RDF.type, cls, gs)
+    q.add(s, SKOS.prefLabel, Literal(d["label"], lang="zh"), gs)
+    q.add(s, RDFS.label, Literal(d["label"], lang="zh"), gs)
+    for alias in d["aliases"]:
+        q.add(s, SKOS.altLabel, Literal(alias, lang="zh"), gs)
+    if kind in ("province", "city"):
+        q.add(s, SKOS.notation, Literal(a["code"], datatype=UKG.DivisionCode), gs)
+    if kind == "policy" and a.get("date"):
+        q.add(s, SDO.legislationDate, Literal(a["date"], datatype=XSD.date), gs)
+    if kind == "person":
+        if a.get("role"):
+            q.add(s, UKG.personRole, Literal(a["role"], lang="zh"), gs)
+        if a.get("affiliation"):
+            q.add(s, UKG.affiliation, Literal(a["affiliation"], lang="zh"), gs)
+    for ev in d["provenance"]:
+        m = q.iri(f"mention/{_digest(node, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), str(ev['end']), n=16)}")
+        g = [graphs_of([ev])[0]]
+        q.add(m, RDF.type, UKG.Mention, g)
+        q.add(m, UKG.mentionOf, s, g)
+        art = articles.get((ev["page"], ev["article"]))
+        if art:
+            q.add(m, PROV.wasDerivedFrom, q.iri(art), g)
+        sent = sentence(ev)
+        if sent is not None:
+            q.add(m, UKG.inSentence, sent, g)
+            q.add(m, UKG.beginIndex, Literal(ev["start"]), g)
+            q.add(m, UKG.endIndex, Literal(ev["end"]), g)
+
+
+_EDGE_PROPERTY = {"sub-organization-of": ORG.subOrganizationOf, "issued-by": SDO.legislationPassedBy,
+                  "operated-by": UKG.operatedBy, "active-in": UKG.activeIn,
+                  "mentioned-in": UKG.mentionedIn, "part-of": DCTERMS.isPartOf}
+
+
+def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, articles) -> None:
+    s, o = q.iri(source), q.iri(target)
+    kind, evidence = d["kind"], d.get("evidence", [])
+    if kind == "part-of":
+        return  # written with the article
+    if kind == "mentioned-in":
+        page = graph.nodes[target]["attrs"]["source"]
+        q.add(s, UKG.mentionedIn, o, graphs_of([{"page": page}]))
+        return
+    gs = graphs_of(evidence)
+    if kind == "holds-post":
+        post = q.iri(f"post/{_digest(source, d['title'], target, n=16)}")
+        role = q.iri(f"role/{_digest(d['title'], n=12)}")
+        q.add(post, RDF.type, ORG.Post, gs)
+        q.add(post, ORG.postIn, o, gs)
+        q.add(post, ORG.role, role, gs)
+        q.add(post, UKG.title, Literal(d["title"], lang="zh"), gs)
+        label = f"{graph.nodes[target]['label']}{d['title']}"
+        q.add(post, SKOS.prefLabel, Literal(label, lang="zh"), gs)
+        q.add(post, RDFS.label, Literal(label, lang="zh"), gs)
+        q.add(role, RDF.type, ORG.Role, gs)
+        q.add(role, SKOS.prefLabel, Literal(d["title"], lang="zh"), gs)
+        q.add(role, RDFS.label, Literal(d["title"], lang="zh"), gs)
+        p, o = ORG.holds, post
+    elif kind == "located-in":
+        p = SDO.containedInPlace if graph.nodes[source]["kind"] == "city" else SDO.location
+    else:
+        p = _EDGE_PROPERTY[kind]
+    q.add(s, p, o, gs)
+    for ev in evidence:
+        e = q.iri(f"evidence/{_digest(str(s), str(p), str(o), ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), n=16)}")
+        g = graphs_of([ev])
+        for triple in ((RDF.type, UKG.Evidence), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o)):
+            q.add(e, *triple, g)
+        art = articles.get((ev["page"], ev["article"]))
+        if art:
+            q.add(e, PROV.wasDerivedFrom, q.iri(art), g)
+        sent = sentence(ev)
+        if sent is not None:
+            q.add(e, UKG.inSentence, sent, g)
+            q.add(e, UKG.beginIndex, Literal(ev["start"]), g)
+            q.add(e, UKG.endIndex, Literal(ev["end"]), g)
+
+
+def _build_activity(q: _Quads, graph, pages: dict, page_graph: dict) -> None:
+    sums = sorted(graph.nodes[n]["attrs"]["sha256"] for n in pages.values())
+    build = q.iri(f"build/{_digest(__version__, *sums, n=16)}")
+    agent = q.iri("agent/unionkg")
+    default = [None]
+    q.add(build, RDF.type, PROV.Activity, default)
+    q.add(build, RDFS.label, Literal(f"unionkg {__version__} build of {len(pages)} pages"), default)
+    q.add(build, UKG.toolVersion, Literal(__version__), default)
+    q.add(build, PROV.wasAssociatedWith, agent, default)
+    q.add(agent, RDF.type, PROV.SoftwareAgent, default)
+    q.add(agent, RDFS.label, Literal("unionkg"), default)
+    for src, node in sorted(pages.items()):
+        q.add(build, PROV.used, q.iri(node), default)
+        q.add(page_graph[src], PROV.wasDerivedFrom, q.iri(node), default)
+        q.add(page_graph[src], PROV.wasGeneratedBy, build, default)
+
+
+def union_graph(ds: Dataset) -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g
+
+
+FORMATS = {"ttl": "turtle", "nt": "nt", "trig": "trig", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
+
+
+def serialize(ds: Dataset, fmt: str) -> str:
+    """Deterministic text of the dataset (quads formats) or of its union graph (triple formats)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in ("nt", "nq"):
+        source = union_graph(ds) if fmt == "nt" else ds
+        lines = source.serialize(format=FORMATS[fmt]).splitlines()
+        return "".join(sorted(set(line + "\n" for line in lines if line.strip())))
+    if fmt == "trig":
+        return _trig(ds)
+    if fmt == "jsonld":
+        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+        data = json.loads(union_graph(ds).serialize(format="json-ld", context=context))
+        return json.dumps(_sorted_json(data), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    return union_graph(ds).serialize(format=FORMATS[fmt])
+
+
+def _sorted_json(value):
+    """JSON-LD arrays (other than @list) are unordered: sort them so output is stable."""
+    if isinstance(value, dict):
+        return {k: (_sorted_json(v) if k != "@list" else v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+def _trig(ds: Dataset) -> str:
+    """TriG written graph by graph from rdflib's (stable) Turtle of each graph."""
+    def body(g: Graph) -> str:
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns)
+        text = g.serialize(format="turtle")
+        return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip()
+
+    out = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()] + [""]
+    default = Graph()
+    for t in ds.default_context.triples((None, None, None)):
+        default.add(t)
+    if len(default):
+        out += ["{", body(default), "}", ""]
+    for ctx in sorted((c for c in ds.contexts() if c.identifier != ds.default_context.identifier and len(c)),
+                      key=lambda c: str(c.identifier)):
+        g = Graph()
+        for t in ctx.triples((None, None, None)):
+            g.add(t)
+        out += [f"<{ctx.identifier}> {{", body(g), "}", ""]
+    return "\n".join(out)
+
+
+def validate(ds: Dataset) -> tuple[bool, str]:
+    """SHACL validation of the union graph against ``shapes.ttl``."""
+    from pyshacl import validate as shacl
+
+    shapes = Graph().parse(SHAPES, format="turtle")
+    ontology = Graph().parse(ONTOLOGY, format="turtle")
+    conforms, _, text = shacl(union_graph(ds), shacl_graph=shapes, ont_graph=ontology,
+                              inference="none", allow_warnings=True)
+    return conforms, text
