@@ -1,4 +1,4 @@
-"""Command line: ``kg build``, ``kg extract``, ``kg export``."""
+"""Command line: ``kg build``, ``kg extract``, ``kg export``, ``kg query``, ``kg push``."""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +30,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=sorted(FORMATS))
     p.add_argument("--input", default="exports/graph.nq", help="RDF file to convert (default: exports/graph.nq)")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    p = sub.add_parser("query", help="run a SPARQL query over the exports or a given RDF file")
+    p.add_argument("query_file", nargs="?", help="a .rq file")
+    p.add_argument("-e", "--expression", help="the query text itself")
+    p.add_argument("--data", action="append", help="RDF file(s) to query (default: exports/graph.nq)")
+    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+    p.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE",
+                   help="bind a query variable to a value (an IRI in <>, else a Chinese literal)")
+    p.add_argument("--update", action="store_true", help="allow INSERT/DELETE/LOAD/CLEAR/DROP")
+
+    p = sub.add_parser("push", help="send the dataset to a SPARQL 1.1 Graph Store Protocol endpoint")
+    p.add_argument("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
+    p.add_argument("--input", default="exports/graph.nq", help="N-Quads or TriG file (default: exports/graph.nq)")
+    p.add_argument("--mode", default="replace", choices=["replace", "add"],
+                   help="replace each named graph (PUT) or add to it (POST)")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     return parser
 
 
@@ -37,6 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export":
         return _export(args)
+    if args.command == "query":
+        from kg.sparql import query_command
+        return query_command(args)
+    if args.command == "push":
+        from kg.push import push_command
+        return push_command(args)
     if args.command == "build":
         try:
             check_base(args.base)
