@@ -279,8 +279,10 @@ def _resolve_mention(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findi
 
 def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Entity | None:
     g, a = b.g, m.attrs
+    printed = m.surface[:len(m.surface) - len(a.get("department", ""))]
+    dept_ev, ev = ev, (None if a.get("department") else ev)  # the union itself has its own mention
     if a["level"] == "national":
-        base = b.union(NATIONAL_UNION, None, ev, alias=m.surface)
+        base = b.union(NATIONAL_UNION, None, ev, alias=printed)
     else:
         code = None
         if "places" in a:
@@ -298,15 +300,15 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
                 return None
             place = g.divisions[code]
             parent = b.place_union(code)
-            base = b.union(f"{place.name}{a['industry']}工会", code, ev, alias=m.surface, parent=parent.id)
+            base = b.union(f"{place.name}{a['industry']}工会", code, ev, alias=printed, parent=parent.id)
         elif code is not None:
-            base = b.place_union(code, ev, alias=m.surface)
+            base = b.place_union(code, ev, alias=printed)
         else:
             province = ctx.main_province()
-            base = b.union(f"{a['qualifier']}总工会", province, ev, alias=m.surface)
+            base = b.union(f"{a['qualifier']}总工会", province, ev, alias=printed)
     if a.get("department"):
         dept = b.union(f"{base.name}{a['department']}", base.attrs.get("province", "").replace("province/", "") or None,
-                       ev, alias=m.surface, parent=base.id)
+                       dept_ev, alias=m.surface, parent=base.id)
         dept.attrs["department"] = True
         if m.surface != base.name:
             dept.aliases.add(a["department"])

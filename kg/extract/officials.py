@@ -143,7 +143,7 @@ class OfficialExtractor:
             if org_start < org_end:
                 org = self._organization(s, found, org_start, org_end, title)
             elif title in lexicon.government_heads():
-                org = Mention("organization", title, s.index, seg_start, seg_end,
+                org = Mention("organization", "", s.index, seg_start, seg_end,
                               {"template": "{place}人民政府", "place": title[-2] if title[-2] in "省市区县州旗" else title[0]})
             if org is None:
                 continue  # a bare title with nothing before it: no post
@@ -156,9 +156,11 @@ class OfficialExtractor:
                       if m.end == end and m.start >= start]
         places = [m for m in found.of_kind("place", sentence=s.index) if m.start == start and m.end == end]
         org_text = text[start:end]
+        places_printed = {p.surface for p in places}
         if places or org_text in ("省", "市", "区", "县", "自治区", "自治州", "州", "旗"):
             if title in lexicon.government_heads() or title.endswith("主席") or title.endswith("长"):
-                return Mention("organization", org_text + title, s.index, start, end + len(title),
+                return Mention("organization", org_text if org_text in places_printed else "", s.index,
+                               start, end + len(title),
                                {"template": "{place}人民政府", "place": org_text})
         if candidates:
             return min(candidates, key=lambda m: m.start)

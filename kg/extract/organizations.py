@@ -115,7 +115,9 @@ class OrganizationExtractor:
                     attrs["places"] = [(p.surface, p.attrs["codes"]) for p in chain]
                 else:
                     level = _bare_level(text, a - len(industry or ""))
-                    if level is not None and not _generic_before(text, a - len(industry or "") - len(level)):
+                    if level is not None and _generic_before(text, a - len(industry or "") - len(level)):
+                        continue  # 各市总工会, 全省总工会系统: a kind of body, not one body
+                    if level is not None:
                         start = a - len(industry or "") - len(level)
                         attrs["bare_level"] = level
                     elif suffix == "总工会":

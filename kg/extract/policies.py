@@ -28,6 +28,9 @@ def _issue_verbs() -> re.Pattern:
 def is_policy(title: str) -> bool:
     words = lexicon.policy_words()
     core = re.sub(r"[（(][^（）()]*[）)]$", "", title).strip()
+    generic = re.sub(r"^(?:实施|工作|行动|管理|有关|相关|这一|该|本)", "", core)
+    if generic in words["policy_suffix"]:
+        return False  # 《办法》, 《实施方案》: a short name, meaningless without its full title
     if any(core.endswith(w) for w in words["policy_suffix"]):
         return True
     return False

@@ -83,10 +83,12 @@ class ProgramExtractor:
         for m in _QUOTED_WITH_WORD.finditer(text):
             tail = m.group("tail").replace("等", "")
             word = m.group("word")
+            alias = m.group("quotes") + tail + word
+            if re.fullmatch(_DROP, word):
+                tail = re.sub(rf"(?:{_DROP})+$", "", tail)
             if len(re.findall(r"[\u4e00-\u9fff]", m.group("quotes") + tail)) < 2:
                 continue  # “1+6”行动 names nothing by itself
             name = m.group("quotes") + tail + (word if re.fullmatch(_KEEP, word) else "")
-            alias = m.group("quotes") + tail + word
             add(name, m.start(), m.end(), alias=alias.replace("“", "").replace("”", ""))
         for u in found.of_kind("union", sentence=s.index):
             m = re.match(rf"{_CJK}{{2,16}}?(?:平台|热线)(?=$|[，。、；：！？）”\s]|的|和|等|监测|上线|正式)", text[u.end:])

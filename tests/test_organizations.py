@@ -1,0 +1,178 @@
+"""Union bodies and party / state organisations: names, abbreviations, hierarchy."""
+from __future__ import annotations
+
+import pytest
+from conftest import entity, facts_of, findings_of, kb_of, names, one
+
+
+# ---------------------------------------------------------------------------
+# Seeds, page 000
+# ---------------------------------------------------------------------------
+
+
+def test_national_union_and_its_abbreviations(facts000):
+    acftu = one(facts000["union_bodies"], "中华全国总工会")
+    assert {"全国总工会", "全总"} <= set(acftu["aliases"])
+    assert acftu["parent"] is None
+    assert acftu["province"] is None
+
+
+def test_bare_sheng_zong_gonghui_in_henan_article_is_henan_federation(facts000):
+    henan = one(facts000["union_bodies"], "河南省总工会")
+    assert "省总工会" in henan["aliases"]
+    assert henan["parent"] == "中华全国总工会"
+    assert henan["province"] == "河南省"
+
+
+def test_bare_sheng_zong_in_guangdong_article_is_guangdong_federation(facts000):
+    gd = one(facts000["union_bodies"], "广东省总工会")
+    assert "省总" in gd["aliases"]
+    assert gd["parent"] == "中华全国总工会"
+    assert gd["province"] == "广东省"
+
+
+def test_no_union_is_named_by_a_bare_abbreviation(facts000, facts003):
+    for facts in (facts000, facts003):
+        for u in names(facts["union_bodies"]):
+            assert u not in ("省总工会", "市总工会", "省总", "市总", "自治区总工会", "全总")
+
+
+def test_ningxia_federation_from_zizhiqu_zong_gonghui(facts000):
+    nx = one(facts000["union_bodies"], "宁夏回族自治区总工会")
+    assert "自治区总工会" in nx["aliases"]
+    assert nx["province"] == "宁夏回族自治区"
+    assert nx["parent"] == "中华全国总工会"
+
+
+def test_state_bodies_get_canonical_names(facts000):
+    orgs = {o["name"]: o["aliases"] for o in facts000["organizations"]}
+    assert "河南省人大常委会" in orgs["河南省人民代表大会常务委员会"]
+    assert "中央书记处" in orgs["中共中央书记处"]
+    assert "自治区党委" in orgs["中共宁夏回族自治区委员会"]
+    assert "中共中央政治局" in orgs
+
+
+# ---------------------------------------------------------------------------
+# Seeds, page 003
+# ---------------------------------------------------------------------------
+
+
+def test_xicheng_district_union(facts003):
+    xc = one(facts003["union_bodies"], "北京市西城区总工会")
+    assert xc["parent"] == "北京市总工会"
+    assert "西城区总工会" in xc["aliases"]
+    assert xc["province"] == "北京市"
+    assert one(facts003["union_bodies"], "北京市总工会")["parent"] == "中华全国总工会"
+
+
+def test_tiexi_district_union_is_under_shenyang(facts003):
+    tx = one(facts003["union_bodies"], "沈阳市铁西区总工会")
+    assert tx["parent"] == "沈阳市总工会"
+    assert tx["province"] == "辽宁省"
+    assert one(facts003["union_bodies"], "沈阳市总工会")["parent"] == "辽宁省总工会"
+    assert not [u for u in names(facts003["union_bodies"]) if u.endswith("铁西区总工会") and u != "沈阳市铁西区总工会"]
+
+
+def test_industrial_union_hangs_under_provincial_federation(facts003):
+    sd = one(facts003["union_bodies"], "山东省建设工会")
+    assert sd["parent"] == "山东省总工会"
+    assert sd["province"] == "山东省"
+
+
+def test_department_after_a_union_is_its_own_body(facts003):
+    dept = one(facts003["union_bodies"], "北京市总工会权益工作部")
+    assert dept["parent"] == "北京市总工会"
+    assert dept["province"] == "北京市"
+
+
+def test_department_surface_is_not_an_alias_of_the_parent_union_seed(facts000, facts003):
+    assert "市总工会权益工作部" not in one(facts003["union_bodies"], "北京市总工会")["aliases"]
+    assert "辽宁省总工会基层工作部" not in one(facts003["union_bodies"], "辽宁省总工会")["aliases"]
+    assert "全总书记处" not in one(facts000["union_bodies"], "中华全国总工会")["aliases"]
+
+
+# ---------------------------------------------------------------------------
+# Synthetic pages
+# ---------------------------------------------------------------------------
+
+
+def test_zizhiqu_zong_gonghui_read_from_dateline():
+    facts = facts_of("## 技能大赛开幕\n\n本报银川3月5日电(记者王晓东)自治区总工会近日举办职工技能大赛。\n")
+    nx = one(facts["union_bodies"], "宁夏回族自治区总工会")
+    assert nx["aliases"] == ["自治区总工会"]
+    assert nx["province"] == "宁夏回族自治区"
+
+
+def test_bare_shi_zong_gonghui_is_the_city_of_the_article():
+    facts = facts_of(
+        "## 服务热线开通\n\n本报讯(记者梁文)广州市召开职工服务工作会议。会上，市总工会介绍了有关情况。\n")
+    gz = one(facts["union_bodies"], "广州市总工会")
+    assert "市总工会" in gz["aliases"]
+    assert gz["parent"] == "广东省总工会"
+    assert gz["province"] == "广东省"
+
+
+def test_bare_sheng_zong_gonghui_reads_the_nearest_province_before_it():
+    facts = facts_of(
+        "## 交流\n\n本报讯(记者张明)河南省和湖南省的职工代表参加交流，省总工会有关负责人介绍情况。\n")
+    assert names(facts["union_bodies"]) == ["湖南省总工会"]
+    assert "省总工会" in one(facts["union_bodies"], "湖南省总工会")["aliases"]
+
+
+def test_industrial_union_in_another_province():
+    facts = facts_of("## 教师节\n\n本报南京9月9日电(记者张明)江苏省教育工会日前召开会议。\n")
+    edu = one(facts["union_bodies"], "江苏省教育工会")
+    assert edu["parent"] == "江苏省总工会"
+    assert edu["province"] == "江苏省"
+
+
+def test_quanzong_alone_is_the_national_federation():
+    facts = facts_of("## 部署\n\n本报讯(记者张明)全总近日部署冬季送温暖工作。\n")
+    assert names(facts["union_bodies"]) == ["中华全国总工会"]
+    assert one(facts["union_bodies"], "中华全国总工会")["aliases"] == ["全总"]
+
+
+def test_county_union_hangs_under_its_city():
+    _, kb = kb_of("## 走访\n\n本报讯(记者张明)河北省沧州市东光县总工会近日走访企业。\n")
+    dg = entity(kb, "union", "沧州市东光县总工会")
+    assert "河北省沧州市东光县总工会" in dg.aliases
+    city = kb.entities[dg.attrs["parent"]]
+    assert city.name == "沧州市总工会"
+    assert kb.entities[city.attrs["parent"]].name == "河北省总工会"
+    assert kb.entities[dg.attrs["province"]].name == "河北省"
+
+
+def test_generic_qualifiers_make_no_union():
+    text = "## 部署\n\n本报讯(记者张明)全省各级工会和基层工会要做好服务工作。\n"
+    assert facts_of(text)["union_bodies"] == []
+    assert all(f.of_kind("union") == [] for f in findings_of(text))
+
+
+@pytest.mark.parametrize("generic", ["各市总工会", "各县总工会"])
+def test_ge_shi_zong_gonghui_phrase_is_not_a_union(generic):
+    assert facts_of(f"## 部署\n\n本报讯(记者张明){generic}要做好服务工作。\n")["union_bodies"] == []
+
+
+def test_provincial_party_and_state_bodies_in_context():
+    facts = facts_of("## 会议\n\n本报长沙3月5日电(记者张明)湖南省人大常委会和省委有关部门负责人出席会议。\n")
+    orgs = {o["name"]: o["aliases"] for o in facts["organizations"]}
+    assert orgs["湖南省人民代表大会常务委员会"] == ["湖南省人大常委会"]
+    assert orgs["中共湖南省委员会"] == ["省委"]
+
+
+def test_department_surface_is_not_an_alias_of_the_parent_union_synthetic():
+    facts = facts_of("## 发文\n\n本报讯(记者陈晓)浙江省总工会办公室近日发文。\n")
+    assert one(facts["union_bodies"], "浙江省总工会办公室")["parent"] == "浙江省总工会"
+    assert "浙江省总工会办公室" not in one(facts["union_bodies"], "浙江省总工会")["aliases"]
+
+
+@pytest.mark.parametrize("name, province", [("湖北省总工会", "湖北省"), ("上海市总工会", "上海市")])
+def test_federation_whose_full_name_is_a_jieba_word_alone(name, province):
+    facts = facts_of(f"## 会议\n\n本报讯(记者张明){name}近日召开全委会议。\n")
+    assert one(facts["union_bodies"], name)["province"] == province
+
+
+def test_federation_whose_full_name_is_a_jieba_word_next_to_another_province():
+    facts = facts_of("## 合作\n\n本报讯(记者张明)湖北省总工会与河南省人社厅签署合作协议。\n")
+    assert "河南省总工会" not in names(facts["union_bodies"])
+    assert one(facts["union_bodies"], "湖北省总工会")["province"] == "湖北省"

@@ -1,0 +1,118 @@
+"""Programs: national ones from the lexicon, local ones by pattern; operators and provinces."""
+from __future__ import annotations
+
+import pytest
+from conftest import facts_of, names, one
+
+HOTLINE = "12351工会服务职工热线"
+
+
+# ---------------------------------------------------------------------------
+# Seeds
+# ---------------------------------------------------------------------------
+
+
+def test_12351_hotline_is_one_program(facts000):
+    hotline = [p for p in facts000["programs"]
+               if "12351" in p["name"] or any("12351" in a for a in p["aliases"])]
+    assert len(hotline) == 1
+    program = hotline[0]
+    assert program["name"] == HOTLINE
+    assert {"12351热线", "12351平台"} <= set(program["aliases"])
+    assert program["operators"] == ["广东省总工会"]
+    assert program["provinces"] == ["广东省"]
+
+
+def test_12351_rules_are_a_policy_not_a_program(facts000):
+    assert "12351广东职工热线管理规则" in names(facts000["policies"])
+    assert "12351广东职工热线管理规则" not in names(facts000["programs"])
+
+
+def test_liudong_nuanxin_operators_and_province(facts003):
+    program = one(facts003["programs"], "流动暖新")
+    assert set(program["operators"]) == {"沈阳市总工会", "辽宁省总工会"}
+    assert program["provinces"] == ["辽宁省"]
+
+
+def test_chan_gai_is_short_for_industrial_workforce_reform(facts003):
+    reform = one(facts003["programs"], "产业工人队伍建设改革")
+    assert "产改" in reform["aliases"]
+    assert "产改" not in names(facts003["programs"])
+
+
+def test_generic_facilities_get_no_operator(facts003):
+    for name in ("工会驿站", "职工书屋", "司机之家"):
+        program = one(facts003["programs"], name)
+        assert program["operators"] == [] and program["provinces"] == []
+
+
+def test_program_names_are_unique_per_page(seed_facts):
+    for facts in seed_facts:
+        progs = names(facts["programs"])
+        assert len(progs) == len(set(progs))
+        aliases = {a for p in facts["programs"] for a in p["aliases"]}
+        assert aliases.isdisjoint(progs)
+
+
+# ---------------------------------------------------------------------------
+# Synthetic pages
+# ---------------------------------------------------------------------------
+
+BRAND = ("## 江西工会打造服务品牌\n\n"
+         "本报讯(记者孙浩)近年来，江西省总工会打造“赣工暖心”服务品牌，惠及职工十万余人。\n")
+
+
+def test_quoted_service_brand_found_by_pattern_with_its_operator():
+    facts = facts_of(BRAND)
+    brand = [p for p in facts["programs"] if p["name"].startswith("赣工暖心")]
+    assert len(brand) == 1
+    assert brand[0]["operators"] == ["江西省总工会"]
+    assert brand[0]["provinces"] == ["江西省"]
+    assert "赣工暖心服务品牌" in brand[0]["aliases"]
+
+
+def test_quoted_service_brand_is_named_by_the_quoted_name():
+    assert names(facts_of(BRAND)["programs"]) == ["赣工暖心"]
+
+
+def test_quoted_name_is_brand_pattern():
+    facts = facts_of("## 驿站\n\n本报讯(记者陈晓)“暖蜂驿站”是杭州市总工会为快递小哥打造的服务品牌。\n")
+    program = one(facts["programs"], "暖蜂驿站")
+    assert program["operators"] == ["杭州市总工会"]
+    assert program["provinces"] == ["浙江省"]
+
+
+def test_employer_of_an_official_is_not_an_operator():
+    facts = facts_of("## 品牌\n\n本报讯(记者陈晓)四川省总工会主席李明远介绍了“川工e家”品牌。\n")
+    program = one(facts["programs"], "川工e家")
+    assert program["operators"] == []
+    facts = facts_of("## 品牌\n\n本报讯(记者陈晓)近年来，四川省总工会打造“川工e家”品牌。\n")
+    assert one(facts["programs"], "川工e家")["operators"] == ["四川省总工会"]
+
+
+def test_12351_in_another_province_is_the_national_hotline():
+    facts = facts_of("## 热线\n\n本报讯(记者陈晓)四川省总工会开通12351职工服务热线，为职工提供法律咨询。\n")
+    program = one(facts["programs"], HOTLINE)
+    assert program["aliases"] == ["12351职工服务热线"]
+    assert program["operators"] == ["四川省总工会"]
+    assert program["provinces"] == ["四川省"]
+
+
+def test_platform_named_right_after_its_union():
+    facts = facts_of("## 平台\n\n本报讯(记者陈晓)贵州省总工会职工法律服务平台正式上线。\n")
+    program = one(facts["programs"], "职工法律服务平台")
+    assert "贵州省总工会职工法律服务平台" in program["aliases"]
+    assert program["operators"] == ["贵州省总工会"]
+
+
+def test_launched_action_found_by_pattern():
+    facts = facts_of("## 行动\n\n本报讯(记者陈晓)今年以来，云南省总工会开展新就业形态劳动者入会集中行动。\n")
+    program = one(facts["programs"], "新就业形态劳动者入会集中行动")
+    assert program["operators"] == ["云南省总工会"]
+    assert program["provinces"] == ["云南省"]
+
+
+def test_generic_facility_in_synthetic_page_has_no_operator():
+    facts = facts_of("## 工会驿站\n\n本报讯(记者陈晓)福建省总工会今年新建工会驿站200家。\n")
+    station = one(facts["programs"], "工会驿站")
+    assert station["operators"] == [] and station["provinces"] == []

@@ -1,0 +1,134 @@
+"""Resolution: one entity per real thing, stable ids, evidence traceable to the page."""
+from __future__ import annotations
+
+from conftest import SEEDS, SOURCE_000, SOURCE_003, entities, entity, facts_of, kb_of, names
+
+from kg.extract import extract_article
+from kg.ingest import normalise_char, read_page
+from kg.pipeline import analyse
+from kg.resolve import resolve
+
+
+def _printed(page_text: str, ev) -> str:
+    return "".join(normalise_char(c) for c in page_text[ev.start:ev.end])
+
+
+# ---------------------------------------------------------------------------
+# Officials with the same name
+# ---------------------------------------------------------------------------
+
+
+def test_same_name_at_different_organisations_in_one_sentence_stays_two():
+    _, kb = kb_of("## 交流\n\n本报讯(记者赵磊)江苏省总工会主席王军、安徽省人大常委会副主任王军出席座谈会。\n")
+    wangs = entities(kb, "official", "王军")
+    assert len(wangs) == 2
+    assert len({e.id for e in wangs}) == 2
+    assert sorted(tuple(kb.entities[o].name for _, o in e.attrs["posts"]) for e in wangs) == [
+        ("安徽省人民代表大会常务委员会",), ("江苏省总工会",)]
+
+
+def test_same_name_at_different_organisations_in_two_articles_stays_two():
+    facts = facts_of(
+        "## 江苏工会座谈\n\n本报讯(记者赵磊)江苏省总工会主席王军出席座谈会。\n\n"
+        "## 安徽人大调研\n\n本报讯(记者钱进)安徽省人大常委会副主任王军到企业调研。\n")
+    wangs = [o for o in facts["officials"] if o["name"] == "王军"]
+    assert len(wangs) == 2
+    assert sorted(o["posts"][0]["org"] for o in wangs) == ["安徽省人民代表大会常务委员会", "江苏省总工会"]
+
+
+def test_same_name_at_the_same_organisation_in_two_articles_is_one():
+    _, kb = kb_of(
+        "## 一\n\n本报讯(记者赵磊)江苏省总工会主席王军出席座谈会。\n\n"
+        "## 二\n\n本报讯(记者钱进)江苏省总工会主席王军在会上讲话。\n")
+    wang = entity(kb, "official", "王军")
+    assert sorted({ev.article for ev in wang.evidence}) == [1, 2]
+    posts = [r for r in kb.relations if r.kind == "holds-post" and r.source == wang.id]
+    assert len(posts) == 1 and len(posts[0].evidence) == 2
+
+
+def test_seed_officials_are_one_entity_per_person(seed_kb):
+    for name in ("徐留平", "李公乐", "蔡奇"):
+        assert len(entities(seed_kb, "official", name)) == 1
+
+
+# ---------------------------------------------------------------------------
+# Context: bare level words
+# ---------------------------------------------------------------------------
+
+
+def test_bare_sheng_zong_gonghui_falls_back_to_the_dateline():
+    facts = facts_of("## 全委会议\n\n本报长沙3月5日电(记者周敏)省总工会近日召开全委会议。\n")
+    assert names(facts["union_bodies"]) == ["湖南省总工会"]
+
+
+def test_bare_sheng_zong_gonghui_without_any_place_is_dropped():
+    facts = facts_of("## 全委会议\n\n本报讯(记者周敏)省总工会近日召开全委会议。\n")
+    assert facts["union_bodies"] == []
+
+
+def test_abbreviations_across_seed_articles_resolve_to_distinct_federations(facts000):
+    unions = {u["name"]: set(u["aliases"]) for u in facts000["union_bodies"]}
+    assert "省总工会" in unions["河南省总工会"]
+    assert "省总" in unions["广东省总工会"]
+    assert "省总工会" not in unions["广东省总工会"]
+    assert "省总" not in unions["河南省总工会"]
+
+
+# ---------------------------------------------------------------------------
+# Ids and evidence
+# ---------------------------------------------------------------------------
+
+
+def test_entity_ids_are_stable_across_runs_and_page_order(seed_pages, seed_kb):
+    again = analyse([read_page(SEEDS / SOURCE_003), read_page(SEEDS / SOURCE_000)])
+    assert set(again.entities) == set(seed_kb.entities)
+    for eid, e in seed_kb.entities.items():
+        assert again.entities[eid].name == e.name
+
+
+def test_place_ids_are_division_codes(seed_kb):
+    for e in seed_kb.entities.values():
+        if e.kind == "province":
+            assert e.id == f"province/{e.attrs['code']}" and e.attrs["code"].endswith("0000")
+        if e.kind == "city":
+            assert e.id == f"city/{e.attrs['code']}"
+
+
+def test_official_evidence_points_at_the_printed_name(seed_kb, seed_pages):
+    texts = {p.source: p.text for p in seed_pages}
+    officials = entities(seed_kb, "official")
+    assert len(officials) >= 10
+    for e in officials:
+        assert e.evidence
+        for ev in e.evidence:
+            assert _printed(texts[ev.page], ev) == e.name
+            assert e.name in ev.text
+
+
+def test_union_evidence_points_at_a_printed_form(seed_kb, seed_pages):
+    texts = {p.source: p.text for p in seed_pages}
+    for e in entities(seed_kb, "union"):
+        for ev in e.evidence:
+            assert _printed(texts[ev.page], ev) in {e.name} | e.aliases
+
+
+def test_relations_point_at_existing_entities(seed_kb):
+    for r in seed_kb.relations:
+        assert r.source in seed_kb.entities, r
+        assert r.target in seed_kb.entities, r
+
+
+def test_every_union_parent_is_a_union(seed_kb):
+    for e in entities(seed_kb, "union"):
+        parent = e.attrs.get("parent")
+        if parent:
+            assert seed_kb.entities[parent].kind == "union"
+        elif e.name != "中华全国总工会":
+            assert e.attrs.get("province")  # only unplaced qualifier unions lack a parent
+
+
+def test_resolve_accepts_findings_directly():
+    page, _ = kb_of("## 部署\n\n本报讯(记者张明)全总近日部署工作。\n")
+    kb = resolve([(page, [extract_article(a) for a in page.articles])])
+    assert [e.name for e in kb.entities.values() if e.kind == "union"] == ["中华全国总工会"]
+    assert kb.pages == ["t.txt"]
