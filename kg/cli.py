@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.pipeline import ShapeViolation, build, extract_facts
+from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields
+from kg.pipeline import ReadOptions, ShapeViolation, build, extract_facts
 from kg.rdf import DEFAULT_BASE, FORMATS, IRIError, check_base
 
 
@@ -16,15 +17,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="pages -> facts JSON, graph.json and RDF exports in the exports folder")
-    p.add_argument("inputs", nargs="+", help="page files or folders of .txt/.md pages")
+    _input_options(p)
     p.add_argument("--out", default="exports", help="output folder (default: exports)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base of every minted IRI (default: {DEFAULT_BASE})")
-    p.add_argument("--keep-going", action="store_true", help="exit 0 even when some inputs failed")
 
     p = sub.add_parser("extract", help="pages -> facts JSON only (the scoring format)")
-    p.add_argument("inputs", nargs="+")
+    _input_options(p)
     p.add_argument("--facts-dir", required=True)
-    p.add_argument("--keep-going", action="store_true")
 
     p = sub.add_parser("export", help="convert an RDF export to another format")
     p.add_argument("--format", required=True, choices=sorted(FORMATS))
@@ -49,6 +48,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+",
+                   help="page files (.txt/.md), JSON-lines archives (.jsonl), or folders of them")
+    p.add_argument("--keep-going", action="store_true", help="exit 0 even when some inputs failed (still listed)")
+    p.add_argument("--encoding", help="decode pages with this encoding (default: UTF-8, else detected GB18030/Big5)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"refuse a page or record larger than this (default: {DEFAULT_MAX_BYTES:,})")
+    p.add_argument("--field", action="append", default=[], metavar="NAME=FIELD",
+                   help="record field names of a .jsonl archive, e.g. --field text=content (title, text, date, url, id)")
+
+
+def _read_options(args) -> ReadOptions:
+    names = {}
+    for item in args.field:
+        name, _, field = item.partition("=")
+        if name not in ("title", "text", "date", "url", "id") or not field:
+            raise SystemExit(f"kg: --field takes NAME=FIELD with NAME one of title, text, date, url, id: {item!r}")
+        names[name] = field
+    return ReadOptions(args.encoding, args.max_bytes, ArchiveFields(**names))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export":
@@ -62,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         try:
             check_base(args.base)
-            summary = build(args.inputs, Path(args.out), base=args.base)
+            summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args))
         except IRIError as err:
             print(f"kg build: {err}", file=sys.stderr)
             return 2
@@ -71,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             return 3
         print("\n".join(summary.lines()))
     else:
-        summary = extract_facts(args.inputs, Path(args.facts_dir))
+        summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args))
         for f in summary.failed:
             print(f"failed: {f}", file=sys.stderr)
     if summary.failed and not args.keep_going:

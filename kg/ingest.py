@@ -11,9 +11,11 @@ span of its text can be traced to exact character offsets in the source.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,10 +84,22 @@ class Article:
 
 @dataclass
 class Page:
-    source: str  # file name, e.g. "000_328a50d97180c723.txt"
+    source: str  # file name, e.g. "000_328a50d97180c723.txt", or "archive.jsonl#12" for a record
     text: str  # the decoded original text; all offsets point into it
     sha256: str  # of the raw bytes
     articles: list[Article]
+    meta: dict = field(default_factory=dict)  # a record's id, url, date and title, when it has them
+
+
+@dataclass(frozen=True)
+class ArchiveFields:
+    """Field names of a JSON-lines archive's records."""
+
+    title: str = "title"
+    text: str = "text"
+    date: str = "date"
+    url: str = "url"
+    id: str = "id"
 
 
 # ---------------------------------------------------------------------------
@@ -147,29 +161,117 @@ _CLOSING = _TERMINATORS | frozenset("：…”’」』）】〕].\"'»—")
 # ---------------------------------------------------------------------------
 
 
-def read_page(path) -> Page:
-    """Read and parse one page file; raise IngestError naming the file."""
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024  # a newspaper page is some 20 KB; anything this big is not one
+# Encodings a Chinese archive is found in; anything else is refused rather than guessed.
+_CHINESE_ENCODINGS = ("utf_8", "gb18030", "big5", "utf_16")
+_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+          b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or Office document)",
+          b"\x1f\x8b": "a gzip archive"}
+_HTML_DOCUMENT = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
+
+
+def decode(raw: bytes, path, encoding: str | None = None) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM), else a detected Chinese encoding
+    (GB18030/GBK, Big5, UTF-16), else a clear refusal; never silent mojibake."""
+    if encoding:
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as e:
+            raise IngestError(f"{path}: cannot decode as {encoding} ({e})") from None
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError as e:
+                raise IngestError(f"{path}: broken {codec} text (byte at offset {e.start})") from None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise IngestError(f"{path}: binary file (NUL byte at offset {nul})")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        first_bad = e.start
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw, cp_isolation=list(_CHINESE_ENCODINGS)).best()
+    if best is not None:
+        text = str(best)
+        han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+        wide = sum(1 for ch in text if ord(ch) > 0x7F)
+        if wide and han / wide > 0.6:
+            return text
+    raise IngestError(f"{path}: not UTF-8 (byte 0x{raw[first_bad]:02x} at offset {first_bad}) and not "
+                      f"recognisably GB18030/GBK or Big5 Chinese text; give --encoding if you know it")
+
+
+def read_page(path, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
+    """Read and parse one page file; raise IngestError naming the file and the reason."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise IngestError(f"{path}: is a folder, not a page file")
+        if size > max_bytes:
+            raise IngestError(f"{path}: too large for one page ({size:,} bytes; the limit is {max_bytes:,}, "
+                              f"see --max-bytes)")
         raw = p.read_bytes()
     except FileNotFoundError:
         raise IngestError(f"{path}: no such file") from None
     except OSError as e:
         raise IngestError(f"{path}: cannot read ({e.strerror or e})") from None
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        raise IngestError(f"{path}: binary file (NUL byte at offset {nul})")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise IngestError(
-            f"{path}: not valid UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start})"
-        ) from None
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            raise IngestError(f"{path}: binary file ({what}), not a text page")
+    text = decode(raw, path, encoding)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise IngestError(f"{path}: empty file")
+    if _HTML_DOCUMENT.match(text):
+        raise IngestError(f"{path}: an HTML document; convert it to the plain-text page format first")
     return parse_page(text, p.name, hashlib.sha256(raw).hexdigest())
+
+
+def read_archive(path, fields: ArchiveFields = ArchiveFields(),
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page | IngestError]:
+    """A JSON-lines archive, one record (title, text, date, url, id) per line, streamed.
+
+    Each record becomes a page whose text is ``## title`` then the record's text, so
+    offsets point into that; a bad line is yielded as an IngestError naming its line
+    number and the other records go on.
+    """
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        yield IngestError(f"{path}: cannot read ({e.strerror or e})")
+        return
+    name = Path(path).name
+    with f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            if len(line) > max_bytes:
+                yield IngestError(f"{where}: record too large ({len(line):,} bytes; the limit is {max_bytes:,})")
+                continue
+            try:
+                record = json.loads(line.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as e:
+                yield IngestError(f"{where}: not a JSON record ({e})")
+                continue
+            text = record.get(fields.text) if isinstance(record, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                yield IngestError(f"{where}: record has no '{fields.text}' text")
+                continue
+            title = record.get(fields.title)
+            title = title.strip().replace("\n", " ") if isinstance(title, str) else ""
+            page_text = f"## {title}\n\n{text}" if title else text
+            meta = {k: str(record[getattr(fields, k)]) for k in ("id", "url", "date")
+                    if record.get(getattr(fields, k)) not in (None, "")}
+            meta.update(archive=name, line=n, title=title)
+            page = parse_page(page_text, f"{name}#{n}", hashlib.sha256(line).hexdigest())
+            page.meta = meta
+            yield page
 
 
 # ---------------------------------------------------------------------------

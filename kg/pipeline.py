@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import time
 from collections import Counter
@@ -17,7 +18,7 @@ from pathlib import Path
 from kg.extract import extract_article
 from kg.facts import page_facts
 from kg.graph import build_graph, graph_json
-from kg.ingest import IngestError, Page, read_page
+from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.rdf import DEFAULT_BASE, serialize, to_dataset, validate
 from kg.resolve import KnowledgeBase, resolve
 
@@ -47,24 +48,51 @@ class Summary:
         return out
 
 
+ARCHIVE_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    encoding: str | None = None  # None: UTF-8, else detected GB18030/Big5, else refused
+    max_bytes: int = DEFAULT_MAX_BYTES
+    fields: ArchiveFields = ArchiveFields()
+
+
 def find_pages(inputs: list[str | Path]) -> list[Path]:
-    """Page files named or inside named folders (recursively), sorted by name for a stable order."""
+    """Page files and archives named or inside named folders (recursively), sorted by name,
+    so that the same inputs in any order give the same build."""
     found = []
     for item in map(Path, inputs):
         if item.is_dir():
-            found += [p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES]
+            found += [p for p in item.rglob("*") if p.is_file() and not p.name.startswith(".")
+                      and p.suffix.lower() in PAGE_SUFFIXES + ARCHIVE_SUFFIXES]
         else:
             found.append(item)
     return sorted(set(found), key=lambda p: (p.name, str(p)))
 
 
-def read_pages(paths: list[Path], summary: Summary) -> list[Page]:
-    pages = []
+def iter_pages(paths: list[Path], options: ReadOptions = ReadOptions()):
+    """Pages one by one (an archive's records streamed); a failure comes as an IngestError."""
     for path in paths:
+        if path.suffix.lower() in ARCHIVE_SUFFIXES:
+            if not path.is_file():
+                yield IngestError(f"{path}: no such file")
+                continue
+            yield from read_archive(path, options.fields, options.max_bytes)
+            continue
         try:
-            pages.append(read_page(path))
+            yield read_page(path, options.encoding, options.max_bytes)
         except IngestError as err:
-            summary.failed.append(str(err))
+            yield err
+
+
+def read_pages(paths: list[Path], summary: Summary, options: ReadOptions = ReadOptions()) -> list[Page]:
+    pages = []
+    for item in iter_pages(paths, options):
+        if isinstance(item, IngestError):
+            summary.failed.append(str(item))
+        else:
+            pages.append(item)
     return pages
 
 
@@ -89,19 +117,27 @@ def facts_json(kb: KnowledgeBase, page: str) -> str:
     return json.dumps(page_facts(kb, page), ensure_ascii=False, indent=1) + "\n"
 
 
+def facts_name(source: str) -> str:
+    """File name of a page's facts: the page's stem (an archive record: archive stem and line)."""
+    stem = source.replace(".jsonl#", "-").replace(".ndjson#", "-")
+    stem = stem[:-len(Path(stem).suffix)] if Path(stem).suffix in PAGE_SUFFIXES else stem
+    return re.sub(r"[^\w.-]", "_", stem) + ".json"
+
+
 def write_facts(kb: KnowledgeBase, pages: list[Page], facts_dir: Path) -> None:
     for page in pages:
-        write_atomic(facts_dir / f"{Path(page.source).stem}.json", facts_json(kb, page.source))
+        write_atomic(facts_dir / facts_name(page.source), facts_json(kb, page.source))
 
 
 class ShapeViolation(Exception):
     """The RDF export breaks a SHACL shape; the message is pySHACL's report."""
 
 
-def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE) -> Summary:
+def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
+          options: ReadOptions = ReadOptions()) -> Summary:
     started = time.perf_counter()
     summary = Summary()
-    pages = read_pages(find_pages(inputs), summary)
+    pages = read_pages(find_pages(inputs), summary, options)
     kb = analyse(pages)
     graph = build_graph(kb)
     dataset = to_dataset(graph, base)
@@ -121,9 +157,9 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE) -> 
     return summary
 
 
-def extract_facts(inputs: list[str | Path], facts_dir: Path) -> Summary:
+def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOptions = ReadOptions()) -> Summary:
     summary = Summary()
-    pages = read_pages(find_pages(inputs), summary)
+    pages = read_pages(find_pages(inputs), summary, options)
     write_facts(analyse(pages), pages, facts_dir)
     summary.pages = len(pages)
     return summary

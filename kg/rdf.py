@@ -120,6 +120,10 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
         q.add(s, DCTERMS.identifier, Literal(a["source"]), gs)
         q.add(s, UKG.sha256, Literal(a["sha256"]), gs)
         q.add(s, RDFS.label, Literal(a["source"]), gs)
+        if a.get("url"):
+            q.add(s, DCTERMS.source, Literal(a["url"], datatype=XSD.anyURI), gs)
+        if a.get("date") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a["date"]):
+            q.add(s, DCTERMS.date, Literal(a["date"], datatype=XSD.date), gs)
         return
     if kind == "article":
         gs = [page_graph[a["source"]]]

@@ -216,7 +216,8 @@ def resolve(pages: list[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
     b = _Builder()
     for page, articles in pages:
         page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
-        page_entity.attrs.update(source=page.source, sha256=page.sha256)
+        page_entity.attrs.update(source=page.source, sha256=page.sha256,
+                                 **{k: v for k, v in page.meta.items() if k in ("id", "url", "date", "archive", "line")})
         for findings in articles:
             _resolve_article(b, page, page_entity, findings)
     _merge_officials(b)

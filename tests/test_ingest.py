@@ -249,12 +249,19 @@ def test_binary_file(tmp_path):
         read_page(f)
 
 
-def test_gbk_file(tmp_path):
+def test_gbk_file_is_detected_and_decoded(tmp_path):
     f = tmp_path / "gbk.txt"
-    f.write_bytes("## 标题\n\n正文。\n".encode("gbk"))
-    with pytest.raises(IngestError, match=r"gbk.txt: not valid UTF-8 text \(byte 0x"):
-        read_page(f)
+    f.write_bytes("## 广东省总工会打造热线\n\n本报讯(记者叶小钟)广东省总工会着力打造12351热线服务平台。\n".encode("gbk"))
+    page = read_page(f)
+    assert page.articles[0].headline == "广东省总工会打造热线"
+    assert "12351热线服务平台" in page.articles[0].sentences[-1].text
 
+
+def test_undecodable_bytes_are_refused_naming_the_file(tmp_path):
+    f = tmp_path / "latin.txt"
+    f.write_bytes("café résumé naïve ".encode("latin-1") * 20)
+    with pytest.raises(IngestError, match=r"latin.txt: not UTF-8 \(byte 0xe9 at offset 3\)"):
+        read_page(f)
 
 def test_missing_file(tmp_path):
     with pytest.raises(IngestError, match="nothere.txt"):
