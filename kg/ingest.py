@@ -120,8 +120,8 @@ def normalise_char(ch: str) -> str:
     ASCII sentence punctuation to its full-width form."""
     if len(ch) != 1:
         raise ValueError(f"normalise_char takes one character, got {ch!r}")
-    if ch in _SPACES:
-        return " "
+    if ch in _SPACES or (unicodedata.category(ch) == "Cc" and ch not in "\n\r\t"):
+        return " "  # control characters are noise from the archive, never text
     folded = unicodedata.normalize("NFKC", ch)
     if len(folded) != 1:  # e.g. "…" -> "...": keep one-for-one
         folded = ch

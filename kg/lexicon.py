@@ -101,6 +101,8 @@ def gazetteer() -> Gazetteer:
                 stem = _CITY_SUFFIX.sub("", name)
                 if stem != name and len(stem) >= 2:
                     add(stem, code)
+                if name.endswith("自治州") and len(name) > 5:
+                    add(name[:2] + "州", code)  # 海南藏族自治州 is printed 海南州
             else:
                 city = code[:4] + "00"
                 divisions[code] = Division(code, name, "district", province, city)
@@ -120,7 +122,13 @@ def gazetteer() -> Gazetteer:
 @lru_cache(maxsize=1)
 def titles() -> tuple[str, ...]:
     """Office titles, longest first so the longest one ending a segment wins."""
-    return tuple(sorted(set(_lines("titles.txt")), key=lambda t: (-len(t), t)))
+    return tuple(sorted(set(_lines("titles.txt")) | worker_titles(), key=lambda t: (-len(t), t)))
+
+
+@lru_cache(maxsize=1)
+def worker_titles() -> frozenset[str]:
+    """Workplace positions (班组长, 队长): whoever holds one is a worker, not an official."""
+    return frozenset(_lines("worker_titles.txt"))
 
 
 @lru_cache(maxsize=1)

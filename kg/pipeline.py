@@ -144,10 +144,14 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     conforms, report = validate(dataset)
     if not conforms:
         raise ShapeViolation(report)
-    write_facts(kb, pages, out_dir / "facts")
-    write_atomic(out_dir / "graph.json", graph_json(graph))
+    # everything is made first and written last, each file by rename: a build killed at
+    # any moment leaves every previous export whole and readable
+    outputs = {Path("facts") / facts_name(p.source): facts_json(kb, p.source) for p in pages}
+    outputs[Path("graph.json")] = graph_json(graph)
     for fmt in RDF_EXPORTS:
-        write_atomic(out_dir / f"graph.{fmt}", serialize(dataset, fmt))
+        outputs[Path(f"graph.{fmt}")] = serialize(dataset, fmt)
+    for rel, text in outputs.items():
+        write_atomic(out_dir / rel, text)
     summary.pages = len(pages)
     summary.articles = sum(len(p.articles) for p in pages)
     summary.sentences = sum(len(a.sentences) for p in pages for a in p.articles)

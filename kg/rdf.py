@@ -53,6 +53,14 @@ def mint(base: str, local: str) -> URIRef:
     return URIRef(base + local)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _zh(text: str) -> Literal:
+    """A Chinese literal; control characters (which XML and some stores refuse) become spaces."""
+    return Literal(_CONTROL.sub(" ", text), lang="zh")
+
+
 def _digest(*parts: str, n: int = 12) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:n]
 
@@ -91,7 +99,7 @@ def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Dataset:
         s = q.iri(f"{art}/s{ev['sentence']}")
         g = [page_graph[ev["page"]]]
         q.add(s, RDF.type, UKG.Sentence, g)
-        q.add(s, RDF.value, Literal(ev["text"], lang="zh"), g)
+        q.add(s, RDF.value, _zh(ev["text"]), g)
         q.add(s, UKG.sentenceIndex, Literal(ev["sentence"]), g)
         q.add(s, DCTERMS.isPartOf, q.iri(art), g)
         return s
@@ -106,7 +114,7 @@ def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Dataset:
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     for s, p, o, g in sorted(q.quads):
-        ds.graph(g).add((s, p, o)) if g is not None else ds.default_context.add((s, p, o))
+        ds.graph(g).add((s, p, o)) if g is not None else ds.default_graph.add((s, p, o))
     return ds
 
 
@@ -130,31 +138,31 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
         q.add(s, RDF.type, UKG.Article, gs)
         q.add(s, DCTERMS.isPartOf, q.iri(a["page"]), gs)
         q.add(s, UKG.articleIndex, Literal(a["index"]), gs)
-        q.add(s, RDFS.label, Literal(d["label"], lang="zh"), gs)
+        q.add(s, RDFS.label, _zh(d["label"]), gs)
         if a.get("headline"):
-            q.add(s, DCTERMS.title, Literal(a["headline"], lang="zh"), gs)
+            q.add(s, DCTERMS.title, _zh(a["headline"]), gs)
         for key, prop in (("kicker", UKG.kicker), ("byline", UKG.byline), ("dateline", UKG.dateline)):
             if a.get(key):
-                q.add(s, prop, Literal(a[key], lang="zh"), gs)
+                q.add(s, prop, _zh(a[key]), gs)
         q.add(s, UKG.articleType, Literal(a["type"]), gs)
         return
     cls = CLASS_OF.get(kind)
     if kind == "city":
         cls = UKG.District if a.get("level") == "district" else UKG.City
     q.add(s, RDF.type, cls, gs)
-    q.add(s, SKOS.prefLabel, Literal(d["label"], lang="zh"), gs)
-    q.add(s, RDFS.label, Literal(d["label"], lang="zh"), gs)
+    q.add(s, SKOS.prefLabel, _zh(d["label"]), gs)
+    q.add(s, RDFS.label, _zh(d["label"]), gs)
     for alias in d["aliases"]:
-        q.add(s, SKOS.altLabel, Literal(alias, lang="zh"), gs)
+        q.add(s, SKOS.altLabel, _zh(alias), gs)
     if kind in ("province", "city"):
         q.add(s, SKOS.notation, Literal(a["code"], datatype=UKG.DivisionCode), gs)
     if kind == "policy" and a.get("date"):
         q.add(s, SDO.legislationDate, Literal(a["date"], datatype=XSD.date), gs)
     if kind == "person":
         if a.get("role"):
-            q.add(s, UKG.personRole, Literal(a["role"], lang="zh"), gs)
+            q.add(s, UKG.personRole, _zh(a["role"]), gs)
         if a.get("affiliation"):
-            q.add(s, UKG.affiliation, Literal(a["affiliation"], lang="zh"), gs)
+            q.add(s, UKG.affiliation, _zh(a["affiliation"]), gs)
     for ev in d["provenance"]:
         m = q.iri(f"mention/{_digest(node, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), str(ev['end']), n=16)}")
         g = [graphs_of([ev])[0]]
@@ -191,13 +199,13 @@ def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, arti
         q.add(post, RDF.type, ORG.Post, gs)
         q.add(post, ORG.postIn, o, gs)
         q.add(post, ORG.role, role, gs)
-        q.add(post, UKG.title, Literal(d["title"], lang="zh"), gs)
+        q.add(post, UKG.title, _zh(d["title"]), gs)
         label = f"{graph.nodes[target]['label']}{d['title']}"
-        q.add(post, SKOS.prefLabel, Literal(label, lang="zh"), gs)
-        q.add(post, RDFS.label, Literal(label, lang="zh"), gs)
+        q.add(post, SKOS.prefLabel, _zh(label), gs)
+        q.add(post, RDFS.label, _zh(label), gs)
         q.add(role, RDF.type, ORG.Role, gs)
-        q.add(role, SKOS.prefLabel, Literal(d["title"], lang="zh"), gs)
-        q.add(role, RDFS.label, Literal(d["title"], lang="zh"), gs)
+        q.add(role, SKOS.prefLabel, _zh(d["title"]), gs)
+        q.add(role, RDFS.label, _zh(d["title"]), gs)
         p, o = ORG.holds, post
     elif kind == "located-in":
         p = SDO.containedInPlace if graph.nodes[source]["kind"] == "city" else SDO.location
@@ -254,7 +262,7 @@ def serialize(ds: Dataset, fmt: str) -> str:
         raise ValueError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt in ("nt", "nq"):
         source = union_graph(ds) if fmt == "nt" else ds
-        lines = source.serialize(format=FORMATS[fmt]).splitlines()
+        lines = source.serialize(format=FORMATS[fmt]).split("\n")  # not splitlines(): \x1e, \u2028 are not line ends here
         return "".join(sorted(set(line + "\n" for line in lines if line.strip())))
     if fmt == "trig":
         return _trig(ds)
@@ -285,11 +293,11 @@ def _trig(ds: Dataset) -> str:
 
     out = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()] + [""]
     default = Graph()
-    for t in ds.default_context.triples((None, None, None)):
+    for t in ds.default_graph.triples((None, None, None)):
         default.add(t)
     if len(default):
         out += ["{", body(default), "}", ""]
-    for ctx in sorted((c for c in ds.contexts() if c.identifier != ds.default_context.identifier and len(c)),
+    for ctx in sorted((c for c in ds.contexts() if c.identifier != ds.default_graph.identifier and len(c)),
                       key=lambda c: str(c.identifier)):
         g = Graph()
         for t in ctx.triples((None, None, None)):

@@ -284,6 +284,9 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
     dept_ev, ev = ev, (None if a.get("department") else ev)  # the union itself has its own mention
     if a["level"] == "national":
         base = b.union(NATIONAL_UNION, None, ev, alias=printed)
+    elif a.get("national_industry"):
+        national = b.union(NATIONAL_UNION, None)
+        base = b.union(f"中国{a['industry']}工会", None, ev, alias=printed, parent=national.id)
     else:
         code = None
         if "places" in a:
@@ -370,11 +373,21 @@ def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolv
     """One entity per program per article: a short form that ends a longer one is its alias."""
     progs = findings.of_kind("program")
     names = {m.id: m.attrs.get("canonical") or m.surface for m in progs}
+    # one brand under several wordings in an article (“书香园丁”读书行动, “书香园丁”教职工读书行动):
+    # the shortest wording that names the kind of program
+    by_core: dict[str, list[str]] = {}
+    for m in progs:
+        if m.attrs.get("core"):
+            by_core.setdefault(m.attrs["core"], []).append(names[m.id])
     for m in progs:
         name = names[m.id]
         longer = [n for n in names.values() if n != name and n.endswith(name) and len(name) >= 2
                   and not m.attrs.get("canonical")]
         canonical = max(longer, key=len) if longer else name
+        wordings = by_core.get(m.attrs.get("core"), [])
+        if len(set(wordings)) > 1:
+            named = [w for w in wordings if w != m.attrs["core"]] or wordings
+            canonical = min(named, key=lambda w: (len(w), w))
         ev = _evidence(page, findings, m)
         e = b.entity("program", canonical, canonical, ev, alias=m.surface)
         if m.attrs.get("alias"):

@@ -38,7 +38,11 @@ def read_name(text: str, pos: int) -> str | None:
     """The personal name starting at ``pos``, or None when none stands there."""
     surname = _surname_at(text, pos)
     if surname is None:
-        return None
+        return _read_other_name(text, pos)
+    return _read_han_name(text, pos, surname) or _read_other_name(text, pos)
+
+
+def _read_han_name(text: str, pos: int, surname: str) -> str | None:
     if any(text.startswith(w, pos) for w in lexicon.name_context()["not_a_name"]):
         return None
     short, long_ = pos + len(surname) + 1, pos + len(surname) + 2
@@ -59,6 +63,22 @@ def read_name(text: str, pos: int) -> str | None:
     if not _CJK.match(name) or len(name) < 2 or _is_common_word(name):
         return None
     return name
+
+
+_SPEECH = ("表示", "介绍", "指出", "强调", "说", "一同", "一起", "带队", "出席", "作报告", "讲话", "主持")
+
+
+def _read_other_name(text: str, pos: int) -> str | None:
+    """A name without a Han surname (那日苏, 次仁旺堆): two to four characters after the
+    title, read only when a reporting verb or a comma closes it."""
+    for end in range(pos + 2, min(pos + 4, len(text)) + 1):
+        name = text[pos:end]
+        if not _CJK.match(name) or any(ch in "的了是在和与及等为会各要将" for ch in name):
+            return None
+        closed = end == len(text) or text[end] in "，、" or any(text.startswith(w, end) for w in _SPEECH)
+        if closed and not _is_common_word(name):
+            return name
+    return None
 
 
 def _is_common_word(word: str) -> bool:
@@ -110,6 +130,10 @@ class OfficialExtractor:
                 if not posts:
                     continue
                 a = tm.end()
+                if tm.group() in lexicon.worker_titles():
+                    # a team leader or foreman: a worker with a position, not an official
+                    yield Mention("person", name, s.index, tm.end(), tm.end() + len(name), {"role": tm.group()})
+                    continue
                 person = Mention("official", name, s.index, a, a + len(name), {})
                 yield person
                 for title, org in posts:

@@ -110,9 +110,14 @@ class OrganizationExtractor:
                         chain = _place_chain(found, s.index, a - len(industry))
                 if suffix == "总工会" and not chain and text.endswith("全国", 0, a):
                     continue  # 全国总工会 is caught as national
-                if chain:
+                if industry and not chain and text.endswith("中国", 0, a - len(industry)):
+                    start = a - len(industry) - 2  # 中国海员建设工会: a national industrial union
+                    attrs["national_industry"] = True
+                elif chain:
                     start = chain[0].start
                     attrs["places"] = [(p.surface, p.attrs["codes"]) for p in chain]
+                if "national_industry" in attrs or chain:
+                    pass
                 else:
                     level = _bare_level(text, a - len(industry or ""))
                     if level is not None and _generic_before(text, a - len(industry or "") - len(level)):

@@ -72,9 +72,10 @@ class PolicyExtractor:
         after = re.match(r"[^。；]{0,40}?由", text[end:])
         if after:
             pos = end + after.end()
-            org = next((o for o in orgs if o.start == pos), None)
-            if org and _issue_verbs().match(text, org.end):
-                return org
+            org = max((o for o in orgs if o.start == pos), key=lambda o: o.end, default=None)
+            gap = re.match(r"[^，。；《》]{0,20}?(?=" + _issue_verbs().pattern + ")", text[org.end:]) if org else None
+            if org and gap:
+                return org  # 由重庆市总工会于2024年1月10日印发
         # ORG …印发(了|的)《X》: the subject of the verb's clause, else the nearest organisation before it
         verb = None
         for v in _issue_verbs().finditer(text, 0, start):
@@ -86,7 +87,7 @@ class PolicyExtractor:
         before = [o for o in orgs if o.end <= verb.start()]
         in_clause = [o for o in before if o.start >= clause_start]
         if in_clause:
-            return min(in_clause, key=lambda o: o.start)
+            return min(in_clause, key=lambda o: (o.start, -o.end))  # 全国总工会办公厅, not 全国总工会
         return max(before, key=lambda o: o.end) if before else None
 
 

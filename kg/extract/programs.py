@@ -17,14 +17,21 @@ from kg import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 
 _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
-# the word that makes a name a program, and whether it stays in the name
-_KEEP = "三年行动|专项行动|行动计划|行动|工程|计划|活动|项目|工作机制|机制|体系|工作法|平台|热线"
-_DROP = "品牌|服务"
-_BOUNDARY = r"(?=$|[，。、；：！？）”\s]|建设|等|是|的|和|与|及|中|，)"
+# the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
+# because the quoted part is the brand itself (“流动暖新”服务, “筑工惠”职工服务平台)
+_KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作机制|机制|体系|工作法"
+_DROP = "品牌|服务|平台|热线|小程序|APP"
+_QUOTE = r"“[^“”]{1,30}”"
 _QUOTED_WITH_WORD = re.compile(
-    rf"(?P<quotes>(?:“[^“”]{{1,30}}”)+)(?P<tail>{_CJK}{{0,10}}?)(?P<word>{_KEEP}|{_DROP}){_BOUNDARY}")
+    rf"(?P<quotes>(?:{_QUOTE})+)(?P<tail>(?:(?![的和与及、])[\u4e00-\u9fff\dA-Za-z]){{0,8}}?)"
+    rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大)")
 _QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|工程|行动|计划|品牌|项目|中心))”")
 _QUOTED_IS = re.compile(r"“(?P<name>[^“”]{2,20})”是[^。；]{0,60}?的[^。；，]{0,30}?(?:品牌|行动|工程|项目|平台|服务)")
+# a quoted name that someone launches or uses as the lever of its work: 推出的“工匠夜校”
+_QUOTED_LAUNCHED = re.compile(
+    r"(?:推出|打造|创建|创立|发起|开通|上线|开发|建立)了?的?“(?P<name>[^“”]{2,12})”"
+    r"(?=$|[，。、；：！？）\s]|的|等|和|与|及|在|已|将|是)"
+    r"|以“(?P<lever>[^“”]{2,12})”(?:行动|活动|品牌)?为(?:抓手|载体|依托|牵引)")
 _LAUNCH_VERB = re.compile("开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通|组建|协同|联合")
 _LAUNCH = re.compile(
     rf"(?:开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通)了?"
@@ -41,7 +48,9 @@ class ProgramExtractor:
         for s in article.sentences:
             mentions = self._find(s, found)
             post_orgs = {link.target for link in found.links if link.kind == "holds-post" and link.sentence == s.index}
-            unions = [u for u in found.of_kind("union", sentence=s.index) if u.id not in post_orgs]
+            unions = [u for u in found.of_kind("union", sentence=s.index)
+                      if u.id not in post_orgs and not _only_a_source(s.text, u)]
+            agents = _introduced_by_you(s.text, unions)  # 由沈阳市总工会创新实践: the operators named
             places = [p for p in found.of_kind("place", sentence=s.index)
                       if not found.covered(s.index, p.start, p.end, "organization")
                       and not any(u.start <= p.start and p.end <= u.end and u.id in post_orgs
@@ -50,13 +59,16 @@ class ProgramExtractor:
                 yield m
                 if m.attrs.get("generic"):
                     continue
-                for u in unions:
+                for u in agents or unions:
+                    owner = next((p for p in mentions if p.start == u.end), None)
+                    if owner is not None and owner is not m:
+                        continue  # 全总“职工之家”APP: the union belongs to the program it stands before
                     yield Link("operated-by", m.id, u.id, s.index, {})
                 for p in places:
                     yield Link("active-in", m.id, p.id, s.index, {})
 
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
-        text = s.text
+        text = _curly_quotes(s.text)
         out: list[Mention] = []
 
         def add(name: str, a: int, b: int, **attrs) -> None:
@@ -77,19 +89,23 @@ class ProgramExtractor:
                 else:
                     add(m.group(), m.start(), m.end(), canonical=canonical, generic=generic)
         for m in _QUOTED_IS.finditer(text):
-            add(m.group("name"), m.start("name"), m.end("name"))
+            add(m.group("name"), m.start("name"), m.end("name"), core=m.group("name"))
         for m in _QUOTED_ENDING.finditer(text):
-            add(m.group("name"), m.start("name"), m.end("name"))
+            if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
+                add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_WITH_WORD.finditer(text):
-            tail = m.group("tail").replace("等", "")
-            word = m.group("word")
-            alias = m.group("quotes") + tail + word
-            if re.fullmatch(_DROP, word):
-                tail = re.sub(rf"(?:{_DROP})+$", "", tail)
-            if len(re.findall(r"[\u4e00-\u9fff]", m.group("quotes") + tail)) < 2:
+            tail, word = m.group("tail"), m.group("word")
+            if "等" in tail:
+                continue  # “五小”等…活动: a kind of activity, not one program
+            keep = re.fullmatch(_KEEP, word) is not None
+            name = m.group("quotes") + (tail + word if keep else "")
+            core = m.group("quotes").replace("“", "").replace("”", "")
+            if len(re.findall(r"[\u4e00-\u9fff]", core + tail)) < 2:
                 continue  # “1+6”行动 names nothing by itself
-            name = m.group("quotes") + tail + (word if re.fullmatch(_KEEP, word) else "")
-            add(name, m.start(), m.end(), alias=alias.replace("“", "").replace("”", ""))
+            add(name, m.start(), m.end(), alias=core + tail + word, core=core)
+        for m in _QUOTED_LAUNCHED.finditer(text):
+            group = "name" if m.group("name") else "lever"
+            add(m.group(group), m.start(group), m.end(group), core=m.group(group))
         for u in found.of_kind("union", sentence=s.index):
             m = re.match(rf"{_CJK}{{2,16}}?(?:平台|热线)(?=$|[，。、；：！？）”\s]|的|和|等|监测|上线|正式)", text[u.end:])
             if m and not _LAUNCH_VERB.search(m.group()):
@@ -97,6 +113,38 @@ class ProgramExtractor:
         for m in _LAUNCH.finditer(text):
             add(m.group("name"), m.start("name"), m.end("name"))
         return out
+
+
+_SOURCE = re.compile(r"从$")
+_GUIDED = re.compile(r"在[^，。；]{0,30}?(?:指导|领导|帮助|支持)下")
+
+
+def _only_a_source(text: str, union: Mention) -> bool:
+    """记者从X获悉 names where the news came from; 在X指导下 names who guided, not who runs it."""
+    if text.endswith("从", 0, union.start) and re.match(r"(?:了解到|获悉|得知|获得)", text[union.end:]):
+        return True
+    return any(g.start() <= union.start < g.end() for g in _GUIDED.finditer(text))
+
+
+def _introduced_by_you(text: str, unions: list[Mention]) -> list[Mention]:
+    """Unions introduced by 由 (由A主办, 由A创新实践、B在全省推广), and those listed with them."""
+    named = []
+    for u in unions:
+        if text.endswith("由", 0, u.start) or (named and re.fullmatch(r"[^，。；]{0,8}?[、和与及]", text[named[-1].end:u.start])):
+            named.append(u)
+    return named
+
+
+def _curly_quotes(text: str) -> str:
+    """ASCII "…" pairs as “…” (same length), so one set of patterns reads both."""
+    out, opening = [], True
+    for ch in text:
+        if ch == '"':
+            out.append("“" if opening else "”")
+            opening = not opening
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 EXTRACTOR = ProgramExtractor()

@@ -1,0 +1,292 @@
+"""SPARQL over the RDF export: ``kg query``.
+
+Queries run on an embedded, in-memory pyoxigraph ``Store`` loaded from the
+export files. N-Quads and TriG keep their named graphs (one per page, plus
+``graph/knowledge``), and the default graph that queries see is the *union*
+of all graphs, so a plain ``?s ?p ?o`` pattern finds every fact while
+``GRAPH ?g { ... }`` still reads one page's graph. The union is copied into
+the store's default graph when loading rather than asked for with
+``use_default_graph_as_union=True``: Oxigraph's on-the-fly union is a bag (a
+triple stated on two pages would match twice, and COUNT would disagree with
+rdflib and with SPARQL's definition of a graph as a set), the copy is a set.
+
+User values reach a query only as RDF terms through Oxigraph's
+``substitutions`` (SEP-0007), never by editing the query text, so a value
+such as ``" } ; DROP ALL #`` is just a string that matches nothing. A
+substituted variable must appear in the SELECT list (or the CONSTRUCT
+template); the shipped queries give it a default with
+``OPTIONAL { VALUES ?var { default } }``, which a binding overrides.
+
+Updates (INSERT, DELETE, LOAD, ...) are refused unless ``--update`` is given,
+and even then they only change the in-memory store, never the files.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+DEFAULT_DATA = "exports/graph.nq"
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
+# The export's prefixes, available to every query (a PREFIX line in the query overrides them).
+PREFIXES = {
+    "ukg": "https://w3id.org/unionkg/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                  "json": ox.QueryResultsFormat.JSON}
+
+
+class QueryError(Exception):
+    """A problem the user can fix (missing file, bad query, bad --bind); ``kg query`` exits 2."""
+
+
+# ---------------------------------------------------------------------------
+# Loading and running
+# ---------------------------------------------------------------------------
+
+
+def load_store(paths: Iterable[str | Path]) -> ox.Store:
+    """An in-memory store with every quad of the given RDF files (format from the extension).
+
+    Every named graph's triples are also put in the default graph, which so becomes
+    the union of all graphs (see the module docstring for why not Oxigraph's union flag).
+    """
+    store = ox.Store()
+    for path in map(Path, paths):
+        if not path.is_file():
+            raise QueryError(f"{path}: no such data file (run `kg build` first, or give --data)")
+        fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
+        if fmt is None:
+            raise QueryError(f"{path}: unknown RDF format; use .nq, .trig, .ttl, .nt, .jsonld or .rdf")
+        try:
+            store.load(path=str(path), format=fmt)
+        except (SyntaxError, ValueError) as err:
+            raise QueryError(f"{path}: cannot parse as {fmt.name}: {err}") from None
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")  # default graph := union, as a set
+    return store
+
+
+def parse_binding(text: str) -> tuple[ox.Variable, ox.NamedNode | ox.Literal]:
+    """``VAR=VALUE`` -> (variable, term): ``<iri>`` is an IRI, ``"x"`` a plain string, else ``"x"@zh``."""
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not re.fullmatch(r"\w+", name):
+        raise QueryError(f"--bind {text!r}: expected VAR=VALUE, e.g. --bind name=徐留平")
+    if value.startswith("<") and value.endswith(">") and len(value) > 2:
+        try:
+            return ox.Variable(name), ox.NamedNode(value[1:-1])
+        except ValueError as err:
+            raise QueryError(f"--bind {text!r}: not a valid IRI: {err}") from None
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        return ox.Variable(name), ox.Literal(value[1:-1])
+    return ox.Variable(name), ox.Literal(value, language="zh")
+
+
+def update_keyword(text: str) -> str | None:
+    """The first update keyword (INSERT, DROP, ...) of a SPARQL text, or None for a query.
+
+    Strings, IRIs, comments, variables and prefixed names are blanked first, so a
+    query that merely *mentions* "DROP" in a literal or uses ``?copy`` is still a query.
+    """
+    cleaned = re.sub(
+        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+        r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[?$]\w+|[\w.-]*:[\w.-]*',
+        " ", text)
+    found = re.search(r"\b(" + "|".join(UPDATE_KEYWORDS) + r")\b", cleaned, re.IGNORECASE)
+    return found.group(1).upper() if found else None
+
+
+def run_query(store: ox.Store, text: str, bindings: dict | None = None):
+    """Run a read-only query (on a store from ``load_store``, its default graph is the union of all graphs).
+
+    Returns pyoxigraph's ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
+    ``QueryTriples`` (CONSTRUCT/DESCRIBE). Raises ``QueryError`` for a query
+    that does not parse or a binding the query cannot take.
+    """
+    try:
+        return store.query(text, prefixes=PREFIXES, substitutions=bindings or None)
+    except SyntaxError as err:
+        raise QueryError(f"SPARQL syntax error: {err}") from None
+    except RuntimeError as err:
+        if bindings and "projection" in str(err):
+            raise QueryError(f"cannot bind: {err}; a --bind variable must be in the SELECT list "
+                             "(or the CONSTRUCT template)") from None
+        raise QueryError(f"cannot run the query: {err}") from None
+
+
+def run_update(store: ox.Store, text: str) -> None:
+    """Run a SPARQL update on the (in-memory) store."""
+    try:
+        store.update(text, prefixes=PREFIXES)
+    except SyntaxError as err:
+        raise QueryError(f"SPARQL syntax error: {err}") from None
+    except (RuntimeError, OSError) as err:
+        raise QueryError(f"the update failed: {err}") from None
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: wide (W) and fullwidth (F) characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def term_text(term, prefixes: dict[str, str] = PREFIXES) -> str:
+    """A term as a table cell: a literal's lexical form, an IRI compacted with a known prefix."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal):
+        text = term.value
+    elif isinstance(term, ox.NamedNode):
+        text = f"<{term.value}>"
+        for prefix, ns in prefixes.items():
+            local = term.value[len(ns):]
+            if term.value.startswith(ns) and re.fullmatch(r"[\w.-]*", local):
+                text = f"{prefix}:{local}"
+                break
+    elif isinstance(term, ox.BlankNode):
+        text = f"_:{term.value}"
+    else:
+        text = str(term)
+    return re.sub(r"\s*[\r\n\t]+\s*", " ", text)  # one cell, one line
+
+
+def format_table(columns: list[str], rows: list[list[str]]) -> str:
+    """Aligned text table; every line has the same display width (Chinese counts double)."""
+    widths = [display_width(c) for c in columns]
+    for row in rows:
+        widths = [max(w, display_width(cell)) for w, cell in zip(widths, row)]
+
+    def line(cells: list[str]) -> str:
+        return " " + " | ".join(_pad(c, w) for c, w in zip(cells, widths)) + " "
+
+    out = [line(columns), "-" + "-+-".join("-" * w for w in widths) + "-"]
+    out += [line(row) for row in rows]
+    return "\n".join(out) + "\n"
+
+
+def solutions_rows(solutions: ox.QuerySolutions) -> tuple[list[str], list[list]]:
+    """(variable names, rows of terms or None) of a SELECT result."""
+    names = [v.value for v in solutions.variables]
+    return names, [[solution[n] for n in names] for solution in solutions]
+
+
+def graph_text(triples: Iterable[ox.Triple], fmt: str) -> str:
+    """CONSTRUCT/DESCRIBE output, sorted so it is stable.
+
+    ``table`` gives Turtle with the export's prefixes (for reading), ``json`` expanded
+    JSON-LD, ``csv``/``tsv`` N-Triples (one triple per line, for line tools).
+    """
+    ordered = sorted(triples, key=str)
+    if fmt == "table":
+        text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
+        lines = text.splitlines()
+        head = sorted(line for line in lines if line.startswith("@prefix"))  # Oxigraph's order varies
+        return "\n".join(head + [""] + lines[len(head):]) + "\n"
+    if fmt == "json":
+        return ox.serialize(ordered, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
+    return ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def render(result, fmt: str) -> tuple[str, str]:
+    """(standard output, note for standard error) of a query result in ``fmt`` (table|csv|tsv|json)."""
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "json":
+            return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n", ""
+        return ("true" if bool(result) else "false") + "\n", ""
+    if isinstance(result, ox.QueryTriples):
+        triples = set(result)
+        return graph_text(triples, fmt), f"{len(triples)} triples"
+    if fmt in RESULT_FORMATS:
+        text = result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
+        return text if text.endswith("\n") or not text else text + "\n", ""
+    names, rows = solutions_rows(result)
+    cells = [[term_text(t) for t in row] for row in rows]
+    return format_table(names, cells), f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+
+
+# ---------------------------------------------------------------------------
+# The command
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    text: str
+    name: str  # the file name, or "-e" for an expression
+
+
+def _read_source(args) -> _Source:
+    if args.query_file and args.expression:
+        raise QueryError("give either a query file or -e/--expression, not both")
+    if args.expression:
+        return _Source(args.expression, "-e")
+    if not args.query_file:
+        raise QueryError("no query: give a .rq file or -e 'SELECT ...'")
+    path = Path(args.query_file)
+    if not path.is_file():
+        raise QueryError(f"{path}: no such query file")
+    try:
+        return _Source(path.read_text(encoding="utf-8"), str(path))
+    except UnicodeDecodeError:
+        raise QueryError(f"{path}: not UTF-8 text") from None
+
+
+def query_command(args) -> int:
+    """``kg query``: 0 on success, 2 for anything the user must fix (named on standard error)."""
+    try:
+        source = _read_source(args)
+        bindings = dict(parse_binding(b) for b in (args.bind or []))
+        keyword = update_keyword(source.text)
+        if keyword and not args.update:
+            raise QueryError(f"this is a SPARQL update ({keyword}); kg query only reads. Add --update to run it "
+                             "on an in-memory copy of the data (the data files are never written)")
+        if keyword and bindings:
+            raise QueryError("--bind applies to queries, not to updates")
+        paths = args.data or [DEFAULT_DATA]
+        store = load_store(paths)
+        try:
+            if keyword:
+                before = len(store)
+                run_update(store, source.text)
+                print(f"update ({keyword}) applied in memory: {before} quads before, {len(store)} after; "
+                      f"{', '.join(map(str, paths))} not changed")
+                return 0
+            result = run_query(store, source.text, bindings)
+        except QueryError as err:
+            raise QueryError(f"{source.name}: {err}") from None
+        out, note = render(result, args.format)
+    except QueryError as err:
+        print(f"kg query: {err}", file=sys.stderr)
+        return 2
+    try:
+        sys.stdout.write(out)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `kg query ... | head`: the reader has seen enough
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    if note and args.format == "table":
+        print(f"({note})", file=sys.stderr)
+    return 0
