@@ -1,4 +1,4 @@
-"""Command line: ``kg build``, ``kg extract``, ``kg export``, ``kg query``, ``kg push``."""
+"""Command line: ``kg build``, ``kg extract``, ``kg view``, ``kg export``, ``kg query``, ``kg push``."""
 from __future__ import annotations
 
 import argparse
@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 from kg import __version__
+from kg.html import add_view_arguments, run_view
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields
-from kg.pipeline import ReadOptions, ShapeViolation, build, extract_facts
 from kg.rdf import DEFAULT_BASE, FORMATS, IRIError, check_base
 
 
@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="pages -> facts JSON only (the scoring format)")
     _input_options(p)
     p.add_argument("--facts-dir", required=True)
+
+    p = sub.add_parser("view", help="pages or graph.json -> one self-contained interactive HTML graph")
+    add_view_arguments(p)
 
     p = sub.add_parser("export", help="convert an RDF export to another format")
     p.add_argument("--format", required=True, choices=sorted(FORMATS))
@@ -59,7 +62,9 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                    help="record field names of a .jsonl archive, e.g. --field text=content (title, text, date, url, id)")
 
 
-def _read_options(args) -> ReadOptions:
+def _read_options(args):
+    from kg.pipeline import ReadOptions
+
     names = {}
     for item in args.field:
         name, _, field = item.partition("=")
@@ -73,12 +78,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export":
         return _export(args)
+    if args.command == "view":
+        return run_view(args)
     if args.command == "query":
         from kg.sparql import query_command
         return query_command(args)
     if args.command == "push":
         from kg.push import push_command
         return push_command(args)
+    from kg.pipeline import ShapeViolation, build, extract_facts  # jieba and pypinyin: only when building
+
     if args.command == "build":
         try:
             check_base(args.base)

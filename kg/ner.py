@@ -63,6 +63,8 @@ class _Lexicon:
     abbr_object: frozenset[str]     # 华, 京 after 访
     not_abbr: frozenset[str]
     place_suffix: frozenset[str]
+    not_place: frozenset[str]
+    currency: frozenset[str]
     facility_suffix: frozenset[str]
     not_before_place: frozenset[str]
     orgs: frozenset[str]            # organisations by themselves
@@ -89,6 +91,7 @@ def _lex() -> _Lexicon:
     places = set(divisions)
     for kind in ("country", "region", "city", "water", "mountain", "landmark"):
         places.update(pl.get(kind, ()))
+    places -= set(pl.get("not_place", ()))
     titles = set(lexicon.titles()) | set(per.get("title", ()))
     org_suffix = set(org.get("suffix", ()))
     return _Lexicon(
@@ -102,6 +105,8 @@ def _lex() -> _Lexicon:
         abbr_object=frozenset(pl.get("abbr_verb_object", ())),
         not_abbr=frozenset(pl.get("not_abbr", ())),
         place_suffix=frozenset(pl.get("suffix", ())),
+        not_place=frozenset(pl.get("not_place", ())),
+        currency=frozenset(pl.get("currency", ())),
         facility_suffix=frozenset(pl.get("facility", ())),
         not_before_place=frozenset(lexicon.place_words().get("not_before", ())) - {"大学", "银行", "集团", "公司", "队"},
         orgs=frozenset(org.get("known", ())),
@@ -426,7 +431,7 @@ def _is_place(tok: _Tok, lx: _Lexicon) -> bool:
     w = tok.w
     if w in lx.places:
         return True
-    if tok.f != "ns" or len(w) < 2:
+    if tok.f != "ns" or len(w) < 2 or w in lx.not_place or w[-2:] in lx.not_place:
         return False
     # the tagger's ns words: only with a place ending (…县, …乡) or as a foreign name
     if len(w) >= 3 and (w[-1] in lx.place_suffix or w[-2:] in lx.place_suffix):
@@ -450,6 +455,12 @@ def _places(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None:
                 out.append((t.s + k, t.s + k + 1, "LOC", 2))
             i += 1
             continue
+        if len(w) == 1 and w in lx.abbr_object and i > 0 and toks[i - 1].w in lx.abbr_verb and \
+                t.f not in ("p", "c", "d", "u", "uj", "ul", "f") and (i + 1 >= n or len(toks[i + 1].w) > 1 or
+                                                                    not _CJK.match(toks[i + 1].w)):
+            out.append((t.s, t.e, "LOC", 2))  # 在/京 召开, 来/日 后
+            i += 1
+            continue
         if len(w) == 1 and w in lx.abbr and t.f in ("ns", "j", "f", "nr", "n", "v", "p", "m", "q"):
             # a run of one-character abbreviations (中/美, 印/巴), or one before 两国, 总统 …
             j = i
@@ -465,7 +476,7 @@ def _places(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None:
                 continue
         if _is_place(t, lx):
             nxt = toks[i + 1].w if i + 1 < n else ""
-            if nxt not in lx.not_before_place:
+            if nxt not in lx.not_before_place and nxt not in lx.currency:
                 out.append((t.s, t.e, "LOC", 1))
         i += 1
     # a name before a one-character place ending: 网市/镇, 沙矶头/村
@@ -528,7 +539,8 @@ def _generic_head(w: str, lx: _Lexicon) -> bool:
 
 def _bare(w: str, f: str, lx: _Lexicon) -> bool:
     """公司, 委员会, 队: an organisation ending that names nothing without a word before it."""
-    return (w in lx.org_suffix or w in lx.team_suffix) and w not in lx.orgs or (f != "nt" and _generic_head(w, lx))
+    return (w in lx.org_suffix or w in lx.team_suffix) and w not in lx.orgs or \
+        ((f != "nt" or w.endswith("组织")) and _generic_head(w, lx))
 
 
 _TEAM_WORDS = frozenset(("男子", "女子", "男", "女", "国家", "青年", "少年", "国奥", "职业", "专业", "网", "田径", "游泳",
@@ -543,7 +555,9 @@ _COMMITTEE = ("委员会", "委", "领导小组", "小组", "办公室", "中心
 # words that may open an organisation name although they are no name themselves (中央 党校, 国家 统计局)
 _ORG_OPENERS = frozenset(("中央", "国家", "全国", "国际", "世界", "中华", "人民", "最高", "联邦", "皇家", "中共", "共青团"))
 _ORG_STOP = frozenset(("日电", "电", "讯", "日讯", "本报讯", "报道", "东道主", "会见", "会谈", "接见", "看望",
-                       "访问", "出席", "荣获", "获得", "成立", "组建", "举办", "举行", "召开", "战胜", "击败", "负于"))
+                       "访问", "出席", "荣获", "获得", "成立", "组建", "举办", "举行", "召开", "战胜", "击败", "负于",
+                       "前", "原", "现", "新任", "前任", "现任", "原任", "首届", "本届", "该", "本"))
+_NUMERAL = re.compile(r"^(?:第?[一二三四五六七八九十百零〇两]+|第[0-9]+)$")
 
 
 def _anchor(tok: _Tok, lx: _Lexicon) -> bool:
@@ -563,7 +577,7 @@ _NOT_OPENING = frozenset("的了是在和与等也都就又还把被给对从向
 _LEVELS = frozenset("省市县区乡镇村州")
 
 
-def _extend_left(toks: list[_Tok], i: int, lx: _Lexicon, loose: bool) -> int:
+def _extend_left(toks: list[_Tok], i: int, lx: _Lexicon, loose: bool, facility: bool = False) -> int:
     """Index of the first token of the name that ends with token ``i``: the run of name-building words
     before it, cut back so that it starts with an anchor; ``i`` when there is none.
     ``loose`` (for a bare ending such as 委员会) lets verbs stand inside the name (扶贫 委员会)."""
@@ -576,7 +590,10 @@ def _extend_left(toks: list[_Tok], i: int, lx: _Lexicon, loose: bool) -> int:
             break
         if _anchor(p, lx):
             best = j
-        elif not (p.f in _EXTEND_FLAGS or p.w == "中外" or (loose and p.f == "v" and len(p.w) == 2)):
+            if facility and (p.w in lx.places or p.f == "ns"):
+                break  # 上海 | 虹口体育馆: a building takes one place name at most
+        elif not (p.f in _EXTEND_FLAGS or p.w == "中外" or (loose and p.f == "v" and len(p.w) == 2)
+                  or _NUMERAL.match(p.w)):
             break
         j -= 1
     return best
@@ -607,7 +624,7 @@ def _organisations(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None
         if w == "组织" and i > 0 and _is_org_head(toks[i - 1], lx):
             continue  # 基金会 组织 (实施): the verb, or the body already named
         bare = _bare(w, t.f, lx) or facility == w
-        start = _extend_left(toks, i, lx, loose=bare and w.endswith(_COMMITTEE))
+        start = _extend_left(toks, i, lx, loose=bare and w.endswith(_COMMITTEE), facility=bool(facility))
         if start == i and i > 0 and w in _SELF_NAMING:
             # 语文出版社: a publisher, a research institute … named by ordinary words
             j = i

@@ -33,7 +33,8 @@ def test_committed_exports_are_what_build_writes(tmp_path):
     done = run_kg("build", str(SEEDS), "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     committed = ROOT / "exports"
-    for rel in ["graph.json", "facts/000_328a50d97180c723.json", "facts/003_c578291eaf5148a9.json"]:
+    for rel in ["graph.json", "graph.html", "graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld",
+                "facts/000_328a50d97180c723.json", "facts/003_c578291eaf5148a9.json"]:
         assert filecmp.cmp(committed / rel, tmp_path / rel, shallow=False), f"{rel} differs from exports/"
 
 
@@ -52,3 +53,12 @@ def test_missing_input_is_named_and_fails(tmp_path):
     done = run_kg("extract", str(tmp_path / "nope.txt"), "--facts-dir", str(tmp_path / "f"))
     assert done.returncode == 1
     assert "nope.txt" in done.stderr
+
+
+def test_view_writes_one_html_file(tmp_path):
+    out = tmp_path / "g.html"
+    done = run_kg("view", str(SEEDS), "-o", str(out), "--focus", "全总")
+    assert done.returncode == 0, done.stderr
+    html = out.read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "中华全国总工会" in html
+    assert "http://" not in html and "https://" not in html

@@ -1,0 +1,183 @@
+"""Span F1 of kg.ner against plain jieba.posseg on a character-BIO NER set.
+
+    python bench/ner_bench.py [--split test|dev] [--data DIR] [--limit N]
+    python bench/ner_bench.py --msra [--msra-data DIR]
+
+The People's Daily set (``example.test`` / ``example.dev``: ``<char> <tag>`` per
+line, blank line between sentences) is read from ``../shared/benchmarks/
+people_daily_ner`` relative to the repository root unless ``--data`` is given;
+``--msra`` reads ``msra_test_bio.txt`` (tab-separated) from
+``../shared/benchmarks/msra_ner`` instead. The data is only read, never copied.
+
+Both recognisers run in the same process on the same sentences: (a) a fresh,
+default ``jieba.posseg`` (nr -> PER, ns -> LOC, nt -> ORG, each token its own
+span) and (b) ``kg.ner.recognise``. Scores are exact-span precision, recall
+and F1 per label; speed is characters per second (warm, after one warm-up call).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+LABELS = ("PER", "LOC", "ORG")
+PD_DEFAULT = ROOT.parent / "shared" / "benchmarks" / "people_daily_ner"
+MSRA_DEFAULT = ROOT.parent / "shared" / "benchmarks" / "msra_ner"
+JIEBA_MAP = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
+
+Span = tuple[int, int, str]
+
+
+def read_bio(path: Path, sep: str | None = None) -> list[tuple[str, set[Span]]]:
+    """Sentences of a char-per-line BIO file as (text, gold spans)."""
+    out: list[tuple[str, set[Span]]] = []
+    chars: list[str] = []
+    tags: list[str] = []
+
+    def flush() -> None:
+        if chars:
+            out.append(("".join(chars), spans_of(tags)))
+        chars.clear()
+        tags.clear()
+
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                flush()
+                continue
+            if sep is None:
+                ch, tag = line[0], line[1:].strip()
+            else:
+                ch, _, tag = line.partition(sep)
+                tag = tag.strip()
+            chars.append(ch)
+            tags.append(tag or "O")
+    flush()
+    return out
+
+
+def spans_of(tags: list[str]) -> set[Span]:
+    spans: set[Span] = set()
+    start, label = None, None
+    for i, tag in enumerate(tags + ["O"]):
+        if tag.startswith("I-") and label == tag[2:]:
+            continue
+        if label is not None:
+            spans.add((start, i, label))
+            start, label = None, None
+        if tag.startswith("B-") or tag.startswith("I-"):
+            start, label = i, tag[2:]
+    return spans
+
+
+def jieba_baseline():
+    """A fresh default jieba.posseg tagger (no words added by the project)."""
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    tagger = jieba.posseg.POSTokenizer(tk)
+
+    def recognise(text: str) -> list[Span]:
+        spans, pos = [], 0
+        for pair in tagger.cut(text):
+            word, flag = pair.word, pair.flag
+            label = JIEBA_MAP.get(flag)
+            if label:
+                spans.append((pos, pos + len(word), label))
+            pos += len(word)
+        return spans
+
+    return recognise
+
+
+def evaluate(recognise, data) -> tuple[dict[str, tuple[int, int, int]], float]:
+    """Per-label (true positives, predicted, gold) and characters per second."""
+    counts = {lab: [0, 0, 0] for lab in LABELS}
+    predictions = []
+    recognise(data[0][0] if data else "")  # warm-up (dictionary load)
+    t0 = time.perf_counter()
+    for text, _ in data:
+        predictions.append(set(recognise(text)))
+    seconds = time.perf_counter() - t0
+    for (_, gold), pred in zip(data, predictions):
+        for lab in LABELS:
+            g = {s for s in gold if s[2] == lab}
+            p = {s for s in pred if s[2] == lab}
+            counts[lab][0] += len(g & p)
+            counts[lab][1] += len(p)
+            counts[lab][2] += len(g)
+    chars = sum(len(t) for t, _ in data)
+    return {k: tuple(v) for k, v in counts.items()}, chars / seconds if seconds else float("inf")
+
+
+def prf(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
+    p = tp / pred if pred else 0.0
+    r = tp / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def run(data) -> dict:
+    """Scores of both recognisers: {"jieba"|"ours": {label: (P, R, F1)}, "speed": {...}}."""
+    from kg.ner import recognise
+
+    jb, jb_speed = evaluate(jieba_baseline(), data)
+    ours, our_speed = evaluate(recognise, data)
+    return {
+        "jieba": {lab: prf(*jb[lab]) for lab in LABELS},
+        "ours": {lab: prf(*ours[lab]) for lab in LABELS},
+        "counts": {"jieba": jb, "ours": ours},
+        "speed": {"jieba": jb_speed, "ours": our_speed},
+    }
+
+
+def table(result: dict, title: str) -> str:
+    lines = [title,
+             f"{'label':<6} {'jieba P':>8} {'R':>6} {'F1':>6}   {'ours P':>7} {'R':>6} {'F1':>6}   {'ΔF1':>6}"]
+    for lab in LABELS:
+        jp, jr, jf = result["jieba"][lab]
+        op, or_, of = result["ours"][lab]
+        lines.append(f"{lab:<6} {jp:8.3f} {jr:6.3f} {jf:6.3f}   {op:7.3f} {or_:6.3f} {of:6.3f}   {of - jf:+6.3f}")
+    sp = result["speed"]
+    lines.append(f"speed  jieba {sp['jieba']:,.0f} chars/s   ours {sp['ours']:,.0f} chars/s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=("test", "dev"), default="test")
+    ap.add_argument("--data", type=Path, default=PD_DEFAULT, help="People's Daily NER folder")
+    ap.add_argument("--msra", action="store_true", help="score the MSRA test set instead")
+    ap.add_argument("--msra-data", type=Path, default=MSRA_DEFAULT, help="MSRA NER folder")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N sentences")
+    args = ap.parse_args(argv)
+
+    if args.msra:
+        path, sep, name = args.msra_data / "msra_test_bio.txt", "\t", "MSRA test"
+    else:
+        path, sep, name = args.data / f"example.{args.split}", None, f"People's Daily {args.split}"
+    if not path.is_file():
+        print(f"ner_bench: benchmark data not found: {path}\n"
+              f"(expected the read-only set under ../shared/benchmarks; pass --data / --msra-data)",
+              file=sys.stderr)
+        return 2
+    data = read_bio(path, sep)
+    if args.limit:
+        data = data[:args.limit]
+    result = run(data)
+    chars = sum(len(t) for t, _ in data)
+    print(table(result, f"{name}: {len(data)} sentences, {chars} chars ({path})"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""``kg query`` run as a user would: a real process on the seeds export.
+
+The process runs in the parent of a freshly built ``exports`` folder, so the
+default ``--data exports/graph.nq`` is what it reads unless a test says otherwise.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+from rdflib import Graph
+
+from test_queries import QUERIES, seed_export
+
+ACFTU_IRI = "https://w3id.org/unionkg/id/union/zhong-hua-quan-guo-zong-gong-hui-99ea4e8e"
+
+
+@pytest.fixture(scope="module")
+def workdir():
+    return seed_export().parent
+
+
+def kg_query(workdir, *args):
+    return subprocess.run([sys.executable, "-m", "kg", "query", *map(str, args)], cwd=workdir,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+
+def width(line: str) -> int:
+    """Display columns, counted here independently of kg.sparql: East Asian wide/fullwidth take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Output formats
+# ---------------------------------------------------------------------------
+
+
+def test_table_aligns_chinese(workdir):
+    done = kg_query(workdir, QUERIES / "officials_posts.rq")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["official", "|", "title", "|", "organisation", "|", "kind"]
+    assert set(lines[1]) <= {"-", "+"}
+    assert len({width(line) for line in lines}) == 1, "\n".join(lines)
+    row = next(line for line in lines if "书记处第一书记" in line)
+    assert [c.strip() for c in row.split("|")] == ["徐留平", "书记处第一书记", "中华全国总工会", "union"]
+    # the columns line up: every "|" of every line sits at the same display column
+    bars = {tuple(width(line[:i]) for i, c in enumerate(line) if c == "|") for line in lines[2:] + lines[:1]}
+    assert len(bars) == 1
+    assert done.stderr.strip() == f"({len(lines) - 2} rows)"  # the count goes to stderr, stdout is only the table
+
+
+def test_csv_parses(workdir):
+    done = kg_query(workdir, QUERIES / "officials_posts.rq", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.stdout)))
+    assert rows[0] == ["official", "title", "organisation", "kind"]
+    assert ["徐留平", "党组书记", "中华全国总工会", "union"] in rows
+
+
+def test_tsv_parses(workdir):
+    done = kg_query(workdir, QUERIES / "officials_posts.rq", "--format", "tsv")
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert rows[0] == ["?official", "?title", "?organisation", "?kind"]
+    assert ['"徐留平"@zh', '"副主席"@zh', '"中华全国总工会"@zh', '"union"'] in rows  # W3C TSV: terms in Turtle syntax
+    assert all(len(r) == 4 for r in rows)
+
+
+def test_json_is_sparql_results(workdir):
+    done = kg_query(workdir, QUERIES / "officials_posts.rq", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["head"]["vars"] == ["official", "title", "organisation", "kind"]
+    bindings = data["results"]["bindings"]
+    assert {"type": "literal", "value": "徐留平", "xml:lang": "zh"} in [b["official"] for b in bindings]
+
+
+def test_ask(workdir):
+    done = kg_query(workdir, QUERIES / "union_under_acftu.rq")
+    assert (done.returncode, done.stdout) == (0, "true\n")
+    done = kg_query(workdir, QUERIES / "union_under_acftu.rq", "--format", "json", "--bind", "union=中华全国总工会")
+    assert json.loads(done.stdout) == {"head": {}, "boolean": False}
+
+
+def test_construct_prints_turtle_or_ntriples(workdir):
+    done = kg_query(workdir, QUERIES / "union_subgraph.rq")
+    assert done.returncode == 0, done.stderr
+    turtle = Graph().parse(data=done.stdout, format="turtle")
+    done = kg_query(workdir, QUERIES / "union_subgraph.rq", "--format", "csv")
+    ntriples = Graph().parse(data=done.stdout, format="nt")
+    done = kg_query(workdir, QUERIES / "union_subgraph.rq", "--format", "json")
+    jsonld = Graph().parse(data=done.stdout, format="json-ld")
+    assert len(turtle) == len(ntriples) > 10 and set(turtle) == set(ntriples) == set(jsonld)
+    assert any(str(o) == "北京市西城区总工会" for o in turtle.objects())
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+def test_syntax_error_names_the_file(workdir, tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# broken\nSELECT ?x WHERE { ?x ?p }\n", encoding="utf-8")
+    done = kg_query(workdir, bad)
+    assert done.returncode == 2 and done.stdout == ""
+    assert str(bad) in done.stderr and "syntax error" in done.stderr and "error at " in done.stderr
+
+
+def test_syntax_error_in_expression(workdir):
+    done = kg_query(workdir, "-e", "SELECT ?x WHERE { ?x ?p ")
+    assert done.returncode == 2 and "syntax error" in done.stderr
+
+
+def test_update_refused_without_flag(workdir):
+    data = workdir / "exports" / "graph.nq"
+    before = digest(data)
+    for text in ('INSERT DATA { <urn:a> <urn:b> "c" }', "PREFIX x: <urn:x#> delete where { ?s ?p ?o }",
+                 "LOAD <http://example.org/x.ttl>"):
+        done = kg_query(workdir, "-e", text)
+        assert done.returncode == 2, text
+        assert "update" in done.stderr and "--update" in done.stderr, done.stderr
+    assert digest(data) == before
+
+
+def test_update_runs_in_memory_only(workdir):
+    data = workdir / "exports" / "graph.nq"
+    before = digest(data)
+    done = kg_query(workdir, "-e", "DROP ALL", "--update")
+    assert done.returncode == 0, done.stderr
+    assert "applied in memory" in done.stdout and "0 after" in done.stdout
+    assert digest(data) == before
+
+
+def test_query_mentioning_update_words_is_not_an_update(workdir):
+    done = kg_query(workdir, "-e", 'SELECT ?copy WHERE { BIND("DROP ALL; INSERT" AS ?copy) } # DELETE',
+                    "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["copy", "DROP ALL; INSERT"]
+
+
+def test_missing_data_file(workdir):
+    done = kg_query(workdir, QUERIES / "places.rq", "--data", "no/such/graph.nq")
+    assert done.returncode == 2 and "no/such/graph.nq" in done.stderr and "no such data file" in done.stderr
+
+
+def test_missing_query_file(workdir):
+    done = kg_query(workdir, "no_such.rq")
+    assert done.returncode == 2 and "no_such.rq" in done.stderr
+
+
+# ---------------------------------------------------------------------------
+# Bindings
+# ---------------------------------------------------------------------------
+
+
+def test_bind_chinese_literal(workdir):
+    done = kg_query(workdir, QUERIES / "post_evidence.rq", "--bind", "name=李公乐", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows and {r["name"] for r in rows} == {"李公乐"}
+    assert ("主席", "河南省总工会") in {(r["title"], r["organisation"]) for r in rows}
+
+
+def test_bind_iri_and_plain_literal(workdir):
+    done = kg_query(workdir, "-e", "SELECT ?u ?label { ?u skos:prefLabel ?label }", "--bind", f"u=<{ACFTU_IRI}>",
+                    "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1:] == [f"{ACFTU_IRI},中华全国总工会"]
+    done = kg_query(workdir, "-e", "SELECT DISTINCT ?code ?label { ?p a ukg:Province ; skos:notation ?n ; "
+                    "skos:prefLabel ?label FILTER(STR(?n) = ?code) }", "--bind", 'code="110000"', "--format", "csv")
+    assert done.stdout.splitlines()[1:] == ["110000,北京市"]
+
+
+@pytest.mark.parametrize("value", ['" } ; DROP ALL #', '") } UNION { ?s ?p ?o } #', "'> . } DELETE WHERE { ?s ?p ?o } #"])
+def test_bind_is_not_injectable(workdir, value):
+    data = workdir / "exports" / "graph.nq"
+    before = digest(data)
+    for query, var in (("entity_mentions.rq", "name"), ("article_mentions.rq", "headline")):
+        done = kg_query(workdir, QUERIES / query, "--bind", f"{var}={value}", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        data_json = json.loads(done.stdout)
+        assert data_json["results"]["bindings"] == [], "the value must only ever be compared, never parsed"
+    assert digest(data) == before
+
+
+def test_bind_needs_a_selected_variable(workdir):
+    done = kg_query(workdir, QUERIES / "places.rq", "--bind", "name=徐留平")
+    assert done.returncode == 2 and "?name" in done.stderr and "--bind" in done.stderr
+
+
+def test_bad_bind_syntax(workdir):
+    done = kg_query(workdir, QUERIES / "places.rq", "--bind", "no-equals-sign")
+    assert done.returncode == 2 and "VAR=VALUE" in done.stderr
