@@ -38,16 +38,18 @@ def _department() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _organization_pattern() -> re.Pattern:
-    """One alternation of every printed form; {place} becomes a named group."""
-    g = lexicon.gazetteer()
-    places = "|".join(map(re.escape, sorted(g.surfaces, key=lambda s: (-len(s), s))))
-    place = rf"(?P<place>{places}|{'|'.join(_LEVELS)})"
-    alternatives = []
-    for i, (surface, _) in enumerate(lexicon.organization_forms()):
-        body = re.escape(surface).replace(re.escape("{place}"), place.replace("?P<place>", f"?P<place{i}>"))
-        alternatives.append(f"(?P<org{i}>{body})")
-    return re.compile("|".join(alternatives))
+def _organization_forms() -> tuple[re.Pattern, dict, re.Pattern]:
+    """Printed forms split in two: literal names (中宣部) in one alternation, and forms
+    with a place ({place}人大常委会) by their ending, the place checked afterwards."""
+    literal, endings = {}, {}
+    for surface, canonical in lexicon.organization_forms():
+        if "{place}" in surface:
+            prefix, ending = surface.split("{place}")
+            endings.setdefault(ending, []).append((prefix, canonical))
+        else:
+            literal.setdefault(surface, canonical)
+    by_length = lambda forms: "|".join(map(re.escape, sorted(forms, key=lambda f: (-len(f), f))))
+    return re.compile(by_length(literal)), (literal, endings), re.compile(by_length(endings))
 
 
 def _place_chain(found: ArticleFindings, sentence: int, end: int) -> list[Mention]:
@@ -76,15 +78,35 @@ class OrganizationExtractor:
             unions = list(self._unions(s, found))
             yield from unions
             taken = [(m.start, m.end) for m in unions]
-            for m in _organization_pattern().finditer(s.text):
-                a, b = m.span()
-                if any(x < b and a < y for x, y in taken):
-                    continue
-                i = int(next(k for k, v in m.groupdict().items() if v and k.startswith("org"))[3:])
-                template = lexicon.organization_forms()[i][1]
-                place = m.group(f"place{i}") if "{place}" in template else None
-                yield Mention("organization", m.group(), s.index, a, b,
-                              {"template": template, "place": place})
+            for m in self._organizations(s, found):
+                if not any(x < m.end and m.start < y for x, y in taken):
+                    taken.append((m.start, m.end))
+                    yield m
+
+    def _organizations(self, s, found: ArticleFindings):
+        text = s.text
+        literal_re, (literal, endings), ending_re = _organization_forms()
+        places = {m.end: m for m in found.of_kind("place", sentence=s.index)}
+        out = []
+        for m in ending_re.finditer(text):
+            a, b = m.span()
+            place = places.get(a)
+            start = place.start if place else None
+            word = None if place else _bare_level(text, a)
+            if word is not None and not _generic_before(text, a - len(word)):
+                start = a - len(word)
+            if start is None:
+                continue
+            for prefix, canonical in sorted(endings[m.group()], key=lambda pc: -len(pc[0])):
+                if text.endswith(prefix, 0, start):
+                    out.append(Mention("organization", text[start - len(prefix):b], s.index, start - len(prefix), b,
+                                       {"template": canonical, "place": place.surface if place else word}))
+                    break
+        for m in literal_re.finditer(text):
+            if not any(o.start < m.end() and m.start() < o.end for o in out):
+                out.append(Mention("organization", m.group(), s.index, m.start(), m.end(),
+                                   {"template": literal[m.group()], "place": None}))
+        return sorted(out, key=lambda o: o.start)
 
     def _unions(self, s, found: ArticleFindings):
         text = s.text
