@@ -152,6 +152,8 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     outputs[Path("graph.html")] = render_html(subgraph(graph), title="unionkg")
     for fmt in RDF_EXPORTS:
         outputs[Path(f"graph.{fmt}")] = serialize(dataset, fmt)
+    for stale in list(out_dir.glob(".*.tmp")) + list(out_dir.glob("facts/.*.tmp")):
+        stale.unlink(missing_ok=True)  # left by a build that was killed while writing
     for rel, text in outputs.items():
         write_atomic(out_dir / rel, text)
     summary.pages = len(pages)

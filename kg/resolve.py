@@ -373,8 +373,7 @@ def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolv
     """One entity per program per article: a short form that ends a longer one is its alias."""
     progs = findings.of_kind("program")
     names = {m.id: m.attrs.get("canonical") or m.surface for m in progs}
-    # one brand under several wordings in an article (“书香园丁”读书行动, “书香园丁”教职工读书行动):
-    # the shortest wording that names the kind of program
+    # one brand under several wordings in an article (“书香园丁”读书行动, “书香园丁”教职工读书行动)
     by_core: dict[str, list[str]] = {}
     for m in progs:
         if m.attrs.get("core"):
@@ -385,9 +384,8 @@ def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolv
                   and not m.attrs.get("canonical")]
         canonical = max(longer, key=len) if longer else name
         wordings = by_core.get(m.attrs.get("core"), [])
-        if len(set(wordings)) > 1:
-            named = [w for w in wordings if w != m.attrs["core"]] or wordings
-            canonical = min(named, key=lambda w: (len(w), w))
+        if len(set(wordings)) > 1:  # the wording printed most often, then the shortest
+            canonical = min(set(wordings), key=lambda w: (-wordings.count(w), len(w), w))
         ev = _evidence(page, findings, m)
         e = b.entity("program", canonical, canonical, ev, alias=m.surface)
         if m.attrs.get("alias"):

@@ -48,7 +48,8 @@ def _read_han_name(text: str, pos: int, surname: str) -> str | None:
     short, long_ = pos + len(surname) + 1, pos + len(surname) + 2
     followers = lexicon.name_context()["follows_name"]
     if any(len(w) > 1 and text.startswith(w, short) for w in followers) or \
-            (short < len(text) and text[short] in lexicon.name_context()["ends_name"]):
+            (short < len(text) and text[short] in lexicon.name_context()["ends_name"]) or \
+            (short + 1 < len(text) and text[short] in _FUNCTION_AFTER_NAME and not _name_follows(text, short + 1)):
         end = short
     elif _name_follows(text, long_) and long_ <= len(text):
         end = long_
@@ -65,6 +66,9 @@ def _read_han_name(text: str, pos: int, surname: str) -> str | None:
     return name
 
 
+# one-character words that often follow a name (周敏对《要点》作了说明); read as the end of a
+# two-character name unless what comes after them itself ends a name
+_FUNCTION_AFTER_NAME = frozenset("对在向为与就也还被于将")
 _SPEECH = ("表示", "介绍", "指出", "强调", "说", "一同", "一起", "带队", "出席", "作报告", "讲话", "主持")
 
 
@@ -122,7 +126,10 @@ class OfficialExtractor:
     def extract(self, article, found: ArticleFindings):
         for s in article.sentences:
             yield from self._persons(s)
+            places = found.of_kind("place", sentence=s.index)
             for tm in _title_pattern().finditer(s.text):
+                if any(p.start < tm.end() and tm.start() < p.end for p in places):
+                    continue  # 石家庄市长安区: the "title" is inside place names
                 name = read_name(s.text, tm.end())
                 if name is None:
                     continue

@@ -34,7 +34,8 @@ def _union_anchor() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _department() -> re.Pattern:
     suffixes = "|".join(map(re.escape, lexicon.union_words()["department_suffix"]))
-    return re.compile(rf"[\u4e00-\u9fff]{{0,6}}?(?:{suffixes})")
+    # a department name is a few characters of nouns: no verb or particle inside (召开书记处会议)
+    return re.compile(rf"(?:(?![召开举行印发制定组织联合与和的在对向将])[\u4e00-\u9fff]){{0,6}}?(?:{suffixes})")
 
 
 @lru_cache(maxsize=1)
