@@ -150,3 +150,16 @@ def test_government_entity_does_not_take_the_title_as_alias(facts000):
     assert len(gov) == 1
     assert "省长" not in gov[0].aliases
     assert "自治区主席" not in one(facts000["organizations"], "宁夏回族自治区人民政府")["aliases"]
+
+
+def test_name_and_title_broken_by_the_layout_are_rejoined():
+    facts = facts_of("## 内蒙古工会送温暖\n\n本报呼和浩特1月15日电(记者李娜)自治区党委常委、自治区总工会主席那日\n\n"
+                     "苏一同走访慰问困难职工。浙江省总工会党组书\n\n记、常务副主席王海出席。\n")
+    posts = {o["name"]: {(p["title"], p["org"]) for p in o["posts"]} for o in facts["officials"]}
+    assert posts["那日苏"] == {("常委", "中共内蒙古自治区委员会"), ("主席", "内蒙古自治区总工会")}
+    assert posts["王海"] == {("党组书记", "浙江省总工会"), ("常务副主席", "浙江省总工会")}
+
+
+def test_title_inside_a_place_name_makes_no_official():
+    facts = facts_of("## 驿站\n\n本报讯(记者张明)外卖骑手李向东在石家庄市长安区建设大街的一处驿站里歇脚。\n")
+    assert facts["officials"] == []

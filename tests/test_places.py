@@ -106,3 +106,11 @@ def test_district_chain_in_another_province():
     assert located_in(kb, wuhou.id) == [chengdu.id]
     assert [kb.entities[p].name for p in located_in(kb, chengdu.id)] == ["四川省"]
     assert entities(kb, "province", "四川省")
+
+
+def test_company_and_shop_names_do_not_yield_provinces():
+    facts = facts_of("## 慰问\n\n本报讯(记者张明)慰问组在呼和浩特市新城区一家山西面馆里慰问环卫工人，"
+                     "海南航空贵阳基地的代表作交流发言。\n")
+    provinces = {p["name"] for p in facts["provinces"]}
+    assert "山西省" not in provinces and "海南省" not in provinces
+    assert {"内蒙古自治区", "贵州省"} <= provinces

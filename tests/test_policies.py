@@ -112,3 +112,10 @@ def test_bare_short_title_in_another_article_is_not_a_new_policy():
     facts = facts_of(
         HUBEI + "\n## 工会落实新规\n\n本报讯(记者钱进)记者注意到，各地工会正在学习《办法》。\n")
     assert "办法" not in names(facts["policies"])
+
+
+def test_songs_books_and_shows_in_book_title_marks_are_not_policies():
+    facts = facts_of("## 文化\n\n本报讯(记者张明)职工合唱团演唱了《咱们工人有力量》，工会向职工赠送《平凡的世界》，"
+                     "纪录片《她们的力量》开播；江苏省总工会印发《江苏省职工书屋建设管理办法》。\n")
+    assert [p["name"] for p in facts["policies"]] == ["江苏省职工书屋建设管理办法"]
+    assert facts["policies"][0]["issuer"] == "江苏省总工会"
