@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -60,6 +61,13 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                    help=f"refuse a page or record larger than this (default: {DEFAULT_MAX_BYTES:,})")
     p.add_argument("--field", action="append", default=[], metavar="NAME=FIELD",
                    help="record field names of a .jsonl archive, e.g. --field text=content (title, text, date, url, id)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="extract in this many worker processes (default: the number of cores); the output is the same")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
+
+
+def _progress(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
 
 
 def _read_options(args):
@@ -91,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         try:
             check_base(args.base)
-            summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args))
+            summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args),
+                            jobs=max(1, args.jobs), progress=_progress(args))
         except IRIError as err:
             print(f"kg build: {err}", file=sys.stderr)
             return 2
@@ -100,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
             return 3
         print("\n".join(summary.lines()))
     else:
-        summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args))
+        summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args),
+                                jobs=max(1, args.jobs), progress=_progress(args))
         for f in summary.failed:
             print(f"failed: {f}", file=sys.stderr)
     if summary.failed and not args.keep_going:

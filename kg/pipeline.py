@@ -7,14 +7,19 @@ interrupted build never leaves a half-written file.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
+import sys
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
+from kg import segment
 from kg.extract import extract_article
 from kg.facts import page_facts
 from kg.graph import build_graph, graph_json
@@ -97,8 +102,34 @@ def read_pages(paths: list[Path], summary: Summary, options: ReadOptions = ReadO
     return pages
 
 
-def analyse(pages: list[Page]) -> KnowledgeBase:
-    return resolve([(page, [extract_article(a) for a in page.articles]) for page in pages])
+def _extract_page(page: Page) -> tuple[Page, list]:
+    return page, [extract_article(a) for a in page.articles]
+
+
+def extract_pages(pages, jobs: int = 1, progress: bool = False) -> list[tuple[Page, list]]:
+    """Extraction of every page, in ``jobs`` worker processes; results keep the input order,
+    so the build is the same whatever ``jobs`` is."""
+    bar = tqdm(pages, desc="extract", unit="page", file=sys.stderr, disable=not progress, mininterval=0.5)
+    if jobs <= 1:
+        return [_extract_page(p) for p in bar]
+    segment.tokenizer()  # load the dictionary once; forked workers inherit it
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(jobs) as pool:
+        return list(pool.imap(_extract_page, bar, chunksize=4))
+
+
+def analyse(pages, jobs: int = 1, progress: bool = False) -> KnowledgeBase:
+    return resolve(extract_pages(pages, jobs, progress))
+
+
+def _pages_only(items, summary: Summary):
+    """Pages from ``iter_pages``, failures noted in the summary as they stream past."""
+    for item in items:
+        if isinstance(item, IngestError):
+            summary.failed.append(str(item))
+        else:
+            yield item
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -135,11 +166,12 @@ class ShapeViolation(Exception):
 
 
 def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
-          options: ReadOptions = ReadOptions()) -> Summary:
+          options: ReadOptions = ReadOptions(), jobs: int = 1, progress: bool = False) -> Summary:
     started = time.perf_counter()
     summary = Summary()
-    pages = read_pages(find_pages(inputs), summary, options)
-    kb = analyse(pages)
+    extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress)
+    pages = [page for page, _ in extracted]
+    kb = resolve(extracted)
     graph = build_graph(kb)
     dataset = to_dataset(graph, base)
     conforms, report = validate(dataset)
@@ -165,9 +197,11 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     return summary
 
 
-def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOptions = ReadOptions()) -> Summary:
+def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOptions = ReadOptions(),
+                  jobs: int = 1, progress: bool = False) -> Summary:
     summary = Summary()
-    pages = read_pages(find_pages(inputs), summary, options)
-    write_facts(analyse(pages), pages, facts_dir)
+    extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress)
+    pages = [page for page, _ in extracted]
+    write_facts(resolve(extracted), pages, facts_dir)
     summary.pages = len(pages)
     return summary
