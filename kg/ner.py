@@ -13,14 +13,22 @@ knowledge kept as data in ``kg/lexicons``:
 * and the project's gazetteer (``kg.lexicon.gazetteer()``), surnames and titles.
 
 Persons: the tagger's names (nr) that look like names (a surname and a short
-given name that is not an ordinary word, or a transliteration), a surname
-joined to the given name the tagger cut off (李/岚清), a name read after a title,
-transliterated names joined across ``·``. Places: known names, the tagger's ns
-words that carry a place ending, abbreviations in 中美/访华-like words.
-Organisations: known bodies and the tagger's nt words, and every word ending
-like an organisation, extended to the left over place names, other
-organisations and nouns (北京市 劳动争议 仲裁 委员会). Spans do not overlap; the
+given name that is not an ordinary word, or a transliteration; jieba's
+dictionary also tags 文明, 多云 as nr), a surname joined to the given name the
+tagger cut off (陈/建宇), a name read after a title, transliterated names
+joined across ``·``. Places: known names, the tagger's ns words that carry a
+place ending, one-character abbreviations in 中美/访华/京剧-like words, a name
+before 镇/乡/村. Organisations: known bodies, and every word with an
+organisation ending (the tagger's nt words only then), extended to the left
+over place names, other organisations and nouns as long as the name opens
+with a place, a body or a proper noun (北京市 劳动争议 仲裁 委员会); teams
+(中国队); a Chinese people's government (县政府, 河南省人民政府), while a foreign
+country's 政府 is left a place and a word, as in Chinese news annotation.
+Buildings and sites (美术馆, 大厦, 体育馆) are places. Spans do not overlap; the
 outer one wins, as in flat NER annotation (中国共产党 is one ORG, not a LOC in it).
+
+Speed: the cost is jieba's own part-of-speech tagging plus a linear pass of
+dictionary look-ups over its tokens.
 """
 from __future__ import annotations
 
@@ -72,6 +80,8 @@ class _Lexicon:
     org_suffix_max: int
     team_suffix: frozenset[str]
     not_org: frozenset[str]
+    known: dict[str, str]           # known place and organisation names -> tag (ns / nt)
+    known_prefixes: frozenset[str]
     titles: frozenset[str]
     title_max: int
     translit: frozenset[str]
@@ -94,6 +104,9 @@ def _lex() -> _Lexicon:
     places -= set(pl.get("not_place", ()))
     titles = set(lexicon.titles()) | set(per.get("title", ()))
     org_suffix = set(org.get("suffix", ()))
+    orgs = set(org.get("known", ()) + org.get("company", ()) + org.get("media", ()))
+    known = {w: "ns" for w in places}
+    known.update({w: "nt" for w in orgs})
     return _Lexicon(
         places=frozenset(places),
         divisions=frozenset(divisions),
@@ -109,7 +122,9 @@ def _lex() -> _Lexicon:
         currency=frozenset(pl.get("currency", ())),
         facility_suffix=frozenset(pl.get("facility", ())),
         not_before_place=frozenset(lexicon.place_words().get("not_before", ())) - {"大学", "银行", "集团", "公司", "队"},
-        orgs=frozenset(org.get("known", ())),
+        orgs=frozenset(orgs),
+        known=known,
+        known_prefixes=frozenset(w[:k] for w in known for k in range(1, len(w))),
         org_suffix=frozenset(org_suffix),
         org_suffix_max=max(map(len, org_suffix)),
         team_suffix=frozenset(org.get("team", ())),
@@ -225,11 +240,34 @@ def _org_suffix(word: str, lx: _Lexicon) -> str | None:
     return None
 
 
+def _merged(pairs: list[tuple[str, str]], lx: _Lexicon) -> list[tuple[str, str]]:
+    """Join tokens that together spell a known place or organisation (中兴/通讯, 雅鲁藏布/江)."""
+    out = []
+    i, n = 0, len(pairs)
+    while i < n:
+        w = pairs[i][0]
+        best = None
+        if w in lx.known_prefixes:
+            acc = w
+            for j in range(i + 1, min(n, i + 4)):
+                acc += pairs[j][0]
+                if acc in lx.known:
+                    best = (j, acc)
+                if acc not in lx.known_prefixes:
+                    break
+        if best is not None:
+            out.append((best[1], lx.known[best[1]]))
+            i = best[0] + 1
+        else:
+            out.append(pairs[i])
+            i += 1
+    return out
+
+
 def _tokens(text: str, lx: _Lexicon) -> list[_Tok]:
     out: list[_Tok] = []
     pos = 0
-    for pair in segment.tagger().cut(text):
-        w, f = pair.word, pair.flag
+    for w, f in _merged([(p.word, p.flag) for p in segment.tagger().cut(text)], lx):
         if w in _HEAD_TITLES and out and out[-1].f in ("n", "nz", "vn", "j", "ns") and \
                 out[-1].w not in lx.titles and not _is_org_head(out[-1], lx) and _CJK.match(out[-1].w):
             # 农林/部长 is the minister of a 农林部
@@ -252,7 +290,7 @@ _HEAD_TITLES = frozenset(("部长", "局长", "厅长", "署长"))
 
 # endings of foreign place names (肯特郡, 俄亥俄州): a word so ending is no person
 _FOREIGN_PLACE_END = frozenset("郡州省县市镇乡村河湖岛港湾寺庙宫")
-_NOT_GIVEN_END = frozenset("区县村镇乡省市州部局厅厂车性赛杯章馆院处所站队团社会委党")
+_NOT_GIVEN_END = frozenset("区县村镇乡省市州部局厅厂车性赛杯章馆院处所站队团社会委党证费税率量品物器业界型式论者员机化场线点面期制主")
 
 
 def _translit(word: str, lx: _Lexicon) -> bool:
@@ -286,10 +324,12 @@ def _plausible_person(w: str, toks: list[_Tok], i: int, j: int, lx: _Lexicon) ->
     if w[-1] in _FOREIGN_PLACE_END and len(w) >= 3:
         return False
     if _translit(w, lx):
-        return len(w) >= 3 or _supported(toks, i, j, lx)
+        if len(w) >= 3:
+            return True
+        return _supported(toks, i, j, lx, strong=_freq(w) >= 100)
     surname = w[:2] if w[:2] in lx.surnames else w[0] if w[0] in lx.surnames else None
     if surname is None or len(w) - len(surname) not in (1, 2):
-        return 3 <= len(w) <= 4 and _freq(w) < 100 and _supported(toks, i, j, lx)
+        return len(w) == 3 and _freq(w) < 100 and _supported(toks, i, j, lx)
     given = w[len(surname):]
     oov = _freq(w) == 0
     common = given[-1] in _NOT_GIVEN_END or w[-1] in _FOREIGN_PLACE_END or \
@@ -417,7 +457,7 @@ _STRONG_AFTER_NAME = frozenset(("同志", "思想", "理论", "先生", "女士"
 
 def _odd_word(tok: _Tok) -> bool:
     """A word the dictionary tags oddly for an ordinary word (a name tagged t, ns, nz) or does not know."""
-    return tok.f in ("t", "ns", "nz", "i", "l", "j", "nr", "nrt", "nrfg", "m") or _freq(tok.w) < 50
+    return tok.f in ("t", "ns", "nz", "i", "l", "nr", "nrt", "nrfg", "m") or _freq(tok.w) < 50
 
 
 # ---------------------------------------------------------------------------
@@ -558,6 +598,9 @@ _ORG_STOP = frozenset(("日电", "电", "讯", "日讯", "本报讯", "报道", 
                        "访问", "出席", "荣获", "获得", "成立", "组建", "举办", "举行", "召开", "战胜", "击败", "负于",
                        "前", "原", "现", "新任", "前任", "现任", "原任", "首届", "本届", "该", "本"))
 _NUMERAL = re.compile(r"^(?:第?[一二三四五六七八九十百零〇两]+|第[0-9]+)$")
+# 第九届, 第十五次: the ordinal of a congress or a committee's term (第九届全国人民代表大会)
+_ORDINAL = re.compile(r"^第[一二三四五六七八九十百0-9０-９]+[届次]$")
+_CONGRESS_ENDS = ("代表大会", "委员会", "常委会", "人大", "政协")
 
 
 def _anchor(tok: _Tok, lx: _Lexicon) -> bool:
@@ -575,6 +618,7 @@ _NOT_OPENING = frozenset("的了是在和与等也都就又还把被给对从向
 
 
 _LEVELS = frozenset("省市县区乡镇村州")
+_GOV_LEVELS = frozenset(("省", "市", "县", "区", "乡", "镇", "州", "旗", "自治区", "自治州", "自治县", "特区"))
 
 
 def _extend_left(toks: list[_Tok], i: int, lx: _Lexicon, loose: bool, facility: bool = False) -> int:
@@ -594,6 +638,10 @@ def _extend_left(toks: list[_Tok], i: int, lx: _Lexicon, loose: bool, facility: 
                 break  # 上海 | 虹口体育馆: a building takes one place name at most
         elif not (p.f in _EXTEND_FLAGS or p.w == "中外" or (loose and p.f == "v" and len(p.w) == 2)
                   or _NUMERAL.match(p.w)):
+            if _ORDINAL.match(p.w) and toks[i].w.endswith(_CONGRESS_ENDS):
+                best = j  # 第九届 全国人民代表大会: the ordinal opens the name
+                j -= 1
+                continue
             break
         j -= 1
     return best
@@ -618,7 +666,18 @@ def _organisations(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None
             if start < i:
                 out.append((toks[start].s, t.e, "ORG", 4))
             continue
-        facility = _facility(w, t.f, lx)
+        if w.endswith("政府"):
+            # 县政府, 郑州市政府, 河南省人民政府: a Chinese people's government (a foreign country's
+            # 政府 stays a place and a word, as in the newspaper's own annotation)
+            stem = w[:-4] if w.endswith("人民政府") else w[:-2]
+            if stem in _GOV_LEVELS:
+                start = i - 1 if i > 0 and toks[i - 1].w in lx.divisions else i
+                out.append((toks[start].s, t.e, "ORG", 4))
+            elif not stem and i > 0 and (toks[i - 1].w in lx.divisions or toks[i - 1].w in _GOV_LEVELS):
+                start = i - 2 if i > 1 and toks[i - 1].w in _GOV_LEVELS and toks[i - 2].w in lx.divisions else i - 1
+                out.append((toks[start].s, t.e, "ORG", 4))
+            continue
+        facility = _facility(w, lx)
         if not facility and not _is_org_head(t, lx):
             continue
         if w == "组织" and i > 0 and _is_org_head(toks[i - 1], lx):
@@ -640,7 +699,7 @@ def _organisations(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None
         out.append((toks[start].s, t.e, "LOC" if facility else "ORG", 4))
 
 
-def _facility(w: str, f: str, lx: _Lexicon) -> str | None:
+def _facility(w: str, lx: _Lexicon) -> str | None:
     """The building or site ending (美术馆, 大厦, 广场) of ``w``, if any."""
     for k in range(min(4, len(w)), 1, -1):
         if w[-k:] in lx.facility_suffix:

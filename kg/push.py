@@ -165,8 +165,8 @@ def send(endpoint: Endpoint, method: str, graph: GraphPayload, content_type: str
         detail = " ".join(detail.split())[:_BODY_SNIPPET]
         if 300 <= err.code < 400:
             where = err.headers.get("Location", "?")
-            raise RequestFailed(f"HTTP {err.code} {err.reason}: redirected to {where}; "
-                                "give that URL as --endpoint", sent=True) from None
+            raise _HTTPStatus(err.code, f"HTTP {err.code} {err.reason}: redirected to {where}; "
+                                        "give that URL as --endpoint") from None
         raise _HTTPStatus(err.code, f"HTTP {err.code} {err.reason}" + (f": {detail}" if detail else "")) from None
     except urllib.error.URLError as err:
         reason = err.reason
@@ -191,7 +191,7 @@ def push(graphs: list[GraphPayload], endpoint: Endpoint, mode: str, timeout: flo
     out = out if out is not None else sys.stdout
     err = err if err is not None else sys.stderr
     method = "PUT" if mode == "replace" else "POST"
-    done = "replaced" if mode == "replace" else "added to"
+    done = "replaced" if mode == "replace" else "added"
     content_type = N_TRIPLES
     finished: list[GraphPayload] = []
     for i, graph in enumerate(graphs):

@@ -193,8 +193,10 @@ def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, arti
         q.add(s, UKG.mentionedIn, o, graphs_of([{"page": page}]))
         return
     gs = graphs_of(evidence)
+    local_o = target  # evidence ids hash local names only, so --base changes nothing but the base
     if kind == "holds-post":
-        post = q.iri(f"post/{_digest(source, d['title'], target, n=16)}")
+        local_o = f"post/{_digest(source, d['title'], target, n=16)}"
+        post = q.iri(local_o)
         role = q.iri(f"role/{_digest(d['title'], n=12)}")
         q.add(post, RDF.type, ORG.Post, gs)
         q.add(post, ORG.postIn, o, gs)
@@ -213,7 +215,7 @@ def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, arti
         p = _EDGE_PROPERTY[kind]
     q.add(s, p, o, gs)
     for ev in evidence:
-        e = q.iri(f"evidence/{_digest(str(s), str(p), str(o), ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), n=16)}")
+        e = q.iri(f"evidence/{_digest(source, str(p), local_o, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), n=16)}")
         g = graphs_of([ev])
         for triple in ((RDF.type, UKG.Evidence), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o)):
             q.add(e, *triple, g)
@@ -289,7 +291,10 @@ def _trig(ds: Dataset) -> str:
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns)
         text = g.serialize(format="turtle")
-        return "\n".join(line for line in text.splitlines() if not line.startswith("@prefix")).strip()
+        lines = text.split("\n")  # not splitlines(): U+2028, U+0085, \x1c-\x1e may sit inside literals
+        while lines and (lines[0].startswith("@prefix") or not lines[0].strip()):
+            lines.pop(0)  # only the prefix block at the top: a long literal may hold a line "@prefix"
+        return "\n".join(lines).strip()
 
     out = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()] + [""]
     default = Graph()
