@@ -119,24 +119,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _export(args) -> int:
-    from rdflib import Dataset
-
     from kg.pipeline import write_atomic
-    from kg.rdf import PREFIXES, serialize
+    from kg.rdf import RdfData, serialize
 
     source = Path(args.input)
     if not source.is_file():
         print(f"kg export: {source}: no such file (run `kg build` first, or give --input)", file=sys.stderr)
         return 2
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
     try:
-        ds.parse(source)
-    except Exception as err:  # rdflib raises many parser-specific types
+        data = RdfData.from_file(source)
+    except (SyntaxError, ValueError, OSError) as err:
         print(f"kg export: {source}: cannot parse: {err}", file=sys.stderr)
         return 2
-    text = serialize(ds, args.format)
+    text = serialize(data, args.format)
     if args.output:
         write_atomic(Path(args.output), text)
     else:

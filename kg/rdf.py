@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 import networkx as nx
-from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from kg import __version__
@@ -79,7 +80,40 @@ class _Quads:
             self.quads.add((s, p, o, g))
 
 
-def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Dataset:
+class RdfData:
+    """The export as sorted pyoxigraph quads (default graph first, then graph by graph):
+    Oxigraph writes every format from it; rdflib sees it only for SHACL validation."""
+
+    def __init__(self, quads):
+        order = lambda q: (not isinstance(q[3], ox.DefaultGraph), str(q[3]), str(q[0]), str(q[1]), str(q[2]))
+        self.quads = [ox.Quad(s, p, o, g) for s, p, o, g in sorted(set(quads), key=order)]
+
+    @classmethod
+    def from_file(cls, path) -> "RdfData":
+        return cls((q.subject, q.predicate, q.object, q.graph_name) for q in ox.parse(path=str(path)))
+
+    def triples(self) -> list[ox.Triple]:
+        """The union graph: every distinct triple once, sorted."""
+        return sorted({q.triple for q in self.quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    def __len__(self) -> int:
+        return len(self.quads)
+
+
+def _ox(term):
+    """rdflib term -> pyoxigraph term (None is the default graph)."""
+    if term is None:
+        return ox.DefaultGraph()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> "RdfData":
     """The networkx graph as an RDF dataset (named graph per page)."""
     check_base(base)
     q = _Quads(base)
@@ -110,12 +144,7 @@ def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Dataset:
         _edge_triples(q, graph, s, o, d, graphs_of, sentence, articles)
     _build_activity(q, graph, pages, page_graph)
 
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    for s, p, o, g in sorted(q.quads):
-        ds.graph(g).add((s, p, o)) if g is not None else ds.default_graph.add((s, p, o))
-    return ds
+    return RdfData([(_ox(s), _ox(p), _ox(o), _ox(g)) for s, p, o, g in q.quads])
 
 
 def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, articles) -> None:
@@ -246,33 +275,51 @@ def _build_activity(q: _Quads, graph, pages: dict, page_graph: dict) -> None:
         q.add(page_graph[src], PROV.wasGeneratedBy, build, default)
 
 
-def union_graph(ds: Dataset) -> Graph:
+def union_graph(data: RdfData) -> Graph:
+    """The union graph as an rdflib Graph (for pySHACL)."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        g.add((s, p, o))
+    g.parse(data=ox.serialize(data.triples(), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
     return g
 
 
-FORMATS = {"ttl": "turtle", "nt": "nt", "trig": "trig", "nq": "nquads", "jsonld": "json-ld", "xml": "xml"}
+FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+           "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+_PREFIX_STRINGS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 
 
-def serialize(ds: Dataset, fmt: str) -> str:
-    """Deterministic text of the dataset (quads formats) or of its union graph (triple formats)."""
+def serialize(data: RdfData, fmt: str) -> str:
+    """Deterministic text of the dataset (TriG, N-Quads) or of its union graph (the other formats)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt in ("nt", "nq"):
-        source = union_graph(ds) if fmt == "nt" else ds
-        lines = source.serialize(format=FORMATS[fmt]).split("\n")  # not splitlines(): \x1e, \u2028 are not line ends here
-        return "".join(sorted(set(line + "\n" for line in lines if line.strip())))
-    if fmt == "trig":
-        return _trig(ds)
+    if fmt in ("trig", "nq"):
+        items = data.quads
+    else:
+        items = data.triples()
+    prefixes = _PREFIX_STRINGS if fmt in ("ttl", "trig", "xml") else None
+    text = ox.serialize(items, format=FORMATS[fmt], prefixes=prefixes).decode("utf-8")
     if fmt == "jsonld":
-        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-        data = json.loads(union_graph(ds).serialize(format="json-ld", context=context))
-        return json.dumps(_sorted_json(data), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    return union_graph(ds).serialize(format=FORMATS[fmt])
+        return _jsonld(text)
+    return text
+
+
+def _jsonld(expanded: str) -> str:
+    """Oxigraph's expanded JSON-LD under an inline @context of the prefixes, keys compacted."""
+    def compact(iri: str) -> str:
+        for prefix, ns in _PREFIX_STRINGS.items():
+            if iri.startswith(ns) and re.fullmatch(r"[A-Za-z][\w-]*", iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    nodes = json.loads(expanded)
+    for node in nodes:
+        for key in [k for k in node if not k.startswith("@")]:
+            node[compact(key)] = node.pop(key)
+        if "@type" in node:
+            node["@type"] = [compact(t) for t in node["@type"]]
+    doc = {"@context": _PREFIX_STRINGS, "@graph": nodes}
+    return json.dumps(_sorted_json(doc), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
 def _sorted_json(value):
@@ -285,38 +332,12 @@ def _sorted_json(value):
     return value
 
 
-def _trig(ds: Dataset) -> str:
-    """TriG written graph by graph from rdflib's (stable) Turtle of each graph."""
-    def body(g: Graph) -> str:
-        for prefix, ns in PREFIXES.items():
-            g.bind(prefix, ns)
-        text = g.serialize(format="turtle")
-        lines = text.split("\n")  # not splitlines(): U+2028, U+0085, \x1c-\x1e may sit inside literals
-        while lines and (lines[0].startswith("@prefix") or not lines[0].strip()):
-            lines.pop(0)  # only the prefix block at the top: a long literal may hold a line "@prefix"
-        return "\n".join(lines).strip()
-
-    out = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()] + [""]
-    default = Graph()
-    for t in ds.default_graph.triples((None, None, None)):
-        default.add(t)
-    if len(default):
-        out += ["{", body(default), "}", ""]
-    for ctx in sorted((c for c in ds.contexts() if c.identifier != ds.default_graph.identifier and len(c)),
-                      key=lambda c: str(c.identifier)):
-        g = Graph()
-        for t in ctx.triples((None, None, None)):
-            g.add(t)
-        out += [f"<{ctx.identifier}> {{", body(g), "}", ""]
-    return "\n".join(out)
-
-
-def validate(ds: Dataset) -> tuple[bool, str]:
+def validate(data: RdfData) -> tuple[bool, str]:
     """SHACL validation of the union graph against ``shapes.ttl``."""
     from pyshacl import validate as shacl
 
     shapes = Graph().parse(SHAPES, format="turtle")
     ontology = Graph().parse(ONTOLOGY, format="turtle")
-    conforms, _, text = shacl(union_graph(ds), shacl_graph=shapes, ont_graph=ontology,
+    conforms, _, text = shacl(union_graph(data), shacl_graph=shapes, ont_graph=ontology,
                               inference="none", allow_warnings=True)
     return conforms, text
