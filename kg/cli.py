@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     _input_options(p)
     p.add_argument("--out", default="exports", help="output folder (default: exports)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base of every minted IRI (default: {DEFAULT_BASE})")
+    p.add_argument("--update", action="store_true",
+                   help="reuse the extraction of pages unchanged since the last --update build into --out")
 
     p = sub.add_parser("extract", help="pages -> facts JSON only (the scoring format)")
     _input_options(p)
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             check_base(args.base)
             summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args),
-                            jobs=max(1, args.jobs), progress=_progress(args))
+                            jobs=max(1, args.jobs), progress=_progress(args), update=args.update)
         except IRIError as err:
             print(f"kg build: {err}", file=sys.stderr)
             return 2

@@ -6,9 +6,11 @@ interrupted build never leaves a half-written file.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import re
 import sys
 import tempfile
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kg import segment
+from kg import __version__, segment
 from kg.extract import extract_article
 from kg.facts import page_facts
 from kg.graph import build_graph, graph_json
@@ -36,6 +38,9 @@ os.umask(_UMASK)
 
 @dataclass
 class Summary:
+    stages: dict = field(default_factory=dict)  # seconds per stage, in order
+    triples: int = 0
+    reused: int | None = None  # pages taken from the --update cache
     pages: int = 0
     articles: int = 0
     sentences: int = 0
@@ -48,6 +53,12 @@ class Summary:
         out = [f"pages: {self.pages}", f"articles: {self.articles}", f"sentences: {self.sentences}"]
         out.append("entities: " + ", ".join(f"{k} {v}" for k, v in sorted(self.entities.items())))
         out.append("links: " + ", ".join(f"{k} {v}" for k, v in sorted(self.links.items())))
+        if self.triples:
+            out.append(f"triples: {self.triples}")
+        if self.reused is not None:
+            out.append(f"pages reused from the previous build: {self.reused}")
+        if self.stages:
+            out.append("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.stages.items()))
         for f in self.failed:
             out.append(f"failed: {f}")
         out.append(f"seconds: {self.seconds:.2f}")
@@ -62,6 +73,16 @@ class ReadOptions:
     encoding: str | None = None  # None: UTF-8, else detected GB18030/Big5, else refused
     max_bytes: int = DEFAULT_MAX_BYTES
     fields: ArchiveFields = ArchiveFields()
+
+
+class _Clock:
+    def __init__(self, summary: Summary):
+        self.summary, self.last = summary, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.summary.stages[stage] = now - self.last
+        self.last = now
 
 
 def find_pages(inputs: list[str | Path]) -> list[Path]:
@@ -106,17 +127,78 @@ def _extract_page(page: Page) -> tuple[Page, list]:
     return page, [extract_article(a) for a in page.articles]
 
 
-def extract_pages(pages, jobs: int = 1, progress: bool = False) -> list[tuple[Page, list]]:
+def extract_pages(pages, jobs: int = 1, progress: bool = False,
+                  cache: "ExtractionCache | None" = None) -> list[tuple[Page, list]]:
     """Extraction of every page, in ``jobs`` worker processes; results keep the input order,
-    so the build is the same whatever ``jobs`` is."""
+    so the build is the same whatever ``jobs`` is. Pages whose content is in ``cache`` are
+    not extracted again."""
     bar = tqdm(pages, desc="extract", unit="page", file=sys.stderr, disable=not progress, mininterval=0.5)
+    todo = bar if cache is None else cache.split(bar)
     if jobs <= 1:
-        return [_extract_page(p) for p in bar]
-    segment.tokenizer()  # load the dictionary once; forked workers inherit it
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs) as pool:
-        return list(pool.imap(_extract_page, bar, chunksize=4))
+        done = map(_extract_page, todo)
+    else:
+        segment.tokenizer()  # load the dictionary once; forked workers inherit it
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        pool = context.Pool(jobs)
+        done = pool.imap(_extract_page, todo, chunksize=4)
+    try:
+        results = list(done) if cache is None else cache.merge(done)
+    finally:
+        if jobs > 1:
+            pool.close()
+            pool.join()
+    return results
+
+
+class ExtractionCache:
+    """Extraction results kept per page content (``--update``): an unchanged page is not
+    extracted again, a removed page simply is not read, a changed page has a new hash."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.order: list = []  # per input page: its cached result, or None when it must be extracted
+        self.used: set[Path] = set()
+        self.reused = 0
+
+    def _path(self, page: Page) -> Path:
+        key = hashlib.sha256(f"{__version__}\x1f{page.source}\x1f{page.sha256}".encode()).hexdigest()
+        return self.folder / f"{key}.pickle"
+
+    def split(self, pages):
+        """Yield the pages to extract; remember where cached results go."""
+        for page in pages:
+            path = self._path(page)
+            self.used.add(path)
+            try:
+                with open(path, "rb") as f:
+                    self.order.append(pickle.load(f))
+                self.reused += 1
+                continue
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                self.order.append(None)
+            yield page
+
+    def merge(self, extracted) -> list[tuple[Page, list]]:
+        """Cached and fresh results in input order (reading all of ``extracted`` runs split() to the end)."""
+        fresh = list(extracted)
+        for item in fresh:
+            self._store(item)
+        fresh_iter = iter(fresh)
+        return [cached if cached is not None else next(fresh_iter) for cached in self.order]
+
+    def _store(self, item) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self._path(item[0]).with_suffix(".tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(item, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self._path(item[0]))
+
+    def prune(self) -> None:
+        """Forget pages that were not part of this build."""
+        for path in self.folder.glob("*.pickle"):
+            if path not in self.used:
+                path.unlink(missing_ok=True)
 
 
 def analyse(pages, jobs: int = 1, progress: bool = False) -> KnowledgeBase:
@@ -166,15 +248,22 @@ class ShapeViolation(Exception):
 
 
 def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
-          options: ReadOptions = ReadOptions(), jobs: int = 1, progress: bool = False) -> Summary:
+          options: ReadOptions = ReadOptions(), jobs: int = 1, progress: bool = False,
+          update: bool = False) -> Summary:
     started = time.perf_counter()
     summary = Summary()
-    extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress)
+    cache = ExtractionCache(out_dir / ".cache") if update else None
+    clock = _Clock(summary)
+    extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress, cache)
     pages = [page for page, _ in extracted]
+    clock.lap("extract")
     kb = resolve(extracted)
+    clock.lap("resolve")
     graph = build_graph(kb)
     dataset = to_dataset(graph, base)
+    clock.lap("rdf")
     conforms, report = validate(dataset)
+    clock.lap("shacl")
     if not conforms:
         raise ShapeViolation(report)
     # everything is made first and written last, each file by rename: a build killed at
@@ -182,10 +271,15 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     outputs = {Path("facts") / facts_name(p.source): facts_json(kb, p.source) for p in pages}
     outputs[Path("graph.json")] = graph_json(graph)
     outputs[Path("graph.html")] = render_html(subgraph(graph), title="unionkg")
+    clock.lap("json+html")
     for fmt in RDF_EXPORTS:
         outputs[Path(f"graph.{fmt}")] = serialize(dataset, fmt)
+        clock.lap(f"export {fmt}")
     for stale in list(out_dir.glob(".*.tmp")) + list(out_dir.glob("facts/.*.tmp")):
         stale.unlink(missing_ok=True)  # left by a build that was killed while writing
+    for gone in out_dir.glob("facts/*.json"):
+        if gone.relative_to(out_dir) not in outputs:
+            gone.unlink()  # the facts of a page that is no longer an input
     for rel, text in outputs.items():
         write_atomic(out_dir / rel, text)
     summary.pages = len(pages)
@@ -193,6 +287,11 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     summary.sentences = sum(len(a.sentences) for p in pages for a in p.articles)
     summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
     summary.links = Counter(r.kind for r in kb.relations)
+    summary.triples = len(dataset.triples())
+    if cache is not None:
+        cache.prune()
+        summary.reused = cache.reused
+    clock.lap("write")
     summary.seconds = time.perf_counter() - started
     return summary
 

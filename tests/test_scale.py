@@ -39,3 +39,46 @@ def test_archive_records_keep_their_provenance_with_jobs(tmp_path):
     officials = [n for n in graph["nodes"] if n["kind"] == "official"]
     assert [n["label"] for n in officials] == ["黄明"]  # one person across 30 records
     assert len({(p["page"], p["article"]) for p in officials[0]["provenance"]}) == 30
+
+
+def _files(folder: Path) -> dict:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and ".cache" not in p.parts}
+
+
+def test_update_adds_changes_and_removes_pages_like_a_full_build(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for seed in (ROOT / "seeds").glob("*.txt"):
+        (pages / seed.name).write_bytes(seed.read_bytes())
+    out = tmp_path / "out"
+
+    runs = iter(range(10))
+
+    def update_then_compare(expect_reused: int):
+        done = kg("build", pages, "--out", out, "--update", "--quiet")
+        assert done.returncode == 0, done.stderr
+        assert f"pages reused from the previous build: {expect_reused}" in done.stdout
+        full_dir = tmp_path / f"full{next(runs)}"  # a fresh full build each time
+        full = kg("build", pages, "--out", full_dir, "--quiet")
+        assert full.returncode == 0, full.stderr
+        assert _files(out) == _files(full_dir)
+        return out
+
+    update_then_compare(0)
+    # add a page
+    (pages / "new.txt").write_text("## 湖北\n\n本报讯(记者周敏)湖北省总工会党组书记、常务副主席张建国出席。\n", encoding="utf-8")
+    update_then_compare(2)
+    assert "张建国" in (out / "facts" / "new.json").read_text("utf-8")
+    # change it: the new content is extracted, the old facts are gone
+    (pages / "new.txt").write_text("## 四川\n\n本报讯(记者周敏)四川省委副书记、省长黄明出席。\n", encoding="utf-8")
+    update_then_compare(2)
+    facts = (out / "facts" / "new.json").read_text("utf-8")
+    assert "黄明" in facts and "张建国" not in facts
+    # remove a seed: what only it supported is gone, nothing is duplicated
+    (pages / "003_c578291eaf5148a9.txt").unlink()
+    update_then_compare(2)
+    graph = (out / "graph.json").read_text("utf-8")
+    assert "邵英男" not in graph and "徐留平" in graph
+    assert not (out / "facts" / "003_c578291eaf5148a9.json").exists()
+    assert len(list((out / ".cache").glob("*.pickle"))) == 2  # the removed page's extraction is forgotten
