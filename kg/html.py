@@ -89,6 +89,15 @@ def _headlines(graph: nx.MultiDiGraph) -> dict[str, str]:
     return out
 
 
+def busiest(graph: nx.MultiDiGraph, limit: int = 2000) -> nx.MultiDiGraph:
+    """At most ``limit`` nodes, the most linked first (ties by id), so that the page of a
+    whole archive stays drawable; ``kg view --focus/--province`` draws any other part."""
+    if graph.number_of_nodes() <= limit:
+        return graph
+    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))[:limit]
+    return graph.subgraph(ranked).copy()
+
+
 def subgraph(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
              kinds: list[str] | None = None, province: str | None = None) -> nx.MultiDiGraph:
     """The part of ``graph`` to draw, with every link between the nodes kept.

@@ -25,7 +25,7 @@ from kg import __version__, segment
 from kg.extract import extract_article
 from kg.facts import page_facts
 from kg.graph import build_graph, graph_json
-from kg.html import render_html, subgraph
+from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.rdf import DEFAULT_BASE, serialize, to_dataset, validate
 from kg.resolve import KnowledgeBase, resolve
@@ -270,7 +270,10 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     # any moment leaves every previous export whole and readable
     outputs = {Path("facts") / facts_name(p.source): facts_json(kb, p.source) for p in pages}
     outputs[Path("graph.json")] = graph_json(graph)
-    outputs[Path("graph.html")] = render_html(subgraph(graph), title="unionkg")
+    drawn = subgraph(graph)
+    shown = busiest(drawn)
+    title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
+    outputs[Path("graph.html")] = render_html(shown, title=title)
     clock.lap("json+html")
     for fmt in RDF_EXPORTS:
         outputs[Path(f"graph.{fmt}")] = serialize(dataset, fmt)
