@@ -24,6 +24,14 @@ def _rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines, delimiter="\t"))
 
 
+def _words_by_kind(name: str) -> dict[str, tuple[str, ...]]:
+    """A ``kind<TAB>value`` lexicon as kind -> values, longest first (so a longer word matches first)."""
+    out: dict[str, list[str]] = {}
+    for r in _rows(name):
+        out.setdefault(r["kind"], []).append(r["value"])
+    return {k: tuple(sorted(v, key=lambda s: (-len(s), s))) for k, v in out.items()}
+
+
 def _lines(name: str) -> list[str]:
     with open(LEXICON_DIR / name, encoding="utf-8") as f:
         return [s.strip() for s in f if s.strip() and not s.startswith("#")]
@@ -149,10 +157,7 @@ def organization_forms() -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=1)
 def union_words() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for r in _rows("unions.tsv"):
-        out.setdefault(r["kind"], []).append(r["value"])
-    return {k: tuple(sorted(v, key=lambda s: (-len(s), s))) for k, v in out.items()}
+    return _words_by_kind("unions.tsv")
 
 
 @lru_cache(maxsize=1)
@@ -163,23 +168,14 @@ def programs() -> tuple[tuple[str, re.Pattern, bool], ...]:
 
 @lru_cache(maxsize=1)
 def policy_words() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for r in _rows("policy_words.tsv"):
-        out.setdefault(r["kind"], []).append(r["value"])
-    return {k: tuple(sorted(v, key=lambda s: (-len(s), s))) for k, v in out.items()}
+    return _words_by_kind("policy_words.tsv")
 
 
 @lru_cache(maxsize=1)
 def place_words() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for r in _rows("place_words.tsv"):
-        out.setdefault(r["kind"], []).append(r["value"])
-    return {k: tuple(sorted(v, key=lambda s: (-len(s), s))) for k, v in out.items()}
+    return _words_by_kind("place_words.tsv")
 
 
 @lru_cache(maxsize=1)
 def name_context() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for r in _rows("name_context.tsv"):
-        out.setdefault(r["kind"], []).append(r["value"])
-    return {k: tuple(sorted(v, key=lambda s: (-len(s), s))) for k, v in out.items()}
+    return _words_by_kind("name_context.tsv")

@@ -197,14 +197,7 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
         g = [graphs_of([ev])[0]]
         q.add(m, RDF.type, UKG.Mention, g)
         q.add(m, UKG.mentionOf, s, g)
-        art = articles.get((ev["page"], ev["article"]))
-        if art:
-            q.add(m, PROV.wasDerivedFrom, q.iri(art), g)
-        sent = sentence(ev)
-        if sent is not None:
-            q.add(m, UKG.inSentence, sent, g)
-            q.add(m, UKG.beginIndex, Literal(ev["start"]), g)
-            q.add(m, UKG.endIndex, Literal(ev["end"]), g)
+        _where_read(q, m, ev, g, articles, sentence)
 
 
 _EDGE_PROPERTY = {"sub-organization-of": ORG.subOrganizationOf, "issued-by": SDO.legislationPassedBy,
@@ -248,14 +241,19 @@ def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, arti
         g = graphs_of([ev])
         for triple in ((RDF.type, UKG.Evidence), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o)):
             q.add(e, *triple, g)
-        art = articles.get((ev["page"], ev["article"]))
-        if art:
-            q.add(e, PROV.wasDerivedFrom, q.iri(art), g)
-        sent = sentence(ev)
-        if sent is not None:
-            q.add(e, UKG.inSentence, sent, g)
-            q.add(e, UKG.beginIndex, Literal(ev["start"]), g)
-            q.add(e, UKG.endIndex, Literal(ev["end"]), g)
+        _where_read(q, e, ev, g, articles, sentence)
+
+
+def _where_read(q: _Quads, resource, ev: dict, graphs, articles, sentence) -> None:
+    """A mention's or evidence's article, sentence and offsets into the original page."""
+    art = articles.get((ev["page"], ev["article"]))
+    if art:
+        q.add(resource, PROV.wasDerivedFrom, q.iri(art), graphs)
+    sent = sentence(ev)
+    if sent is not None:
+        q.add(resource, UKG.inSentence, sent, graphs)
+        q.add(resource, UKG.beginIndex, Literal(ev["start"]), graphs)
+        q.add(resource, UKG.endIndex, Literal(ev["end"]), graphs)
 
 
 def _build_activity(q: _Quads, graph, pages: dict, page_graph: dict) -> None:
