@@ -73,7 +73,7 @@ class Article:
     headline: str
     kicker: str | None  # the other heading line at the top (kicker or subtitle)
     sections: list[str]
-    byline: str | None  # as printed, e.g. "本报记者 叶小钟 刘友婷", "记者马学礼李静楠", "新华社记者孙凡越摄"
+    byline: str | None  # as printed, e.g. "本报记者 张明 王芳", "记者王小明李丽华", "新华社记者李明摄"
     persons: list[Person]  # byline_names split, with their role
     dateline: str | None  # "新华社北京1月3日电" | "本报讯" | "本报银川1月3日电" | None
     dateline_place: str | None  # "北京", "银川" or None
@@ -287,17 +287,17 @@ _ROLE = r"(?:特约|见习|实习|首席)?(?:摄影)?记者|(?:特约)?通讯员
 _HAN = r"[\u4e00-\u9fff·]"
 _WS = r"[ \t\u3000]"
 # A name (or several names printed without a separator): Han characters that
-# do not start an affiliation or role word, so "田国全 本报通讯员" splits.
+# do not start an affiliation or role word, so "张明 本报通讯员" splits.
 _NAME = rf"(?:(?!{_AFF}|{_ROLE}){_HAN}){{2,12}}"
 _NAMES = rf"{_NAME}(?:[\s、，,]+{_NAME})*"
 _GROUP = rf"(?:{_AFF})?(?:{_ROLE}){_WS}*{_NAMES}"
 _BYLINE = rf"{_GROUP}(?:\s+{_GROUP})*"
 
-# "本报记者 叶小钟 刘友婷", "(记者X 通讯员Y)" as a paragraph of its own.
+# "本报记者 张明 王芳", "(记者X 通讯员Y)" as a paragraph of its own.
 _BYLINE_PARA = re.compile(rf"\s*(?P<open>[（(])?\s*(?P<by>{_BYLINE})\s*(?(open)[)）])\s*")
 _BYLINE_TOKEN = re.compile(rf"(?P<aff>{_AFF})?(?P<role>{_ROLE})|(?P<name>{_NAME})")
 
-# Photo credits: "新华社记者孙凡越摄", "新华社记者 金立旺 摄", "新华社发(何华文摄)",
+# Photo credits: "新华社记者李明摄", "新华社记者 王强 摄", "新华社发(刘伟摄)",
 # optionally in parentheses as a whole.
 _CREDIT_BODY = (
     rf"(?P<a1>{_AFF})?(?P<r1>{_ROLE}){_WS}*(?P<n1>{_NAMES}){_WS}*摄"
@@ -312,7 +312,7 @@ _CREDIT_TAIL = re.compile(rf"(?:(?<!{_HAN})|(?=[（(])){_CREDIT}{_WS}*\Z")
 _CREDIT_PARA = re.compile(rf"\s*(?:{_CREDIT}|(?P<n4>{_NAMES}){_WS}+摄)\s*")
 _CREDIT_WINDOW = 80  # a credit is short: look only at a paragraph's tail
 
-# "新华社北京1月3日电", "本报讯(记者余嘉熙)", "本报银川1月3日电(记者马学礼李静楠)",
+# "新华社北京1月3日电", "本报讯(记者张明)", "本报银川1月3日电(记者王小明李丽华)",
 # "本报郑州3月5日电 记者X" at the start of an article's first paragraph.
 _DATELINE = re.compile(
     rf"{_WS}*(?P<dl>(?P<aff>{_AFF})(?:讯|(?P<place>(?!{_ROLE}){_HAN}{{1,8}}?)(?:\d{{1,2}}月)?\d{{1,2}}日[电讯]))"
@@ -342,7 +342,7 @@ def _surnames() -> dict[str, int]:
 
 
 def _split_run(token: str) -> list[str]:
-    """Split names printed without a separator ("马学礼李静楠").
+    """Split names printed without a separator ("王小明李丽华").
 
     Every part must start with a surname; fewest parts first, then the most
     common surnames, then 3-character parts (so 3+3 beats 2+4 and 2+2+2).

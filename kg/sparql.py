@@ -85,7 +85,7 @@ def parse_binding(text: str) -> tuple[ox.Variable, ox.NamedNode | ox.Literal]:
     name, sep, value = text.partition("=")
     name = name.strip().lstrip("?$")
     if not sep or not re.fullmatch(r"\w+", name):
-        raise QueryError(f"--bind {text!r}: expected VAR=VALUE, e.g. --bind name=徐留平")
+        raise QueryError(f"--bind {text!r}: expected VAR=VALUE, e.g. --bind name=王明")
     if value.startswith("<") and value.endswith(">") and len(value) > 2:
         try:
             return ox.Variable(name), ox.NamedNode(value[1:-1])

@@ -1,10 +1,10 @@
 """Officials: a person's name with the chain of offices printed before it.
 
-``全国总工会党组书记、副主席、书记处第一书记徐留平`` is one chain of three
+``全国总工会党组书记、副主席、书记处第一书记王明`` is one chain of three
 segments joined by 、; each segment is ``[organisation] title`` and a segment
 without an organisation shares the one before it. Each segment becomes one
 post (title at organisation). Persons without office (reporters in bylines,
-``杨女士``) are kept as persons and never as officials.
+``刘女士``) are kept as persons and never as officials.
 """
 from __future__ import annotations
 
@@ -200,7 +200,7 @@ class OfficialExtractor:
         return Mention("organization", org_text, s.index, start, end, {"template": org_text, "place": None})
 
     def _persons(self, s):
-        """杨女士, 王先生: people named by surname only; never officials."""
+        """刘女士, 王先生: people named by surname only; never officials."""
         for m in _TITLED_PERSON.finditer(s.text):
             if _surname_at(m.group("name"), 0):
                 yield Mention("person", m.group(), s.index, m.start(), m.end(), {"role": None})

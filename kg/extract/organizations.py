@@ -2,9 +2,9 @@
 
 A union name is read backwards from its ending (总工会, 工会, the shortened
 省总 / 市总, 全总): the place names right before it, an industry word for an
-industrial union (山东省建设工会), or a bare level word (省总工会, 自治区总工会)
+industrial union (江苏省教育工会), or a bare level word (省总工会, 自治区总工会)
 that resolution reads in the article's place. A department written after a
-union (北京市总工会权益工作部) is a mention of its own.
+union (上海市总工会法律工作部) is a mention of its own.
 
 Party and state bodies come from the printed forms in
 ``lexicons/organizations.tsv`` (河南省人大常委会, 自治区党委, 中宣部 ...).

@@ -2,8 +2,8 @@
 
 National programs come from ``lexicons/programs.tsv`` under all their
 printed forms. New ones are found by pattern, not by list: a quoted name
-with a program word (“流动暖新”服务, “…”三年行动), a quoted name that ends in
-one (“农民工素质和技能提升站”), a platform a union runs (北京市总工会…平台)
+with a program word (“春风暖心”服务, “…”三年行动), a quoted name that ends in
+one (“职工技能提升站”), a platform a union runs (上海市总工会…平台)
 and an action someone launches (开展…三年行动).
 
 Operators are the union bodies of the same sentence (not those that only
@@ -18,7 +18,7 @@ from kg.extract.base import ArticleFindings, Link, Mention
 
 _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
 # the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
-# because the quoted part is the brand itself (“流动暖新”服务, “筑工惠”职工服务平台)
+# because the quoted part is the brand itself (“春风暖心”服务, “筑工惠”职工服务平台)
 _KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作机制|机制|体系|工作法"
 _DROP = "品牌|服务|平台|热线|小程序|APP"
 _QUOTE = r"“[^“”]{1,30}”"
@@ -50,7 +50,7 @@ class ProgramExtractor:
             post_orgs = {link.target for link in found.links if link.kind == "holds-post" and link.sentence == s.index}
             unions = [u for u in found.of_kind("union", sentence=s.index)
                       if u.id not in post_orgs and not _only_a_source(s.text, u)]
-            agents = _introduced_by_you(s.text, unions)  # 由沈阳市总工会创新实践: the operators named
+            agents = _introduced_by_you(s.text, unions)  # 由成都市总工会创新实践: the operators named
             places = [p for p in found.of_kind("place", sentence=s.index)
                       if not found.covered(s.index, p.start, p.end, "organization")
                       and not any(u.start <= p.start and p.end <= u.end and u.id in post_orgs
