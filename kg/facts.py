@@ -7,33 +7,54 @@ articles) are informative and ignored by the scorer.
 """
 from __future__ import annotations
 
-from kg.resolve import Entity, Evidence, KnowledgeBase
-
-
-def _on(evidence: list[Evidence], page: str) -> bool:
-    return any(ev.page == page for ev in evidence)
+from kg.resolve import Entity, KnowledgeBase, Relation
 
 
 def _names(e: Entity) -> list[str]:
     return sorted(a for a in e.aliases if a != e.name)
 
 
+def facts_by_page(kb: KnowledgeBase) -> dict[str, dict]:
+    """Every page's facts, from one pass over the entities and relations (not one per page)."""
+    entities_on: dict[str, list[Entity]] = {p: [] for p in kb.pages}
+    relations_on: dict[str, list[Relation]] = {p: [] for p in kb.pages}
+    for e in kb.entities.values():
+        for page in {ev.page for ev in e.evidence}:
+            entities_on.setdefault(page, []).append(e)
+    for r in kb.relations:
+        for page in {ev.page for ev in r.evidence}:
+            relations_on.setdefault(page, []).append(r)
+    articles: dict[str, list[Entity]] = {}
+    for e in kb.entities.values():
+        if e.kind == "article":
+            articles.setdefault(e.attrs.get("source"), []).append(e)
+    return {page: _page_facts(kb, page, entities_on.get(page, []), relations_on.get(page, []),
+                              articles.get(page, [])) for page in kb.pages}
+
+
 def page_facts(kb: KnowledgeBase, page: str) -> dict:
+    return facts_by_page(kb)[page]
+
+
+def _page_facts(kb: KnowledgeBase, page: str, here: list[Entity], rels: list[Relation],
+                articles: list[Entity]) -> dict:
     ents = kb.entities
-    here = {eid: e for eid, e in ents.items() if _on(e.evidence, page)}
-    rels = [r for r in kb.relations if _on(r.evidence, page)]
 
     def of(kind: str) -> list[Entity]:
-        return sorted((e for e in here.values() if e.kind == kind), key=lambda e: (e.evidence[0].article,
-                                                                                   e.evidence[0].sentence, e.name))
+        return sorted((e for e in here if e.kind == kind), key=lambda e: (e.evidence[0].article,
+                                                                          e.evidence[0].sentence, e.name))
 
     def name(eid: str | None) -> str | None:
         return ents[eid].name if eid in ents else None
 
+    by_source: dict[str, list[Relation]] = {}
+    for r in rels:
+        by_source.setdefault(r.source, []).append(r)
+
     officials = []
     for e in of("official"):
         posts = [{"title": r.attrs["title"], "org": name(r.target)}
-                 for r in rels if r.kind == "holds-post" and r.source == e.id]
+                 for r in by_source.get(e.id, []) if r.kind == "holds-post"]
         if posts:
             officials.append({"name": e.name, "posts": posts})
 
@@ -41,7 +62,7 @@ def page_facts(kb: KnowledgeBase, page: str) -> dict:
                "province": name(e.attrs.get("province"))} for e in of("union")]
 
     province_ids = {e.id for e in of("province")}
-    for e in here.values():
+    for e in here:
         if e.kind in ("union", "organization") and e.attrs.get("province"):
             province_ids.add(e.attrs["province"])
         if e.kind == "city":
@@ -57,12 +78,11 @@ def page_facts(kb: KnowledgeBase, page: str) -> dict:
 
     programs = []
     for e in of("program"):
-        operators = sorted({name(r.target) for r in rels if r.kind == "operated-by" and r.source == e.id})
-        places = sorted({name(r.target) for r in rels if r.kind == "active-in" and r.source == e.id})
+        mine = by_source.get(e.id, [])
+        operators = sorted({name(r.target) for r in mine if r.kind == "operated-by"})
+        places = sorted({name(r.target) for r in mine if r.kind == "active-in"})
         programs.append({"name": e.name, "aliases": _names(e), "operators": operators, "provinces": places})
 
-    articles = sorted((e for e in ents.values() if e.kind == "article" and e.attrs.get("source") == page),
-                      key=lambda e: e.attrs["index"])
     return {
         "source": page,
         "officials": officials,
@@ -77,5 +97,5 @@ def page_facts(kb: KnowledgeBase, page: str) -> dict:
         "organizations": [{"name": e.name, "aliases": _names(e)} for e in of("organization")],
         "articles": [{"headline": a.attrs["headline"], "kicker_or_subhead": a.attrs["kicker"],
                       "byline": a.attrs["byline"], "dateline": a.attrs["dateline"], "type": a.attrs["type"],
-                      "continued": a.attrs["continued"]} for a in articles],
+                      "continued": a.attrs["continued"]} for a in sorted(articles, key=lambda a: a.attrs["index"])],
     }

@@ -23,7 +23,7 @@ from tqdm import tqdm
 
 from kg import __version__, segment
 from kg.extract import extract_article
-from kg.facts import page_facts
+from kg.facts import facts_by_page, page_facts
 from kg.graph import build_graph, graph_json
 from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
@@ -239,8 +239,8 @@ def facts_name(source: str) -> str:
 
 
 def write_facts(kb: KnowledgeBase, pages: list[Page], facts_dir: Path) -> None:
-    for page in pages:
-        write_atomic(facts_dir / facts_name(page.source), facts_json(kb, page.source))
+    for page, facts in facts_by_page(kb).items():
+        write_atomic(facts_dir / facts_name(page), json.dumps(facts, ensure_ascii=False, indent=1) + "\n")
 
 
 class ShapeViolation(Exception):
@@ -268,7 +268,8 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         raise ShapeViolation(report)
     # everything is made first and written last, each file by rename: a build killed at
     # any moment leaves every previous export whole and readable
-    outputs = {Path("facts") / facts_name(p.source): facts_json(kb, p.source) for p in pages}
+    outputs = {Path("facts") / facts_name(page): json.dumps(facts, ensure_ascii=False, indent=1) + "\n"
+               for page, facts in facts_by_page(kb).items()}
     outputs[Path("graph.json")] = graph_json(graph)
     drawn = subgraph(graph)
     shown = busiest(drawn)

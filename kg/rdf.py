@@ -315,19 +315,10 @@ def _jsonld(expanded: str) -> str:
         for key in [k for k in node if not k.startswith("@")]:
             node[compact(key)] = node.pop(key)
         if "@type" in node:
-            node["@type"] = [compact(t) for t in node["@type"]]
-    doc = {"@context": _PREFIX_STRINGS, "@graph": nodes}
-    return json.dumps(_sorted_json(doc), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-
-
-def _sorted_json(value):
-    """JSON-LD arrays (other than @list) are unordered: sort them so output is stable."""
-    if isinstance(value, dict):
-        return {k: (_sorted_json(v) if k != "@list" else v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_sorted_json(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return value
+            types = node["@type"] if isinstance(node["@type"], list) else [node["@type"]]
+            node["@type"] = [compact(t) for t in types]
+    doc = {"@context": _PREFIX_STRINGS, "@graph": nodes}  # in the order of the sorted triples: stable
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
 
 def validate(data: RdfData) -> tuple[bool, str]:

@@ -80,7 +80,7 @@ class _Builder:
         self.g = lexicon.gazetteer()
         self.entities: dict[str, Entity] = {}
         self.relations: dict[tuple, Relation] = {}
-        self.officials_by_name: dict[str, list[str]] = {}
+        self.seen: set[tuple] = set()  # (entity id or relation key, evidence): evidence kept once, in O(1)
 
     # -- entities ---------------------------------------------------------
     def entity(self, kind: str, key: str, name: str, evidence: Evidence | None = None,
@@ -91,7 +91,8 @@ class _Builder:
             e = self.entities[eid] = Entity(eid, kind, name)
         if alias and alias != e.name:
             e.aliases.add(alias)
-        if evidence is not None and evidence not in e.evidence:
+        if evidence is not None and (eid, evidence) not in self.seen:
+            self.seen.add((eid, evidence))
             e.evidence.append(evidence)
         return e
 
@@ -102,7 +103,8 @@ class _Builder:
         r = self.relations.get(key)
         if r is None:
             r = self.relations[key] = Relation(kind, source, target, dict(attrs))
-        if evidence is not None and evidence not in r.evidence:
+        if evidence is not None and (key, evidence) not in self.seen:
+            self.seen.add((key, evidence))
             r.evidence.append(evidence)
 
     def division(self, code: str, evidence: Evidence | None = None, alias: str | None = None) -> Entity:
@@ -402,6 +404,7 @@ def _merge_officials(b: _Builder) -> None:
     for e in list(b.entities.values()):
         if e.kind == "official":
             groups.setdefault(e.name, []).append(e)
+    renamed: dict[str, str] = {}
     for name, group in groups.items():
         clusters: list[list[Entity]] = []
         for e in sorted(group, key=lambda x: (x.evidence[0].page, x.evidence[0].article, x.evidence[0].sentence)
@@ -416,22 +419,29 @@ def _merge_officials(b: _Builder) -> None:
         for cluster in clusters:
             first = cluster[0]
             first_org = first.attrs["posts"][0][1] if first.attrs.get("posts") else ""
-            new_id = entity_id("official", f"{name}\x1f{first_org}", name)
-            merged = Entity(new_id, "official", name)
+            # a title whose organisation could not be resolved leaves a name without a post:
+            # that is a person, not an official (every official holds at least one post)
+            kind = "official" if any(e.attrs.get("posts") for e in cluster) else "person"
+            new_id = entity_id(kind, f"{name}\x1f{first_org}", name)
+            merged = Entity(new_id, kind, name)
+            seen: set[Evidence] = set()
             for e in cluster:
                 merged.aliases |= e.aliases
-                merged.evidence += [v for v in e.evidence if v not in merged.evidence]
+                for v in e.evidence:
+                    if v not in seen:
+                        seen.add(v)
+                        merged.evidence.append(v)
                 for post in e.attrs.get("posts", []):
                     merged.attrs.setdefault("posts", [])
                     if post not in merged.attrs["posts"]:
                         merged.attrs["posts"].append(post)
                 del b.entities[e.id]
+                renamed[e.id] = new_id
             b.entities[new_id] = merged
-            old = {e.id for e in cluster}
-            for key, r in list(b.relations.items()):
-                if r.source in old or r.target in old:
-                    del b.relations[key]
-                    src = new_id if r.source in old else r.source
-                    dst = new_id if r.target in old else r.target
-                    for ev in r.evidence or [None]:
-                        b.relate(r.kind, src, dst, ev, **r.attrs)
+    # one pass over the relations for all merged officials
+    for key, r in list(b.relations.items()):
+        if r.source in renamed or r.target in renamed:
+            del b.relations[key]
+            src, dst = renamed.get(r.source, r.source), renamed.get(r.target, r.target)
+            for ev in r.evidence or [None]:
+                b.relate(r.kind, src, dst, ev, **r.attrs)

@@ -132,3 +132,10 @@ def test_resolve_accepts_findings_directly():
     kb = resolve([(page, [extract_article(a) for a in page.articles])])
     assert [e.name for e in kb.entities.values() if e.kind == "union"] == ["中华全国总工会"]
     assert kb.pages == ["t.txt"]
+
+
+def test_a_title_whose_organisation_cannot_be_read_makes_a_person_not_an_official():
+    # 市委 with no city anywhere in the article: the post cannot be placed
+    _, kb = kb_of("## 会议\n\n本报讯(记者张明)市委书记王强出席会议。\n")
+    kinds = {e.kind for e in kb.entities.values() if e.name == "王强"}
+    assert kinds == {"person"}
