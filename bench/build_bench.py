@@ -46,13 +46,13 @@ GB = 1024 ** 3
 
 # A page of our own in the seeds' style (not from any corpus), added for the --update run.
 NEW_PAGE = """\
-# 江川省总工会开展“技能强省”职工培训行动
+# 四川省总工会部署“技能强省”职工培训行动
 
 本报记者 林晓川
 
-本报讯 江川省总工会日前召开全省工会职工技能培训工作推进会，部署开展“技能强省”职工培训行动。
-会议提出，今年将依托全省劳模和工匠人才创新工作室，组织一线职工参加技能培训和岗位练兵，
-帮助更多农民工提升技能。江川省总工会党组书记、常务副主席周明远出席会议并讲话。
+本报讯 四川省总工会日前召开全省工会职工技能培训工作推进会，部署开展“技能强省”职工培训行动。
+会议提出，今年将依托劳模和工匠人才创新工作室，组织一线职工参加技能培训和岗位练兵，
+帮助更多农民工提升技能。成都市总工会、绵阳市总工会负责同志作交流发言。
 """
 
 
@@ -86,8 +86,9 @@ def select_records(corpus: Path, mb: float | None, out: Path) -> tuple[list[str]
 # ---------------------------------------------------------------------------
 
 
-def jieba_baseline(texts: list[str]) -> dict:
-    """Single-core ``lcut`` over every text with a fresh, already initialised tokenizer."""
+def jieba_baseline(texts: list[str], repeat: int = 2) -> dict:
+    """Single-core ``lcut`` over every text with a fresh, already initialised tokenizer;
+    the fastest of ``repeat`` passes (the stricter baseline)."""
     import logging
 
     import jieba
@@ -95,11 +96,13 @@ def jieba_baseline(texts: list[str]) -> dict:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    started = time.perf_counter()
-    words = sum(len(tokenizer.lcut(t)) for t in texts)
-    seconds = time.perf_counter() - started
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        words = sum(len(tokenizer.lcut(t)) for t in texts)
+        runs.append(time.perf_counter() - started)
     chars = sum(map(len, texts))
-    return {"seconds": seconds, "chars": chars, "words": words, "chars_per_s": chars / seconds}
+    return {"seconds": min(runs), "runs": runs, "chars": chars, "words": words, "chars_per_s": chars / min(runs)}
 
 
 # ---------------------------------------------------------------------------
@@ -192,7 +195,7 @@ def run_build(inputs: list[Path], out: Path, jobs: int, timeout: float, update: 
         proc.returncode = os.waitstatus_to_exitcode(status)
         f.seek(0)
         stdout = f.read()
-    result = {"command": " ".join(["python", *cmd[1:]]), "jobs": jobs, "seconds": seconds,
+    result = {"command": " ".join(["python", *cmd[1:]]), "jobs": jobs, "seconds": seconds, "load_after": _load(),
               "returncode": proc.returncode, "max_rss_gb": usage.ru_maxrss * 1024 / GB,
               "parent_gb": watch.parent_kb * 1024 / GB,
               "worker_gb": max(watch.worker_kb.values(), default=0) * 1024 / GB,
@@ -303,13 +306,15 @@ def render(report: dict) -> str:
     out = [f"input: {inp['records']:,} records, {inp['text_chars']:,} chars ({inp['text_bytes'] / 1e6:.1f} MB) of item text "
            f"from {inp['corpus']}\nkg from {report['repo']}; load average before: {report['load_before']}, "
            f"after: {report['load_after']}\n",
-           f"jieba.lcut baseline (1 core): {base['seconds']:.1f} s, {base['chars_per_s']:,.0f} chars/s\n\n"]
+           f"jieba.lcut baseline (1 core, best of {len(base.get('runs', [0]))}): {base['seconds']:.1f} s, "
+           f"{base['chars_per_s']:,.0f} chars/s\n\n"]
     builds = [b for b in report["builds"]]
     stages = []
     for b in builds:
         stages += [s for s in b.get("stages", {}) if s not in stages]
     header = ["kg build", *[f"--jobs {b['jobs']}" for b in builds]]
     rows = [["wall s", *[f"{b['seconds']:.1f}" for b in builds]],
+            ["load average after", *[b.get("load_after", "?").split()[0] for b in builds]],
             ["chars/s", *[f"{b['chars_per_s']:,.0f}" for b in builds]],
             ["ratio to jieba", *[f"{b['ratio']:.2f}" for b in builds]],
             ["triples", *[f"{b.get('triples', 0):,}" for b in builds]],
@@ -361,7 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repo", default=str(ROOT), help="checkout whose kg is built (default: this one)")
     parser.add_argument("--keep", help="keep the input, builds and logs in this folder")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--from-json", metavar="FILE", help="print the table of a report saved with --json, run nothing")
     args = parser.parse_args(argv)
+    if args.from_json:
+        print(render(json.loads(Path(args.from_json).read_text(encoding="utf-8"))), end="")
+        return 0
 
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="build_bench."))
     work.mkdir(parents=True, exist_ok=True)
@@ -402,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else render(report))
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else render(report), end="\n" if args.json else "")
     return 0
 
 
