@@ -12,8 +12,10 @@ import multiprocessing
 import os
 import pickle
 import re
+import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,8 +29,10 @@ from kg.facts import facts_by_page, page_facts
 from kg.graph import build_graph, graph_json
 from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
-from kg.rdf import DEFAULT_BASE, serialize, to_dataset, validate
+from kg import shacl
+from kg.rdf import DEFAULT_BASE, to_dataset, write_exports
 from kg.resolve import KnowledgeBase, resolve
+from kg.store import STORE_DIR, build_store, swap_in
 
 PAGE_SUFFIXES = (".txt", ".md")
 RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
@@ -244,7 +248,31 @@ def write_facts(kb: KnowledgeBase, pages: list[Page], facts_dir: Path) -> None:
 
 
 class ShapeViolation(Exception):
-    """The RDF export breaks a SHACL shape; the message is pySHACL's report."""
+    """The RDF export breaks a SHACL shape; the message lists the violations."""
+
+
+class _StoreAndShapes(threading.Thread):
+    """Bulk-loads the new store and checks the shapes on it, on the other core while the main
+    thread writes the remaining exports (Oxigraph works without holding the GIL)."""
+
+    def __init__(self, folder: Path, nquads: Path, ntriples: Path):
+        super().__init__(daemon=True)
+        self.folder, self.nquads, self.ntriples = folder, nquads, ntriples
+        self.seconds: dict[str, float] = {}
+        self.found: list = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            clock = time.perf_counter()
+            store = build_store(self.folder, self.nquads, self.ntriples)
+            self.seconds["store"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            self.found = shacl.violations(store)
+            self.seconds["shacl"] = time.perf_counter() - clock
+            del store
+        except Exception as err:  # raised again in the main thread (without this thread's frames)
+            self.error = RuntimeError(f"building the store in {self.folder}: {type(err).__name__}: {err}")
 
 
 def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
@@ -262,30 +290,53 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     graph = build_graph(kb)
     dataset = to_dataset(graph, base)
     clock.lap("rdf")
-    conforms, report = validate(dataset)
-    clock.lap("shacl")
-    if not conforms:
-        raise ShapeViolation(report)
-    # everything is made first and written last, each file by rename: a build killed at
-    # any moment leaves every previous export whole and readable
-    outputs = {Path("facts") / facts_name(page): json.dumps(facts, ensure_ascii=False, indent=1) + "\n"
-               for page, facts in facts_by_page(kb).items()}
-    outputs[Path("graph.json")] = graph_json(graph)
-    drawn = subgraph(graph)
-    shown = busiest(drawn)
-    title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
-    outputs[Path("graph.html")] = render_html(shown, title=title)
-    clock.lap("json+html")
-    for fmt in RDF_EXPORTS:
-        outputs[Path(f"graph.{fmt}")] = serialize(dataset, fmt)
-        clock.lap(f"export {fmt}")
+    # everything is made in a scratch folder first and moved into place last, each file by
+    # rename: a build killed at any moment leaves every previous export whole and readable
+    out_dir.mkdir(parents=True, exist_ok=True)
     for stale in list(out_dir.glob(".*.tmp")) + list(out_dir.glob("facts/.*.tmp")):
-        stale.unlink(missing_ok=True)  # left by a build that was killed while writing
-    for gone in out_dir.glob("facts/*.json"):
-        if gone.relative_to(out_dir) not in outputs:
-            gone.unlink()  # the facts of a page that is no longer an input
-    for rel, text in outputs.items():
-        write_atomic(out_dir / rel, text)
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)  # left by a build that was killed while writing
+    scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=".build-", suffix=".tmp"))
+    try:
+        new = {fmt: scratch / f"graph.{fmt}" for fmt in RDF_EXPORTS}
+        for fmt, seconds in write_exports(dataset, {"nq": new["nq"], "nt": new["nt"]}).items():
+            summary.stages[f"export {fmt}"] = seconds
+        clock.last = time.perf_counter()
+        loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"])
+        loader.start()
+        for fmt, seconds in write_exports(dataset, {f: new[f] for f in ("ttl", "trig", "jsonld")},
+                                          sources={"nq": new["nq"], "nt": new["nt"]}).items():
+            summary.stages[f"export {fmt}"] = seconds
+        clock.last = time.perf_counter()
+        texts = {Path("facts") / facts_name(page): json.dumps(facts, ensure_ascii=False, indent=1) + "\n"
+                 for page, facts in facts_by_page(kb).items()}
+        texts[Path("graph.json")] = graph_json(graph)
+        drawn = subgraph(graph)
+        shown = busiest(drawn)
+        title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
+        texts[Path("graph.html")] = render_html(shown, title=title)
+        for rel, text in texts.items():
+            _write_new(scratch / rel, text)
+        clock.lap("json+html")
+        loader.join()
+        clock.lap("wait for store")
+        if loader.error is not None:
+            raise loader.error
+        summary.stages.update(loader.seconds)
+        if loader.found:
+            raise ShapeViolation(shacl.report(loader.found))
+        keep = set(texts) | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}
+        for gone in out_dir.glob("facts/*.json"):
+            if gone.relative_to(out_dir) not in keep:
+                gone.unlink()  # the facts of a page that is no longer an input
+        for rel in sorted(keep):
+            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(scratch / rel, out_dir / rel)
+        swap_in(scratch / STORE_DIR, out_dir / STORE_DIR)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     summary.pages = len(pages)
     summary.articles = sum(len(p.articles) for p in pages)
     summary.sentences = sum(len(a.sentences) for p in pages for a in p.articles)
@@ -298,6 +349,13 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     clock.lap("write")
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write_new(path: Path, text: str) -> None:
+    """A file of the scratch folder, with the usual permissions (it is renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
 
 
 def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOptions = ReadOptions(),

@@ -12,23 +12,45 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import tempfile
+import time
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from kg import __version__
 
-UKG = Namespace("https://w3id.org/unionkg/ontology#")
-SDO = Namespace("https://schema.org/")
 DEFAULT_BASE = "https://w3id.org/unionkg/id/"
 ONTOLOGY = Path(__file__).parent / "ontology.ttl"
 SHAPES = Path(__file__).parent / "shapes.ttl"
-PREFIXES = {"ukg": UKG, "org": ORG, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS, "schema": SDO,
-            "rdf": RDF, "rdfs": RDFS, "xsd": XSD}
+PREFIXES = {
+    "ukg": "https://w3id.org/unionkg/ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+class _Vocabulary:
+    """The terms of one namespace, written as N-Triples: ``UKG.Official`` is ``<...#Official>``."""
+
+    def __init__(self, namespace: str):
+        self._ns = namespace
+
+    def __getattr__(self, name: str) -> str:
+        return f"<{self._ns}{name}>"
+
+
+UKG, ORG, SKOS, PROV, DCTERMS, SDO, RDF, RDFS, XSD = (
+    _Vocabulary(PREFIXES[p]) for p in ("ukg", "org", "skos", "prov", "dcterms", "schema", "rdf", "rdfs", "xsd"))
 
 CLASS_OF = {"official": UKG.Official, "person": UKG.Person, "union": UKG.UnionBody,
             "organization": UKG.Organization, "province": UKG.Province, "policy": UKG.Policy,
@@ -47,19 +69,38 @@ def check_base(base: str) -> str:
     return base
 
 
-def mint(base: str, local: str) -> URIRef:
-    """The only way the export makes an IRI: ASCII, no spaces or brackets, under ``base``."""
+def mint(base: str, local: str) -> str:
+    """The only way the export makes an IRI (an N-Triples ``<...>`` term): ASCII, no spaces
+    or brackets, under ``base``."""
     if not _LOCAL.match(local) or "//" in local or local.endswith("/"):
         raise IRIError(f"cannot mint an IRI from {local!r}")
-    return URIRef(base + local)
+    return f"<{base}{local}>"
 
 
+# Terms are written as N-Triples text straight away, exactly as Oxigraph writes them (tested),
+# so that millions of quads never become Python RDF objects: Oxigraph parses the text once.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F)} | {
+    0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r", 0x22: '\\"', 0x5C: "\\\\"}
+_RARE = re.compile("[^\x00-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]")  # noncharacters, beyond the BMP
 
 
-def _zh(text: str) -> Literal:
+def _quoted(text: str) -> str:
+    if _RARE.search(text):
+        return str(ox.Literal(text))  # Oxigraph's own escaping decides the rare cases
+    return f'"{text.translate(_ESCAPES)}"'
+
+
+def literal(value, datatype: str | None = None) -> str:
+    """A literal as N-Triples: ints are xsd:integer, other values plain strings unless ``datatype``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f'"{value}"^^{XSD.integer}'
+    return _quoted(str(value)) + (f"^^{datatype}" if datatype else "")
+
+
+def _zh(text: str) -> str:
     """A Chinese literal; control characters (which XML and some stores refuse) become spaces."""
-    return Literal(_CONTROL.sub(" ", text), lang="zh")
+    return _quoted(_CONTROL.sub(" ", text)) + "@zh"
 
 
 def _digest(*parts: str, n: int = 12) -> str:
@@ -69,48 +110,49 @@ def _digest(*parts: str, n: int = 12) -> str:
 class _Quads:
     def __init__(self, base: str):
         self.base = base
-        self.quads: set[tuple] = set()
+        self.quads: set[tuple] = set()  # (graph, subject, predicate, object); graph "" is the default graph
         self.knowledge = mint(base, "graph/knowledge")
+        self._iris: dict[str, str] = {}
 
-    def iri(self, local: str) -> URIRef:
-        return mint(self.base, local)
+    def iri(self, local: str) -> str:
+        term = self._iris.get(local)
+        if term is None:
+            term = self._iris[local] = mint(self.base, local)
+        return term
 
     def add(self, s, p, o, graphs) -> None:
         for g in graphs:
-            self.quads.add((s, p, o, g))
+            self.quads.add((g, s, p, o))
 
 
 class RdfData:
-    """The export as sorted pyoxigraph quads (default graph first, then graph by graph):
-    Oxigraph writes every format from it; rdflib sees it only for SHACL validation."""
+    """The export as N-Quads terms, sorted (default graph first, then graph by graph, each by
+    subject, predicate, object): every file is written from this one order, so it is stable."""
 
     def __init__(self, quads):
-        order = lambda q: (not isinstance(q[3], ox.DefaultGraph), str(q[3]), str(q[0]), str(q[1]), str(q[2]))
-        self.quads = [ox.Quad(s, p, o, g) for s, p, o, g in sorted(set(quads), key=order)]
+        self.quads: list[tuple[str, str, str, str]] = sorted(set(quads))
+        self._triples: list | None = None
 
     @classmethod
     def from_file(cls, path) -> "RdfData":
-        return cls((q.subject, q.predicate, q.object, q.graph_name) for q in ox.parse(path=str(path)))
+        def graph(q):
+            return "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        return cls((graph(q), str(q.subject), str(q.predicate), str(q.object)) for q in ox.parse(path=str(path)))
 
-    def triples(self) -> list[ox.Triple]:
+    def nquad_lines(self):
+        return (f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n" for g, s, p, o in self.quads)
+
+    def triples(self) -> list[tuple[str, str, str]]:
         """The union graph: every distinct triple once, sorted."""
-        return sorted({q.triple for q in self.quads}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        if self._triples is None:
+            self._triples = sorted({q[1:] for q in self.quads})
+        return self._triples
+
+    def ntriple_lines(self):
+        return (f"{s} {p} {o} .\n" for s, p, o in self.triples())
 
     def __len__(self) -> int:
         return len(self.quads)
-
-
-def _ox(term):
-    """rdflib term -> pyoxigraph term (None is the default graph)."""
-    if term is None:
-        return ox.DefaultGraph()
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> "RdfData":
@@ -122,11 +164,11 @@ def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> "RdfData":
                 for n, d in graph.nodes(data=True) if d["kind"] == "article"}
     page_graph = {src: q.iri(f"graph/{node}") for src, node in pages.items()}
 
-    def graphs_of(evidence: list[dict]) -> list[URIRef]:
+    def graphs_of(evidence: list[dict]) -> list[str]:
         found = sorted({page_graph[ev["page"]] for ev in evidence if ev["page"] in page_graph})
         return found or [q.knowledge]
 
-    def sentence(ev: dict) -> URIRef | None:
+    def sentence(ev: dict) -> str | None:
         art = articles.get((ev["page"], ev["article"]))
         if art is None or ev["sentence"] < 0:
             return None
@@ -134,7 +176,7 @@ def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> "RdfData":
         g = [page_graph[ev["page"]]]
         q.add(s, RDF.type, UKG.Sentence, g)
         q.add(s, RDF.value, _zh(ev["text"]), g)
-        q.add(s, UKG.sentenceIndex, Literal(ev["sentence"]), g)
+        q.add(s, UKG.sentenceIndex, literal(ev["sentence"]), g)
         q.add(s, DCTERMS.isPartOf, q.iri(art), g)
         return s
 
@@ -143,8 +185,7 @@ def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> "RdfData":
     for s, o, key, d in graph.edges(keys=True, data=True):
         _edge_triples(q, graph, s, o, d, graphs_of, sentence, articles)
     _build_activity(q, graph, pages, page_graph)
-
-    return RdfData([(_ox(s), _ox(p), _ox(o), _ox(g)) for s, p, o, g in q.quads])
+    return RdfData(q.quads)
 
 
 def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, articles) -> None:
@@ -154,26 +195,26 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
     if kind == "page":
         gs = [page_graph[a["source"]]]
         q.add(s, RDF.type, UKG.Page, gs)
-        q.add(s, DCTERMS.identifier, Literal(a["source"]), gs)
-        q.add(s, UKG.sha256, Literal(a["sha256"]), gs)
-        q.add(s, RDFS.label, Literal(a["source"]), gs)
+        q.add(s, DCTERMS.identifier, literal(a["source"]), gs)
+        q.add(s, UKG.sha256, literal(a["sha256"]), gs)
+        q.add(s, RDFS.label, literal(a["source"]), gs)
         if a.get("url"):
-            q.add(s, DCTERMS.source, Literal(a["url"], datatype=XSD.anyURI), gs)
+            q.add(s, DCTERMS.source, literal(a["url"], XSD.anyURI), gs)
         if a.get("date") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a["date"]):
-            q.add(s, DCTERMS.date, Literal(a["date"], datatype=XSD.date), gs)
+            q.add(s, DCTERMS.date, literal(a["date"], XSD.date), gs)
         return
     if kind == "article":
         gs = [page_graph[a["source"]]]
         q.add(s, RDF.type, UKG.Article, gs)
         q.add(s, DCTERMS.isPartOf, q.iri(a["page"]), gs)
-        q.add(s, UKG.articleIndex, Literal(a["index"]), gs)
+        q.add(s, UKG.articleIndex, literal(a["index"]), gs)
         q.add(s, RDFS.label, _zh(d["label"]), gs)
         if a.get("headline"):
             q.add(s, DCTERMS.title, _zh(a["headline"]), gs)
         for key, prop in (("kicker", UKG.kicker), ("byline", UKG.byline), ("dateline", UKG.dateline)):
             if a.get(key):
                 q.add(s, prop, _zh(a[key]), gs)
-        q.add(s, UKG.articleType, Literal(a["type"]), gs)
+        q.add(s, UKG.articleType, literal(a["type"]), gs)
         return
     cls = CLASS_OF.get(kind)
     if kind == "city":
@@ -184,9 +225,9 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
     for alias in d["aliases"]:
         q.add(s, SKOS.altLabel, _zh(alias), gs)
     if kind in ("province", "city"):
-        q.add(s, SKOS.notation, Literal(a["code"], datatype=UKG.DivisionCode), gs)
+        q.add(s, SKOS.notation, literal(a["code"], UKG.DivisionCode), gs)
     if kind == "policy" and a.get("date"):
-        q.add(s, SDO.legislationDate, Literal(a["date"], datatype=XSD.date), gs)
+        q.add(s, SDO.legislationDate, literal(a["date"], XSD.date), gs)
     if kind == "person":
         if a.get("role"):
             q.add(s, UKG.personRole, _zh(a["role"]), gs)
@@ -237,7 +278,7 @@ def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, arti
         p = _EDGE_PROPERTY[kind]
     q.add(s, p, o, gs)
     for ev in evidence:
-        e = q.iri(f"evidence/{_digest(source, str(p), local_o, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), n=16)}")
+        e = q.iri(f"evidence/{_digest(source, p[1:-1], local_o, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), n=16)}")
         g = graphs_of([ev])
         for triple in ((RDF.type, UKG.Evidence), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o)):
             q.add(e, *triple, g)
@@ -252,81 +293,142 @@ def _where_read(q: _Quads, resource, ev: dict, graphs, articles, sentence) -> No
     sent = sentence(ev)
     if sent is not None:
         q.add(resource, UKG.inSentence, sent, graphs)
-        q.add(resource, UKG.beginIndex, Literal(ev["start"]), graphs)
-        q.add(resource, UKG.endIndex, Literal(ev["end"]), graphs)
+        q.add(resource, UKG.beginIndex, literal(ev["start"]), graphs)
+        q.add(resource, UKG.endIndex, literal(ev["end"]), graphs)
 
 
 def _build_activity(q: _Quads, graph, pages: dict, page_graph: dict) -> None:
     sums = sorted(graph.nodes[n]["attrs"]["sha256"] for n in pages.values())
     build = q.iri(f"build/{_digest(__version__, *sums, n=16)}")
     agent = q.iri("agent/unionkg")
-    default = [None]
+    default = [""]
     q.add(build, RDF.type, PROV.Activity, default)
-    q.add(build, RDFS.label, Literal(f"unionkg {__version__} build of {len(pages)} pages"), default)
-    q.add(build, UKG.toolVersion, Literal(__version__), default)
+    q.add(build, RDFS.label, literal(f"unionkg {__version__} build of {len(pages)} pages"), default)
+    q.add(build, UKG.toolVersion, literal(__version__), default)
     q.add(build, PROV.wasAssociatedWith, agent, default)
     q.add(agent, RDF.type, PROV.SoftwareAgent, default)
-    q.add(agent, RDFS.label, Literal("unionkg"), default)
+    q.add(agent, RDFS.label, literal("unionkg"), default)
     for src, node in sorted(pages.items()):
         q.add(build, PROV.used, q.iri(node), default)
         q.add(page_graph[src], PROV.wasDerivedFrom, q.iri(node), default)
         q.add(page_graph[src], PROV.wasGeneratedBy, build, default)
 
 
-def union_graph(data: RdfData) -> Graph:
-    """The union graph as an rdflib Graph (for pySHACL)."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
-    g.parse(data=ox.serialize(data.triples(), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-    return g
-
-
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
            "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
-_PREFIX_STRINGS = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+_CHUNK = 20_000  # lines per write
+
+
+def _write_lines(lines, path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        chunk = []
+        for line in lines:
+            chunk.append(line)
+            if len(chunk) >= _CHUNK:
+                f.write("".join(chunk))
+                chunk.clear()
+        f.write("".join(chunk))
+
+
+def write_exports(data: RdfData, targets: dict[str, Path], sources: dict[str, Path] | None = None) -> dict[str, float]:
+    """Write each format of ``targets`` (format -> path); return seconds per format.
+
+    TriG, N-Quads and the build's store keep the named graphs; Turtle, N-Triples,
+    JSON-LD and RDF/XML hold the union graph. N-Quads and N-Triples are written
+    from the sorted terms; Oxigraph streams the others from those two files
+    (``sources``: already written; else temporary files when they are not asked for)."""
+    unknown = set(targets) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown RDF format {sorted(unknown)[0]!r}; choose one of {', '.join(FORMATS)}")
+    seconds, scratch = {}, []
+    folder = next(iter(targets.values())).parent if targets else Path(".")
+
+    def source(fmt: str) -> Path:
+        if fmt not in targets_local:
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".source.", suffix=f".{fmt}.tmp")
+            os.close(fd)
+            scratch.append(Path(tmp))
+            targets_local[fmt] = Path(tmp)
+        return targets_local[fmt]
+
+    targets_local = {**(sources or {}), **targets}
+    try:
+        clock = time.perf_counter()
+        if "nq" in targets or ("trig" in targets and "nq" not in targets_local):
+            _write_lines(data.nquad_lines(), source("nq"))
+            seconds["nq"] = time.perf_counter() - clock
+        if "nt" in targets or ({"ttl", "xml"} & set(targets) and "nt" not in targets_local):
+            clock = time.perf_counter()
+            _write_lines(data.ntriple_lines(), source("nt"))
+            seconds["nt"] = time.perf_counter() - clock
+        for fmt, origin in (("trig", "nq"), ("ttl", "nt"), ("xml", "nt")):
+            if fmt in targets:
+                clock = time.perf_counter()
+                items = ox.parse(path=str(targets_local[origin]), format=FORMATS[origin])
+                ox.serialize(items, output=str(targets[fmt]), format=FORMATS[fmt], prefixes=PREFIXES)
+                seconds[fmt] = time.perf_counter() - clock
+        if "jsonld" in targets:
+            clock = time.perf_counter()
+            _write_jsonld(data, targets["jsonld"])
+            seconds["jsonld"] = time.perf_counter() - clock
+    finally:
+        for path in scratch:
+            path.unlink(missing_ok=True)
+    return {fmt: seconds[fmt] for fmt in targets}
 
 
 def serialize(data: RdfData, fmt: str) -> str:
-    """Deterministic text of the dataset (TriG, N-Quads) or of its union graph (the other formats)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown RDF format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if fmt in ("trig", "nq"):
-        items = data.quads
-    else:
-        items = data.triples()
-    prefixes = _PREFIX_STRINGS if fmt in ("ttl", "trig", "xml") else None
-    text = ox.serialize(items, format=FORMATS[fmt], prefixes=prefixes).decode("utf-8")
-    if fmt == "jsonld":
-        return _jsonld(text)
-    return text
+    """One format as text (``kg export``, tests)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"graph.{fmt}"
+        write_exports(data, {fmt: path})
+        return path.read_text(encoding="utf-8")
 
 
-def _jsonld(expanded: str) -> str:
-    """Oxigraph's expanded JSON-LD under an inline @context of the prefixes, keys compacted."""
-    def compact(iri: str) -> str:
-        for prefix, ns in _PREFIX_STRINGS.items():
-            if iri.startswith(ns) and re.fullmatch(r"[A-Za-z][\w-]*", iri[len(ns):]):
-                return f"{prefix}:{iri[len(ns):]}"
-        return iri
-
-    nodes = json.loads(expanded)
-    for node in nodes:
-        for key in [k for k in node if not k.startswith("@")]:
-            node[compact(key)] = node.pop(key)
-        if "@type" in node:
-            types = node["@type"] if isinstance(node["@type"], list) else [node["@type"]]
-            node["@type"] = [compact(t) for t in types]
-    doc = {"@context": _PREFIX_STRINGS, "@graph": nodes}  # in the order of the sorted triples: stable
-    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+def _compact(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and _NAME.fullmatch(iri, len(ns)):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
 
 
-def validate(data: RdfData) -> tuple[bool, str]:
-    """SHACL validation of the union graph against ``shapes.ttl``."""
-    from pyshacl import validate as shacl
+_NAME = re.compile(r"[A-Za-z][\w-]*")
+_LITERAL = re.compile(r'("(?:[^"\\]|\\.)*")(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?\Z', re.S)
 
-    shapes = Graph().parse(SHAPES, format="turtle")
-    ontology = Graph().parse(ONTOLOGY, format="turtle")
-    conforms, _, text = shacl(union_graph(data), shacl_graph=shapes, ont_graph=ontology,
-                              inference="none", allow_warnings=True)
-    return conforms, text
+
+def _json_value(term: str) -> dict:
+    if term.startswith("<"):
+        return {"@id": term[1:-1]}
+    quoted, lang, datatype = _LITERAL.match(term).groups()
+    value = json.loads(quoted) if "\\U" not in quoted else ox.parse(f"<x:s> <x:p> {term} .".encode(),
+                                                                   format=ox.RdfFormat.N_TRIPLES).__next__().object.value
+    if lang:
+        return {"@language": lang, "@value": value}
+    if datatype:
+        return {"@type": datatype, "@value": value}
+    return {"@value": value}
+
+
+def _write_jsonld(data: RdfData, path: Path) -> None:
+    """JSON-LD 1.0 of the union graph, one node object per subject in sorted order, keys
+    compacted by an inline @context of the prefixes (written node by node: any size)."""
+    def nodes():
+        subject, node = None, None
+        for s, p, o in data.triples():
+            if s != subject:
+                if node is not None:
+                    yield node
+                subject, node = s, {"@id": s[1:-1]}
+            node.setdefault(_compact(p[1:-1]), []).append(_json_value(o))
+        if node is not None:
+            yield node
+
+    head = json.dumps({"@context": PREFIXES}, ensure_ascii=False, sort_keys=True, indent=1)[:-2]
+    lines = [head + ',\n "@graph": [']
+    first = True
+    for node in nodes():
+        text = json.dumps(node, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n  ")
+        lines.append(("\n  " if first else ",\n  ") + text)
+        first = False
+    lines.append("\n ]\n}\n")
+    _write_lines(lines, path)

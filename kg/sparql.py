@@ -1,7 +1,8 @@
 """SPARQL over the RDF export: ``kg query``.
 
-Queries run on an embedded, in-memory pyoxigraph ``Store`` loaded from the
-export files. N-Quads and TriG keep their named graphs (one per page, plus
+Queries run on the on-disk Oxigraph store that ``kg build`` writes
+(``exports/store``, see ``kg.store``), or, with ``--data`` (or without a
+store), on an embedded in-memory store loaded from the export files. N-Quads and TriG keep their named graphs (one per page, plus
 ``graph/knowledge``), and the default graph that queries see is the *union*
 of all graphs, so a plain ``?s ?p ?o`` pattern finds every fact while
 ``GRAPH ?g { ... }`` still reads one page's graph. The union is copied into
@@ -78,6 +79,16 @@ def load_store(paths: Iterable[str | Path]) -> ox.Store:
             raise QueryError(f"{path}: cannot parse as {fmt.name}: {err}") from None
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")  # default graph := union, as a set
     return store
+
+
+def _open_built_store(folder: Path) -> ox.Store:
+    """The store of ``kg build`` (read-only; its default graph is already the union)."""
+    from kg.store import open_store
+
+    try:
+        return open_store(folder)
+    except (OSError, RuntimeError) as err:
+        raise QueryError(f"{folder}: cannot open the store: {err} (run `kg build` again, or give --data)") from None
 
 
 def parse_binding(text: str) -> tuple[ox.Variable, ox.NamedNode | ox.Literal]:
@@ -266,7 +277,10 @@ def query_command(args) -> int:
         if keyword and bindings:
             raise QueryError("--bind applies to queries, not to updates")
         paths = args.data or [DEFAULT_DATA]
-        store = load_store(paths)
+        if not args.data and not keyword and Path(args.store).is_dir():
+            store, paths = _open_built_store(Path(args.store)), [args.store]
+        else:
+            store = load_store(paths)
         try:
             if keyword:
                 before = len(store)

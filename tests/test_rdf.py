@@ -440,7 +440,23 @@ def test_a_post_in_two_organisations_breaks_the_shapes(reference):
 
 
 def _files(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    """Every export file; not the store, a database whose files differ while its content does not
+    (``test_store_holds_the_export`` checks the content)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
+                  if p.is_file() and p.relative_to(folder).parts[0] != "store")
+
+
+def test_store_holds_the_export(built, reference):
+    """The build's on-disk store: the named graphs of graph.nq, and their union (with the
+    default graph's triples) as a set in the default graph."""
+    from kg.store import open_store
+
+    store = open_store(built / "store")
+    got = {tuple(_from_ox(t) for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in store}
+    named = {q for q in got if q[3] is not None}
+    default = {q[:3] for q in got if q[3] is None}
+    assert named == {q for q in reference if q[3] is not None}
+    assert default == {q[:3] for q in reference} == {q[:3] for q in ox_quads(built / "graph.nt", "nt")}
 
 
 def test_rebuild_with_another_hash_seed_is_byte_identical(built, rebuilt):

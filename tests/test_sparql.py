@@ -203,3 +203,22 @@ def test_bind_needs_a_selected_variable(workdir):
 def test_bad_bind_syntax(workdir):
     done = kg_query(workdir, QUERIES / "places.rq", "--bind", "no-equals-sign")
     assert done.returncode == 2 and "VAR=VALUE" in done.stderr
+
+
+@pytest.mark.parametrize("query", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.name)
+def test_the_build_store_answers_like_the_export_file(workdir, query):
+    """``kg query`` reads ``exports/store`` when it exists; every ready query gives the same CSV
+    there as on graph.nq loaded into memory."""
+    assert (workdir / "exports" / "store").is_dir()
+    from_store = kg_query(workdir, query, "--format", "csv")
+    from_file = kg_query(workdir, query, "--format", "csv", "--data", "exports/graph.nq")
+    assert from_store.returncode == from_file.returncode == 0, from_store.stderr + from_file.stderr
+    assert from_store.stdout == from_file.stdout
+    assert len(from_store.stdout.splitlines()) >= 1
+
+
+def test_a_broken_store_is_a_clear_error(tmp_path):
+    (tmp_path / "exports" / "store").mkdir(parents=True)
+    (tmp_path / "exports" / "store" / "CURRENT").write_text("garbage")
+    done = kg_query(tmp_path, "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    assert done.returncode == 2 and "cannot open the store" in done.stderr and "Traceback" not in done.stderr

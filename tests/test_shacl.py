@@ -1,0 +1,124 @@
+"""The SPARQL translation of shapes.ttl finds exactly what pySHACL finds.
+
+The committed seed export conforms under both; a copy broken in every way the
+shapes can catch gives the same (focus node, path, constraint) results from
+both validators.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph
+from rdflib.namespace import SH
+
+from kg import shacl
+from kg.rdf import ONTOLOGY, SHAPES
+
+ROOT = Path(__file__).resolve().parent.parent
+NQ = ROOT / "exports" / "graph.nq"
+UKG = "https://w3id.org/unionkg/ontology#"
+ORIGINAL_CHECKS = shacl.checks
+COMPONENT = {"minCount": "MinCount", "maxCount": "MaxCount", "class": "Class", "datatype": "Datatype",
+             "languageIn": "LanguageIn", "pattern": "Pattern"}
+
+
+def union_store(lines: list[str]) -> ox.Store:
+    store = ox.Store()
+    store.load("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return store
+
+
+def ours(lines: list[str]) -> set[tuple]:
+    return {(v.focus[1:-1], v.check.path[1:-1], COMPONENT[v.check.constraint.split()[0][3:]])
+            for v in shacl.violations(union_store(lines))}
+
+
+def theirs(lines: list[str]) -> set[tuple]:
+    data = Graph()
+    for q in ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS):
+        data.parse(data=f"{q.subject} {q.predicate} {q.object} .\n", format="nt")
+    conforms, results, _ = pyshacl_validate(data, shacl_graph=Graph().parse(SHAPES), ont_graph=Graph().parse(ONTOLOGY),
+                                            inference="none", allow_warnings=True)
+    out = set()
+    for r in results.subjects(SH.focusNode, None):
+        component = str(results.value(r, SH.sourceConstraintComponent)).split("#")[1]
+        out.add((str(results.value(r, SH.focusNode)), str(results.value(r, SH.resultPath)),
+                 component.removesuffix("ConstraintComponent")))
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_lines() -> list[str]:
+    return NQ.read_text("utf-8").splitlines(keepends=True)
+
+
+def test_every_constraint_of_the_shapes_becomes_a_query():
+    found = shacl.checks()
+    assert len(found) > 80
+    assert {c.constraint.split()[0] for c in found} == {f"sh:{n}" for n in COMPONENT}
+    holds = [c for c in found if c.shape.endswith("#Official>") and c.path.endswith("#holds>")]
+    assert sorted(c.constraint.split()[0] for c in holds) == ["sh:class", "sh:minCount"]
+
+
+def test_seed_export_conforms_under_both(seed_lines):
+    assert ours(seed_lines) == set() == theirs(seed_lines)
+
+
+def test_broken_export_gives_the_same_violations_as_pyshacl(seed_lines):
+    lines = list(seed_lines)
+    holds = next(i for i, line in enumerate(lines) if line.split(" ")[1] == "<http://www.w3.org/ns/org#holds>")
+    official = lines[holds].split(" ")[0]
+    lines = [line for line in lines if not (line.startswith(official + " <http://www.w3.org/ns/org#holds>"))]
+    graph = " <https://w3id.org/unionkg/id/graph/broken> .\n"
+    article = next(line.split(" ")[0] for line in lines if f"<{UKG}Article>" in line)
+    page = next(line.split(" ")[0] for line in lines if f"<{UKG}Page>" in line)
+    province = next(line.split(" ")[0] for line in lines if f"<{UKG}Province>" in line)
+    program = next(line.split(" ")[0] for line in lines if f"<{UKG}Program>" in line)
+    lines += [
+        f'{province} <http://www.w3.org/2004/02/skos/core#prefLabel> "second name"@en' + graph,  # max 1, zh only
+        f'{article} <{UKG}articleIndex> "7"' + graph,  # a string, not an integer
+        f'{page} <{UKG}sha256> "not a digest"' + graph,  # pattern and maxCount
+        f"{program} <{UKG}operatedBy> {province}" + graph,  # a province is no organisation
+    ]
+    found = ours(lines)
+    assert found == theirs(lines)
+    components = {c for _, _, c in found}
+    assert components == {"MinCount", "MaxCount", "LanguageIn", "Datatype", "Pattern", "Class"}
+    assert (official[1:-1], "http://www.w3.org/ns/org#holds", "MinCount") in found
+
+
+def test_an_unsupported_shape_is_refused(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES.read_text("utf-8") + """
+ukgsh:Odd a sh:NodeShape ; sh:targetClass ukg:Policy ;
+    sh:property [ sh:path ukg:x ; sh:minLength 3 ] .
+""", encoding="utf-8")
+    with pytest.raises(shacl.ShapesError, match="minLength"):
+        shacl.checks(shapes)
+
+
+def test_report_names_shape_constraint_and_nodes(seed_lines):
+    lines = [line for line in seed_lines if line.split(" ")[1] != "<http://www.w3.org/ns/org#holds>"]
+    text = shacl.report(shacl.violations(union_store(lines)))
+    assert "an official holds at least one post" in text and "sh:minCount" in text
+    assert text.startswith("12 SHACL violations:")  # the seeds' 12 officials
+
+
+def test_a_violating_build_exits_3_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    from kg.cli import main
+
+    strict = tmp_path / "strict.ttl"
+    strict.write_text(SHAPES.read_text("utf-8") + """
+ukgsh:NoProvinces a sh:NodeShape ; sh:targetClass ukg:Province ;
+    sh:property [ sh:path skos:prefLabel ; sh:maxCount 0 ; sh:message "no province allowed" ] .
+""", encoding="utf-8")
+    monkeypatch.setattr(shacl, "checks", lambda: ORIGINAL_CHECKS(strict))
+    out = tmp_path / "out"
+    assert main(["build", str(ROOT / "seeds"), "--out", str(out), "--quiet"]) == 3
+    err = capsys.readouterr().err
+    assert "violates kg/shapes.ttl" in err and "no province allowed" in err and "province/110000" in err
+    assert not list(out.glob("graph.*")) and not (out / "store").exists() and not list(out.glob(".*"))
