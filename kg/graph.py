@@ -37,11 +37,23 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
 
 
 def graph_json(g: nx.MultiDiGraph) -> str:
-    """Node-link JSON, sorted so the same graph always gives the same bytes."""
+    """Node-link JSON, sorted so the same graph always gives the same bytes, one node or link
+    per line (readable with grep, and written by json's C encoder, which indenting would bypass)."""
     data = nx.node_link_data(g, edges="links")
     data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
     data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e["key"]))
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    fields = []
+    for key, value in sorted(data.items()):
+        if key in ("nodes", "links"):
+            body = ",\n".join(map(dumps, value))
+            fields.append(f"{dumps(key)}: [\n{body}\n]" if body else f"{dumps(key)}: []")
+        else:
+            fields.append(f"{dumps(key)}: {dumps(value)}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
 
 
 def write_graph(g: nx.MultiDiGraph, path: Path) -> None:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kg import __version__, segment
-from kg.extract import extract_article
+from kg import __version__
+from kg.extract import extract_article, warm_up
 from kg.facts import facts_by_page, page_facts
 from kg.graph import build_graph, graph_json
 from kg.html import busiest, render_html, subgraph
@@ -141,7 +141,7 @@ def extract_pages(pages, jobs: int = 1, progress: bool = False,
     if jobs <= 1:
         done = map(_extract_page, todo)
     else:
-        segment.tokenizer()  # load the dictionary once; forked workers inherit it
+        warm_up()  # load the dictionaries once; forked workers inherit them
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         pool = context.Pool(jobs)
@@ -283,13 +283,13 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     cache = ExtractionCache(out_dir / ".cache") if update else None
     clock = _Clock(summary)
     extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress, cache)
-    pages = [page for page, _ in extracted]
+    summary.pages = len(extracted)
+    summary.articles = sum(len(p.articles) for p, _ in extracted)
+    summary.sentences = sum(len(a.sentences) for p, _ in extracted for a in p.articles)
     clock.lap("extract")
     kb = resolve(extracted)
+    del extracted
     clock.lap("resolve")
-    graph = build_graph(kb)
-    dataset = to_dataset(graph, base)
-    clock.lap("rdf")
     # everything is made in a scratch folder first and moved into place last, each file by
     # rename: a build killed at any moment leaves every previous export whole and readable
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -300,26 +300,37 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
             stale.unlink(missing_ok=True)  # left by a build that was killed while writing
     scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=".build-", suffix=".tmp"))
     try:
+        # each stage's data is dropped as soon as the next has what it needs: at archive scale
+        # the knowledge base, the graph and the quads do not all fit in memory at once
+        made = set()
+        for page, facts in facts_by_page(kb).items():
+            made.add(_write_new(scratch / "facts" / facts_name(page), json.dumps(facts, ensure_ascii=False, indent=1) + "\n"))
+        summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
+        summary.links = Counter(r.kind for r in kb.relations)
+        graph = build_graph(kb)
+        del kb
+        clock.lap("facts")
+        dataset = to_dataset(graph, base)
+        clock.lap("rdf")
         new = {fmt: scratch / f"graph.{fmt}" for fmt in RDF_EXPORTS}
         for fmt, seconds in write_exports(dataset, {"nq": new["nq"], "nt": new["nt"]}).items():
             summary.stages[f"export {fmt}"] = seconds
         clock.last = time.perf_counter()
         loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"])
         loader.start()
-        for fmt, seconds in write_exports(dataset, {f: new[f] for f in ("ttl", "trig", "jsonld")},
-                                          sources={"nq": new["nq"], "nt": new["nt"]}).items():
-            summary.stages[f"export {fmt}"] = seconds
-        clock.last = time.perf_counter()
-        texts = {Path("facts") / facts_name(page): json.dumps(facts, ensure_ascii=False, indent=1) + "\n"
-                 for page, facts in facts_by_page(kb).items()}
-        texts[Path("graph.json")] = graph_json(graph)
+        made.add(_write_new(scratch / "graph.json", graph_json(graph)))
         drawn = subgraph(graph)
         shown = busiest(drawn)
         title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
-        texts[Path("graph.html")] = render_html(shown, title=title)
-        for rel, text in texts.items():
-            _write_new(scratch / rel, text)
+        made.add(_write_new(scratch / "graph.html", render_html(shown, title=title)))
+        del graph, drawn, shown
         clock.lap("json+html")
+        for fmt, seconds in write_exports(dataset, {f: new[f] for f in ("ttl", "trig", "jsonld")},
+                                          sources={"nq": new["nq"], "nt": new["nt"]}).items():
+            summary.stages[f"export {fmt}"] = seconds
+        summary.triples = len(dataset.triples())
+        del dataset
+        clock.last = time.perf_counter()
         loader.join()
         clock.lap("wait for store")
         if loader.error is not None:
@@ -327,7 +338,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         summary.stages.update(loader.seconds)
         if loader.found:
             raise ShapeViolation(shacl.report(loader.found))
-        keep = set(texts) | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}
+        keep = {path.relative_to(scratch) for path in made} | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}
         for gone in out_dir.glob("facts/*.json"):
             if gone.relative_to(out_dir) not in keep:
                 gone.unlink()  # the facts of a page that is no longer an input
@@ -337,12 +348,6 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         swap_in(scratch / STORE_DIR, out_dir / STORE_DIR)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    summary.pages = len(pages)
-    summary.articles = sum(len(p.articles) for p in pages)
-    summary.sentences = sum(len(a.sentences) for p in pages for a in p.articles)
-    summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
-    summary.links = Counter(r.kind for r in kb.relations)
-    summary.triples = len(dataset.triples())
     if cache is not None:
         cache.prune()
         summary.reused = cache.reused
@@ -351,11 +356,12 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     return summary
 
 
-def _write_new(path: Path, text: str) -> None:
+def _write_new(path: Path, text: str) -> Path:
     """A file of the scratch folder, with the usual permissions (it is renamed into place)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
+    return path
 
 
 def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOptions = ReadOptions(),

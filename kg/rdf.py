@@ -130,7 +130,7 @@ class RdfData:
     subject, predicate, object): every file is written from this one order, so it is stable."""
 
     def __init__(self, quads):
-        self.quads: list[tuple[str, str, str, str]] = sorted(set(quads))
+        self.quads: list[tuple[str, str, str, str]] = sorted(quads if isinstance(quads, set) else set(quads))
         self._triples: list | None = None
 
     @classmethod
@@ -410,8 +410,8 @@ def _json_value(term: str) -> dict:
 
 
 def _write_jsonld(data: RdfData, path: Path) -> None:
-    """JSON-LD 1.0 of the union graph, one node object per subject in sorted order, keys
-    compacted by an inline @context of the prefixes (written node by node: any size)."""
+    """JSON-LD 1.0 of the union graph, one node object per subject and per line, in sorted
+    order, keys compacted by an inline @context of the prefixes (written node by node: any size)."""
     def nodes():
         subject, node = None, None
         for s, p, o in data.triples():
@@ -423,12 +423,9 @@ def _write_jsonld(data: RdfData, path: Path) -> None:
         if node is not None:
             yield node
 
-    head = json.dumps({"@context": PREFIXES}, ensure_ascii=False, sort_keys=True, indent=1)[:-2]
-    lines = [head + ',\n "@graph": [']
-    first = True
-    for node in nodes():
-        text = json.dumps(node, ensure_ascii=False, sort_keys=True, indent=1).replace("\n", "\n  ")
-        lines.append(("\n  " if first else ",\n  ") + text)
-        first = False
-    lines.append("\n ]\n}\n")
+    head = json.dumps({"@context": PREFIXES}, ensure_ascii=False, sort_keys=True)[:-1]
+    lines = [head + ',\n"@graph": [']
+    for i, node in enumerate(nodes()):
+        lines.append(("\n" if i == 0 else ",\n") + json.dumps(node, ensure_ascii=False, sort_keys=True))
+    lines.append("\n]}\n")
     _write_lines(lines, path)

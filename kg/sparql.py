@@ -11,12 +11,13 @@ the store's default graph when loading rather than asked for with
 triple stated on two pages would match twice, and COUNT would disagree with
 rdflib and with SPARQL's definition of a graph as a set), the copy is a set.
 
-User values reach a query only as RDF terms through Oxigraph's
-``substitutions`` (SEP-0007), never by editing the query text, so a value
-such as ``" } ; DROP ALL #`` is just a string that matches nothing. A
-substituted variable must appear in the SELECT list (or the CONSTRUCT
-template); the shipped queries give it a default with
-``OPTIONAL { VALUES ?var { default } }``, which a binding overrides.
+User values reach a query only as RDF terms, never as text of the user's: a
+term written by Oxigraph's own serialiser replaces the default of the ready
+queries' ``OPTIONAL { VALUES ?var { default } }`` block (see
+``inline_bindings``; Oxigraph then joins from the value), and any other
+binding goes through Oxigraph's ``substitutions`` (SEP-0007). A value such as
+``" } ; DROP ALL #`` is just a string that matches nothing. A substituted
+variable must appear in the SELECT list (or the CONSTRUCT template).
 
 Updates (INSERT, DELETE, LOAD, ...) are refused unless ``--update`` is given,
 and even then they only change the in-memory store, never the files.
@@ -121,6 +122,31 @@ def update_keyword(text: str) -> str | None:
     return found.group(1).upper() if found else None
 
 
+def _default_block(name: str) -> re.Pattern:
+    """``OPTIONAL { VALUES ?name { one term } }``: the ready queries' way of giving a default."""
+    term = r'"[^"\\{}]*"(?:@[A-Za-z-]+)?|<[^<>{}\s]*>|[^{}"\'\s]+'
+    return re.compile(r"OPTIONAL\s*\{\s*VALUES\s*[?$]" + re.escape(name) + r"\s*\{\s*(" + term + r")\s*\}\s*\}")
+
+
+def inline_bindings(text: str, bindings: dict | None) -> tuple[str, dict]:
+    """Turn the ready queries' ``OPTIONAL { VALUES ?var { default } }`` into ``VALUES ?var { value }``,
+    with the bound value (or the default), so Oxigraph joins from it: its ``substitutions``
+    evaluate the whole query first and filter after (3 s instead of 0.2 s on 3.4 M characters
+    of news). The value is written by Oxigraph's own term serialiser, a single escaped RDF
+    term: no text of the user's can end the block. Bindings without such a block stay
+    substitutions."""
+    rest = dict(bindings or {})
+    for name in re.findall(r"OPTIONAL\s*\{\s*VALUES\s*[?$](\w+)", text):
+        block = _default_block(name)
+        found = block.search(text)
+        if found is None:
+            continue
+        value = rest.pop(ox.Variable(name), None)
+        term = found.group(1).strip() if value is None else str(value)
+        text = text[:found.start()] + f"VALUES ?{name} {{ {term} }}" + text[found.end():]
+    return text, rest
+
+
 def run_query(store: ox.Store, text: str, bindings: dict | None = None):
     """Run a read-only query (on a store from ``load_store``, its default graph is the union of all graphs).
 
@@ -128,6 +154,7 @@ def run_query(store: ox.Store, text: str, bindings: dict | None = None):
     ``QueryTriples`` (CONSTRUCT/DESCRIBE). Raises ``QueryError`` for a query
     that does not parse or a binding the query cannot take.
     """
+    text, bindings = inline_bindings(text, bindings)
     try:
         return store.query(text, prefixes=PREFIXES, substitutions=bindings or None)
     except SyntaxError as err:

@@ -222,3 +222,20 @@ def test_a_broken_store_is_a_clear_error(tmp_path):
     (tmp_path / "exports" / "store" / "CURRENT").write_text("garbage")
     done = kg_query(tmp_path, "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert done.returncode == 2 and "cannot open the store" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ready_query_defaults_become_inline_values():
+    import pyoxigraph as ox
+
+    from kg.sparql import inline_bindings
+
+    text = 'SELECT ?name WHERE { OPTIONAL { VALUES ?name { "王明"@zh } } ?e ?p ?name }'
+    assert inline_bindings(text, None) == ('SELECT ?name WHERE { VALUES ?name { "王明"@zh } ?e ?p ?name }', {})
+    hostile = ox.Literal('"} } ; DROP ALL #', language="zh")
+    out, rest = inline_bindings(text, {ox.Variable("name"): hostile})
+    assert rest == {} and out == 'SELECT ?name WHERE { VALUES ?name { "\\"} } ; DROP ALL #"@zh } ?e ?p ?name }'
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://x/e"), ox.NamedNode("http://x/p"), hostile))
+    assert [row["name"] for row in store.query(out)] == [hostile]  # the value, matched as one literal
+    other = {ox.Variable("other"): ox.Literal("x")}
+    assert inline_bindings(text, other)[1] == other  # no default block: stays a substitution

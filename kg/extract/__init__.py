@@ -43,6 +43,23 @@ def extractors() -> tuple[Extractor, ...]:
     return tuple(ordered)
 
 
+# An invented page that touches every extractor, so that ``warm_up`` loads each one's lexicons.
+_WARM_UP = """# 某省总工会召开会议
+
+本报讯 某省总工会党组书记、主席王明出席《关于加强职工服务的意见》部署会，北京市总工会、
+四川省成都市武侯区总工会负责同志参加，启动“职工之家”服务和12351职工服务热线。
+"""
+
+
+def warm_up() -> None:
+    """Load every lazy lexicon, tokenizer and automaton now: before worker processes are forked,
+    so that they share these read-only tables instead of each building its own."""
+    from kg.ingest import parse_page
+
+    for article in parse_page(_WARM_UP, "warm-up.txt").articles:
+        extract_article(article)
+
+
 def extract_article(article: Article) -> ArticleFindings:
     found = ArticleFindings(article)
     for ex in extractors():

@@ -9,16 +9,28 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import ahocorasick
+
 from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Mention
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> re.Pattern:
+def _automaton() -> ahocorasick.Automaton:
+    """Every place name in one Aho-Corasick automaton: one pass over a sentence finds the
+    leftmost-longest names, however many thousands the gazetteer holds."""
     g = lexicon.gazetteer()
     common = set(lexicon.place_words().get("common_word", ()))
-    names = sorted((s for s in g.surfaces if s not in common), key=lambda s: (-len(s), s))
-    return re.compile("|".join(map(re.escape, names)))
+    automaton = ahocorasick.Automaton()
+    for name in sorted(s for s in g.surfaces if s not in common):
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
+
+
+def find_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the leftmost-longest, non-overlapping place names in ``text``."""
+    return [(end + 1 - len(name), end + 1, name) for end, name in _automaton().iter_long(text)]
 
 
 @lru_cache(maxsize=1)
@@ -34,18 +46,16 @@ class PlaceExtractor:
         g = lexicon.gazetteer()
         for s in article.sentences:
             text = s.text
-            matches = list(_pattern().finditer(text))
+            matches = find_names(text)
             if not matches:
                 continue
             cuts = segment.boundaries(text)
-            for m in matches:
-                a, b = m.span()
+            for a, b, name in matches:
                 if a not in cuts or b not in cuts:
                     continue
                 if _not_before().match(text, b):
                     continue
-                codes = g.surfaces[m.group()]
-                yield Mention("place", m.group(), s.index, a, b, {"codes": codes})
+                yield Mention("place", name, s.index, a, b, {"codes": g.surfaces[name]})
 
 
 EXTRACTOR = PlaceExtractor()
