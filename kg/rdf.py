@@ -18,10 +18,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import networkx as nx
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
 
 from kg import __version__
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 DEFAULT_BASE = "https://w3id.org/unionkg/id/"
 ONTOLOGY = Path(__file__).parent / "ontology.ttl"

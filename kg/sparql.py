@@ -34,20 +34,10 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from kg.rdf import PREFIXES  # the export's, available to every query (a PREFIX line overrides them)
+
 DEFAULT_DATA = "exports/graph.nq"
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
-# The export's prefixes, available to every query (a PREFIX line in the query overrides them).
-PREFIXES = {
-    "ukg": "https://w3id.org/unionkg/ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                   "json": ox.QueryResultsFormat.JSON}
 
