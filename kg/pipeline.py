@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from kg import __version__
 from kg.extract import extract_article, warm_up
-from kg.facts import facts_by_page, page_facts
+from kg.facts import facts_by_page
 from kg.graph import build_graph, graph_json
 from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
@@ -87,6 +87,10 @@ class _Clock:
         now = time.perf_counter()
         self.summary.stages[stage] = now - self.last
         self.last = now
+
+    def restart(self) -> None:
+        """Start the next lap now (the time since was recorded by the stage itself)."""
+        self.last = time.perf_counter()
 
 
 def find_pages(inputs: list[str | Path]) -> list[Path]:
@@ -231,8 +235,9 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def facts_json(kb: KnowledgeBase, page: str) -> str:
-    return json.dumps(page_facts(kb, page), ensure_ascii=False, indent=1) + "\n"
+def facts_text(facts: dict) -> str:
+    """A page's facts JSON (the format ``../shared/eval/score.py`` reads), indented to be read."""
+    return json.dumps(facts, ensure_ascii=False, indent=1) + "\n"
 
 
 def facts_name(source: str) -> str:
@@ -244,7 +249,7 @@ def facts_name(source: str) -> str:
 
 def write_facts(kb: KnowledgeBase, pages: list[Page], facts_dir: Path) -> None:
     for page, facts in facts_by_page(kb).items():
-        write_atomic(facts_dir / facts_name(page), json.dumps(facts, ensure_ascii=False, indent=1) + "\n")
+        write_atomic(facts_dir / facts_name(page), facts_text(facts))
 
 
 class ShapeViolation(Exception):
@@ -303,8 +308,9 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         # each stage's data is dropped as soon as the next has what it needs: at archive scale
         # the knowledge base, the graph and the quads do not all fit in memory at once
         made = set()
+        (scratch / "facts").mkdir()
         for page, facts in facts_by_page(kb).items():
-            made.add(_write_new(scratch / "facts" / facts_name(page), json.dumps(facts, ensure_ascii=False, indent=1) + "\n"))
+            made.add(_write_new(scratch / "facts" / facts_name(page), facts_text(facts)))
         summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
         summary.links = Counter(r.kind for r in kb.relations)
         graph = build_graph(kb)
@@ -315,7 +321,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         new = {fmt: scratch / f"graph.{fmt}" for fmt in RDF_EXPORTS}
         for fmt, seconds in write_exports(dataset, {"nq": new["nq"], "nt": new["nt"]}).items():
             summary.stages[f"export {fmt}"] = seconds
-        clock.last = time.perf_counter()
+        clock.restart()
         loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"])
         loader.start()
         made.add(_write_new(scratch / "graph.json", graph_json(graph)))
@@ -330,7 +336,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
             summary.stages[f"export {fmt}"] = seconds
         summary.triples = len(dataset.triples())
         del dataset
-        clock.last = time.perf_counter()
+        clock.restart()
         loader.join()
         clock.lap("wait for store")
         if loader.error is not None:
@@ -342,8 +348,8 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         for gone in out_dir.glob("facts/*.json"):
             if gone.relative_to(out_dir) not in keep:
                 gone.unlink()  # the facts of a page that is no longer an input
+        (out_dir / "facts").mkdir(exist_ok=True)
         for rel in sorted(keep):
-            (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             os.replace(scratch / rel, out_dir / rel)
         swap_in(scratch / STORE_DIR, out_dir / STORE_DIR)
     finally:
@@ -358,7 +364,6 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
 
 def _write_new(path: Path, text: str) -> Path:
     """A file of the scratch folder, with the usual permissions (it is renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
     return path

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.rdf import ONTOLOGY, SHAPES
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-SHAPE_PATH = Path(__file__).parent / "shapes.ttl"
-ONTOLOGY_PATH = Path(__file__).parent / "ontology.ttl"
 CHECKED = {"minCount", "maxCount", "class", "datatype", "languageIn", "pattern", "flags"}
 IGNORED = {"path", "message", "name", "description", "order", "group"}  # no constraint of their own
 EXAMPLES = 5  # violating nodes shown per constraint
@@ -72,7 +72,7 @@ def _subclasses(ontology: list) -> dict[str, set[str]]:
 
 
 @lru_cache(maxsize=4)
-def checks(shapes: Path = SHAPE_PATH, ontology: Path = ONTOLOGY_PATH) -> tuple[Check, ...]:
+def checks(shapes: Path = SHAPES, ontology: Path = ONTOLOGY) -> tuple[Check, ...]:
     """One SPARQL check per constraint of the shapes file."""
     quads = list(ox.parse(path=str(shapes), format=ox.RdfFormat.TURTLE))
     below = _subclasses(list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE)))
@@ -138,13 +138,11 @@ def _list(quads, head) -> list:
     return items
 
 
-def violations(store: ox.Store, union_default_graph: bool = True) -> list[Violation]:
-    """Every violation of the shapes in ``store`` (whose default graph is the union of its graphs,
-    unless ``union_default_graph`` is False, then Oxigraph's union view is used)."""
+def violations(store: ox.Store) -> list[Violation]:
+    """Every violation of the shapes in ``store``, whose default graph is the union of its graphs."""
     found = []
     for check in checks():
-        rows = [(str(row["focus"]), row["value"]) for row in
-                store.query(check.query, use_default_graph_as_union=not union_default_graph)]
+        rows = [(str(row["focus"]), row["value"]) for row in store.query(check.query)]
         found += [Violation(check, focus, None if value is None else str(value)) for focus, value in rows]
     return found
 
