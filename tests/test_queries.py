@@ -285,11 +285,19 @@ def check_pages_and_articles(store):
 
 
 def check_entities_per_graph(store):
-    rows = select(store, "entities_per_graph.rq")
-    graphs = {r["graph"] for r in rows}
-    pages = {g for g in graphs if "/graph/page/" in g}
-    assert len(pages) == 2 and graphs - pages <= {"https://w3id.org/unionkg/id/graph/knowledge"}
-    assert {r["kind"] for r in rows if r["graph"] in pages} >= {"Official", "UnionBody", "Program", "Province"}
+    knowledge = "https://w3id.org/unionkg/id/graph/knowledge"
+    rows = select(store, "entities_per_graph.rq")  # the default: the graph of general knowledge
+    assert {r["graph"] for r in rows} == {knowledge}
+    assert ("UnionBody", knowledge) in tuples(rows, "kind", "graph")
+    page_graph = {s["g"].value for s in run_query(
+        store, 'SELECT ?g ?f { ?g prov:wasDerivedFrom ?p . ?p dcterms:identifier ?f }',
+        {ox.Variable("f"): ox.Literal(SEED_000.name)})}
+    assert len(page_graph) == 1
+    graph = page_graph.pop()
+    rows = select(store, "entities_per_graph.rq", graph=f"<{graph}>")
+    assert {r["graph"] for r in rows} == {graph}
+    counts = {r["kind"]: int(r["entities"]) for r in rows}
+    assert set(counts) >= {"Official", "UnionBody", "Program", "Province"} and counts["Official"] >= 10
 
 
 CHECKS = {name.removeprefix("check_") + ".rq": fn for name, fn in dict(globals()).items()
