@@ -15,7 +15,12 @@ def _names(e: Entity) -> list[str]:
 
 
 def facts_by_page(kb: KnowledgeBase) -> dict[str, dict]:
-    """Every page's facts, from one pass over the entities and relations (not one per page)."""
+    return dict(each_page_facts(kb))
+
+
+def each_page_facts(kb: KnowledgeBase):
+    """(page, facts) for every page, from one pass over the entities and relations (not one
+    per page); made one page at a time, so an archive's facts are never all in memory."""
     entities_on: dict[str, list[Entity]] = {p: [] for p in kb.pages}
     relations_on: dict[str, list[Relation]] = {p: [] for p in kb.pages}
     for e in kb.entities.values():
@@ -28,8 +33,9 @@ def facts_by_page(kb: KnowledgeBase) -> dict[str, dict]:
     for e in kb.entities.values():
         if e.kind == "article":
             articles.setdefault(e.attrs.get("source"), []).append(e)
-    return {page: _page_facts(kb, page, entities_on.get(page, []), relations_on.get(page, []),
-                              articles.get(page, [])) for page in kb.pages}
+    for page in kb.pages:
+        yield page, _page_facts(kb, page, entities_on.pop(page, []), relations_on.pop(page, []),
+                                articles.pop(page, []))
 
 
 def page_facts(kb: KnowledgeBase, page: str) -> dict:

@@ -7,12 +7,11 @@ post's title) and the evidence sentences they were read from.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import networkx as nx
 
-from kg.resolve import KnowledgeBase
+from kg.resolve import Evidence, KnowledgeBase
 
 
 def _jsonable(value):
@@ -28,33 +27,45 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     for eid, e in kb.entities.items():
         g.add_node(eid, kind=e.kind, label=e.name, aliases=sorted(e.aliases - {e.name}),
                    attrs=_jsonable({k: v for k, v in e.attrs.items() if v is not None}),
-                   provenance=[asdict(ev) for ev in e.evidence])
+                   provenance=list(e.evidence))
     for r in kb.relations:
         key = r.kind if "title" not in r.attrs else f"{r.kind}:{r.attrs['title']}"
         g.add_edge(r.source, r.target, key=key, kind=r.kind, **_jsonable(r.attrs),
-                   evidence=[asdict(ev) for ev in r.evidence])
+                   evidence=list(r.evidence))
     return g
 
 
-def graph_json(g: nx.MultiDiGraph) -> str:
-    """Node-link JSON, sorted so the same graph always gives the same bytes, one node or link
-    per line (readable with grep, and written by json's C encoder, which indenting would bypass)."""
+def graph_json_parts(g: nx.MultiDiGraph):
+    """Node-link JSON in pieces, sorted so the same graph always gives the same bytes, one node
+    or link per line (readable with grep, and written by json's C encoder, which indenting would
+    bypass). Written piece by piece, an archive's graph never becomes one string."""
     data = nx.node_link_data(g, edges="links")
     data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
     data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e["key"]))
 
     def dumps(value) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=Evidence.as_dict)
 
-    fields = []
-    for key, value in sorted(data.items()):
+    yield "{\n"
+    for i, (key, value) in enumerate(sorted(data.items())):
+        yield ",\n" if i else ""
         if key in ("nodes", "links"):
-            body = ",\n".join(map(dumps, value))
-            fields.append(f"{dumps(key)}: [\n{body}\n]" if body else f"{dumps(key)}: []")
+            if not value:
+                yield f"{dumps(key)}: []"
+                continue
+            yield f"{dumps(key)}: [\n"
+            for j, item in enumerate(value):
+                yield (",\n" if j else "") + dumps(item)
+            yield "\n]"
         else:
-            fields.append(f"{dumps(key)}: {dumps(value)}")
-    return "{\n" + ",\n".join(fields) + "\n}\n"
+            yield f"{dumps(key)}: {dumps(value)}"
+    yield "\n}\n"
+
+
+def graph_json(g: nx.MultiDiGraph) -> str:
+    return "".join(graph_json_parts(g))
 
 
 def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
-    path.write_text(graph_json(g), encoding="utf-8")
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines(graph_json_parts(g))

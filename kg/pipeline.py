@@ -25,8 +25,8 @@ from tqdm import tqdm
 
 from kg import __version__
 from kg.extract import extract_article, warm_up
-from kg.facts import facts_by_page
-from kg.graph import build_graph, graph_json
+from kg.facts import each_page_facts
+from kg.graph import build_graph, graph_json_parts
 from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg import shacl
@@ -131,32 +131,59 @@ def read_pages(paths: list[Path], summary: Summary, options: ReadOptions = ReadO
     return pages
 
 
-def _extract_page(page: Page) -> tuple[Page, list]:
-    return page, [extract_article(a) for a in page.articles]
+def _extract_page(task: tuple[Page, Path | None]) -> tuple[tuple[Page, list], bool]:
+    """One page's findings (in a worker process), and whether they came from the cache: with
+    ``--update`` a page whose content was extracted before is read back, a new one is kept."""
+    page, cached_at = task
+    if cached_at is not None:
+        try:
+            with open(cached_at, "rb") as f:
+                return pickle.load(f), True
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # not there yet (or unreadable): extract again
+    result = (page, [extract_article(a) for a in page.articles])
+    if cached_at is not None:
+        cached_at.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached_at.with_name(f".{cached_at.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached_at)
+    return result, False
 
 
-def extract_pages(pages, jobs: int = 1, progress: bool = False,
-                  cache: "ExtractionCache | None" = None) -> list[tuple[Page, list]]:
-    """Extraction of every page, in ``jobs`` worker processes; results keep the input order,
-    so the build is the same whatever ``jobs`` is. Pages whose content is in ``cache`` are
-    not extracted again."""
+def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "ExtractionCache | None" = None):
+    """Each page with its findings, in input order (so the build is the same whatever ``jobs``
+    is), extracted in ``jobs`` worker processes. Results stream: at most a few hundred pages
+    are in flight, so an archive is never held in memory whole. Pages whose content is in
+    ``cache`` are read back instead of extracted."""
     bar = tqdm(pages, desc="extract", unit="page", file=sys.stderr, disable=not progress, mininterval=0.5)
-    todo = bar if cache is None else cache.split(bar)
+    tasks = ((page, None if cache is None else cache.path_of(page)) for page in bar)
     if jobs <= 1:
-        done = map(_extract_page, todo)
-    else:
-        warm_up()  # load the dictionaries once; forked workers inherit them
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        pool = context.Pool(jobs)
-        done = pool.imap(_extract_page, todo, chunksize=4)
+        for result, cached in map(_extract_page, tasks):
+            if cache is not None:
+                cache.reused += cached
+            yield result
+        return
+    warm_up()  # load the dictionaries once; forked workers inherit them
+    window = threading.BoundedSemaphore(64 * jobs)  # pages read ahead of the consumer
+
+    def fed():
+        for task in tasks:
+            window.acquire()
+            yield task
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = context.Pool(jobs)
     try:
-        results = list(done) if cache is None else cache.merge(done)
+        for result, cached in pool.imap(_extract_page, fed(), chunksize=4):
+            window.release()
+            if cache is not None:
+                cache.reused += cached
+            yield result
     finally:
-        if jobs > 1:
-            pool.close()
-            pool.join()
-    return results
+        pool.terminate()  # every result is in (or the consumer stopped early): no work is left
+        pool.join()
 
 
 class ExtractionCache:
@@ -165,52 +192,33 @@ class ExtractionCache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        self.order: list = []  # per input page: its cached result, or None when it must be extracted
         self.used: set[Path] = set()
         self.reused = 0
 
-    def _path(self, page: Page) -> Path:
+    def path_of(self, page: Page) -> Path:
         key = hashlib.sha256(f"{__version__}\x1f{page.source}\x1f{page.sha256}".encode()).hexdigest()
-        return self.folder / f"{key}.pickle"
-
-    def split(self, pages):
-        """Yield the pages to extract; remember where cached results go."""
-        for page in pages:
-            path = self._path(page)
-            self.used.add(path)
-            try:
-                with open(path, "rb") as f:
-                    self.order.append(pickle.load(f))
-                self.reused += 1
-                continue
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                self.order.append(None)
-            yield page
-
-    def merge(self, extracted) -> list[tuple[Page, list]]:
-        """Cached and fresh results in input order (reading all of ``extracted`` runs split() to the end)."""
-        fresh = list(extracted)
-        for item in fresh:
-            self._store(item)
-        fresh_iter = iter(fresh)
-        return [cached if cached is not None else next(fresh_iter) for cached in self.order]
-
-    def _store(self, item) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self._path(item[0]).with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(item, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self._path(item[0]))
+        path = self.folder / f"{key}.pickle"
+        self.used.add(path)
+        return path
 
     def prune(self) -> None:
-        """Forget pages that were not part of this build."""
-        for path in self.folder.glob("*.pickle"):
+        """Forget pages that were not part of this build (and files a killed build left)."""
+        for path in list(self.folder.glob("*.pickle")) + list(self.folder.glob(".*.tmp")):
             if path not in self.used:
                 path.unlink(missing_ok=True)
 
 
 def analyse(pages, jobs: int = 1, progress: bool = False) -> KnowledgeBase:
     return resolve(extract_pages(pages, jobs, progress))
+
+
+def _counted(extracted, summary: Summary):
+    """The extraction results, counted into the summary as they pass."""
+    for page, findings in extracted:
+        summary.pages += 1
+        summary.articles += len(page.articles)
+        summary.sentences += sum(len(a.sentences) for a in page.articles)
+        yield page, findings
 
 
 def _pages_only(items, summary: Summary):
@@ -247,8 +255,8 @@ def facts_name(source: str) -> str:
     return re.sub(r"[^\w.-]", "_", stem) + ".json"
 
 
-def write_facts(kb: KnowledgeBase, pages: list[Page], facts_dir: Path) -> None:
-    for page, facts in facts_by_page(kb).items():
+def write_facts(kb: KnowledgeBase, facts_dir: Path) -> None:
+    for page, facts in each_page_facts(kb):
         write_atomic(facts_dir / facts_name(page), facts_text(facts))
 
 
@@ -287,14 +295,10 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     summary = Summary()
     cache = ExtractionCache(out_dir / ".cache") if update else None
     clock = _Clock(summary)
+    # pages are resolved as their findings arrive, while the workers extract the next ones
     extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress, cache)
-    summary.pages = len(extracted)
-    summary.articles = sum(len(p.articles) for p, _ in extracted)
-    summary.sentences = sum(len(a.sentences) for p, _ in extracted for a in p.articles)
-    clock.lap("extract")
-    kb = resolve(extracted)
-    del extracted
-    clock.lap("resolve")
+    kb = resolve(_counted(extracted, summary))
+    clock.lap("extract+resolve")
     # everything is made in a scratch folder first and moved into place last, each file by
     # rename: a build killed at any moment leaves every previous export whole and readable
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -309,7 +313,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         # the knowledge base, the graph and the quads do not all fit in memory at once
         made = set()
         (scratch / "facts").mkdir()
-        for page, facts in facts_by_page(kb).items():
+        for page, facts in each_page_facts(kb):
             made.add(_write_new(scratch / "facts" / facts_name(page), facts_text(facts)))
         summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
         summary.links = Counter(r.kind for r in kb.relations)
@@ -319,23 +323,26 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         dataset = to_dataset(graph, base)
         clock.lap("rdf")
         new = {fmt: scratch / f"graph.{fmt}" for fmt in RDF_EXPORTS}
-        for fmt, seconds in write_exports(dataset, {"nq": new["nq"], "nt": new["nt"]}).items():
-            summary.stages[f"export {fmt}"] = seconds
+        summary.stages["export nq"] = write_exports(dataset, {"nq": new["nq"]})["nq"]
+        clock.restart()
+        dataset.keep_union_only()
+        write_exports(dataset, {"nt": new["nt"]})
+        clock.lap("export nt")
+        summary.triples = len(dataset.triples())
+        del dataset  # every other export and the store are read from graph.nq and graph.nt
         clock.restart()
         loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"])
         loader.start()
-        made.add(_write_new(scratch / "graph.json", graph_json(graph)))
+        made.add(_write_new(scratch / "graph.json", graph_json_parts(graph)))
         drawn = subgraph(graph)
         shown = busiest(drawn)
         title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
         made.add(_write_new(scratch / "graph.html", render_html(shown, title=title)))
         del graph, drawn, shown
         clock.lap("json+html")
-        for fmt, seconds in write_exports(dataset, {f: new[f] for f in ("ttl", "trig", "jsonld")},
+        for fmt, seconds in write_exports(None, {f: new[f] for f in ("ttl", "trig", "jsonld")},
                                           sources={"nq": new["nq"], "nt": new["nt"]}).items():
             summary.stages[f"export {fmt}"] = seconds
-        summary.triples = len(dataset.triples())
-        del dataset
         clock.restart()
         loader.join()
         clock.lap("wait for store")
@@ -362,10 +369,11 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     return summary
 
 
-def _write_new(path: Path, text: str) -> Path:
-    """A file of the scratch folder, with the usual permissions (it is renamed into place)."""
+def _write_new(path: Path, text) -> Path:
+    """A file of the scratch folder (``text``: a string or its pieces), with the usual
+    permissions (it is renamed into place)."""
     with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
+        f.writelines([text] if isinstance(text, str) else text)
     return path
 
 
@@ -373,7 +381,5 @@ def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOption
                   jobs: int = 1, progress: bool = False) -> Summary:
     summary = Summary()
     extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress)
-    pages = [page for page, _ in extracted]
-    write_facts(resolve(extracted), pages, facts_dir)
-    summary.pages = len(pages)
+    write_facts(resolve(_counted(extracted, summary)), facts_dir)
     return summary

@@ -134,7 +134,9 @@ class RdfData:
     subject, predicate, object): every file is written from this one order, so it is stable."""
 
     def __init__(self, quads):
-        self.quads: list[tuple[str, str, str, str]] = sorted(quads if isinstance(quads, set) else set(quads))
+        """``quads``: a list of distinct quads (sorted in place), or any iterable of quads."""
+        self.quads: list[tuple[str, str, str, str]] = quads if isinstance(quads, list) else list(set(quads))
+        self.quads.sort()
         self._triples: list | None = None
 
     @classmethod
@@ -151,6 +153,12 @@ class RdfData:
         if self._triples is None:
             self._triples = sorted({q[1:] for q in self.quads})
         return self._triples
+
+    def keep_union_only(self) -> None:
+        """Drop the quads once the N-Quads are written, keeping the union triples: at archive
+        scale both do not need to be in memory at once."""
+        self.triples()
+        self.quads = []
 
     def ntriple_lines(self):
         return (f"{s} {p} {o} .\n" for s, p, o in self.triples())
@@ -189,7 +197,8 @@ def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> "RdfData":
     for s, o, key, d in graph.edges(keys=True, data=True):
         _edge_triples(q, graph, s, o, d, graphs_of, sentence, articles)
     _build_activity(q, graph, pages, page_graph)
-    return RdfData(q.quads)
+    quads, q.quads = list(q.quads), set()  # the set is freed before the list is sorted
+    return RdfData(quads)
 
 
 def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, articles) -> None:
@@ -334,13 +343,16 @@ def _write_lines(lines, path: Path) -> None:
         f.write("".join(chunk))
 
 
-def write_exports(data: RdfData, targets: dict[str, Path], sources: dict[str, Path] | None = None) -> dict[str, float]:
+def write_exports(data: RdfData | None, targets: dict[str, Path],
+                  sources: dict[str, Path] | None = None) -> dict[str, float]:
     """Write each format of ``targets`` (format -> path); return seconds per format.
 
     TriG, N-Quads and the build's store keep the named graphs; Turtle, N-Triples,
     JSON-LD and RDF/XML hold the union graph. N-Quads and N-Triples are written
-    from the sorted terms; Oxigraph streams the others from those two files
-    (``sources``: already written; else temporary files when they are not asked for)."""
+    from the sorted terms of ``data``; the others are streamed from those two files
+    (``sources``: already written, then ``data`` may be None; else temporary files
+    when they are not asked for): Oxigraph writes Turtle, TriG and RDF/XML, and
+    JSON-LD is written here."""
     unknown = set(targets) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown RDF format {sorted(unknown)[0]!r}; choose one of {', '.join(FORMATS)}")
@@ -348,7 +360,8 @@ def write_exports(data: RdfData, targets: dict[str, Path], sources: dict[str, Pa
     written = dict(sources or {})  # nq / nt files the other formats are streamed from
     scratch = []
     try:
-        for fmt, lines, readers in (("nq", data.nquad_lines, {"trig"}), ("nt", data.ntriple_lines, {"ttl", "xml"})):
+        for fmt, lines, readers in (("nq", lambda: data.nquad_lines(), {"trig"}),
+                                    ("nt", lambda: data.ntriple_lines(), {"ttl", "xml", "jsonld"})):
             if fmt in targets:
                 path = targets[fmt]
             elif fmt not in written and readers & set(targets):
@@ -370,7 +383,7 @@ def write_exports(data: RdfData, targets: dict[str, Path], sources: dict[str, Pa
                 seconds[fmt] = time.perf_counter() - clock
         if "jsonld" in targets:
             clock = time.perf_counter()
-            _write_jsonld(data, targets["jsonld"])
+            _write_jsonld(written["nt"], targets["jsonld"])
             seconds["jsonld"] = time.perf_counter() - clock
     finally:
         for path in scratch:
@@ -412,12 +425,20 @@ def _json_value(term: str) -> dict:
     return {"@value": value}
 
 
-def _write_jsonld(data: RdfData, path: Path) -> None:
+def _write_jsonld(ntriples: Path, path: Path) -> None:
     """JSON-LD 1.0 of the union graph, one node object per subject and per line, in sorted
-    order, keys compacted by an inline @context of the prefixes (written node by node: any size)."""
+    order, keys compacted by an inline @context of the prefixes. Read line by line from our
+    own sorted N-Triples (``<s> <p> o .``: subject and predicate are IRIs without spaces), so
+    it is written node by node at any size."""
+    def triples():
+        with open(ntriples, encoding="utf-8") as f:
+            for line in f:
+                s, p, o = line.split(" ", 2)
+                yield s, p, o[:-3]
+
     def nodes():
         subject, node = None, None
-        for s, p, o in data.triples():
+        for s, p, o in triples():
             if s != subject:
                 if node is not None:
                     yield node

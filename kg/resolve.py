@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from pypinyin import lazy_pinyin
 
@@ -25,9 +27,13 @@ _LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "�
                   "区": "district", "县": "district", "旗": "district"}
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """Where a fact was read: page, article, sentence and original-file offsets."""
+@dataclass(frozen=True, slots=True)
+class Evidence(Mapping):
+    """Where a fact was read: page, article, sentence and original-file offsets.
+
+    It is also a read-only mapping (``ev["page"]``, ``ev.get("text")``), the shape the graph's
+    node and edge attributes have when read back from graph.json: the graph keeps these
+    objects instead of a dict copy of each (an archive has millions)."""
 
     page: str
     article: int
@@ -35,6 +41,24 @@ class Evidence:
     start: int  # original-file offsets of the mention (or sentence)
     end: int
     text: str  # the sentence, as read
+
+    def __getitem__(self, key: str):
+        if key not in _EVIDENCE_FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self):
+        return iter(_EVIDENCE_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_EVIDENCE_FIELDS)
+
+    def as_dict(self) -> dict:
+        return {"page": self.page, "article": self.article, "sentence": self.sentence,
+                "start": self.start, "end": self.end, "text": self.text}
+
+
+_EVIDENCE_FIELDS = ("page", "article", "sentence", "start", "end", "text")
 
 
 @dataclass
@@ -214,9 +238,13 @@ def _evidence(page: Page, findings: ArticleFindings, m: Mention) -> Evidence:
     return Evidence(page.source, findings.article.index, m.sentence, spans[0][0], spans[-1][1], s.text)
 
 
-def resolve(pages: list[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
+def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
+    """The knowledge base of all pages, read once and in order (``pages`` may be a stream:
+    nothing keeps a page after its articles are resolved)."""
     b = _Builder()
+    sources = []
     for page, articles in pages:
+        sources.append(page.source)
         page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
         page_entity.attrs.update(source=page.source, sha256=page.sha256,
                                  **{k: v for k, v in page.meta.items() if k in ("id", "url", "date", "archive", "line")})
@@ -225,7 +253,7 @@ def resolve(pages: list[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
     _merge_officials(b)
     relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, sorted(r.attrs.items())))
     entities = dict(sorted(b.entities.items()))
-    return KnowledgeBase(entities, relations, [p.source for p, _ in pages])
+    return KnowledgeBase(entities, relations, sources)
 
 
 def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: ArticleFindings) -> None:

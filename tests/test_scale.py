@@ -83,3 +83,26 @@ def test_update_adds_changes_and_removes_pages_like_a_full_build(tmp_path):
     assert "邵英男" not in graph and "徐留平" in graph
     assert not (out / "facts" / "003_c578291eaf5148a9.json").exists()
     assert len(list((out / ".cache").glob("*.pickle"))) == 2  # the removed page's extraction is forgotten
+
+
+def _record_pages(n: int, pulled: list):
+    """``n`` small archive-like pages, counting in ``pulled`` how many were read so far."""
+    from kg.ingest import parse_page
+    for i in range(n):
+        pulled.append(i)
+        yield parse_page(f"## 第{i}条\n\n四川省总工会召开第{i}次会议。\n", f"news.jsonl#{i + 1}")
+
+
+def test_extraction_streams_with_bounded_read_ahead():
+    """An archive is never read whole before results come out: with workers, the pages read
+    ahead of the consumer stay within a window (64 per job); in one process, one at a time."""
+    from kg.pipeline import extract_pages
+    for jobs, window in ((1, 1), (2, 128)):
+        pulled: list = []
+        results = extract_pages(_record_pages(1000, pulled), jobs=jobs)
+        first_page, findings = next(results)
+        assert first_page.source == "news.jsonl#1" and findings
+        assert len(pulled) <= window + 8, (jobs, len(pulled))  # + one chunk being handed over
+        rest = list(results)
+        assert len(rest) == 999 and len(pulled) == 1000
+        assert [p.source for p, _ in rest[:2]] == ["news.jsonl#2", "news.jsonl#3"]  # input order
