@@ -186,7 +186,9 @@ def check_policies(store):
 
 
 def check_article_mentions(store):
-    rows = select(store, "article_mentions.rq")
+    default = select(store, "article_mentions.rq")  # every article with 工会 in its headline
+    assert default and all("工会" in r["title"] for r in default)
+    rows = select(store, "article_mentions.rq", headline="三字诀")
     assert {r["title"] for r in rows} == {"“统、分、督”三字诀让温暖直达职工"}
     found = tuples(rows, "kind", "entity")
     assert {("UnionBody", "广东省总工会"), ("Program", "12351工会服务职工热线"),
@@ -268,7 +270,8 @@ def check_places(store):
 
 
 def check_post_evidence(store):
-    rows = select(store, "post_evidence.rq")
+    assert select(store, "post_evidence.rq") == []  # the default is a made-up name
+    rows = select(store, "post_evidence.rq", name="徐留平")
     assert tuples(rows, "title", "organisation") == {("党组书记", ACFTU), ("副主席", ACFTU), ("书记处第一书记", ACFTU)}
     assert all(printed(r) == "徐留平" and "徐留平" in r["sentence"] for r in rows)
     assert ("主席", "河南省总工会") in tuples(select(store, "post_evidence.rq", name="李公乐"), "title", "organisation")
