@@ -158,32 +158,33 @@ def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "Extracti
     ``cache`` are read back instead of extracted."""
     bar = tqdm(pages, desc="extract", unit="page", file=sys.stderr, disable=not progress, mininterval=0.5)
     tasks = ((page, None if cache is None else cache.path_of(page)) for page in bar)
+    pool, window = None, None
     if jobs <= 1:
-        for result, cached in map(_extract_page, tasks):
-            if cache is not None:
-                cache.reused += cached
-            yield result
-        return
-    warm_up()  # load the dictionaries once; forked workers inherit them
-    window = threading.BoundedSemaphore(64 * jobs)  # pages read ahead of the consumer
+        done = map(_extract_page, tasks)
+    else:
+        warm_up()  # load the dictionaries once; forked workers inherit them
+        window = threading.BoundedSemaphore(64 * jobs)  # pages read ahead of the consumer
 
-    def fed():
-        for task in tasks:
-            window.acquire()
-            yield task
+        def fed():
+            for task in tasks:
+                window.acquire()
+                yield task
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = context.Pool(jobs)
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        pool = context.Pool(jobs)
+        done = pool.imap(_extract_page, fed(), chunksize=4)
     try:
-        for result, cached in pool.imap(_extract_page, fed(), chunksize=4):
-            window.release()
+        for result, cached in done:
+            if window is not None:
+                window.release()
             if cache is not None:
                 cache.reused += cached
             yield result
     finally:
-        pool.terminate()  # every result is in (or the consumer stopped early): no work is left
-        pool.join()
+        if pool is not None:
+            pool.terminate()  # every result is in (or the consumer stopped early): no work is left
+            pool.join()
 
 
 class ExtractionCache:
@@ -196,6 +197,7 @@ class ExtractionCache:
         self.reused = 0
 
     def path_of(self, page: Page) -> Path:
+        """Where the page's extraction is kept; the page counts as part of this build (``prune``)."""
         key = hashlib.sha256(f"{__version__}\x1f{page.source}\x1f{page.sha256}".encode()).hexdigest()
         path = self.folder / f"{key}.pickle"
         self.used.add(path)

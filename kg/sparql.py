@@ -112,10 +112,10 @@ def update_keyword(text: str) -> str | None:
     return found.group(1).upper() if found else None
 
 
-def _default_block(name: str) -> re.Pattern:
-    """``OPTIONAL { VALUES ?name { one term } }``: the ready queries' way of giving a default."""
-    term = r'"[^"\\{}]*"(?:@[A-Za-z-]+)?|<[^<>{}\s]*>|[^{}"\'\s]+'
-    return re.compile(r"OPTIONAL\s*\{\s*VALUES\s*[?$]" + re.escape(name) + r"\s*\{\s*(" + term + r")\s*\}\s*\}")
+# ``OPTIONAL { VALUES ?name { one term } }``: the ready queries' way of giving a default
+_DEFAULT_BLOCK = re.compile(r"OPTIONAL\s*\{\s*VALUES\s*[?$](\w+)\s*\{\s*("
+                            r'"[^"\\{}]*"(?:@[A-Za-z-]+)?|<[^<>{}\s]*>|[^{}"\'\s]+'
+                            r")\s*\}\s*\}")
 
 
 def inline_bindings(text: str, bindings: dict | None) -> tuple[str, dict]:
@@ -126,15 +126,13 @@ def inline_bindings(text: str, bindings: dict | None) -> tuple[str, dict]:
     term: no text of the user's can end the block. Bindings without such a block stay
     substitutions."""
     rest = dict(bindings or {})
-    for name in re.findall(r"OPTIONAL\s*\{\s*VALUES\s*[?$](\w+)", text):
-        block = _default_block(name)
-        found = block.search(text)
-        if found is None:
-            continue
+
+    def inlined(block: re.Match) -> str:
+        name, default = block.group(1), block.group(2).strip()
         value = rest.pop(ox.Variable(name), None)
-        term = found.group(1).strip() if value is None else str(value)
-        text = text[:found.start()] + f"VALUES ?{name} {{ {term} }}" + text[found.end():]
-    return text, rest
+        return f"VALUES ?{name} {{ {default if value is None else value} }}"
+
+    return _DEFAULT_BLOCK.sub(inlined, text), rest
 
 
 def run_query(store: ox.Store, text: str, bindings: dict | None = None):
