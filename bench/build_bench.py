@@ -229,26 +229,33 @@ def _limited(fn, seconds: float):
 
 def bench_queries(built: Path, queries: Path, repeat: int, rdflib_limit: float = RDFLIB_LIMIT) -> dict:
     """Seconds of every query with Oxigraph on the build's on-disk store (what ``kg query``
-    reads; median of ``repeat``) and with rdflib on the build's graph.nq loaded in memory
-    (median of up to ``repeat``; one run when it takes over 5 s; stopped at ``rdflib_limit``)."""
+    reads): its first run, with the store's files possibly not yet in the page cache, and the
+    median of ``repeat`` runs after it, as a user who queries the archive again sees it. Then
+    with rdflib on the build's graph.nq loaded in memory (median of up to ``repeat``; one run
+    when it takes over 5 s; stopped at ``rdflib_limit``), after Oxigraph so that rdflib's
+    memory does not push the store's files out of the page cache first."""
     from rdflib import Dataset
 
     from sparql_bench import oxigraph_run, rdflib_run, timed
     from kg.store import open_store
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    data = built / "graph.nq"
     started = time.perf_counter()
     store = open_store(built / "store")
     ox_load = time.perf_counter() - started
+    rows, texts = [], {}
+    for path in sorted(queries.glob("*.rq")):
+        texts[path.name] = text = path.read_text(encoding="utf-8")
+        first, n_ox = timed(lambda: oxigraph_run(store, text), 1)
+        t_ox, _ = timed(lambda: oxigraph_run(store, text), max(repeat, 1))
+        rows.append({"query": path.name, "rows": n_ox, "oxigraph_first_s": first, "oxigraph_s": t_ox})
+    del store
     started = time.perf_counter()
     ds = Dataset(default_union=True)
-    ds.parse(str(data), format="nquads")
+    ds.parse(str(built / "graph.nq"), format="nquads")
     rdf_load = time.perf_counter() - started
-    rows = []
-    for path in sorted(queries.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        t_ox, n_ox = timed(lambda: oxigraph_run(store, text), repeat)
+    for row in rows:
+        text = texts[row["query"]]
         times, n_rdf = [], None
         try:
             for _ in range(repeat):
@@ -260,8 +267,9 @@ def bench_queries(built: Path, queries: Path, repeat: int, rdflib_limit: float =
             t_rdf = sorted(times)[len(times) // 2]
         except _Late:
             t_rdf = None
-        rows.append({"query": path.name, "rows": n_ox, "rows_rdflib": n_rdf, "rdflib_s": t_rdf, "oxigraph_s": t_ox})
-    return {"oxigraph_load_s": ox_load, "rdflib_load_s": rdf_load, "rdflib_limit_s": rdflib_limit, "rows": rows}
+        row.update(rows_rdflib=n_rdf, rdflib_s=t_rdf)
+    return {"oxigraph_load_s": ox_load, "rdflib_load_s": rdf_load, "rdflib_limit_s": rdflib_limit,
+            "repeat": repeat, "rows": rows}
 
 
 # ---------------------------------------------------------------------------
@@ -286,8 +294,13 @@ def targets(report: dict) -> list[dict]:
                 "value": f"{peak:.2f} GB" + ("" if whole else f" at {report['input']['text_bytes'] / 1e6:.1f} MB"),
                 "result": _verdict(peak < 3) + ("" if whole else " at this size")})
     if report.get("queries"):
-        worst = max(report["queries"]["rows"], key=lambda r: r["oxigraph_s"])
-        out.append({"target": "every query < 1 s with Oxigraph", "value": f"slowest {worst['oxigraph_s']:.3f} s ({worst['query']})",
+        rows = report["queries"]["rows"]
+        worst = max(rows, key=lambda r: r["oxigraph_s"])
+        value = f"slowest {worst['oxigraph_s']:.3f} s ({worst['query']})"
+        if "oxigraph_first_s" in worst:
+            cold = max(rows, key=lambda r: r["oxigraph_first_s"])
+            value += f"; first runs: slowest {cold['oxigraph_first_s']:.3f} s ({cold['query']})"
+        out.append({"target": "every query < 1 s with Oxigraph", "value": value,
                     "result": _verdict(worst["oxigraph_s"] < 1)})
     if report.get("update"):
         up = report["update"]["timed"]
@@ -331,14 +344,16 @@ def render(report: dict) -> str:
     if report.get("queries"):
         q = report["queries"]
         out.append(f"\nqueries on the --jobs {q['jobs']} build: Oxigraph on its store (opened in "
-                   f"{q['oxigraph_load_s']:.2f} s), rdflib on its graph.nq (loaded in {q['rdflib_load_s']:.1f} s)\n")
+                   f"{q['oxigraph_load_s']:.2f} s; its first run, then the median of {q.get('repeat', '?')} more), "
+                   f"rdflib on its graph.nq (loaded in {q['rdflib_load_s']:.1f} s)\n")
         rows = []
         for r in q["rows"]:
             rdf = f"{r['rdflib_s']:.4f}" if r["rdflib_s"] is not None else f">{q.get('rdflib_limit_s', RDFLIB_LIMIT):.0f} s"
             ratio = f"{r['rdflib_s'] / r['oxigraph_s']:.0f}x" if r["rdflib_s"] is not None and r["oxigraph_s"] else "-"
+            first = f"{r['oxigraph_first_s']:.4f}" if "oxigraph_first_s" in r else "-"
             rows.append([r["query"], str(r["rows"]) + ("" if r["rows_rdflib"] in (None, r["rows"]) else f" (rdflib {r['rows_rdflib']})"),
-                         rdf, f"{r['oxigraph_s']:.4f}", ratio])
-        out.append(table(["query", "rows", "rdflib s", "oxigraph s", "rdflib/ox"], rows))
+                         rdf, first, f"{r['oxigraph_s']:.4f}", ratio])
+        out.append(table(["query", "rows", "rdflib s", "oxigraph first s", "oxigraph s", "rdflib/ox"], rows))
     if report.get("update"):
         up = report["update"]
         first, timed_ = up["first"], up["timed"]
@@ -361,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mb", type=float, help="first N million UTF-8 bytes of item text (default: all)")
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="folder of xwlb_*.jsonl")
     parser.add_argument("--jobs-list", default="1,2", help="--jobs values to build with (default 1,2)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per query and engine (median)")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs per query and engine (median; Oxigraph's come after a first run, shown apart)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds allowed per build")
     parser.add_argument("--no-queries", action="store_true", help="skip the query timings")
     parser.add_argument("--rdflib-limit", type=float, default=RDFLIB_LIMIT,

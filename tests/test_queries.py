@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -278,8 +279,9 @@ def check_post_evidence(store):
 
 
 def check_pages_and_articles(store):
-    rows = select(store, "pages_and_articles.rq")
-    assert len(rows) == 16
+    rows = select(store, "pages_and_articles.rq")  # pages read from files have no date: all are listed
+    assert len(rows) == 16 and {r["date"] for r in rows} == {None}
+    assert select(store, "pages_and_articles.rq", day="2024-06-04") == []  # a bound day needs a dated page
     keyed = {(r["file"], r["index"]): r for r in rows}
     second = keyed[(SEED_000.name, "2")]
     assert (second["type"], second["headline"]) == ("news", "“统、分、督”三字诀让温暖直达职工")
@@ -301,6 +303,28 @@ def check_entities_per_graph(store):
     assert {r["graph"] for r in rows} == {graph}
     counts = {r["kind"]: int(r["entities"]) for r in rows}
     assert set(counts) >= {"Official", "UnionBody", "Program", "Province"} and counts["Official"] >= 10
+
+
+def test_pages_and_articles_on_an_archive(tmp_path):
+    """On dated archive records: the latest day by default, any day when bound, nothing for a day not there."""
+    records = [("2024-01-01", "第一条", "四川省总工会召开全委会议。"), ("2024-01-02", "第三条", "成都市总工会开展送温暖活动。"),
+               ("2024-01-01", "第二条", "河南省总工会发布通知。")]
+    archive = tmp_path / "news.jsonl"
+    archive.write_text("".join(json.dumps({"title": title, "text": text, "date": date}, ensure_ascii=False) + "\n"
+                               for date, title, text in records), encoding="utf-8")
+    build([archive], tmp_path / "exports")
+    archive_store = load_store([tmp_path / "exports" / "graph.nq"])
+    rows = select(archive_store, "pages_and_articles.rq")
+    assert tuples(rows, "date", "file", "headline") == {("2024-01-02", "news.jsonl#2", "第三条")} and len(rows) == 1
+    rows = select(archive_store, "pages_and_articles.rq", day="2024-01-01")
+    assert [(r["date"], r["file"], r["headline"]) for r in rows] == [("2024-01-01", "news.jsonl#1", "第一条"),
+                                                                  ("2024-01-01", "news.jsonl#3", "第二条")]
+    assert int(rows[0]["entities"]) >= 1  # 四川省总工会 (and 四川)
+    assert select(archive_store, "pages_and_articles.rq", day="2024-01-03") == []
+    ds = Dataset(default_union=True)
+    ds.parse(tmp_path / "exports" / "graph.trig", format="trig")
+    text = text_of("pages_and_articles.rq")
+    assert _rdflib_answer(ds, text) == _oxigraph_answer(archive_store, text)
 
 
 CHECKS = {name.removeprefix("check_") + ".rq": fn for name, fn in dict(globals()).items()
