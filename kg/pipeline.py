@@ -45,6 +45,7 @@ class Summary:
     stages: dict = field(default_factory=dict)  # seconds per stage, in order
     triples: int = 0
     reused: int | None = None  # pages taken from the --update cache
+    store_changed: tuple[int, int] | None = None  # lines (removed, added) when the previous store was reused
     pages: int = 0
     articles: int = 0
     sentences: int = 0
@@ -61,6 +62,8 @@ class Summary:
             out.append(f"triples: {self.triples}")
         if self.reused is not None:
             out.append(f"pages reused from the previous build: {self.reused}")
+        if self.store_changed is not None:
+            out.append("store: the previous one with {} lines removed and {} added".format(*self.store_changed))
         if self.stages:
             out.append("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.stages.items()))
         for f in self.failed:
@@ -270,9 +273,10 @@ class _StoreAndShapes(threading.Thread):
     """Bulk-loads the new store and checks the shapes on it, on the other core while the main
     thread writes the remaining exports (Oxigraph works without holding the GIL)."""
 
-    def __init__(self, folder: Path, nquads: Path, ntriples: Path):
+    def __init__(self, folder: Path, nquads: Path, ntriples: Path, previous: Path):
         super().__init__(daemon=True)
-        self.folder, self.nquads, self.ntriples = folder, nquads, ntriples
+        self.folder, self.nquads, self.ntriples, self.previous = folder, nquads, ntriples, previous
+        self.changed: tuple[int, int] | None = None  # lines (removed, added) if the previous store was reused
         self.seconds: dict[str, float] = {}
         self.found: list = []
         self.error: BaseException | None = None
@@ -280,7 +284,7 @@ class _StoreAndShapes(threading.Thread):
     def run(self) -> None:
         try:
             clock = time.perf_counter()
-            store = build_store(self.folder, self.nquads, self.ntriples)
+            store, self.changed = build_store(self.folder, self.nquads, self.ntriples, self.previous)
             self.seconds["store"] = time.perf_counter() - clock
             clock = time.perf_counter()
             self.found = shacl.violations(store)
@@ -333,7 +337,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         summary.triples = len(dataset.triples())
         del dataset  # every other export and the store are read from graph.nq and graph.nt
         clock.restart()
-        loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"])
+        loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"], previous=out_dir)
         loader.start()
         made.add(_write_new(scratch / "graph.json", graph_json_parts(graph)))
         drawn = subgraph(graph)
@@ -351,6 +355,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         if loader.error is not None:
             raise loader.error
         summary.stages.update(loader.seconds)
+        summary.store_changed = loader.changed
         if loader.found:
             raise ShapeViolation(shacl.report(loader.found))
         keep = {path.relative_to(scratch) for path in made} | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}

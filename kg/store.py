@@ -7,11 +7,19 @@ graph, their union as a set (``graph.nt``), the same dataset ``kg query``
 builds in memory from files (see ``kg.sparql``). The store is made in a
 temporary folder and swapped in only when complete, so a killed build leaves
 the previous store whole.
+
+A rebuild of the same folder (``kg build --update`` adding a page to an archive)
+changes few quads of millions. When the previous store still holds the export
+files in the folder (its stamp says which), the new store starts as a copy of it
+(hard links to its immutable files) and only the difference between the old and
+the new files is applied, instead of bulk-loading everything again.
 """
 from __future__ import annotations
 
+import json
+import os
 import shutil
-from itertools import islice
+from itertools import groupby, islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,14 +33,31 @@ STORE_DIR = "store"
 BATCH_LINES = 250_000
 
 
-def build_store(folder: Path, nquads: Path, ntriples: Path) -> ox.Store:
-    """A new store in ``folder`` (made, must not exist) from the export files."""
-    folder.mkdir(parents=True)
-    store = ox.Store(str(folder))
-    _bulk_load(store, nquads, ox.RdfFormat.N_QUADS)
-    _bulk_load(store, ntriples, ox.RdfFormat.N_TRIPLES)  # into the default graph
+# The files a store was loaded from, identified by inode, size and modification time (a rename
+# keeps all three): written into the store folder, which Oxigraph leaves alone.
+STAMP = "unionkg-loaded-from.json"
+
+# A difference larger than this many lines is not applied: bulk-loading is then faster.
+MAX_DIFFERENCE = 500_000
+
+
+def build_store(folder: Path, nquads: Path, ntriples: Path,
+                previous: Path | None = None) -> tuple[ox.Store, tuple[int, int] | None]:
+    """A new store in ``folder`` (made, must not exist) from the export files, and how many
+    lines were (removed, added) when it was made from the previous store, else None.
+    ``previous``: the folder of the build being replaced; if its store holds its ``graph.nq``
+    and ``graph.nt``, the new store is that store plus their difference to the new files."""
+    made = _updated(previous, folder, nquads, ntriples) if previous is not None else None
+    if made is None:
+        folder.mkdir(parents=True)
+        store, changed = ox.Store(str(folder)), None
+        _bulk_load(store, nquads, ox.RdfFormat.N_QUADS)
+        _bulk_load(store, ntriples, ox.RdfFormat.N_TRIPLES)  # into the default graph
+    else:
+        store, changed = made
     store.flush()
-    return store
+    (folder / STAMP).write_text(json.dumps({"nq": _identity(nquads), "nt": _identity(ntriples)}), encoding="utf-8")
+    return store, changed
 
 
 def _bulk_load(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
@@ -40,6 +65,101 @@ def _bulk_load(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     with open(path, "rb") as f:
         while lines := list(islice(f, BATCH_LINES)):
             store.bulk_load(input=b"".join(lines), format=fmt)
+
+
+def _identity(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
+    """The previous store copied to ``folder`` with the difference applied, and the number of
+    lines (removed, added); None (and nothing made) when the previous store does not hold the
+    previous files or the difference is too large."""
+    old_store, old_nq, old_nt = previous / STORE_DIR, previous / "graph.nq", previous / "graph.nt"
+    recover(old_store)
+    try:
+        stamp = json.loads((old_store / STAMP).read_text(encoding="utf-8"))
+        if stamp != {"nq": _identity(old_nq), "nt": _identity(old_nt)}:
+            return None
+    except (OSError, ValueError):
+        return None  # no previous store (or build), or one made before stamps
+    removed, added = [], []
+    try:
+        for old_blocks, new_blocks in ((_blocks(old_nq, _graph_of), _blocks(nquads, _graph_of)),
+                                       (_blocks(old_nt, _subject_of), _blocks(ntriples, _subject_of))):
+            for gone, came in _differences(old_blocks, new_blocks):
+                removed += gone
+                added += came
+                if len(removed) + len(added) > MAX_DIFFERENCE:
+                    return None
+    except _Unsorted:
+        return None
+    try:
+        ox.Store.read_only(str(old_store)).backup(str(folder))
+        store = ox.Store(str(folder))
+        for quad in ox.parse(input=b"".join(removed), format=ox.RdfFormat.N_QUADS):
+            store.remove(quad)
+        store.extend(ox.parse(input=b"".join(added), format=ox.RdfFormat.N_QUADS))
+    except (OSError, SyntaxError, ValueError):
+        shutil.rmtree(folder, ignore_errors=True)  # the copy is dropped; the store is loaded whole
+        return None
+    return store, (len(removed), len(added))
+
+
+def _graph_of(line: bytes) -> bytes | None:
+    """The graph IRI of an N-Quads line as ``kg.rdf`` writes it (terms separated by one space,
+    no blank nodes), None for the default graph. The last ``<…>`` term is the graph when it is
+    a whole IRI and three terms come before it (else it is the object, or inside a literal)."""
+    end = len(line) - 3 if line.endswith(b" .\n") else len(line) - 2
+    at = line.rfind(b" <", 0, end)
+    if at < 0 or not line.startswith(b">", end - 1):
+        return None
+    graph = line[at + 1:end]
+    if b" " in graph or b'"' in graph or len(line[:at].split(b" ", 2)) < 3:
+        return None
+    return graph
+
+
+def _subject_of(line: bytes) -> bytes:
+    return line.split(b" ", 1)[0]
+
+
+class _Unsorted(Exception):
+    """An export file is not in the order ``kg.rdf`` writes (edited by hand?): load it whole."""
+
+
+def _blocks(path: Path, key):
+    """(key, lines) of a sorted export file in blocks of one ``key`` each: a graph of
+    graph.nq (its default-graph block, which comes first, is left out: the store's default
+    graph is graph.nt, the union, diffed on its own), a subject of graph.nt."""
+    last = None
+    with open(path, "rb") as f:
+        for value, lines in groupby(f, key):
+            if value is None and last is None:
+                continue
+            if value is None or (last is not None and value <= last):
+                raise _Unsorted(path)
+            last = value
+            yield value, lines
+
+
+def _differences(old_blocks, new_blocks):
+    """(lines removed, lines added) per key, merging two block streams sorted by key."""
+    old, new = next(old_blocks, None), next(new_blocks, None)
+    while old is not None or new is not None:
+        if new is None or (old is not None and old[0] < new[0]):
+            gone, came = set(old[1]), set()
+            old = next(old_blocks, None)
+        elif old is None or new[0] < old[0]:
+            gone, came = set(), set(new[1])
+            new = next(new_blocks, None)
+        else:
+            gone, came = set(old[1]), set(new[1])
+            gone, came = gone - came, came - gone
+            old, new = next(old_blocks, None), next(new_blocks, None)
+        if gone or came:
+            yield gone, came
 
 
 def _old(target: Path) -> Path:

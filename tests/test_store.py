@@ -1,0 +1,99 @@
+"""The build's on-disk store: a rebuild of the same folder applies the difference to the
+previous store, and the store it leaves is the one a build from nothing would make."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kg.pipeline import build
+from kg.store import STAMP, _blocks, _graph_of, _Unsorted, open_store
+
+PAGES = {
+    "a.txt": "## 四川省总工会召开全委会议\n\n本报讯 四川省总工会主席王小明在成都市出席会议，部署“送温暖”活动。\n",
+    "b.txt": "## 河南省总工会开通12351热线\n\n本报讯 河南省总工会副主席李华说，12351热线为职工服务。\n",
+    "c.txt": "## 北京市总工会建设工会驿站\n\n本报讯 北京市总工会在西城区建设工会驿站，服务户外劳动者。\n",
+}
+
+
+def quads(store_dir: Path) -> set[tuple[str, str, str, str]]:
+    store = open_store(store_dir)
+    return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store}
+
+
+def fresh(pages: dict[str, str], root: Path) -> set:
+    """The store of a build from nothing of these pages."""
+    folder = root / f"fresh-{len(list(root.glob('fresh-*')))}"
+    write_pages(folder / "pages", pages)
+    build([folder / "pages"], folder / "exports")
+    return quads(folder / "exports" / "store")
+
+
+def write_pages(folder: Path, pages: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.txt"):
+        if old.name not in pages:
+            old.unlink()
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("update", [True, False], ids=["--update", "plain rebuild"])
+def test_rebuild_changes_the_previous_store_into_a_fresh_builds(tmp_path, update):
+    inputs, out = tmp_path / "pages", tmp_path / "exports"
+    steps = [("first build", {"a.txt": PAGES["a.txt"], "b.txt": PAGES["b.txt"]}),
+             ("add a page", PAGES),
+             ("change a page", {**PAGES, "b.txt": PAGES["b.txt"].replace("李华", "张伟")}),
+             ("remove a page", {"a.txt": PAGES["a.txt"], "c.txt": PAGES["c.txt"]}),
+             ("nothing changed", {"a.txt": PAGES["a.txt"], "c.txt": PAGES["c.txt"]})]
+    for step, pages in steps:
+        write_pages(inputs, pages)
+        summary = build([inputs], out, update=update)
+        if step == "first build":
+            assert summary.store_changed is None  # nothing to start from: loaded whole
+        else:
+            assert summary.store_changed is not None, step
+            assert (summary.store_changed == (0, 0)) == (step == "nothing changed"), step
+        assert quads(out / "store") == fresh(pages, tmp_path), step
+
+
+def test_a_store_that_does_not_hold_the_files_is_loaded_whole(tmp_path):
+    inputs, out = tmp_path / "pages", tmp_path / "exports"
+    write_pages(inputs, {"a.txt": PAGES["a.txt"]})
+    build([inputs], out)
+    assert (out / "store" / STAMP).is_file()
+    # graph.nq no longer the file the store was loaded from (a copy put back, an edit): its
+    # difference to the new file says nothing about the store
+    nq = out / "graph.nq"
+    nq.write_bytes(nq.read_bytes())
+    write_pages(inputs, PAGES)
+    summary = build([inputs], out)
+    assert summary.store_changed is None
+    assert quads(out / "store") == fresh(PAGES, tmp_path)
+    (out / "store" / STAMP).unlink()  # a store made before stamps
+    summary = build([inputs], out)
+    assert summary.store_changed is None and quads(out / "store") == fresh(PAGES, tmp_path)
+
+
+def test_graph_of_a_line():
+    g = b"<https://w3id.org/unionkg/id/graph/page/a>"
+    assert _graph_of(b"<s> <p> <o> " + g + b" .\n") == g
+    assert _graph_of(b"<s> <p> <o> .\n") is None  # the object, in the default graph
+    assert _graph_of(b'<s> <p> "x <y> z"@zh ' + g + b" .\n") == g
+    assert _graph_of(b'<s> <p> "x <y> z"@zh .\n') is None
+    assert _graph_of(b'<s> <p> "a <b> c"^^<http://www.w3.org/2001/XMLSchema#string> .\n') is None
+    assert _graph_of(b'<s> <p> "a <b>"^^<http://www.w3.org/2001/XMLSchema#string> ' + g + b" .\n") == g
+    assert _graph_of(b'<s> <p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n') is None
+
+
+def test_a_file_out_of_order_is_refused(tmp_path):
+    nq = tmp_path / "graph.nq"
+    nq.write_bytes(b"<s> <p> <o> .\n<s> <p> <o> <g2> .\n<s> <p> <o> <g1> .\n")
+    with pytest.raises(_Unsorted):
+        list(_blocks(nq, _graph_of))
+    nq.write_bytes(b"<s> <p> <o> <g1> .\n<s> <p> <o> .\n")  # the default graph comes first
+    with pytest.raises(_Unsorted):
+        list(_blocks(nq, _graph_of))
+    nq.write_bytes(b"<s> <p> <o> .\n<s> <p> <o> <g1> .\n<t> <p> <o> <g1> .\n<s> <p> <o> <g2> .\n")
+    assert [g for g, _ in _blocks(nq, _graph_of)] == [b"<g1>", b"<g2>"]
