@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from itertools import groupby, islice
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -86,11 +86,11 @@ def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
         return None  # no previous store (or build), or one made before stamps
     removed, added = [], []
     try:
-        for old_blocks, new_blocks in ((_blocks(old_nq, _graph_of), _blocks(nquads, _graph_of)),
-                                       (_blocks(old_nt, _subject_of), _blocks(ntriples, _subject_of))):
-            for gone, came in _differences(old_blocks, new_blocks):
-                removed += gone
-                added += came
+        for old, new, key in ((old_nq, nquads, _quad_key), (old_nt, ntriples, _triple_key)):
+            for line, is_added in _changed_lines(old, new, key):
+                if key is _quad_key and _graph_of(line) is None:
+                    continue  # the default graph of the store is graph.nt, the union, diffed next
+                (added if is_added else removed).append(line)
                 if len(removed) + len(added) > MAX_DIFFERENCE:
                     return None
     except _Unsorted:
@@ -121,45 +121,44 @@ def _graph_of(line: bytes) -> bytes | None:
     return graph
 
 
-def _subject_of(line: bytes) -> bytes:
-    return line.split(b" ", 1)[0]
+def _quad_key(line: bytes) -> tuple[bytes, bytes]:
+    """Where a line of graph.nq sorts: ``kg.rdf`` sorts quads by graph (the default graph
+    first), then subject, predicate and object, which within a graph is the order of the lines."""
+    return _graph_of(line) or b"", line
+
+
+def _triple_key(line: bytes) -> bytes:
+    """Where a line of graph.nt sorts: triples sorted by subject, predicate and object are
+    sorted as lines (every term ends before a character that sorts after the space)."""
+    return line
 
 
 class _Unsorted(Exception):
     """An export file is not in the order ``kg.rdf`` writes (edited by hand?): load it whole."""
 
 
-def _blocks(path: Path, key):
-    """(key, lines) of a sorted export file in blocks of one ``key`` each: a graph of
-    graph.nq (its default-graph block, which comes first, is left out: the store's default
-    graph is graph.nt, the union, diffed on its own), a subject of graph.nt."""
-    last = None
-    with open(path, "rb") as f:
-        for value, lines in groupby(f, key):
-            if value is None and last is None:
+def _changed_lines(old: Path, new: Path, key):
+    """(line, added?) for each line only in ``old`` (removed) or only in ``new`` (added), by
+    merging the two files in their sort order (``key``). Most lines are the same in both and
+    pass with one comparison; keys are computed only where the files differ."""
+    with open(old, "rb") as old_file, open(new, "rb") as new_file:
+        a, b = next(old_file, None), next(new_file, None)
+        last_a = last_b = None
+        while a is not None or b is not None:
+            if a == b:
+                a, b = next(old_file, None), next(new_file, None)
                 continue
-            if value is None or (last is not None and value <= last):
-                raise _Unsorted(path)
-            last = value
-            yield value, lines
-
-
-def _differences(old_blocks, new_blocks):
-    """(lines removed, lines added) per key, merging two block streams sorted by key."""
-    old, new = next(old_blocks, None), next(new_blocks, None)
-    while old is not None or new is not None:
-        if new is None or (old is not None and old[0] < new[0]):
-            gone, came = set(old[1]), set()
-            old = next(old_blocks, None)
-        elif old is None or new[0] < old[0]:
-            gone, came = set(), set(new[1])
-            new = next(new_blocks, None)
-        else:
-            gone, came = set(old[1]), set(new[1])
-            gone, came = gone - came, came - gone
-            old, new = next(old_blocks, None), next(new_blocks, None)
-        if gone or came:
-            yield gone, came
+            key_a = None if a is None else key(a)
+            key_b = None if b is None else key(b)
+            if (key_a is not None and last_a is not None and key_a < last_a) or \
+                    (key_b is not None and last_b is not None and key_b < last_b):
+                raise _Unsorted(f"{old} or {new}")
+            if key_b is None or (key_a is not None and key_a < key_b):  # (equal keys: equal lines)
+                yield a, False
+                last_a, a = key_a, next(old_file, None)
+            else:
+                yield b, True
+                last_b, b = key_b, next(new_file, None)
 
 
 def _old(target: Path) -> Path:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.pipeline import build
-from kg.store import STAMP, _blocks, _graph_of, _Unsorted, open_store
+from kg.store import STAMP, _changed_lines, _graph_of, _quad_key, _triple_key, _Unsorted, open_store
 
 PAGES = {
     "a.txt": "## 四川省总工会召开全委会议\n\n本报讯 四川省总工会主席王小明在成都市出席会议，部署“送温暖”活动。\n",
@@ -87,13 +87,23 @@ def test_graph_of_a_line():
     assert _graph_of(b'<s> <p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n') is None
 
 
+def test_changed_lines_of_two_sorted_files(tmp_path):
+    old, new = tmp_path / "old.nq", tmp_path / "new.nq"
+    old.write_bytes(b"<b> <p> <o> .\n<a> <p> <o> <g1> .\n<b> <p> <o> <g1> .\n<a> <p> <o> <g2> .\n")
+    new.write_bytes(b"<a> <p> <o> .\n<b> <p> <o> .\n<a> <p> <o> <g1> .\n<c> <p> <o> <g1> .\n<a> <p> <o> <g3> .\n")
+    assert sorted(_changed_lines(old, new, _quad_key)) == [
+        (b"<a> <p> <o> .\n", True),  # the default graph comes first, whatever the subject
+        (b"<a> <p> <o> <g2> .\n", False), (b"<a> <p> <o> <g3> .\n", True),
+        (b"<b> <p> <o> <g1> .\n", False), (b"<c> <p> <o> <g1> .\n", True)]
+    assert list(_changed_lines(old, old, _quad_key)) == []
+
+
 def test_a_file_out_of_order_is_refused(tmp_path):
-    nq = tmp_path / "graph.nq"
-    nq.write_bytes(b"<s> <p> <o> .\n<s> <p> <o> <g2> .\n<s> <p> <o> <g1> .\n")
+    old, new = tmp_path / "old.nt", tmp_path / "new.nt"
+    old.write_bytes(b"<a> <p> <o> .\n<c> <p> <o> .\n")
+    new.write_bytes(b"<a> <p> <o> .\n<d> <p> <o> .\n<b> <p> <o> .\n")
     with pytest.raises(_Unsorted):
-        list(_blocks(nq, _graph_of))
-    nq.write_bytes(b"<s> <p> <o> <g1> .\n<s> <p> <o> .\n")  # the default graph comes first
+        list(_changed_lines(old, new, _triple_key))
+    new.write_bytes(b"<a> <p> <o> <g2> .\n<a> <p> <o> <g1> .\n")
     with pytest.raises(_Unsorted):
-        list(_blocks(nq, _graph_of))
-    nq.write_bytes(b"<s> <p> <o> .\n<s> <p> <o> <g1> .\n<t> <p> <o> <g1> .\n<s> <p> <o> <g2> .\n")
-    assert [g for g, _ in _blocks(nq, _graph_of)] == [b"<g1>", b"<g2>"]
+        list(_changed_lines(old, new, _quad_key))
