@@ -270,8 +270,9 @@ class ShapeViolation(Exception):
 
 
 class _StoreAndShapes(threading.Thread):
-    """Bulk-loads the new store and checks the shapes on it, on the other core while the main
-    thread writes the remaining exports (Oxigraph works without holding the GIL)."""
+    """Makes the new store and checks the shapes on it, on the other core while the main
+    thread writes the remaining exports (Oxigraph's loading and queries run without holding
+    the GIL; the merge of the old and new files for a reused store is Python, a few seconds)."""
 
     def __init__(self, folder: Path, nquads: Path, ntriples: Path, previous: Path):
         super().__init__(daemon=True)
@@ -290,7 +291,7 @@ class _StoreAndShapes(threading.Thread):
             self.found = shacl.violations(store)
             self.seconds["shacl"] = time.perf_counter() - clock
             del store
-        except Exception as err:  # raised again in the main thread (without this thread's frames)
+        except BaseException as err:  # raised again in the main thread (a Rust panic is a BaseException)
             self.error = RuntimeError(f"building the store in {self.folder}: {type(err).__name__}: {err}")
 
 

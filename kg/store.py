@@ -17,7 +17,6 @@ the new files is applied, instead of bulk-loading everything again.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from itertools import islice
 from pathlib import Path
@@ -34,11 +33,19 @@ BATCH_LINES = 250_000
 
 
 # The files a store was loaded from, identified by inode, size and modification time (a rename
-# keeps all three): written into the store folder, which Oxigraph leaves alone.
+# keeps all three), and the bytes of lines removed since it was last loaded whole: written into
+# the store folder, which Oxigraph leaves alone. STAMP_FORMAT changes when the store holds
+# something else, so that an older store is loaded again rather than patched.
 STAMP = "unionkg-loaded-from.json"
+STAMP_FORMAT = 1
 
 # A difference larger than this many lines is not applied: bulk-loading is then faster.
 MAX_DIFFERENCE = 500_000
+# Oxigraph never deletes a string it has stored, so a store patched again and again grows:
+# once the lines removed since the last full load pass this share of the files (and this many
+# bytes, for a small store a full load is cheap anyway), it is loaded whole.
+MAX_REMOVED_SHARE = 0.25
+MAX_REMOVED_BYTES = 64 * 2 ** 20
 
 
 def build_store(folder: Path, nquads: Path, ntriples: Path,
@@ -50,13 +57,14 @@ def build_store(folder: Path, nquads: Path, ntriples: Path,
     made = _updated(previous, folder, nquads, ntriples) if previous is not None else None
     if made is None:
         folder.mkdir(parents=True)
-        store, changed = ox.Store(str(folder)), None
+        store, changed, removed_bytes = ox.Store(str(folder)), None, 0
         _bulk_load(store, nquads, ox.RdfFormat.N_QUADS)
         _bulk_load(store, ntriples, ox.RdfFormat.N_TRIPLES)  # into the default graph
     else:
-        store, changed = made
+        store, changed, removed_bytes = made
     store.flush()
-    (folder / STAMP).write_text(json.dumps({"nq": _identity(nquads), "nt": _identity(ntriples)}), encoding="utf-8")
+    stamp = {"format": STAMP_FORMAT, "nq": _identity(nquads), "nt": _identity(ntriples), "removed_bytes": removed_bytes}
+    (folder / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
     return store, changed
 
 
@@ -73,17 +81,19 @@ def _identity(path: Path) -> list[int]:
 
 
 def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
-    """The previous store copied to ``folder`` with the difference applied, and the number of
-    lines (removed, added); None (and nothing made) when the previous store does not hold the
-    previous files or the difference is too large."""
+    """The previous store copied to ``folder`` with the difference applied, the number of lines
+    (removed, added) and the bytes removed since its last full load; None (and nothing made)
+    when the previous store does not hold the previous files, cannot be read, or the difference
+    (or what was removed since the last full load) is too large."""
     old_store, old_nq, old_nt = previous / STORE_DIR, previous / "graph.nq", previous / "graph.nt"
     recover(old_store)
     try:
         stamp = json.loads((old_store / STAMP).read_text(encoding="utf-8"))
-        if stamp != {"nq": _identity(old_nq), "nt": _identity(old_nt)}:
+        if [stamp.get(k) for k in ("format", "nq", "nt")] != [STAMP_FORMAT, _identity(old_nq), _identity(old_nt)]:
             return None
-    except (OSError, ValueError):
-        return None  # no previous store (or build), or one made before stamps
+        removed_before = int(stamp["removed_bytes"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # no previous store (or build), or one made before this stamp
     removed, added = [], []
     try:
         for old, new, key in ((old_nq, nquads, _quad_key), (old_nt, ntriples, _triple_key)):
@@ -95,16 +105,21 @@ def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
                     return None
     except _Unsorted:
         return None
+    removed_bytes = removed_before + sum(map(len, removed))
+    if removed_bytes > max(MAX_REMOVED_BYTES, MAX_REMOVED_SHARE * (nquads.stat().st_size + ntriples.stat().st_size)):
+        return None
+    store = None
     try:
         ox.Store.read_only(str(old_store)).backup(str(folder))
         store = ox.Store(str(folder))
         for quad in ox.parse(input=b"".join(removed), format=ox.RdfFormat.N_QUADS):
             store.remove(quad)
         store.extend(ox.parse(input=b"".join(added), format=ox.RdfFormat.N_QUADS))
-    except (OSError, SyntaxError, ValueError):
-        shutil.rmtree(folder, ignore_errors=True)  # the copy is dropped; the store is loaded whole
+    except Exception:  # a damaged previous store (RocksDB reports it as RuntimeError), a full disk
+        del store  # closed before its folder goes; the store is then loaded whole
+        shutil.rmtree(folder, ignore_errors=True)
         return None
-    return store, (len(removed), len(added))
+    return store, (len(removed), len(added)), removed_bytes
 
 
 def _graph_of(line: bytes) -> bytes | None:
@@ -140,7 +155,9 @@ class _Unsorted(Exception):
 def _changed_lines(old: Path, new: Path, key):
     """(line, added?) for each line only in ``old`` (removed) or only in ``new`` (added), by
     merging the two files in their sort order (``key``). Most lines are the same in both and
-    pass with one comparison; keys are computed only where the files differ."""
+    pass with one comparison; keys are computed only where the files differ. Applying the
+    lines to a store assumes one spelling per quad, as ``kg.rdf`` writes (Oxigraph stores
+    ``"05"^^xsd:integer`` as ``"5"``: removing one spelling would remove the other)."""
     with open(old, "rb") as old_file, open(new, "rb") as new_file:
         a, b = next(old_file, None), next(new_file, None)
         last_a = last_b = None

@@ -107,3 +107,42 @@ def test_a_file_out_of_order_is_refused(tmp_path):
     new.write_bytes(b"<a> <p> <o> <g2> .\n<a> <p> <o> <g1> .\n")
     with pytest.raises(_Unsorted):
         list(_changed_lines(old, new, _quad_key))
+
+
+def test_a_damaged_previous_store_is_replaced_by_a_full_load(tmp_path):
+    inputs, out = tmp_path / "pages", tmp_path / "exports"
+    write_pages(inputs, {"a.txt": PAGES["a.txt"]})
+    build([inputs], out)
+    sst = sorted((out / "store").glob("*.sst"))
+    assert sst
+    sst[0].unlink()  # RocksDB refuses to open it (a RuntimeError, not an OSError)
+    write_pages(inputs, PAGES)
+    summary = build([inputs], out)
+    assert summary.store_changed is None
+    assert quads(out / "store") == fresh(PAGES, tmp_path)
+
+
+def test_removed_lines_add_up_until_a_full_load(tmp_path, monkeypatch):
+    """Oxigraph keeps the strings of removed quads: a store patched too often is loaded whole."""
+    import json
+
+    from kg import store as store_module
+
+    inputs, out = tmp_path / "pages", tmp_path / "exports"
+    write_pages(inputs, PAGES)
+    build([inputs], out)
+    stamp = lambda: json.loads((out / "store" / STAMP).read_text(encoding="utf-8"))
+    assert stamp()["removed_bytes"] == 0
+    write_pages(inputs, {"a.txt": PAGES["a.txt"], "b.txt": PAGES["b.txt"]})
+    assert build([inputs], out).store_changed is not None
+    removed = stamp()["removed_bytes"]
+    assert removed > 0
+    write_pages(inputs, {"a.txt": PAGES["a.txt"]})
+    assert build([inputs], out).store_changed is not None
+    assert stamp()["removed_bytes"] > removed  # added up
+    monkeypatch.setattr(store_module, "MAX_REMOVED_SHARE", 0.0)
+    monkeypatch.setattr(store_module, "MAX_REMOVED_BYTES", removed)  # passed by the next removal
+    write_pages(inputs, {"a.txt": PAGES["a.txt"], "c.txt": PAGES["c.txt"]})
+    summary = build([inputs], out)
+    assert summary.store_changed is None and stamp()["removed_bytes"] == 0
+    assert quads(out / "store") == fresh({"a.txt": PAGES["a.txt"], "c.txt": PAGES["c.txt"]}, tmp_path)
