@@ -96,9 +96,9 @@ def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
         return None  # no previous store (or build), or one made before this stamp
     removed, added = [], []
     try:
-        for old, new, key in ((old_nq, nquads, _quad_key), (old_nt, ntriples, _triple_key)):
-            for line, is_added in _changed_lines(old, new, key):
-                if key is _quad_key and _graph_of(line) is None:
+        for old, new, key, named_only in ((old_nq, nquads, _quad_key, True), (old_nt, ntriples, _triple_key, False)):
+            for line, is_added, sort_key in _changed_lines(old, new, key):
+                if named_only and not sort_key[0]:
                     continue  # the default graph of the store is graph.nt, the union, diffed next
                 (added if is_added else removed).append(line)
                 if len(removed) + len(added) > MAX_DIFFERENCE:
@@ -153,7 +153,7 @@ class _Unsorted(Exception):
 
 
 def _changed_lines(old: Path, new: Path, key):
-    """(line, added?) for each line only in ``old`` (removed) or only in ``new`` (added), by
+    """(line, added?, its key) for each line only in ``old`` (removed) or only in ``new`` (added), by
     merging the two files in their sort order (``key``). Most lines are the same in both and
     pass with one comparison; keys are computed only where the files differ. Applying the
     lines to a store assumes one spelling per quad, as ``kg.rdf`` writes (Oxigraph stores
@@ -171,10 +171,10 @@ def _changed_lines(old: Path, new: Path, key):
                     (key_b is not None and last_b is not None and key_b < last_b):
                 raise _Unsorted(f"{old} or {new}")
             if key_b is None or (key_a is not None and key_a < key_b):  # (equal keys: equal lines)
-                yield a, False
+                yield a, False, key_a
                 last_a, a = key_a, next(old_file, None)
             else:
-                yield b, True
+                yield b, True, key_b
                 last_b, b = key_b, next(new_file, None)
 
 
