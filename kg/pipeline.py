@@ -32,7 +32,7 @@ from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_
 from kg import shacl
 from kg.rdf import DEFAULT_BASE, to_dataset, write_exports
 from kg.resolve import KnowledgeBase, resolve
-from kg.store import STORE_DIR, build_store, swap_in
+from kg.store import STORE_DIR, build_store, record_check, swap_in
 
 PAGE_SUFFIXES = (".txt", ".md")
 RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
@@ -46,6 +46,7 @@ class Summary:
     triples: int = 0
     reused: int | None = None  # pages taken from the --update cache
     store_changed: tuple[int, int] | None = None  # lines (removed, added) when the previous store was reused
+    shapes_checked: int | None = None  # nodes checked again when the previous store had passed the shapes
     pages: int = 0
     articles: int = 0
     sentences: int = 0
@@ -64,6 +65,8 @@ class Summary:
             out.append(f"pages reused from the previous build: {self.reused}")
         if self.store_changed is not None:
             out.append("store: the previous one with {} lines removed and {} added".format(*self.store_changed))
+        if self.shapes_checked is not None:
+            out.append(f"shapes: checked again on the {self.shapes_checked} nodes whose triples or values' types changed")
         if self.stages:
             out.append("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.stages.items()))
         for f in self.failed:
@@ -272,12 +275,14 @@ class ShapeViolation(Exception):
 class _StoreAndShapes(threading.Thread):
     """Makes the new store and checks the shapes on it, on the other core while the main
     thread writes the remaining exports (Oxigraph's loading and queries run without holding
-    the GIL; the merge of the old and new files for a reused store is Python, a few seconds)."""
+    the GIL; the merge of the old and new files for a reused store is Python, a few seconds).
+    A store made from a previous one that passed the same checks is checked where it changed."""
 
     def __init__(self, folder: Path, nquads: Path, ntriples: Path, previous: Path):
         super().__init__(daemon=True)
         self.folder, self.nquads, self.ntriples, self.previous = folder, nquads, ntriples, previous
         self.changed: tuple[int, int] | None = None  # lines (removed, added) if the previous store was reused
+        self.checked: int | None = None  # nodes checked, if only those that changed were
         self.seconds: dict[str, float] = {}
         self.found: list = []
         self.error: BaseException | None = None
@@ -285,12 +290,21 @@ class _StoreAndShapes(threading.Thread):
     def run(self) -> None:
         try:
             clock = time.perf_counter()
-            store, self.changed = build_store(self.folder, self.nquads, self.ntriples, self.previous)
+            store, difference = build_store(self.folder, self.nquads, self.ntriples, self.previous)
             self.seconds["store"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            self.found = shacl.violations(store)
+            digest = shacl.digest()
+            if difference is not None:
+                self.changed = difference.removed, difference.added
+            if difference is not None and difference.checked_with == digest:
+                nodes = shacl.changed_nodes(store, difference.subjects, difference.retyped)
+                self.found, self.checked = shacl.violations(store, only=nodes), len(nodes)
+            else:
+                self.found = shacl.violations(store)
             self.seconds["shacl"] = time.perf_counter() - clock
             del store
+            if not self.found:
+                record_check(self.folder, digest)
         except BaseException as err:  # raised again in the main thread (a Rust panic is a BaseException)
             self.error = RuntimeError(f"building the store in {self.folder}: {type(err).__name__}: {err}")
 
@@ -356,7 +370,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         if loader.error is not None:
             raise loader.error
         summary.stages.update(loader.seconds)
-        summary.store_changed = loader.changed
+        summary.store_changed, summary.shapes_checked = loader.changed, loader.checked
         if loader.found:
             raise ShapeViolation(shacl.report(loader.found))
         keep = {path.relative_to(scratch) for path in made} | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}

@@ -9,9 +9,14 @@
 the build's Oxigraph store. pySHACL needed a third of the build time for
 this (tests check that both report the same focus nodes). A shapes file with
 any other constraint is refused rather than half-checked.
+
+A store made from a previous one that passed the same checks needs only the
+nodes whose results can have changed checked again (``changed_nodes``): a
+node's result depends on its own triples and on the types of its values.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -159,8 +164,27 @@ def _list(quads, head) -> list:
     return items
 
 
-def violations(store: ox.Store) -> list[Violation]:
-    """Every violation of the shapes in ``store``, whose default graph is the union of its graphs."""
+def digest() -> str:
+    """Names the checks (their queries decide every result): a store that passed checks of the
+    same digest need not be checked again where it did not change."""
+    return hashlib.sha256("\n".join(c.query for c in checks()).encode("utf-8")).hexdigest()
+
+
+def changed_nodes(store: ox.Store, subjects: set[str], retyped: set[str]) -> set[str]:
+    """The nodes of ``store`` whose results can differ from the store it was made from, given
+    the subjects of its changed union-graph triples and those among them whose rdf:type
+    changed: those subjects, and the nodes with a value whose type changed (``sh:class``)."""
+    found = set(subjects)
+    for term in retyped:
+        found.update(str(q.subject) for q in store.quads_for_pattern(None, None, _node(term), ox.DefaultGraph()))
+    return found
+
+
+def violations(store: ox.Store, only: set[str] | None = None) -> list[Violation]:
+    """Every violation of the shapes in ``store``, whose default graph is the union of its
+    graphs; with ``only`` (N-Triples terms), the violations of those nodes."""
+    if only is not None:
+        return [v for v in violations(_around(store, only)) if v.focus in only]
     found, answers = [], {}
     for check in checks():
         if check.query not in answers:
@@ -168,6 +192,26 @@ def violations(store: ox.Store) -> list[Violation]:
         found += [Violation(check, str(row["focus"]), None if row["value"] is None else str(row["value"]))
                   for row in answers[check.query] if check.broken_by(row)]
     return found
+
+
+def _around(store: ox.Store, nodes: set[str]) -> ox.Store:
+    """An in-memory store of what decides the results of ``nodes``: their triples and the
+    types of their values (the checks' queries on a few nodes of a large store, run there with
+    VALUES, would still read the whole of each property)."""
+    near, values = ox.Store(), set()
+    default = ox.DefaultGraph()
+    for term in sorted(nodes):
+        triples = list(store.quads_for_pattern(_node(term), None, None, default))
+        near.extend(triples)
+        values.update(q.object for q in triples if isinstance(q.object, ox.NamedNode))
+    for value in values:
+        near.extend(store.quads_for_pattern(value, ox.NamedNode(RDF_TYPE[1:-1]), None, default))
+    return near
+
+
+def _node(term: str) -> ox.NamedNode:
+    """A node of ``kg.rdf``'s export (always an IRI) from its N-Triples term."""
+    return ox.NamedNode(term[1:-1])
 
 
 def report(found: list[Violation]) -> str:

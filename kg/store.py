@@ -17,7 +17,9 @@ the new files is applied, instead of bulk-loading everything again.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
@@ -38,6 +40,7 @@ BATCH_LINES = 250_000
 # something else, so that an older store is loaded again rather than patched.
 STAMP = "unionkg-loaded-from.json"
 STAMP_FORMAT = 1
+RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 # A difference larger than this many lines is not applied: bulk-loading is then faster.
 MAX_DIFFERENCE = 500_000
@@ -48,24 +51,50 @@ MAX_REMOVED_SHARE = 0.25
 MAX_REMOVED_BYTES = 64 * 2 ** 20
 
 
+@dataclass
+class Difference:
+    """What a store made from the previous one changed. The subjects of the changed union-graph
+    lines are what a shape check of the new store needs to look at again, if the previous store
+    passed the same checks (``checked_with``)."""
+
+    removed: int  # lines
+    added: int
+    subjects: set[str] = field(default_factory=set)  # N-Triples terms, of changed graph.nt lines
+    retyped: set[str] = field(default_factory=set)  # ... of those whose rdf:type line changed
+    checked_with: str | None = None  # what ``record_check`` noted in the previous store
+
+
 def build_store(folder: Path, nquads: Path, ntriples: Path,
-                previous: Path | None = None) -> tuple[ox.Store, tuple[int, int] | None]:
-    """A new store in ``folder`` (made, must not exist) from the export files, and how many
-    lines were (removed, added) when it was made from the previous store, else None.
+                previous: Path | None = None) -> tuple[ox.Store, Difference | None]:
+    """A new store in ``folder`` (made, must not exist) from the export files, and what changed
+    when it was made from the previous store (None: loaded whole).
     ``previous``: the folder of the build being replaced; if its store holds its ``graph.nq``
     and ``graph.nt``, the new store is that store plus their difference to the new files."""
     made = _updated(previous, folder, nquads, ntriples) if previous is not None else None
     if made is None:
         folder.mkdir(parents=True)
-        store, changed, removed_bytes = ox.Store(str(folder)), None, 0
+        store, difference, removed_bytes = ox.Store(str(folder)), None, 0
         _bulk_load(store, nquads, ox.RdfFormat.N_QUADS)
         _bulk_load(store, ntriples, ox.RdfFormat.N_TRIPLES)  # into the default graph
     else:
-        store, changed, removed_bytes = made
+        store, difference, removed_bytes = made
     store.flush()
     stamp = {"format": STAMP_FORMAT, "nq": _identity(nquads), "nt": _identity(ntriples), "removed_bytes": removed_bytes}
-    (folder / STAMP).write_text(json.dumps(stamp), encoding="utf-8")
-    return store, changed
+    _write_stamp(folder, stamp)
+    return store, difference
+
+
+def record_check(folder: Path, checked_with: str) -> None:
+    """Note in the store's stamp that it passed the checks ``checked_with`` names (a digest),
+    so that the next store made from it need only check what changed."""
+    stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    _write_stamp(folder, {**stamp, "checked": checked_with})
+
+
+def _write_stamp(folder: Path, stamp: dict) -> None:
+    tmp = folder / f".{STAMP}.tmp"
+    tmp.write_text(json.dumps(stamp), encoding="utf-8")
+    os.replace(tmp, folder / STAMP)
 
 
 def _bulk_load(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
@@ -81,8 +110,8 @@ def _identity(path: Path) -> list[int]:
 
 
 def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
-    """The previous store copied to ``folder`` with the difference applied, the number of lines
-    (removed, added) and the bytes removed since its last full load; None (and nothing made)
+    """The previous store copied to ``folder`` with the difference applied, the ``Difference``
+    and the bytes removed since its last full load; None (and nothing made)
     when the previous store does not hold the previous files, cannot be read, or the difference
     (or what was removed since the last full load) is too large."""
     old_store, old_nq, old_nt = previous / STORE_DIR, previous / "graph.nq", previous / "graph.nt"
@@ -92,9 +121,11 @@ def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
         if [stamp.get(k) for k in ("format", "nq", "nt")] != [STAMP_FORMAT, _identity(old_nq), _identity(old_nt)]:
             return None
         removed_before = int(stamp["removed_bytes"])
+        checked_with = stamp.get("checked")
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # no previous store (or build), or one made before this stamp
     removed, added = [], []
+    difference = Difference(0, 0, checked_with=checked_with if isinstance(checked_with, str) else None)
     try:
         for old, new, key, named_only in ((old_nq, nquads, _quad_key, True), (old_nt, ntriples, _triple_key, False)):
             for line, is_added, sort_key in _changed_lines(old, new, key):
@@ -103,8 +134,14 @@ def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
                 (added if is_added else removed).append(line)
                 if len(removed) + len(added) > MAX_DIFFERENCE:
                     return None
+                if not named_only:  # a union-graph line: ``kg.rdf`` writes "<s> <p> o ."
+                    subject, predicate, _ = line.split(b" ", 2)
+                    difference.subjects.add(subject.decode("utf-8"))
+                    if predicate == RDF_TYPE:
+                        difference.retyped.add(subject.decode("utf-8"))
     except _Unsorted:
         return None
+    difference.removed, difference.added = len(removed), len(added)
     removed_bytes = removed_before + sum(map(len, removed))
     if removed_bytes > max(MAX_REMOVED_BYTES, MAX_REMOVED_SHARE * (nquads.stat().st_size + ntriples.stat().st_size)):
         return None
@@ -119,7 +156,7 @@ def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
         del store  # closed before its folder goes; the store is then loaded whole
         shutil.rmtree(folder, ignore_errors=True)
         return None
-    return store, (len(removed), len(added)), removed_bytes
+    return store, difference, removed_bytes
 
 
 def _graph_of(line: bytes) -> bytes | None:

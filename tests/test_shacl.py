@@ -122,3 +122,66 @@ ukgsh:NoProvinces a sh:NodeShape ; sh:targetClass ukg:Province ;
     err = capsys.readouterr().err
     assert "violates kg/shapes.ttl" in err and "no province allowed" in err and "province/110000" in err
     assert not list(out.glob("graph.*")) and not (out / "store").exists() and not list(out.glob(".*"))
+
+
+def _union_triples(lines: list[str]) -> set[tuple[str, str, str]]:
+    return {(str(q.subject), str(q.predicate), str(q.object))
+            for q in ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_QUADS)}
+
+
+def _store_of(triples: set[tuple[str, str, str]]) -> ox.Store:
+    store = ox.Store()
+    store.load("".join(f"{s} {p} {o} .\n" for s, p, o in sorted(triples)).encode(), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def _found(found) -> set[tuple]:
+    return {(v.check.shape, v.check.path, v.check.constraint, v.focus) for v in found}
+
+
+def test_checking_the_changed_nodes_finds_what_a_full_check_finds(seed_lines):
+    """A store that passed the checks, changed in ways that break a shape at the changed node
+    itself or at a node that only points to it: the nodes ``changed_nodes`` names have exactly
+    the violations of a check of the whole store."""
+    before = _union_triples(seed_lines)
+    rdf_type, org, ukg = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", "http://www.w3.org/ns/org#", UKG
+    label = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+
+    def typed(cls: str) -> list[str]:
+        return sorted(s for s, p, o in before if p == rdf_type and o == f"<{cls}>")
+
+    official, post, union = typed(UKG + "Official")[0], typed(org + "Post")[0], typed(UKG + "UnionBody")[0]
+    province = next(o for s, p, o in sorted(before) if s == union and p == "<https://schema.org/location>")
+    article = typed(UKG + "Article")[0]
+    mention = "<https://w3id.org/unionkg/id/mention/new>"
+    changes = {
+        "an official loses its posts": (
+            {t for t in before if t[0] == official and t[1] == f"<{org}holds>"}, set()),
+        "a post held by an official is no longer a post": ({(post, rdf_type, f"<{org}Post>")}, set()),
+        "a union's province becomes a city": (
+            {(province, rdf_type, f"<{ukg}Province>")}, {(province, rdf_type, f"<{ukg}City>")}),
+        "a union gets a second name": (set(), {(union, label, '"另一个名字"@zh')}),
+        "an article its sentences are part of is gone": ({t for t in before if t[0] == article}, set()),
+        "a new mention of nothing, at a text offset": (set(), {
+            (mention, rdf_type, f"<{ukg}Mention>"), (mention, f"<{ukg}beginIndex>", '"7"')}),
+    }
+    for change, (removed, added) in changes.items():
+        after = (before - removed) | added
+        store = _store_of(after)
+        changed = removed ^ added
+        subjects = {s for s, _, _ in changed}
+        retyped = {s for s, p, _ in changed if p == rdf_type}
+        nodes = shacl.changed_nodes(store, subjects, retyped)
+        everywhere = _found(shacl.violations(store))
+        assert everywhere, change
+        assert _found(shacl.violations(store, only=nodes)) == everywhere, change
+    assert not shacl.violations(_store_of(before))  # the store before every change passed
+
+
+def test_the_digest_names_the_checks(tmp_path, monkeypatch):
+    before = shacl.digest()
+    assert before == shacl.digest() and len(before) == 64
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES.read_text("utf-8").replace("sh:maxCount 1", "sh:maxCount 2", 1), encoding="utf-8")
+    monkeypatch.setattr(shacl, "checks", lambda: ORIGINAL_CHECKS(shapes))
+    assert shacl.digest() != before

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import build
+from kg import shacl
+from kg.pipeline import ShapeViolation, build
+from kg.rdf import SHAPES
 from kg.store import STAMP, _changed_lines, _graph_of, _quad_key, _triple_key, _Unsorted, open_store
 
+ORIGINAL_CHECKS = shacl.checks
 PAGES = {
     "a.txt": "## 四川省总工会召开全委会议\n\n本报讯 四川省总工会主席王小明在成都市出席会议，部署“送温暖”活动。\n",
     "b.txt": "## 河南省总工会开通12351热线\n\n本报讯 河南省总工会副主席李华说，12351热线为职工服务。\n",
@@ -52,9 +55,11 @@ def test_rebuild_changes_the_previous_store_into_a_fresh_builds(tmp_path, update
         summary = build([inputs], out, update=update)
         if step == "first build":
             assert summary.store_changed is None  # nothing to start from: loaded whole
+            assert summary.shapes_checked is None  # every node checked
         else:
             assert summary.store_changed is not None, step
             assert (summary.store_changed == (0, 0)) == (step == "nothing changed"), step
+            assert (summary.shapes_checked == 0) == (step == "nothing changed"), step
         assert quads(out / "store") == fresh(pages, tmp_path), step
 
 
@@ -146,3 +151,43 @@ def test_removed_lines_add_up_until_a_full_load(tmp_path, monkeypatch):
     summary = build([inputs], out)
     assert summary.store_changed is None and stamp()["removed_bytes"] == 0
     assert quads(out / "store") == fresh({"a.txt": PAGES["a.txt"], "c.txt": PAGES["c.txt"]}, tmp_path)
+
+
+NO_DISTRICTS = """
+ukgsh:NoDistricts a sh:NodeShape ; sh:targetClass ukg:District ;
+    sh:property [ sh:path skos:prefLabel ; sh:maxCount 0 ; sh:message "no district allowed" ] .
+"""
+
+
+def test_a_reused_store_is_checked_where_it_changed(tmp_path, monkeypatch):
+    """Shapes no page breaks until a page naming a district comes: the reused store checks
+    only the changed nodes, and finds it; the store that passed is kept."""
+    strict = tmp_path / "strict.ttl"
+    strict.write_text(SHAPES.read_text("utf-8") + NO_DISTRICTS, encoding="utf-8")
+    monkeypatch.setattr(shacl, "checks", lambda: ORIGINAL_CHECKS(strict))
+    inputs, out = tmp_path / "pages", tmp_path / "exports"
+    write_pages(inputs, {"a.txt": PAGES["a.txt"], "b.txt": PAGES["b.txt"]})
+    build([inputs], out)
+    passed = quads(out / "store")
+    write_pages(inputs, PAGES)  # c.txt names 西城区
+    with pytest.raises(ShapeViolation, match="no district allowed") as raised:
+        build([inputs], out)
+    assert "1 SHACL violation:" in str(raised.value) and "city/110102" in str(raised.value)
+    assert quads(out / "store") == passed
+    write_pages(inputs, {"a.txt": PAGES["a.txt"]})
+    summary = build([inputs], out)  # the kept store, checked where b.txt was removed
+    assert summary.shapes_checked and summary.store_changed
+
+
+def test_changed_shapes_check_the_whole_store(tmp_path, monkeypatch):
+    inputs, out = tmp_path / "pages", tmp_path / "exports"
+    write_pages(inputs, {"a.txt": PAGES["a.txt"]})
+    build([inputs], out)
+    looser = tmp_path / "looser.ttl"
+    looser.write_text(SHAPES.read_text("utf-8").replace("sh:maxCount 1", "sh:maxCount 2", 1), encoding="utf-8")
+    monkeypatch.setattr(shacl, "checks", lambda: ORIGINAL_CHECKS(looser))
+    write_pages(inputs, PAGES)
+    summary = build([inputs], out)
+    assert summary.store_changed is not None and summary.shapes_checked is None
+    summary = build([inputs], out)  # now the store passed these shapes
+    assert summary.shapes_checked == 0
