@@ -332,10 +332,14 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     try:
         # each stage's data is dropped as soon as the next has what it needs: at archive scale
         # the knowledge base, the graph and the quads do not all fit in memory at once
-        made = set()
+        made, unchanged = set(), set()  # files to move into place; facts already there as they are
         (scratch / "facts").mkdir()
         for page, facts in each_page_facts(kb):
-            made.add(_write_new(scratch / "facts" / facts_name(page), facts_text(facts)))
+            name, text = facts_name(page), facts_text(facts)
+            if _holds(out_dir / "facts" / name, text):
+                unchanged.add(Path("facts") / name)  # a rebuild rewrites only the facts that changed
+            else:
+                made.add(_write_new(scratch / "facts" / name, text))
         summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
         summary.links = Counter(r.kind for r in kb.relations)
         graph = build_graph(kb)
@@ -375,7 +379,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
             raise ShapeViolation(shacl.report(loader.found))
         keep = {path.relative_to(scratch) for path in made} | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}
         for gone in out_dir.glob("facts/*.json"):
-            if gone.relative_to(out_dir) not in keep:
+            if gone.relative_to(out_dir) not in keep | unchanged:
                 gone.unlink()  # the facts of a page that is no longer an input
         (out_dir / "facts").mkdir(exist_ok=True)
         for rel in sorted(keep):
@@ -389,6 +393,18 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     clock.lap("write")
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file at ``path`` already holds exactly ``text`` (its size is compared first)."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
 
 
 def _write_new(path: Path, text) -> Path:

@@ -106,3 +106,32 @@ def test_extraction_streams_with_bounded_read_ahead():
         rest = list(results)
         assert len(rest) == 999 and len(pulled) == 1000
         assert [p.source for p, _ in rest[:2]] == ["news.jsonl#2", "news.jsonl#3"]  # input order
+
+
+def test_a_rebuild_rewrites_only_the_facts_that_changed(tmp_path):
+    from kg.pipeline import build
+    pages, out = tmp_path / "pages", tmp_path / "out"
+    pages.mkdir()
+    texts = {"a.txt": "## 四川\n\n本报讯 四川省总工会主席王小明出席会议。\n",
+             "b.txt": "## 河南\n\n本报讯 河南省总工会副主席李华出席会议。\n",
+             "c.txt": "## 北京\n\n本报讯 北京市总工会在西城区建设工会驿站。\n"}
+    for name, text in texts.items():
+        (pages / name).write_text(text, encoding="utf-8")
+    build([pages], out)
+    facts = out / "facts"
+    inode = {p.name: p.stat().st_ino for p in facts.glob("*.json")}
+    assert sorted(inode) == ["a.json", "b.json", "c.json"]
+    (pages / "b.txt").write_text(texts["b.txt"].replace("李华", "张伟"), encoding="utf-8")
+    (facts / "c.json").write_text("{}\n", encoding="utf-8")  # edited by hand: put right again
+    (pages / "d.txt").write_text("## 湖北\n\n本报讯 湖北省总工会召开会议。\n", encoding="utf-8")
+    build([pages], out)
+    fresh = tmp_path / "fresh"
+    build([pages], fresh)
+    assert {p.name: p.read_bytes() for p in facts.glob("*.json")} == \
+        {p.name: p.read_bytes() for p in (fresh / "facts").glob("*.json")}
+    assert (facts / "a.json").stat().st_ino == inode["a.json"]  # unchanged: not written again
+    assert (facts / "b.json").stat().st_ino != inode["b.json"] and "张伟" in (facts / "b.json").read_text("utf-8")
+    assert (facts / "c.json").stat().st_ino != inode["c.json"]
+    (pages / "a.txt").unlink()
+    build([pages], out)
+    assert sorted(p.name for p in facts.glob("*.json")) == ["b.json", "c.json", "d.json"]
