@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from pypinyin import lazy_pinyin
@@ -87,8 +88,11 @@ class KnowledgeBase:
     pages: list[str]
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
-    """ASCII slug from a Chinese name (pinyin), for readable identifiers."""
+    """ASCII slug from a Chinese name (pinyin), for readable identifiers. Kept for the names
+    met again and again (an entity's id is made at each mention; pinyin took a third of the
+    resolution of an archive)."""
     s = "-".join(lazy_pinyin(text))
     s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
     return s[:60].rstrip("-") or "x"
