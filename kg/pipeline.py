@@ -378,8 +378,9 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         if loader.found:
             raise ShapeViolation(shacl.report(loader.found))
         keep = {path.relative_to(scratch) for path in made} | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}
+        current = keep | unchanged
         for gone in out_dir.glob("facts/*.json"):
-            if gone.relative_to(out_dir) not in keep | unchanged:
+            if gone.relative_to(out_dir) not in current:
                 gone.unlink()  # the facts of a page that is no longer an input
         (out_dir / "facts").mkdir(exist_ok=True)
         for rel in sorted(keep):
