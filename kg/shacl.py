@@ -200,7 +200,7 @@ def _around(store: ox.Store, nodes: set[str]) -> ox.Store:
     VALUES, would still read the whole of each property)."""
     near, values = ox.Store(), set()
     default = ox.DefaultGraph()
-    for term in sorted(nodes):
+    for term in nodes:
         triples = list(store.quads_for_pattern(_node(term), None, None, default))
         near.extend(triples)
         values.update(q.object for q in triples if isinstance(q.object, ox.NamedNode))

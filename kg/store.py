@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.rdf import RDF
+
 STORE_DIR = "store"
 
 
@@ -40,7 +42,7 @@ BATCH_LINES = 250_000
 # something else, so that an older store is loaded again rather than patched.
 STAMP = "unionkg-loaded-from.json"
 STAMP_FORMAT = 1
-RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDF_TYPE = RDF.type.encode()  # as graph.nt writes it
 
 # A difference larger than this many lines is not applied: bulk-loading is then faster.
 MAX_DIFFERENCE = 500_000
@@ -136,9 +138,10 @@ def _updated(previous: Path, folder: Path, nquads: Path, ntriples: Path):
                     return None
                 if not named_only:  # a union-graph line: ``kg.rdf`` writes "<s> <p> o ."
                     subject, predicate, _ = line.split(b" ", 2)
-                    difference.subjects.add(subject.decode("utf-8"))
+                    term = subject.decode("utf-8")
+                    difference.subjects.add(term)
                     if predicate == RDF_TYPE:
-                        difference.retyped.add(subject.decode("utf-8"))
+                        difference.retyped.add(term)
     except _Unsorted:
         return None
     difference.removed, difference.added = len(removed), len(added)
