@@ -6,11 +6,9 @@ interrupted build never leaves a half-written file.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -23,7 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from kg import __version__
+from kg.cache import ExtractionCache, key_path, read_entry, write_entry
 from kg.extract import extract_article, warm_up
 from kg.facts import each_page_facts
 from kg.graph import build_graph, graph_json_parts
@@ -45,6 +43,7 @@ class Summary:
     stages: dict = field(default_factory=dict)  # seconds per stage, in order
     triples: int = 0
     reused: int | None = None  # pages taken from the --update cache
+    cache_keyless: bool = False  # --update could not read or make the key of its cache: nothing was kept
     store_changed: tuple[int, int] | None = None  # lines (removed, added) when the previous store was reused
     shapes_checked: int | None = None  # nodes checked again when the previous store had passed the shapes
     pages: int = 0
@@ -63,6 +62,8 @@ class Summary:
             out.append(f"triples: {self.triples}")
         if self.reused is not None:
             out.append(f"pages reused from the previous build: {self.reused}")
+        if self.cache_keyless:
+            out.append(f"cache: not kept, as its key {key_path()} can be neither read nor made")
         if self.store_changed is not None:
             out.append("store: the previous one with {} lines removed and {} added".format(*self.store_changed))
         if self.shapes_checked is not None:
@@ -139,22 +140,17 @@ def read_pages(paths: list[Path], summary: Summary, options: ReadOptions = ReadO
 
 def _extract_page(task: tuple[Page, Path | None]) -> tuple[tuple[Page, list], bool]:
     """One page's findings (in a worker process), and whether they came from the cache: with
-    ``--update`` a page whose content was extracted before is read back, a new one is kept."""
+    ``--update`` a page whose content was extracted before is read back (if its entry is
+    sound, see ``kg.cache``), a new one is kept."""
     page, cached_at = task
     if cached_at is not None:
-        try:
-            with open(cached_at, "rb") as f:
-                return pickle.load(f), True
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass  # not there yet (or unreadable): extract again
-    result = (page, [extract_article(a) for a in page.articles])
+        findings = read_entry(cached_at, page)
+        if findings is not None:
+            return (page, findings), True
+    findings = [extract_article(a) for a in page.articles]
     if cached_at is not None:
-        cached_at.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached_at.with_name(f".{cached_at.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cached_at)
-    return result, False
+        write_entry(cached_at, page, findings)
+    return (page, findings), False
 
 
 def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "ExtractionCache | None" = None):
@@ -191,29 +187,6 @@ def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "Extracti
         if pool is not None:
             pool.terminate()  # every result is in (or the consumer stopped early): no work is left
             pool.join()
-
-
-class ExtractionCache:
-    """Extraction results kept per page content (``--update``): an unchanged page is not
-    extracted again, a removed page simply is not read, a changed page has a new hash."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.used: set[Path] = set()
-        self.reused = 0
-
-    def path_of(self, page: Page) -> Path:
-        """Where the page's extraction is kept; the page counts as part of this build (``prune``)."""
-        key = hashlib.sha256(f"{__version__}\x1f{page.source}\x1f{page.sha256}".encode()).hexdigest()
-        path = self.folder / f"{key}.pickle"
-        self.used.add(path)
-        return path
-
-    def prune(self) -> None:
-        """Forget pages that were not part of this build (and files a killed build left)."""
-        for path in list(self.folder.glob("*.pickle")) + list(self.folder.glob(".*.tmp")):
-            if path not in self.used:
-                path.unlink(missing_ok=True)
 
 
 def analyse(pages, jobs: int = 1, progress: bool = False) -> KnowledgeBase:
@@ -390,7 +363,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
         shutil.rmtree(scratch, ignore_errors=True)
     if cache is not None:
         cache.prune()
-        summary.reused = cache.reused
+        summary.reused, summary.cache_keyless = cache.reused, cache.keyless
     clock.lap("write")
     summary.seconds = time.perf_counter() - started
     return summary

@@ -6,6 +6,7 @@ are small invented texts in the newspaper's style, analysed on their own with
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,19 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SOURCE_000 = "000_328a50d97180c723.txt"
 SOURCE_003 = "003_c578291eaf5148a9.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_cache_key_folder(tmp_path_factory):
+    """The key of the --update cache's MACs (``kg.cache``) lives in the user's cache folder:
+    the tests, and the kg commands they start, keep theirs in a folder of their own."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 # ---------------------------------------------------------------------------

@@ -82,7 +82,7 @@ def test_update_adds_changes_and_removes_pages_like_a_full_build(tmp_path):
     graph = (out / "graph.json").read_text("utf-8")
     assert "邵英男" not in graph and "徐留平" in graph
     assert not (out / "facts" / "003_c578291eaf5148a9.json").exists()
-    assert len(list((out / ".cache").glob("*.pickle"))) == 2  # the removed page's extraction is forgotten
+    assert len(list((out / ".cache").glob("*.json"))) == 2  # the removed page's extraction is forgotten
 
 
 def _record_pages(n: int, pulled: list):
