@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE",
                    help="bind a query variable to a value (an IRI in <>, else a Chinese literal)")
     p.add_argument("--update", action="store_true", help="allow INSERT/DELETE/LOAD/CLEAR/DROP")
+    p.add_argument("--allow-service", action="store_true",
+                   help="allow SERVICE (federated queries) and LOAD, which make Oxigraph send requests to other servers")
 
     p = sub.add_parser("push", help="send the dataset to a SPARQL 1.1 Graph Store Protocol endpoint")
     p.add_argument("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")

@@ -21,6 +21,11 @@ variable must appear in the SELECT list (or the CONSTRUCT template).
 
 Updates (INSERT, DELETE, LOAD, ...) are refused unless ``--update`` is given,
 and even then they only change the in-memory store, never the files.
+
+A query or update that would make Oxigraph send requests to other servers (``SERVICE``,
+a federated query; ``LOAD <url>``) is refused unless ``--allow-service`` is given: a
+``.rq`` file from elsewhere must not reach the network, or services on this machine, by
+itself. See ``network_keyword`` for how the keyword is found.
 """
 from __future__ import annotations
 
@@ -112,6 +117,91 @@ def update_keyword(text: str) -> str | None:
     return found.group(1).upper() if found else None
 
 
+# What is not SPARQL code, at the start of where it is matched, as Oxigraph reads it: strings
+# (with their escapes), comments (to the end of the line: LF or CR), IRIs, variables, language
+# tags, prefixed names and blank nodes. A prefix starting with SERVICE or LOAD stays code:
+# Oxigraph reads ``SERVICE:x`` as the keyword and the IRI ``:x``. A local name ends before a
+# dot, so that ``ex:o.SERVICE`` is read as code too (Oxigraph's own reading of it is a syntax
+# error, so this costs nothing but a refusal of a query that could not run).
+_NOT_CODE = re.compile(r"""
+    "{3}(?:[^"\\]|\\[\s\S]|"(?!""))*"{3}
+  | '{3}(?:[^'\\]|\\[\s\S]|'(?!''))*'{3}
+  | "(?:[^"\\\n\r]|\\[\s\S])*"
+  | '(?:[^'\\\n\r]|\\[\s\S])*'
+  | \#[^\n\r]*
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | [?$]\w+
+  | @[A-Za-z]+(?:-[A-Za-z0-9]+)*
+  | (?<![\w.-])(?!service|load)[\w.-]*:(?:[\w:%-]|\\[\s\S])*
+""", re.VERBOSE | re.IGNORECASE)
+_NETWORK = re.compile(r"SERVICE|LOAD", re.IGNORECASE)
+# IRI-like text that, read as code after a less-than operator, could hold a network keyword or
+# start a comment or string that hides one
+_MAY_HIDE = re.compile(r"[#']|SERVICE|LOAD", re.IGNORECASE)
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# Code that ends in one of these has no operand last, so a "<" after it starts an IRI
+_BEFORE_NO_OPERATOR = frozenset("(,=!&|+-*/<>{};^")
+_DEEP = 32  # parentheses counted up to here; deeper is "inside parentheses" for the rest of the text
+
+
+def network_keyword(text: str) -> str | None:
+    """``SERVICE`` or ``LOAD`` when the query or update may make Oxigraph send a request to another
+    server (a federated query, or an update loading a URL), else None.
+
+    Read like a tokenizer, not searched as a substring: the word in a string, an IRI, a comment,
+    a variable or a prefixed name is not the keyword. Where the reading is ambiguous it errs on
+    the side of finding one, so that no way of writing the keyword slips through:
+
+    - the keyword is found inside a word too (Oxigraph runs ``SERVICESILENT <…>``);
+    - ``<…>`` with no space in it is an IRI or, inside parentheses after an operand, a
+      less-than operator (``FILTER(?a<?b)SERVICE#>``): both readings are followed when the
+      text between the brackets could matter as code (it has the keyword, a ``#`` or a quote);
+    - ``\\u0053ERVICE``: the text is read both as written and with its ``\\u`` escapes
+      replaced, as SPARQL allows them anywhere.
+
+    So an IRI spelled out in full with "service" or "load" in it, inside parentheses right
+    after an operand (``(?t <https://schema.org/Service>)``, a collection), and a prefix whose
+    name begins with one of them (``service:x``) are taken for the keyword: write the IRI with a
+    prefix (``schema:Service``), name the prefix otherwise, or allow requests (``--allow-service``).
+    """
+    return _network_keyword(text) or _network_keyword(_UNICODE_ESCAPE.sub(_unescape, text))
+
+
+def _unescape(escape: re.Match) -> str:
+    try:
+        return chr(int(escape.group(1) or escape.group(2), 16))
+    except ValueError:  # past U+10FFFF: not a character, left as written
+        return escape.group()
+
+
+def _network_keyword(text: str) -> str | None:
+    """``network_keyword`` of one text: every reading of it walked at once, each state of the
+    walk (position, parentheses open, whether an operand came last) visited once."""
+    todo, seen = [(0, 0, False)], set()
+    while todo:
+        pos, depth, after_operand = todo.pop()
+        while (pos, depth, after_operand) not in seen:
+            seen.add((pos, depth, after_operand))
+            token = _NOT_CODE.search(text, pos)
+            code = text[pos:len(text) if token is None else token.start()]
+            found = _NETWORK.search(code)
+            if found:
+                return found.group().upper()
+            if depth < _DEEP:
+                depth = min(_DEEP, max(0, depth + code.count("(") - code.count(")")))
+            if code.strip():
+                after_operand = code.rstrip()[-1] not in _BEFORE_NO_OPERATOR
+            if token is None:
+                break
+            if (token.group("iri") and depth > 0 and after_operand
+                    and _MAY_HIDE.search(token.group())):
+                todo.append((token.start() + 1, depth, False))  # the "<" an operator: what follows is code
+            if not token.group().startswith("#"):  # a comment is only space
+                after_operand = True
+            pos = token.end()
+    return None
+
+
 # ``OPTIONAL { VALUES ?name { one term } }``: the ready queries' way of giving a default
 _DEFAULT_BLOCK = re.compile(r"OPTIONAL\s*\{\s*VALUES\s*[?$](\w+)\s*\{\s*("
                             r'"[^"\\{}]*"(?:@[A-Za-z-]+)?|<[^<>{}\s]*>|[^{}"\'\s]+'
@@ -135,13 +225,25 @@ def inline_bindings(text: str, bindings: dict | None) -> tuple[str, dict]:
     return _DEFAULT_BLOCK.sub(inlined, text), rest
 
 
-def run_query(store: ox.Store, text: str, bindings: dict | None = None):
+def refuse_requests(text: str, allow_service: bool) -> None:
+    """Raise ``QueryError`` for a query or update that may make Oxigraph send a request to another
+    server (``network_keyword``), unless that is allowed. pyoxigraph has no option to turn
+    federation off, so the text is read before Oxigraph runs it."""
+    keyword = None if allow_service else network_keyword(text)
+    if keyword:
+        raise QueryError(f"refused: this text uses {keyword}, which makes Oxigraph send requests to other "
+                         "servers; add --allow-service to allow that")
+
+
+def run_query(store: ox.Store, text: str, bindings: dict | None = None, allow_service: bool = False):
     """Run a read-only query (on a store from ``load_store``, its default graph is the union of all graphs).
 
     Returns pyoxigraph's ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
     ``QueryTriples`` (CONSTRUCT/DESCRIBE). Raises ``QueryError`` for a query
-    that does not parse or a binding the query cannot take.
+    that does not parse or a binding the query cannot take, and for a federated query
+    (``SERVICE``) unless ``allow_service``.
     """
+    refuse_requests(text, allow_service)
     text, bindings = inline_bindings(text, bindings)
     try:
         return store.query(text, prefixes=PREFIXES, substitutions=bindings or None)
@@ -154,8 +256,9 @@ def run_query(store: ox.Store, text: str, bindings: dict | None = None):
         raise QueryError(f"cannot run the query: {err}") from None
 
 
-def run_update(store: ox.Store, text: str) -> None:
-    """Run a SPARQL update on the (in-memory) store."""
+def run_update(store: ox.Store, text: str, allow_service: bool = False) -> None:
+    """Run a SPARQL update on the (in-memory) store; ``LOAD`` and ``SERVICE`` only if ``allow_service``."""
+    refuse_requests(text, allow_service)
     try:
         store.update(text, prefixes=PREFIXES)
     except SyntaxError as err:
@@ -291,6 +394,10 @@ def query_command(args) -> int:
                              "on an in-memory copy of the data (the data files are never written)")
         if keyword and bindings:
             raise QueryError("--bind applies to queries, not to updates")
+        try:
+            refuse_requests(source.text, args.allow_service)
+        except QueryError as err:
+            raise QueryError(f"{source.name}: {err}") from None
         paths = args.data or [DEFAULT_DATA]
         if not args.data and not keyword and Path(args.store).is_dir():
             store, paths = _open_built_store(Path(args.store)), [args.store]
@@ -299,11 +406,11 @@ def query_command(args) -> int:
         try:
             if keyword:
                 before = len(store)
-                run_update(store, source.text)
+                run_update(store, source.text, args.allow_service)
                 print(f"update ({keyword}) applied in memory: {before} quads before, {len(store)} after; "
                       f"{', '.join(map(str, paths))} not changed")
                 return 0
-            result = run_query(store, source.text, bindings)
+            result = run_query(store, source.text, bindings, args.allow_service)
         except QueryError as err:
             raise QueryError(f"{source.name}: {err}") from None
         out, note = render(result, args.format)
