@@ -47,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE",
                    help="bind a query variable to a value (an IRI in <>, else a Chinese literal)")
     p.add_argument("--update", action="store_true", help="allow INSERT/DELETE/LOAD/CLEAR/DROP")
+    p.add_argument("--max-memory", metavar="SIZE",
+                   help="memory the query may use, e.g. 4G or 512M; 0 for no limit (default: half of the "
+                        "machine's memory). A store damaged on disk can otherwise take all of it")
     p.add_argument("--allow-service", action="store_true",
                    help="allow SERVICE (federated queries) and LOAD, which make Oxigraph send requests to other servers")
 

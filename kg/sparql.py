@@ -29,9 +29,13 @@ itself. See ``network_keyword`` for how the keyword is found.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import resource
+import signal
 import sys
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +53,17 @@ RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat
 
 class QueryError(Exception):
     """A problem the user can fix (missing file, bad query, bad --bind); ``kg query`` exits 2."""
+
+
+class ReadError(QueryError):
+    """The data could not be read while a query ran: a damaged store (RocksDB's ``Corruption``),
+    a failed disk, a SERVICE call that failed."""
+
+
+def one_line(err: BaseException, limit: int = 300) -> str:
+    """An error's message on one line (RocksDB's run over several sentences), cut at ``limit``."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # ---------------------------------------------------------------------------
@@ -84,7 +99,13 @@ def _open_built_store(folder: Path) -> ox.Store:
     try:
         return open_store(folder)
     except (OSError, RuntimeError) as err:
-        raise QueryError(f"{folder}: cannot open the store: {err} (run `kg build` again, or give --data)") from None
+        raise QueryError(f"{folder}: cannot open the store ({one_line(err)}): {rebuild_advice(folder)}, "
+                         "or give --data") from None
+
+
+def rebuild_advice(folder: Path) -> str:
+    """What to run to make the store at ``folder`` again: a build into the folder that holds it."""
+    return f"rebuild it with `kg build PAGES... --out {folder.parent}`"
 
 
 def parse_binding(text: str) -> tuple[ox.Variable, ox.NamedNode | ox.Literal]:
@@ -241,7 +262,9 @@ def run_query(store: ox.Store, text: str, bindings: dict | None = None, allow_se
     Returns pyoxigraph's ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or
     ``QueryTriples`` (CONSTRUCT/DESCRIBE). Raises ``QueryError`` for a query
     that does not parse or a binding the query cannot take, and for a federated query
-    (``SERVICE``) unless ``allow_service``.
+    (``SERVICE``) unless ``allow_service``; ``ReadError`` when the store cannot be read.
+    Results are read as they are iterated: a damaged store may raise RocksDB's
+    ``RuntimeError`` then too (``render`` turns it into ``ReadError``).
     """
     refuse_requests(text, allow_service)
     text, bindings = inline_bindings(text, bindings)
@@ -249,11 +272,11 @@ def run_query(store: ox.Store, text: str, bindings: dict | None = None, allow_se
         return store.query(text, prefixes=PREFIXES, substitutions=bindings or None)
     except SyntaxError as err:
         raise QueryError(f"SPARQL syntax error: {err}") from None
-    except RuntimeError as err:
+    except (RuntimeError, OSError) as err:
         if bindings and "projection" in str(err):
             raise QueryError(f"cannot bind: {err}; a --bind variable must be in the SELECT list "
                              "(or the CONSTRUCT template)") from None
-        raise QueryError(f"cannot run the query: {err}") from None
+        raise ReadError(one_line(err)) from None
 
 
 def run_update(store: ox.Store, text: str, allow_service: bool = False) -> None:
@@ -340,7 +363,15 @@ def graph_text(triples: Iterable[ox.Triple], fmt: str) -> str:
 
 
 def render(result, fmt: str) -> tuple[str, str]:
-    """(standard output, note for standard error) of a query result in ``fmt`` (table|csv|tsv|json)."""
+    """(standard output, note for standard error) of a query result in ``fmt`` (table|csv|tsv|json);
+    ``ReadError`` when the results cannot be read (the store is read as they are)."""
+    try:
+        return _render(result, fmt)
+    except (RuntimeError, OSError) as err:
+        raise ReadError(one_line(err)) from None
+
+
+def _render(result, fmt: str) -> tuple[str, str]:
     if isinstance(result, ox.QueryBoolean):
         if fmt == "json":
             return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n", ""
@@ -383,8 +414,124 @@ def _read_source(args) -> _Source:
         raise QueryError(f"{path}: not UTF-8 text") from None
 
 
+# Exit code of the query's process when Python itself ran out of memory under the limit
+_OUT_OF_MEMORY = 75
+
+
 def query_command(args) -> int:
-    """``kg query``: 0 on success, 2 for anything the user must fix (named on standard error)."""
+    """``kg query``: 0 on success, 2 for anything the user must fix (named on standard error).
+
+    The query runs in a child process whose memory is bounded (``--max-memory``, by default
+    half of the machine's memory), and this process turns the child's end into the exit code
+    and one line on standard error. Why a child and not a limit on this process: a store whose
+    files are damaged in place (same size, so nothing notices on opening) can make Oxigraph
+    allocate without end while it reads them (24 GB before the kernel killed it), and Rust
+    aborts the process when an allocation fails under a limit, with a backtrace on standard
+    error: nothing in the process can catch that, so a process that outlives it says what
+    happened. The limit is RLIMIT_DATA (private writable memory: the heap and anonymous
+    mappings), not RLIMIT_AS: RocksDB's threads reserve address space they never use, and a
+    limit on address space low enough to matter stops a healthy store from opening.
+    """
+    try:
+        limit = memory_limit(args.max_memory)
+    except ValueError as err:
+        print(f"kg query: --max-memory: {err}", file=sys.stderr)
+        return 2
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    fd, captured = tempfile.mkstemp(prefix="kg-query-", suffix=".stderr")
+    os.close(fd)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        child = context.Process(target=_query_child, args=(args, limit, captured))
+        child.start()
+        try:
+            child.join()
+        except KeyboardInterrupt:
+            child.terminate()
+            child.join()
+            return 130
+        with open(captured, encoding="utf-8", errors="replace") as f:
+            said = f.read()
+    finally:
+        os.unlink(captured)
+    if child.exitcode in (0, 1, 2):
+        sys.stderr.write(said)
+        return child.exitcode
+    print(f"kg query: {_died(args, child.exitcode, said, limit)}", file=sys.stderr)
+    return 2
+
+
+def _died(args, exitcode: int, said: str, limit: int | None) -> str:
+    """One line for a query process that did not finish: out of memory (under ``limit``) or
+    killed. Reading an on-disk store is the likely cause, and rebuilding it the cure."""
+    out_of_memory = exitcode == _OUT_OF_MEMORY or any(
+        sign in said for sign in ("memory allocation of", "MemoryError", "std::bad_alloc", "Cannot allocate memory"))
+    if out_of_memory:
+        how = f"needed more than the memory limit of {_size_text(limit)} (--max-memory)" if limit else "ran out of memory"
+    else:
+        how = f"stopped ({_signal_name(-exitcode)})" if exitcode < 0 else f"ended with exit code {exitcode}"
+    store = Path(args.store)
+    if not args.data and store.is_dir():
+        return f"{store}: reading the store {how}; it is probably damaged: {rebuild_advice(store)}"
+    return f"loading {', '.join(args.data or [DEFAULT_DATA])} and running the query {how}"
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _query_child(args, limit: int | None, captured: str) -> None:
+    """The query, in the child process: standard error into ``captured`` (the parent passes it on,
+    or says in one line why the child died), memory bounded by ``limit`` bytes."""
+    fd = os.open(captured, os.O_WRONLY | os.O_APPEND)
+    os.dup2(fd, 2)  # Python's messages and a Rust abort's backtrace alike
+    os.close(fd)
+    if limit:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    try:
+        code = _run_query_command(args)
+    except MemoryError:
+        code = _OUT_OF_MEMORY
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?", re.IGNORECASE)
+_UNITS = {"": 1, "K": 2 ** 10, "M": 2 ** 20, "G": 2 ** 30, "T": 2 ** 40}
+
+
+def parse_size(text: str) -> int:
+    """``4G``, ``512M``, ``1.5GB``, ``2000000`` -> bytes (units of 1024); ``ValueError`` otherwise."""
+    found = _SIZE.fullmatch(text.strip())
+    if not found:
+        raise ValueError(f"not a size: {text!r} (e.g. 4G, 512M, 0 for no limit)")
+    return int(float(found.group(1)) * _UNITS[found.group(2).upper()])
+
+
+def memory_limit(given: str | None) -> int | None:
+    """Bytes a query's process may use: ``given`` (``--max-memory``; 0 for no limit), else half
+    of the machine's physical memory, which leaves the rest of the machine alone whatever
+    the store holds while a healthy store's largest query needs far less."""
+    if given is not None:
+        return parse_size(given) or None
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 2 ** 30:.1f} GB" if size >= 2 ** 30 else f"{size / 2 ** 20:.0f} MB"
+
+
+def _run_query_command(args) -> int:
+    """What ``kg query`` does, in the process ``query_command`` bounds: 0 on success, 2 for
+    anything the user must fix (named on standard error)."""
     try:
         source = _read_source(args)
         bindings = dict(parse_binding(b) for b in (args.bind or []))
@@ -410,10 +557,14 @@ def query_command(args) -> int:
                 print(f"update ({keyword}) applied in memory: {before} quads before, {len(store)} after; "
                       f"{', '.join(map(str, paths))} not changed")
                 return 0
-            result = run_query(store, source.text, bindings, args.allow_service)
+            out, note = render(run_query(store, source.text, bindings, args.allow_service), args.format)
+        except ReadError as err:
+            if paths == [args.store]:
+                raise QueryError(f"{args.store}: the store cannot be read ({err}); it is probably damaged: "
+                                 f"{rebuild_advice(Path(args.store))}") from None
+            raise QueryError(f"{source.name}: cannot read the results: {err}") from None
         except QueryError as err:
             raise QueryError(f"{source.name}: {err}") from None
-        out, note = render(result, args.format)
     except QueryError as err:
         print(f"kg query: {err}", file=sys.stderr)
         return 2

@@ -239,6 +239,9 @@ def swap_in(new: Path, target: Path) -> None:
 
 
 def open_store(folder: Path) -> ox.Store:
-    """The store of a finished build, read-only (several ``kg query`` may read it at once)."""
+    """The store of a finished build, read-only (several ``kg query`` may read it at once).
+    Opening checks little: a store damaged in place may open and then fail, or allocate without
+    end, while it is read; ``kg query`` therefore opens and reads it in a child process with a
+    memory limit (``kg.sparql.query_command``)."""
     recover(folder)
     return ox.Store.read_only(str(folder))

@@ -9,9 +9,14 @@ import csv
 import hashlib
 import io
 import json
+import os
+import random
+import resource
+import shutil
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
@@ -222,6 +227,76 @@ def test_a_broken_store_is_a_clear_error(tmp_path):
     (tmp_path / "exports" / "store" / "CURRENT").write_text("garbage")
     done = kg_query(tmp_path, "-e", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     assert done.returncode == 2 and "cannot open the store" in done.stderr and "Traceback" not in done.stderr
+
+
+def _damage_in_place(store, min_size: int) -> int:
+    """Overwrite 16 bytes in the middle of each SST file of at least ``min_size`` bytes, as a bad
+    disk or a stray write would: same size, same names. Returns how many files were hit."""
+    rng = random.Random(0)
+    hit = 0
+    for sst in sorted(store.glob("*.sst")):
+        data = bytearray(sst.read_bytes())
+        if len(data) < min_size:
+            continue
+        middle = len(data) // 2
+        data[middle:middle + 16] = bytes(rng.randrange(256) for _ in range(16))
+        sst.write_bytes(bytes(data))
+        assert sst.stat().st_size == len(data)
+        hit += 1
+    return hit
+
+
+# Runs a command under a limit of 2 GB of address space and writes its exit code and peak memory
+# (of it and its children) to a file. A process of its own, small when it forks: a process's
+# peak memory counts its parent's at the fork, and pytest's would hide the command's.
+_LAUNCH = """
+import json, os, resource, subprocess, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 * 2 ** 30, 2 * 2 ** 30))
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as f:
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024], f)
+"""
+
+
+def _query_bounded(workdir, *args):
+    """``kg query`` in a process of at most 2 GB of address space (so that this test can never
+    take the machine's memory, whatever the code under test does): its exit code, output and
+    the peak memory of it and its children in MB."""
+    with open(workdir / "out.txt", "w+b") as out, open(workdir / "err.txt", "w+b") as err:
+        subprocess.run([sys.executable, "-c", _LAUNCH, workdir / "ran.json", sys.executable, "-m", "kg", "query",
+                        *map(str, args)], cwd=workdir, stdout=out, stderr=err, timeout=300, check=True)
+        out.seek(0), err.seek(0)
+        code, peak_mb = json.loads((workdir / "ran.json").read_text())
+        return code, out.read().decode(), err.read().decode(), peak_mb
+
+
+@pytest.mark.parametrize("query", ["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "SELECT * WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize("damage", ["data blocks", "every file"])
+def test_a_store_damaged_in_place_is_one_line_and_bounded_memory(tmp_path, query, damage):
+    """SST files overwritten in the middle: an unreadable block (a traceback before), or a read that
+    allocates without end (24 GB before, or a Rust abort with its backtrace under a limit). Now
+    one line that says to rebuild, exit code 2, and the memory the --max-memory limit allows."""
+    shutil.copytree(seed_export(), tmp_path / "exports")
+    store = tmp_path / "exports" / "store"
+    healthy = _query_bounded(tmp_path, "-e", query, "--max-memory", "256M", "--format", "csv")
+    assert healthy[0] == 0 and len(healthy[1].splitlines()) > 1, healthy  # the limits leave a sound store be
+    assert _damage_in_place(store, 10_000 if damage == "data blocks" else 0) >= 3
+    code, out, err, peak_mb = _query_bounded(tmp_path, "-e", query, "--max-memory", "256M", "--format", "csv")
+    assert code == 2 and out == "", (code, err)
+    assert len(err.splitlines()) == 1 and err.startswith(f"kg query: {Path('exports') / 'store'}: "), err
+    assert "it is probably damaged" in err or "cannot open the store" in err, err
+    assert "rebuild it with `kg build PAGES... --out exports`" in err, err
+    assert "Traceback" not in err and "backtrace" not in err
+    assert peak_mb < 400, peak_mb  # the 256 MB limit, and the interpreter around it (a sound store: ~50 MB)
+
+
+def test_max_memory_takes_sizes_and_refuses_nonsense(workdir):
+    done = kg_query(workdir, "-e", "ASK {}", "--max-memory", "lots")
+    assert done.returncode == 2 and "--max-memory" in done.stderr and "not a size" in done.stderr
+    from kg.sparql import memory_limit, parse_size
+    assert parse_size("512M") == 512 * 2 ** 20 and parse_size("1.5G") == 3 * 2 ** 29 and parse_size("2000") == 2000
+    assert memory_limit("0") is None and memory_limit(None) > 0
 
 
 def test_ready_query_defaults_become_inline_values():
