@@ -17,11 +17,35 @@ from pathlib import Path
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated lexicon file; lines starting with # are comments."""
-    with open(LEXICON_DIR / name, encoding="utf-8") as f:
-        lines = [line for line in f if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
+class LexiconError(ValueError):
+    """A lexicon file that cannot be read as its header says: the message names file and line."""
+
+
+@lru_cache(maxsize=None)
+def _rows(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of a tab-separated lexicon file, checked strictly: lines starting with # are
+    comments, the first other line names the columns, and every row has exactly that many
+    cells (a missing or extra tab is an error naming the file and line, never a silent None)."""
+    path = LEXICON_DIR / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: lexicon file missing") from None
+    header, rows = None, []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if header is None:
+            header = cells
+            continue
+        if len(cells) != len(header):
+            raise LexiconError(f"{path}:{number}: {len(cells)} cells where the header names "
+                               f"{len(header)} ({', '.join(header)})")
+        rows.append(dict(zip(header, cells)))
+    if header is None:
+        raise LexiconError(f"{path}: no header line")
+    return tuple(rows)
 
 
 def _words_by_kind(name: str) -> dict[str, tuple[str, ...]]:
@@ -33,8 +57,13 @@ def _words_by_kind(name: str) -> dict[str, tuple[str, ...]]:
 
 
 def _lines(name: str) -> list[str]:
-    with open(LEXICON_DIR / name, encoding="utf-8") as f:
-        return [s.strip() for s in f if s.strip() and not s.startswith("#")]
+    """Words of a one-word-per-line lexicon (# lines are comments)."""
+    path = LEXICON_DIR / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise LexiconError(f"{path}: lexicon file missing") from None
+    return [s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")]
 
 
 @dataclass(frozen=True)
@@ -129,8 +158,12 @@ def gazetteer() -> Gazetteer:
 
 @lru_cache(maxsize=1)
 def titles() -> tuple[str, ...]:
-    """Office titles, longest first so the longest one ending a segment wins."""
-    return tuple(sorted(set(_lines("titles.txt")) | worker_titles(), key=lambda t: (-len(t), t)))
+    """Office titles, longest first so the longest one ending a segment wins; each also with
+    the prefixes that stay part of a title (常务副秘书长, 代理主席: ``title_forms.tsv``)."""
+    base = set(_lines("titles.txt"))
+    prefixes = [r["printed"] for r in _rows("title_forms.tsv") if r["kind"] == "prefix"]
+    prefixed = {p + t for p in prefixes for t in base if not t.startswith(p)}
+    return tuple(sorted(base | prefixed | worker_titles(), key=lambda t: (-len(t), t)))
 
 
 @lru_cache(maxsize=1)
@@ -151,8 +184,62 @@ def surnames() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def surnames_by_rank() -> tuple[str, ...]:
+    """Chinese surnames, the most common first (the order of ``surnames.txt``)."""
+    return tuple(dict.fromkeys(_lines("surnames.txt")))
+
+
+@lru_cache(maxsize=1)
+def transliteration_chars() -> frozenset[str]:
+    """Characters common in Chinese transliterations of foreign names (卡洛斯, 博卡里亚尔特)."""
+    return frozenset("".join(_words_by_kind("ner_persons.tsv").get("translit", ())))
+
+
+@dataclass(frozen=True)
+class Body:
+    """An organisation known by name: a Chinese central body, an international organisation
+    or a foreign party (``central_bodies.tsv``, ``international_orgs.tsv``, ``foreign_parties.tsv``)."""
+
+    canonical: str
+    forms: tuple[str, ...]  # every printed form, the canonical name first
+    type: str  # ministry, people_org, un, foreign_party …
+    parent: str  # canonical name of the body it belongs to, or ""
+
+
+@lru_cache(maxsize=1)
+def bodies() -> tuple[Body, ...]:
+    out = []
+    for file, kind in (("central_bodies.tsv", None), ("international_orgs.tsv", None),
+                       ("foreign_parties.tsv", "foreign_party")):
+        for r in _rows(file):
+            forms = (r["canonical"],) + tuple(f for f in r["forms"].split(",") if f)
+            out.append(Body(r["canonical"], tuple(dict.fromkeys(forms)), kind or r["type"], r.get("parent", "")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def foreign_bodies() -> frozenset[str]:
+    """Canonical names of the international organisations and foreign parties (people named
+    with their offices have transliterated names)."""
+    return frozenset(b.canonical for b in bodies() if b.type not in _CHINESE_BODY_TYPES)
+
+
+_CHINESE_BODY_TYPES = frozenset({
+    "party", "party_department", "discipline", "npc", "cppcc", "state_council", "ministry", "commission", "bureau",
+    "directly_affiliated", "court", "procuratorate", "military", "supervision", "people_org", "democratic_party",
+    "media", "academy"})
+
+
+@lru_cache(maxsize=1)
 def organization_forms() -> tuple[tuple[str, str], ...]:
-    return tuple((r["surface"], r["canonical"]) for r in _rows("organizations.tsv"))
+    """(printed form, canonical name) of every organisation known by name or by a naming rule:
+    the rules with a {place} of ``organizations.tsv`` first, then the named bodies."""
+    forms = [(r["surface"], r["canonical"]) for r in _rows("organizations.tsv")]
+    known = {surface for surface, _ in forms}
+    for body in bodies():
+        forms += [(f, body.canonical) for f in body.forms if f not in known]
+        known.update(body.forms)
+    return tuple(forms)
 
 
 @lru_cache(maxsize=1)
@@ -164,6 +251,24 @@ def union_words() -> dict[str, tuple[str, ...]]:
 def programs() -> tuple[tuple[str, re.Pattern, bool], ...]:
     """(canonical name, pattern of printed forms, whether it is a generic facility type)."""
     return tuple((r["canonical"], re.compile(r["pattern"]), r["generic"] == "yes") for r in _rows("programs.tsv"))
+
+
+@dataclass(frozen=True)
+class NationalProgram:
+    """A named national programme or a broad national strategy (``national_programs.tsv``)."""
+
+    canonical: str
+    forms: tuple[str, ...]  # every printed form, the canonical name first (quote marks left out)
+    reported: bool  # False for a broad strategy or an engineering project: recognised, never a programme
+
+
+@lru_cache(maxsize=1)
+def national_programs() -> tuple[NationalProgram, ...]:
+    out = []
+    for r in _rows("national_programs.tsv"):
+        forms = (r["canonical"],) + tuple(f for f in r["forms"].split(",") if f)
+        out.append(NationalProgram(r["canonical"], tuple(dict.fromkeys(forms)), r["kind"] == "named"))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -179,3 +284,60 @@ def place_words() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def name_context() -> dict[str, tuple[str, ...]]:
     return _words_by_kind("name_context.tsv")
+
+
+@dataclass(frozen=True)
+class TitleForm:
+    """One row of ``title_forms.tsv``: how a printed title relates to an organisation."""
+
+    kind: str  # compound | default | head_of | membership | temporary | past
+    printed: str
+    title: str
+    org: str
+    han_only: bool
+
+
+@lru_cache(maxsize=1)
+def title_forms() -> dict[str, tuple[TitleForm, ...]]:
+    """Rows of ``title_forms.tsv`` by kind, longest printed form first."""
+    out: dict[str, list[TitleForm]] = {}
+    for r in _rows("title_forms.tsv"):
+        out.setdefault(r["kind"], []).append(
+            TitleForm(r["kind"], r["printed"], r["title"], r["org"], r["han_only"] == "yes"))
+    return {k: tuple(sorted(v, key=lambda f: (-len(f.printed), f.printed))) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class Country:
+    """A sovereign state as Chinese news names it (``countries.tsv``)."""
+
+    iso2: str
+    name: str  # full official name: 美利坚合众国
+    short: str  # usual short name: 美国
+    forms: tuple[str, ...]  # every printed form of the state itself, name and short included
+    abbr: str  # one-character abbreviation used before titles (美总统), or ""
+
+
+@lru_cache(maxsize=1)
+def countries() -> tuple[Country, ...]:
+    out = []
+    for r in _rows("countries.tsv"):
+        forms = [r["name"], r["short"]] + [f for f in r["other"].split(",") if f]
+        out.append(Country(r["iso2"], r["name"], r["short"], tuple(dict.fromkeys(forms)), r["abbr"]))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def country_forms() -> dict[str, Country]:
+    """Printed form -> state (a form two states share is left out: it names neither for sure)."""
+    seen: dict[str, list[Country]] = {}
+    for c in countries():
+        for form in c.forms:
+            seen.setdefault(form, []).append(c)
+    return {form: cs[0] for form, cs in seen.items() if len(cs) == 1}
+
+
+@lru_cache(maxsize=1)
+def country_abbreviations() -> dict[str, Country]:
+    """One-character abbreviation -> state (美, 英, 法 …), read only right before a title."""
+    return {c.abbr: c for c in countries() if c.abbr}

@@ -277,7 +277,8 @@ def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: Art
         if e is None:
             continue
         resolved[m.id] = e
-        b.relate("mentioned-in", e.id, art.id)
+        if not m.attrs.get("implied"):
+            b.relate("mentioned-in", e.id, art.id)
 
     for p in article.persons:
         byline = Evidence(page.source, article.index, -1, 0, 0, article.byline or "")
@@ -298,6 +299,9 @@ def _resolve_mention(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findi
         return _resolve_organization(b, ctx, m, ev)
     if m.kind == "official":
         e = b.entity("official", f"{m.surface}\x1f{findings.article.index}\x1f{ev.page}\x1f{m.start}", m.surface, ev)
+        if m.attrs.get("bare_title"):
+            # 王明主席: the organisation is read from the same person's posts (_merge_officials)
+            e.attrs.setdefault("bare_titles", []).append((m.attrs["bare_title"], ev))
         return e
     if m.kind == "person":
         e = b.entity("person", f"{m.surface}\x1f{m.attrs.get('role')}", m.surface, ev)
@@ -356,6 +360,8 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
 
 def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Entity | None:
     g, template, place = b.g, m.attrs["template"], m.attrs.get("place")
+    if m.attrs.get("implied"):
+        ev = None  # 总书记 names no organisation: the post has the evidence, the body no mention
     code = None
     if place is not None:
         if place in _LEVEL_OF_WORD:
@@ -431,13 +437,26 @@ def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolv
 
 
 def _merge_officials(b: _Builder) -> None:
-    """One official per person: the same name with a shared organisation is the same person."""
+    """One official per person: the same name with a shared organisation is the same person.
+
+    A title printed after a name with no organisation (王明主席) becomes a post only where the
+    same name holds a post with that title: in the same article, else on the same page, else
+    anywhere in the build (the most frequent such organisation). Nothing is guessed."""
     groups: dict[str, list[Entity]] = {}
     for e in list(b.entities.values()):
         if e.kind == "official":
             groups.setdefault(e.name, []).append(e)
     renamed: dict[str, str] = {}
+    bare_posts: list[tuple[str, str, str, Evidence]] = []  # (old id, title, org id, evidence)
     for name, group in groups.items():
+        for e in group:
+            for title, ev in e.attrs.get("bare_titles", ()):
+                org = _post_with_title(b, group, title, ev)
+                if org is not None:
+                    e.attrs.setdefault("posts", [])
+                    if (title, org) not in e.attrs["posts"]:
+                        e.attrs["posts"].append((title, org))
+                    bare_posts.append((e.id, title, org, ev))
         clusters: list[list[Entity]] = []
         for e in sorted(group, key=lambda x: (x.evidence[0].page, x.evidence[0].article, x.evidence[0].sentence)
                         if x.evidence else ("", 0, 0)):
@@ -477,3 +496,23 @@ def _merge_officials(b: _Builder) -> None:
             src, dst = renamed.get(r.source, r.source), renamed.get(r.target, r.target)
             for ev in r.evidence or [None]:
                 b.relate(r.kind, src, dst, ev, **r.attrs)
+    for old, title, org, ev in bare_posts:
+        b.relate("holds-post", renamed.get(old, old), org, ev, title=title)
+
+
+def _post_with_title(b: _Builder, namesakes: list[Entity], title: str, ev: Evidence) -> str | None:
+    """The organisation at which a namesake holds ``title``: in the same article, else on the
+    same page, else the most frequent one in the build; None when none holds it."""
+    found: list[tuple[int, str]] = []
+    for other in namesakes:
+        for post_title, org in other.attrs.get("posts", ()):
+            if post_title != title:
+                continue
+            for v in other.evidence:
+                rank = 0 if (v.page, v.article) == (ev.page, ev.article) else 1 if v.page == ev.page else 2
+                found.append((rank, org))
+    if not found:
+        return None
+    best = min(rank for rank, _ in found)
+    counts = Counter(org for rank, org in found if rank == best)
+    return min(counts, key=lambda org: (-counts[org], org))

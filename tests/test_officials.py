@@ -163,3 +163,95 @@ def test_name_and_title_broken_by_the_layout_are_rejoined():
 def test_title_inside_a_place_name_makes_no_official():
     facts = facts_of("## 驿站\n\n本报讯(记者张明)外卖骑手李向东在石家庄市长安区建设大街的一处驿站里歇脚。\n")
     assert facts["officials"] == []
+
+
+# ---------------------------------------------------------------------------
+# Patterns of real news (issue: facts that hold on real news). Invented people and sentences,
+# each reproducing one pattern an earlier reader got wrong.
+# ---------------------------------------------------------------------------
+
+
+def _posts(text: str) -> dict[str, set[tuple[str, str]]]:
+    facts = facts_of("## 要闻\n\n" + text + "\n")
+    return {o["name"]: {(p["title"], p["org"]) for p in o["posts"]} for o in facts["officials"]}
+
+
+def test_a_title_printed_after_the_name_is_read_with_its_certain_organisation():
+    assert _posts("王志明总书记全票当选国家主席。") == {"王志明": {("总书记", "中国共产党中央委员会")}}
+
+
+def test_a_seat_printed_after_the_name_makes_a_person_not_an_official():
+    facts = facts_of("## 大会发言\n\n林建华委员发言说，要加强基层治理。陈晓梅委员代表民进中央发言。\n")
+    assert facts["officials"] == []
+    assert {"林建华", "陈晓梅"} <= set(names(facts["persons"]))
+    assert "发言说" not in names(facts["persons"])
+
+
+def test_a_bare_title_takes_the_post_the_same_person_holds_elsewhere():
+    posts = _posts("国家主席王志明会见来宾。王志明主席指出，双方要加强合作。")
+    assert posts == {"王志明": {("主席", "中华人民共和国")}}
+
+
+def test_a_bare_title_without_such_a_post_is_not_guessed():
+    facts = facts_of("## 会见\n\n王志明主席指出，双方要加强合作。\n")
+    assert facts["officials"] == []
+
+
+def test_an_organisation_never_runs_back_over_the_clause_before_it():
+    assert _posts("栏目将播出对古巴总理马里奥的独家专访。") == {"马里奥": {("总理", "古巴共和国")}}
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("北京市委书记郑立新和市长何伟东出席。",
+     ("郑立新", {("书记", "中共北京市委员会")}), ("何伟东", {("市长", "北京市人民政府")})),
+    ("广东省委书记周建平和省长刘国华出席。",
+     ("周建平", {("书记", "中共广东省委员会")}), ("刘国华", {("省长", "广东省人民政府")})),
+    ("美国国务卿卡尔森和国防部长奥尔特加到访。",
+     ("卡尔森", {("国务卿", "美利坚合众国")}), ("奥尔特加", {("部长", "美国国防部")})),
+])
+def test_two_people_joined_by_he_keep_their_own_posts(text, first, second):
+    posts = _posts(text)
+    assert posts == dict([first, second])
+
+
+def test_a_place_printed_in_the_mention_beats_the_articles_context():
+    facts = facts_of("## 四川召开会议\n\n四川各地代表参加。陕西省委书记赵一鸣主持会议。\n")
+    assert posts_of(facts, "赵一鸣") == {("书记", "中共陕西省委员会")}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("越共中央政治局委员阮文明会见代表团。", "阮文明", ("委员", "越南共产党中央政治局")),
+    ("农工党中央主席张晓东出席。", "张晓东", ("主席", "中国农工民主党中央委员会")),
+    ("越南国家主席武文明会见代表团。", "武文明", ("主席", "越南社会主义共和国")),
+    ("法总统马尔丹签署法令。", "马尔丹", ("总统", "法兰西共和国")),
+    ("奥地利外长沙弗里德表示，", "沙弗里德", ("部长", "奥地利外交部")),
+    ("奥地利能源部长格鲁伯表示，", "格鲁伯", ("部长", "奥地利能源部")),
+    ("英国驻欧盟大使蒂姆·卡特递交信函。", "蒂姆·卡特", ("驻欧盟大使", "大不列颠及北爱尔兰联合王国")),
+    ("联合国也门问题特使汉斯·伯格发表声明。", "汉斯·伯格", ("也门问题特使", "联合国")),
+    ("朝鲜国务委员长金哲男会见代表团。", "金哲男", ("国务委员长", "朝鲜民主主义人民共和国")),
+])
+def test_foreign_states_and_parties_keep_their_own_names(text, name, post):
+    assert _posts(text) == {name: {post}}
+
+
+def test_a_country_word_is_no_mention_of_china():
+    facts = facts_of("## 论坛\n\n来自100多个国家的代表参加会议。\n")
+    assert "中华人民共和国" not in names(facts["organizations"])
+
+
+def test_seats_of_a_temporary_presidium_and_past_offices_make_no_post():
+    facts = facts_of("## 大会\n\n大会主席团常务主席、执行主席李明华主持会议。农业农村部原党组书记、部长唐明德被开除党籍。\n")
+    assert facts["officials"] == []
+    assert {"李明华", "唐明德"} <= set(names(facts["persons"]))
+
+
+def test_one_title_shared_by_a_list_of_names():
+    assert _posts("全国政协副主席胡一华、沈二跃、王三勇出席会议。") == {
+        n: {("副主席", "中国人民政治协商会议全国委员会")} for n in ("胡一华", "沈二跃", "王三勇")}
+
+
+def test_a_foreign_body_not_in_any_lexicon_is_read_up_to_the_verb_before_it():
+    posts = _posts("总理李华明会见日本经济协作联合会会长中村一郎、日中交流协会会长山本健次率领的代表团。")
+    assert posts["中村一郎"] == {("会长", "日本经济协作联合会")}
+    assert posts["山本健次"] == {("会长", "日中交流协会")}
+    assert posts["李华明"] == {("总理", "国务院")}

@@ -1,122 +1,472 @@
-"""Officials: a person's name with the chain of offices printed before it.
+"""Officials: people named with the offices they hold, read in both orders.
 
-``全国总工会党组书记、副主席、书记处第一书记王明`` is one chain of three
-segments joined by 、; each segment is ``[organisation] title`` and a segment
-without an organisation shares the one before it. Each segment becomes one
-post (title at organisation). Persons without office (reporters in bylines,
-``刘女士``) are kept as persons and never as officials.
+News prints offices three ways, and this module reads all three:
+
+* **before the name**, as a chain of segments joined by 、 (``全国总工会党组书记、副主席王明``):
+  each segment is ``[organisation] title``, and a segment without an organisation shares the
+  one before it. The chain may be followed by several names (``全国政协副主席王明、李华``):
+  each gets its posts. In ``A书记王明和市长李华`` the second chain, printed without its place,
+  takes the place or country of the first one (the 美国 of ``美国国务卿A和国防部长B``);
+* **after the name** (``王明总书记``, ``王明委员``): the title alone. Its organisation is
+  certain for a few titles (``title_forms.tsv``, kind default: 总书记 is the Central
+  Committee's); for others (``王明主席``) resolution looks for the same person's post with
+  that title elsewhere, and never guesses;
+* the organisation part of a segment is read by a small grammar: a known body
+  (``organizations.tsv``, central bodies, unions), a country (``countries.tsv``: 法国总统 ->
+  法兰西共和国; 奥地利能源部长 -> 奥地利能源部), a place with a government head (河南省长 ->
+  河南省人民政府), a title that carries its body (国家主席, 外长), or a run of nouns ending in
+  an organisation word (日本经济团体联合会). The run never reaches back over a verb or a
+  preposition, so ``…将播出对古巴总理A`` gives 古巴, not the clause before it.
+
+Seats in a body (政协委员, 人大代表), seats in a congress's temporary presidium and past
+offices (原部长, 前总统) make no post; their holders are kept as persons. So are workers with
+a workplace position (班组长) and people named only with 女士 or 先生.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Link, Mention
+from kg.extract.names import NameSpan, name_after, name_before, names_after
 
-_CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()")
+_CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _TITLED_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff])(?P<title>女士|先生|师傅)")
+_CONJUNCTIONS = ("和", "与", "及", "以及", "同", "、")
+# words that stand right after a name and belong to the person (王明夫妇, 王明夫人)
+_FOLLOWING_A_NAME = ("夫妇", "一行", "同志")
+# words an organisation's name may end with, when no lexicon knows the organisation
+_ORG_END = re.compile(
+    r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
+    r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
+    r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰)$")
+# part-of-speech tags that are never part of an organisation's name (jieba's tag set: prepositions,
+# conjunctions, particles, adverbs, pronouns, times, verbs); jieba tags too loosely for the reverse
+_NOT_ORG_TAGS = ("p", "c", "u", "d", "r", "t", "y", "e", "o", "ad", "v")
+# endings of a body inside another (a committee, an office, a department)
+_SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|部|局|司|处|厅)$")
+# words that stand between a clause and an organisation and belong to neither
+_NOT_IN_ORG = re.compile(r"[的了在对向将把被和与及或从为是]")
 
 
 @lru_cache(maxsize=1)
 def _title_pattern() -> re.Pattern:
-    return re.compile("|".join(map(re.escape, lexicon.titles())))
+    titles = set(lexicon.titles()) | {f.printed for f in lexicon.title_forms().get("compound", ())}
+    return re.compile("|".join(map(re.escape, sorted(titles, key=lambda t: (-len(t), t)))))
 
 
-def _surname_at(text: str, pos: int) -> str | None:
-    return next((s for s in lexicon.surnames() if text.startswith(s, pos)), None)
+@lru_cache(maxsize=1)
+def _clause_words() -> tuple[str, ...]:
+    """Verbs and prepositions that end the clause before a title chain (会见, 同, 陪同 …): an
+    organisation's name never runs back over one."""
+    ctx = lexicon.name_context()
+    return tuple(sorted(set(ctx.get("follows_name", ())) | set(ctx.get("before_title", ())), key=len, reverse=True))
 
 
-def _name_follows(text: str, i: int) -> bool:
-    if i >= len(text) or text[i] in _CHAIN_STOP or text[i] == "、":
-        return True
-    return any(text.startswith(w, i) for w in lexicon.name_context()["follows_name"])
+@lru_cache(maxsize=1)
+def _all_titles() -> tuple[str, ...]:
+    titles = set(lexicon.titles()) | {f.printed for f in lexicon.title_forms().get("compound", ())}
+    return tuple(sorted(titles, key=lambda t: (-len(t), t)))
 
 
-def read_name(text: str, pos: int) -> str | None:
-    """The personal name starting at ``pos``, or None when none stands there."""
-    surname = _surname_at(text, pos)
-    if surname is None:
-        return _read_other_name(text, pos)
-    return _read_han_name(text, pos, surname) or _read_other_name(text, pos)
+def _forms(kind: str) -> tuple[lexicon.TitleForm, ...]:
+    return lexicon.title_forms().get(kind, ())
 
 
-def _read_han_name(text: str, pos: int, surname: str) -> str | None:
-    if any(text.startswith(w, pos) for w in lexicon.name_context()["not_a_name"]):
-        return None
-    short, long_ = pos + len(surname) + 1, pos + len(surname) + 2
-    followers = lexicon.name_context()["follows_name"]
-    if any(len(w) > 1 and text.startswith(w, short) for w in followers) or \
-            (short < len(text) and text[short] in lexicon.name_context()["ends_name"]) or \
-            (short + 1 < len(text) and text[short] in _FUNCTION_AFTER_NAME and not _name_follows(text, short + 1)):
-        end = short
-    elif _name_follows(text, long_) and long_ <= len(text):
-        end = long_
-    elif _name_follows(text, short):
-        end = short
-    else:
-        first = next(iter(segment.tokenizer().cut(text[pos:pos + 6])), "")
-        if len(first) not in (short - pos, long_ - pos):
-            return None
-        end = pos + len(first)
-    name = text[pos:end]
-    if not _CJK.match(name) or len(name) < 2 or _is_common_word(name):
-        return None
-    return name
+@lru_cache(maxsize=1)
+def _after_name_titles() -> frozenset[str]:
+    return frozenset(f.printed for f in _forms("after_name"))
 
 
-# one-character words that often follow a name (周敏对《要点》作了说明); read as the end of a
-# two-character name unless what comes after them itself ends a name
-_FUNCTION_AFTER_NAME = frozenset("对在向为与就也还被于将")
-_SPEECH = ("表示", "介绍", "指出", "强调", "说", "一同", "一起", "带队", "出席", "作报告", "讲话", "主持")
+def _after_name(title: str) -> bool:
+    return title in _after_name_titles()
 
 
-def _read_other_name(text: str, pos: int) -> str | None:
-    """A name without a Han surname (那日苏, 次仁旺堆): two to four characters after the
-    title, read only when a reporting verb or a comma closes it."""
-    for end in range(pos + 2, min(pos + 4, len(text)) + 1):
-        name = text[pos:end]
-        if not _CJK.match(name) or any(ch in "的了是在和与及等为会各要将" for ch in name):
-            return None
-        closed = end == len(text) or text[end] in "，、" or any(text.startswith(w, end) for w in _SPEECH)
-        if closed and not _is_common_word(name):
-            return name
-    return None
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern:
+    forms = sorted(lexicon.country_forms(), key=lambda f: (-len(f), f))
+    return re.compile("|".join(map(re.escape, forms)))
 
 
-def _is_common_word(word: str) -> bool:
-    """关于, 成长: words the dictionary knows as something other than a name."""
-    tag = segment.tagger().word_tag_tab.get(word)
-    return tag is not None and not tag.startswith("nr") and segment.tokenizer().FREQ.get(word, 0) > 50
+def _implied(sentence: int, start: int, end: int, name: str) -> Mention:
+    """An organisation no word of the sentence names, implied by a title (总书记 -> the Central
+    Committee, 国家主席 -> the state): the span is the title's, and resolution gives the
+    entity no mention of it (the post keeps the sentence as its evidence)."""
+    return Mention("organization", "", sentence, start, end, {"template": name, "place": None, "implied": True})
 
 
-def _strip_lead(text: str, start: int, end: int) -> int:
-    """Skip function words (受, 由, 时任 …) that open a chain but belong to no organisation."""
-    changed = True
-    while changed:
-        changed = False
-        for w in lexicon.name_context()["lead_word"]:
-            if text.startswith(w, start) and start + len(w) < end:
-                start += len(w)
-                changed = True
+@dataclass
+class _Post:
+    title: str
+    org: Mention | None  # None: the organisation is read later (a title printed after the name)
+    past: bool = False
+    membership: bool = False
+
+
+@dataclass
+class _Chain:
+    """The posts of one chain of titles and the country or place its organisations are in."""
+
+    start: int
+    posts: list[_Post]
+    country: lexicon.Country | None = None
+    place: str | None = None
+    foreign: bool = False
+
+
+@dataclass
+class _Sentence:
+    """One sentence being read: its mentions and the names already given to chains."""
+
+    s: object
+    found: ArticleFindings
+    claimed: list[NameSpan] = field(default_factory=list)
+    han_names: bool = False  # the chain being read stands before Han names (总理 alone is 国务院's)
+
+    def __post_init__(self):
+        self.text = self.s.text
+        self.places = self.found.of_kind("place", sentence=self.s.index)
+        self.orgs = self.found.of_kind("union", "organization", sentence=self.s.index)
+        self.cuts = segment.boundaries(self.text)
+
+    # -- titles -----------------------------------------------------------
+    def titles(self):
+        """(start, end, title) of every title that ends a word and lies in no place name."""
+        for m in _title_pattern().finditer(self.text):
+            a, b = m.span()
+            if any(p.start < b and a < p.end and not (p.start <= a and b <= p.end and p.end == b)
+                   for p in self.places):
+                continue  # 石家庄市长安区: the "title" is inside place names
+            if b not in self.cuts and b < len(self.text) and (
+                    a not in self.cuts or self._longer_word(a, b) or name_after(self.text, b) is None):
+                continue  # 委员会, 书记处, 总统府, 地区长期: the title is part of longer words
+            if self.text.startswith(("会议", "办公会"), b):
+                continue  # 委员长会议, 主席会议: a meeting of the title's holders, not a person
+            yield a, b, m.group()
+
+    def _longer_word(self, a: int, b: int) -> bool:
+        """The title and the characters after it make a dictionary word (委员会, 主席团)."""
+        freq = segment.tokenizer().FREQ
+        return any(freq.get(self.text[a:b + k], 0) > 0 for k in (1, 2) if b + k <= len(self.text))
+
+    # -- names around a title --------------------------------------------
+    def left_ok(self, i: int) -> bool:
+        """A name printed before its title may start here: at the start of the sentence,
+        after punctuation, a conjunction or a word that ends where the name starts."""
+        if i == 0 or self.text[i - 1] in _CHAIN_STOP or self.text[i - 1] == "、":
+            return True
+        return i in self.cuts and not any(c.start < i < c.end for c in self.claimed)
+
+    def in_mention(self, a: int, b: int) -> bool:
+        """[a, b) overlaps a place, an organisation or a country (党委, 海口市, 国务院, 日本
+        are no names)."""
+        return any(m.start < b and a < m.end for m in self.places + self.orgs) or \
+            any(m.start() < b and a < m.end() and m.start() in self.cuts and m.end() in self.cuts
+                for m in _country_pattern().finditer(self.text, max(0, a - 8), b + 8))
+
+    def is_claimed(self, a: int, b: int) -> bool:
+        return any(c.start < b and a < c.end for c in self.claimed)
+
+    # -- chains before a name ---------------------------------------------
+    def chain(self, end: int, previous: _Chain | None) -> _Chain | None:
+        """The posts of the chain of segments ending at ``end`` (where the name starts)."""
+        text = self.text
+        limit = max((c.end for c in self.claimed if c.end <= end), default=0)
+        segments = []
+        seg_end = end
+        while True:
+            seg_start = seg_end
+            while seg_start > limit and text[seg_start - 1] not in _CHAIN_STOP and not self._separator(seg_start - 1):
+                seg_start -= 1
+            if not any(text.endswith(t, seg_start, seg_end) for t in _all_titles()):
                 break
-    return start
+            segments.append((seg_start, seg_end))
+            if seg_start > limit and self._separator(seg_start - 1):
+                seg_end = seg_start - 1
+                continue
+            break
+        if not segments:
+            return None
+        chain = _Chain(segments[-1][0], [])
+        past = False
+        org: Mention | None = None
+        for seg_start, seg_end in reversed(segments):
+            seg_start = self._strip_lead(seg_start, seg_end)
+            if seg_start == limit and limit > 0:
+                seg_start = self._strip_conjunction(seg_start, seg_end)
+            past = past or self._is_past(seg_start)
+            if past:
+                seg_start = self._strip_past(seg_start)
+            listed = seg_start > 0 and self._separator(seg_start - 1)  # a segment after 、 is all organisation
+            post = self.segment(seg_start, seg_end, org, chain, previous, listed)
+            if post is None:
+                continue
+            past = past or post.past  # 原党组书记、部长: the past word covers the segments after it
+            post.past = past
+            org = post.org
+            chain.posts.append(post)
+        return chain if chain.posts else None
 
+    def _separator(self, i: int) -> bool:
+        """``i`` separates two segments of a chain: 、, or 兼 after a title (国务委员兼外交部部长)."""
+        if self.text[i] == "、":
+            return True
+        return self.text[i] == "兼" and any(self.text.endswith(t, 0, i) for t in _all_titles())
 
-def _title_suffix(text: str, start: int, end: int) -> str | None:
-    return next((t for t in lexicon.titles() if end - start >= len(t) and text.endswith(t, start, end)), None)
+    def _strip_lead(self, start: int, end: int) -> int:
+        """Skip function words (受, 由 …) that open a chain but belong to no organisation."""
+        changed = True
+        while changed:
+            changed = False
+            for w in lexicon.name_context()["lead_word"]:
+                if self.text.startswith(w, start) and start + len(w) < end and w not in ("原", "前", "时任"):
+                    start += len(w)
+                    changed = True
+                    break
+        return start
 
+    def _strip_conjunction(self, start: int, end: int) -> int:
+        for w in sorted(_CONJUNCTIONS, key=len, reverse=True):
+            if self.text.startswith(w, start) and start + len(w) < end:
+                return start + len(w)
+        return start
 
-def _best_title(text: str, start: int, end: int, org_ends: set[int]) -> str:
-    """The title ending the segment: the longest one whose organisation part is
-    a known organisation (中央书记处 + 书记, not 中央 + 书记处书记), else the longest."""
-    fits = [t for t in lexicon.titles() if end - start >= len(t) and text.endswith(t, start, end)]
-    for t in fits:
-        org_end = end - len(t)
-        if org_end == _strip_lead(text, start, org_end) == start or org_end in org_ends:
-            return t
-    return fits[0]
+    def _is_past(self, start: int) -> bool:
+        return any(self.text.startswith(f.printed, start) for f in _forms("past"))
+
+    def _strip_past(self, start: int) -> int:
+        for f in _forms("past"):
+            if self.text.startswith(f.printed, start):
+                return start + len(f.printed)
+        return start
+
+    # -- one segment: [organisation] title --------------------------------
+    def segment(self, start: int, end: int, shared: Mention | None, chain: _Chain,
+                previous: _Chain | None, listed: bool = False) -> _Post | None:
+        text = self.text
+        fits = [t for t in _all_titles() if end - start >= len(t) and text.endswith(t, start, end)]
+        if not fits:
+            return None
+        org_ends = {m.end for m in self.orgs}
+        title = fits[0]
+        for t in fits:  # 中央书记处 + 书记, not 中央 + 书记处书记: the split whose organisation is known
+            org_end = end - len(t)
+            if org_end == start or org_end in org_ends:
+                title = t
+                break
+        org_end = end - len(title)
+        # a past word between the organisation and the title: 农业农村部原党组书记
+        for f in _forms("past"):
+            if text.endswith(f.printed, start, org_end):
+                org_end -= len(f.printed)
+                chain_past = True
+                break
+        else:
+            chain_past = False
+        post = self._post(start, org_end, title, shared, chain, previous, listed)
+        if post is not None and chain_past:
+            post.past = True
+        if post is not None and any(f.printed in text[start:org_end] for f in _forms("temporary")):
+            post.membership = True  # 大会主席团常务委员会委员: a seat for one meeting, not an office
+        return post
+
+    def _post(self, start: int, org_end: int, title: str, shared: Mention | None, chain: _Chain,
+              previous: _Chain | None, listed: bool = False) -> _Post | None:
+        text, index = self.text, self.s.index
+        compound = next((f for f in _forms("compound") if f.printed == title), None)
+        country, country_start, rest_start = self._country_at(start, org_end)
+        if country is not None:
+            chain.country, chain.foreign = country, country.iso2 != "CN"
+        if compound is not None:
+            if start < org_end and country is None and shared is None and not self._is_known(start, org_end):
+                pass  # an unknown prefix: keep the compound's own reading
+            c = country or (previous.country if previous and start == org_end and previous.foreign else None)
+            name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
+                .replace("{short}", c.short if c and c.iso2 != "CN" else "")
+            if country is not None:  # 越南国家主席: the state is printed
+                org = Mention("organization", text[country_start:rest_start], index, country_start, rest_start,
+                              {"template": name, "place": None, "country": country.iso2})
+            else:  # 国家主席, 外长: the organisation is implied by the title
+                org = _implied(index, org_end, org_end + len(title), name)
+            return _Post(compound.title, org)
+        if start == org_end:
+            return self._bare(title, start, shared, previous)
+        # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
+        known = [m for m in self.orgs if m.end == org_end and m.start >= start]
+        if known and (country is None or min(m.start for m in known) <= rest_start):
+            return self._membership(_Post(title, min(known, key=lambda m: m.start)))
+        # a known body, then words that belong to the title: 联合国也门问题特使, 某组织驻华代表
+        for m in self.orgs:
+            if start <= m.start and m.end < org_end and (m.start == start or self._only_clause_before(start, m.start)):
+                rest = text[m.end:org_end]
+                if rest.startswith("驻") or rest.endswith(("问题", "事务")):
+                    return _Post(rest + title, m)
+        # a place with the head of its government: 河南省长, 省长, 自治区主席
+        gov = self._government(start, org_end, title)
+        if gov is not None:
+            return _Post(title, gov)
+        if country is not None:
+            return self._country_post(country, country_start, rest_start, org_end, title)
+        # a bare department after a chain of another country or place: 美国国务卿A和国防部长B
+        rest = text[start:org_end]
+        if previous is not None and previous.foreign and self._is_department(rest, title):
+            chain.country, chain.foreign = previous.country, True
+            return self._country_post(previous.country, None, start, org_end, title)
+        sub = self._sub_body(start, org_end)
+        if sub is not None:
+            return self._membership(_Post(title, sub))
+        org = self._unknown_org(start, org_end, title, listed)
+        if org is None:
+            return None
+        return self._membership(_Post(title, org))
+
+    def _membership(self, post: _Post) -> _Post:
+        name = post.org.attrs.get("template", post.org.surface) if post.org is not None else ""
+        for f in _forms("membership"):
+            if post.title == f.printed and (f.org == "*" or f.org in name or f.org in post.org.surface):
+                post.membership = True
+        if post.org is not None and any(f.printed in post.org.surface for f in _forms("temporary")):
+            post.membership = True  # a seat in a congress's presidium is no office
+        return post
+
+    def _bare(self, title: str, start: int, shared: Mention | None, previous: _Chain | None) -> _Post | None:
+        """A title with nothing before it: it shares the previous segment's organisation, or
+        the place of the chain before (市委书记A和市长B), or is certain by itself."""
+        if title in lexicon.government_heads():
+            # 省委副书记、省长: the place of the segment before; 市委书记A和市长B: of the chain before
+            place = (shared.attrs.get("place") if shared is not None else None) or \
+                (previous.place if previous is not None else None)
+            word = title[-2] if title[-2] in "省市区县州旗" else title[0]
+            org = Mention("organization", "", self.s.index, start, start + len(title),
+                          {"template": "{place}人民政府", "place": place or word, "implied": True})
+            return _Post(title, org)
+        if shared is not None:
+            return self._membership(_Post(title, shared))
+        if previous is not None and previous.foreign and previous.country is not None:
+            # 塞尔维亚总统A，议长B: the country of the chain before
+            country = previous.country
+            org = Mention("organization", "", self.s.index, start, start + len(title),
+                          {"template": country.name, "place": None, "country": country.iso2, "implied": True})
+            return _Post(title, org)
+        default = next((f for f in _forms("default") if f.printed == title and (self.han_names or not f.han_only)),
+                       None)
+        if default is not None:
+            return _Post(default.title, _implied(self.s.index, start, start + len(title), default.org))
+        return None
+
+    def _only_clause_before(self, start: int, org_start: int) -> bool:
+        """What stands between the segment start and a known body is a clause of its own
+        (…将播出对, 会见), not a part of the body's name."""
+        before = self.text[start:org_start]
+        if _NOT_IN_ORG.search(before[-1:]) or before.endswith(_clause_words()):
+            return True
+        tokens = list(segment.tagger().cut(before))
+        return bool(tokens) and tokens[-1].flag[:1] in ("v", "p", "c", "u", "d", "r", "t")
+
+    def _is_known(self, start: int, end: int) -> bool:
+        return any(m.start == start and m.end == end for m in self.orgs)
+
+    def _country_at(self, start: int, end: int) -> tuple[lexicon.Country | None, int, int]:
+        """A country named at the start of the organisation part (or after a clause): the
+        country, where its name starts and where the rest of the part starts."""
+        text = self.text
+        for m in _country_pattern().finditer(text, start, end):
+            if m.start() == start or self._only_clause_before(start, m.start()):
+                return lexicon.country_forms()[m.group()], m.start(), m.end()
+        abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
+        if abbr is not None and (end - 1 == start or self._only_clause_before(start, end - 1)):
+            return abbr, end - 1, end  # 法总统, 乌总统: a one-character abbreviation right before the title
+        return None, start, start
+
+    def _country_post(self, country: lexicon.Country, country_start: int | None, rest_start: int, org_end: int,
+                      title: str) -> _Post:
+        """A post at a country, its ministry or another of its bodies. ``country_start`` is
+        where the country is printed (None: it is carried over from the chain before)."""
+        text, index = self.text, self.s.index
+        rest = text[rest_start:org_end]
+        if rest.startswith("驻") or rest.endswith("问题") or rest.endswith("事务"):
+            title, rest = rest + title, ""  # 驻美国大使, 也门问题特使: part of the title
+        if not rest:
+            org = Mention("organization", text[country_start:rest_start], index, country_start, rest_start,
+                          {"template": country.name, "place": None, "country": country.iso2})
+            return _Post(title, org)
+        head = next((f.org for f in _forms("head_of") if f.printed == title), None)
+        shared = bool(head) and not rest.endswith(head)
+        if shared:
+            rest += head  # 能源部长: 部长 of 能源部, the 部 printed once
+        short = "" if country.iso2 == "CN" else country.short
+        begin = rest_start if country_start is None else country_start
+        end = org_end + (1 if shared else 0)
+        org = Mention("organization", text[begin:end], index, begin, end,
+                      {"template": short + rest, "place": None, "country": country.iso2})
+        return self._membership(_Post(title, org))
+
+    def _is_department(self, rest: str, title: str) -> bool:
+        head = next((f.org for f in _forms("head_of") if f.printed == title), None)
+        return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 8 and (
+            bool(head) or rest.endswith(("部", "委", "局", "署", "省")))
+
+    def _government(self, start: int, end: int, title: str) -> Mention | None:
+        """省长 of 河南省: the place's people's government."""
+        if not (title in lexicon.government_heads() or title.endswith("主席") or title.endswith("长")):
+            return None
+        org_text = self.text[start:end]
+        places = [m for m in self.places if m.start == start and m.end == end]
+        if places or org_text in ("省", "市", "区", "县", "自治区", "自治州", "州", "旗"):
+            if title in lexicon.government_heads() or org_text in ("自治区",) or places and (
+                    title.endswith("主席") and places[0].surface.endswith("自治区") or title.endswith("长")):
+                # the mention spans place and title (河南省长, 自治区主席): together they name the government
+                return Mention("organization", org_text if places else "", self.s.index, start, end + len(title),
+                               {"template": "{place}人民政府", "place": org_text})
+        # 河南省长: the place and the level word are printed together with the title (省 + 长)
+        return None
+
+    def _sub_body(self, start: int, end: int) -> Mention | None:
+        """A body inside a known one: 全国人大常委会 + 代表资格审查委员会, 某组织 + 奥运会部. Its
+        canonical name is the known body's followed by the printed rest."""
+        for m in self.orgs:
+            if m.kind != "organization" or not (start <= m.start and m.end < end):
+                continue
+            if m.start != start and not self._only_clause_before(start, m.start):
+                continue
+            rest = self.text[m.end:end]
+            if len(rest) > 14 or not _CJK.match(rest) or not _SUB_BODY_END.search(rest) or _NOT_IN_ORG.search(rest):
+                continue
+            if any(o.start < end and m.end < o.end for o in self.orgs + self.places):
+                continue  # the rest is a body or place of its own
+            return Mention("organization", self.text[m.start:end], self.s.index, m.start, end,
+                           {**m.attrs, "template": m.attrs["template"] + rest})
+        return None
+
+    def _unknown_org(self, start: int, end: int, title: str, listed: bool = False) -> Mention | None:
+        """An organisation no lexicon knows: the run of nouns before the title, ending in an
+        organisation word (日本经济团体联合会, 阜阳技师学院汽车工程系). A segment listed after
+        、 is an organisation as a whole (推动…发展领导小组组长), verbs and all."""
+        text = self.text
+        head = next((f.org for f in _forms("head_of") if f.printed == title), None)
+        part = text[start:end]
+        tokens = [] if listed else list(segment.tagger().cut(part))
+        keep = len(tokens)
+        while keep > 0 and (not tokens[keep - 1].flag.startswith(_NOT_ORG_TAGS) or tokens[keep - 1].flag == "vn"
+                            or tokens[keep - 1].word == "驻") \
+                and not _NOT_IN_ORG.fullmatch(tokens[keep - 1].word) and tokens[keep - 1].word not in _clause_words():
+            keep -= 1  # 驻 joins a body to where it is stationed (…驻中华全国总工会机关纪检监察组)
+        while keep < len(tokens) and tokens[keep].word == "驻":
+            keep += 1
+        org_start = start + sum(len(t.word) for t in tokens[:keep])
+        name = text[org_start:end]
+        if head and name and not name.endswith(head):
+            name += head
+        if len(name) < 2 or len(name) > 30 or not _CJK.match(name) or not _ORG_END.search(name):
+            return None
+        if any(p.start == org_start and p.end == end for p in self.places):
+            return None  # a bare place before a title that heads no government
+        end += 1 if head and not text[org_start:end].endswith(head) else 0  # 交通局长: 交通局, 局 printed once
+        return Mention("organization", text[org_start:end], self.s.index, org_start, end,
+                       {"template": name, "place": None})
 
 
 class OfficialExtractor:
@@ -126,83 +476,123 @@ class OfficialExtractor:
     def extract(self, article, found: ArticleFindings):
         for s in article.sentences:
             yield from self._persons(s)
-            places = found.of_kind("place", sentence=s.index)
-            for tm in _title_pattern().finditer(s.text):
-                if any(p.start < tm.end() and tm.start() < p.end for p in places):
-                    continue  # 石家庄市长安区: the "title" is inside place names
-                name = read_name(s.text, tm.end())
-                if name is None:
-                    continue
-                posts = self._chain(s, found, tm.end())
-                if not posts:
-                    continue
-                a = tm.end()
-                if tm.group() in lexicon.worker_titles():
-                    # a team leader or foreman: a worker with a position, not an official
-                    yield Mention("person", name, s.index, tm.end(), tm.end() + len(name), {"role": tm.group()})
-                    continue
-                person = Mention("official", name, s.index, a, a + len(name), {})
-                yield person
-                for title, org in posts:
-                    if org.id < 0:
-                        yield org
-                    yield Link("holds-post", person.id, org.id, s.index, {"title": title})
+            yield from self._officials(s, found)
 
-    def _chain(self, s, found: ArticleFindings, end: int) -> list[tuple[str, Mention]]:
-        """Posts of the title chain that ends at ``end``, left to right."""
-        text = s.text
-        segments = []  # (start, end) of each 、-separated segment, right to left
-        seg_end = end
-        while True:
-            seg_start = seg_end
-            while seg_start > 0 and text[seg_start - 1] not in _CHAIN_STOP and text[seg_start - 1] != "、":
-                seg_start -= 1
-            if _title_suffix(text, seg_start, seg_end) is None:
-                break
-            segments.append((seg_start, seg_end))
-            if seg_start > 0 and text[seg_start - 1] == "、":
-                seg_end = seg_start - 1
+    def _officials(self, s, found: ArticleFindings):
+        sent = _Sentence(s, found)
+        previous: _Chain | None = None
+        previous_end = -1
+        for a, b, title in list(sent.titles()):
+            if sent.is_claimed(a, b):
                 continue
-            break
-        posts: list[tuple[str, Mention]] = []
-        org = None
-        ends = {m.end for m in found.of_kind("union", "organization", sentence=s.index)}
-        for seg_start, seg_end in reversed(segments):
-            title = _best_title(text, seg_start, seg_end, ends)
-            org_end = seg_end - len(title)
-            org_start = _strip_lead(text, seg_start, org_end)
-            if org_start < org_end:
-                org = self._organization(s, found, org_start, org_end, title)
-            elif title in lexicon.government_heads():
-                org = Mention("organization", "", s.index, seg_start, seg_end,
-                              {"template": "{place}人民政府", "place": title[-2] if title[-2] in "省市区县州旗" else title[0]})
-            if org is None:
-                continue  # a bare title with nothing before it: no post
-            posts.append((title, org))
-        return posts
+            before = name_before(sent.text, a, sent.left_ok) if _after_name(title) else None
+            if before is not None and not sent.is_claimed(before.start, before.end) \
+                    and not sent.in_mention(before.start, before.end):
+                yield from self._titled_after(sent, before, title, a, b)
+                continue
+            foreign = self._foreign_context(sent, a)
+            names = []
+            for n in names_after(sent.text, b, foreign):
+                if sent.is_claimed(n.start, n.end) or sent.in_mention(n.start, n.end):
+                    break  # 会长A、日本商工会议所会长B: the list ends where a body begins
+                names.append(n)
+            if not names:
+                continue
+            if title in lexicon.worker_titles():
+                # a team leader or foreman: a worker with a position, not an official
+                sent.claimed.extend(names)
+                for n in names:
+                    yield Mention("person", n.text, s.index, n.start, n.end, {"role": title})
+                continue
+            linked = previous if previous is not None and self._coordinated(sent.text, previous_end, a) else None
+            sent.han_names = not any(n.foreign for n in names)
+            chain = sent.chain(b, linked)
+            if chain is None:
+                continue
+            chain.place = self._place_of(chain) or (linked.place if linked else None)
+            sent.claimed.extend(names)
+            yield from self._emit(sent, names, chain.posts)
+            previous, previous_end = chain, names[-1].end
 
-    def _organization(self, s, found: ArticleFindings, start: int, end: int, title: str) -> Mention | None:
-        text = s.text
-        candidates = [m for m in found.of_kind("union", "organization", sentence=s.index)
-                      if m.end == end and m.start >= start]
-        places = [m for m in found.of_kind("place", sentence=s.index) if m.start == start and m.end == end]
-        org_text = text[start:end]
-        places_printed = {p.surface for p in places}
-        if places or org_text in ("省", "市", "区", "县", "自治区", "自治州", "州", "旗"):
-            if title in lexicon.government_heads() or title.endswith("主席") or title.endswith("长"):
-                return Mention("organization", org_text if org_text in places_printed else "", s.index,
-                               start, end + len(title),
-                               {"template": "{place}人民政府", "place": org_text})
-        if candidates:
-            return min(candidates, key=lambda m: m.start)
-        if end - start < 2 or end - start > 40 or not _CJK.match(org_text):
-            return None
-        return Mention("organization", org_text, s.index, start, end, {"template": org_text, "place": None})
+    @staticmethod
+    def _foreign_context(sent: _Sentence, a: int) -> bool:
+        seg_start = a
+        while seg_start > 0 and sent.text[seg_start - 1] not in _CHAIN_STOP:
+            seg_start -= 1
+        country, _, _ = sent._country_at(seg_start, a)
+        if country is not None:
+            return country.iso2 != "CN"
+        return any(seg_start <= m.start and m.end <= a and m.attrs.get("template") in lexicon.foreign_bodies()
+                   for m in sent.orgs)
+
+    @staticmethod
+    def _coordinated(text: str, previous_end: int, start: int) -> bool:
+        """The chain starting near ``start`` follows the previous name with 和, 与, 及, 、 or a
+        comma (塞尔维亚总统A，议长B，总理C: one country's people listed in turn)."""
+        if previous_end < 0:
+            return False
+        between = text[previous_end:start]
+        for word in _FOLLOWING_A_NAME:
+            if between.startswith(word):
+                between = between[len(word):]  # A夫妇，议长B
+        if between.startswith(("，", ",")):
+            between = between[1:]
+            return not any(ch in _CHAIN_STOP for ch in between) and len(between) <= 12
+        return any(between.startswith(c) for c in _CONJUNCTIONS) and not any(ch in _CHAIN_STOP for ch in between)
+
+    @staticmethod
+    def _place_of(chain: _Chain) -> str | None:
+        for post in chain.posts:
+            if post.org is not None and post.org.attrs.get("place"):
+                return post.org.attrs["place"]
+        return None
+
+    def _emit(self, sent: _Sentence, names: list[NameSpan], posts: list[_Post]):
+        index = sent.s.index
+        current = [p for p in posts if not p.past and not p.membership]
+        for n in names:
+            if not current:
+                role = posts[-1].title if posts else None
+                yield Mention("person", n.text, index, n.start, n.end, {"role": role})
+                continue
+            person = Mention("official", n.text, index, n.start, n.end, {})
+            yield person
+            for post in current:
+                if post.org.id < 0:
+                    yield post.org
+                yield Link("holds-post", person.id, post.org.id, index, {"title": post.title})
+
+    def _titled_after(self, sent: _Sentence, name: NameSpan, title: str, a: int, b: int):
+        """王明总书记, 王明委员: a title printed after the name."""
+        index = sent.s.index
+        sent.claimed.append(name)
+        compound = next((f for f in _forms("compound") if f.printed == title), None)
+        if compound is not None:
+            org = _implied(index, a, b, compound.org.replace("{state}", "中华人民共和国").replace("{short}", ""))
+            person = Mention("official", name.text, index, name.start, name.end, {})
+            yield person
+            yield org
+            yield Link("holds-post", person.id, org.id, index, {"title": compound.title})
+            return
+        default = next((f for f in _forms("default") if f.printed == title and (not f.han_only or not name.foreign)),
+                       None)
+        if any(f.printed == title for f in _forms("membership")):
+            yield Mention("person", name.text, index, name.start, name.end, {"role": title})
+            return
+        if default is not None:
+            org = _implied(index, a, b, default.org)
+            person = Mention("official", name.text, index, name.start, name.end, {})
+            yield person
+            yield org
+            yield Link("holds-post", person.id, org.id, index, {"title": default.title})
+            return
+        # 王明主席: the organisation is read from the same person's posts at resolution
+        yield Mention("official", name.text, index, name.start, name.end, {"bare_title": title})
 
     def _persons(self, s):
         """刘女士, 王先生: people named by surname only; never officials."""
         for m in _TITLED_PERSON.finditer(s.text):
-            if _surname_at(m.group("name"), 0):
+            if m.group("name") in lexicon.surnames():
                 yield Mention("person", m.group(), s.index, m.start(), m.end(), {"role": None})
 
 

@@ -94,7 +94,12 @@ class OrganizationExtractor:
             place = places.get(a)
             start = place.start if place else None
             word = None if place else _bare_level(text, a)
-            if word is not None and not _generic_before(text, a - len(word)):
+            if word is not None and places.get(a - len(word)) is not None and \
+                    places[a - len(word)].surface + word in lexicon.gazetteer().surfaces:
+                # 四川省委 cut 四川/省委 by the segmenter: the place is 四川 with its level word
+                place = places[a - len(word)]
+                start, word = place.start, None
+            elif word is not None and not _generic_before(text, a - len(word)):
                 start = a - len(word)
             if start is None:
                 continue

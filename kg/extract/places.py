@@ -34,8 +34,48 @@ def find_names(text: str) -> list[tuple[int, int, str]]:
 
 
 @lru_cache(maxsize=1)
+def _titles() -> re.Pattern:
+    titles = set(lexicon.titles()) | {f.printed for f in lexicon.title_forms().get("compound", ())}
+    return re.compile("|".join(map(re.escape, sorted(titles, key=lambda t: (-len(t), t)))))
+
+
+def _title_spans_outside_places(text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """Spans of the titles that do not start inside a place name. A place starting inside one
+    of them is a misreading (外长沙…: 外长, not 长沙), while a title starting inside a place
+    is no title (石家庄市长安区: 石家庄市, 长安区)."""
+    return [m.span() for m in _titles().finditer(text) if not any(a < m.start() < b for a, b, _ in matches)]
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    return frozenset(lexicon.place_words().get("common_word", ()))
+
+
+@lru_cache(maxsize=1)
 def _not_before() -> re.Pattern:
     return re.compile("|".join(map(re.escape, lexicon.place_words()["not_before"])))
+
+
+def _place_words_cut(text: str, matches: list[tuple[int, int, str]], cuts: set[int]) -> set[int]:
+    """Cuts inside words the segmenter keeps whole but that are only places and place words:
+    广西南宁 (广西 + 南宁), 台湾地区 (台湾 + 地区)."""
+    suffixes = lexicon.place_words().get("place_suffix", ())
+    extra: set[int] = set()
+    ordered = sorted(cuts)
+    for start, end in zip(ordered, ordered[1:]):
+        inner = [(a, b) for a, b, _ in matches if start <= a and b <= end]
+        if not inner or (inner[0][0], inner[-1][1]) == (start, end) and len(inner) == 1:
+            continue
+        pos, ok = start, True
+        for a, b in inner:
+            if a != pos:
+                ok = False
+                break
+            pos = b
+        rest = text[pos:end]
+        if ok and (rest == "" or rest in suffixes):
+            extra.update(b for _, b in inner)
+    return extra
 
 
 class PlaceExtractor:
@@ -50,9 +90,18 @@ class PlaceExtractor:
             if not matches:
                 continue
             cuts = segment.boundaries(text)
+            cuts |= _place_words_cut(text, matches, cuts)
+            inside_titles = _title_spans_outside_places(text, matches)
             for a, b, name in matches:
+                if any(ta < a < tb for ta, tb in inside_titles):
+                    continue  # 奥地利外长沙…: 长沙 starts inside the title 外长
                 if a not in cuts or b not in cuts:
-                    continue
+                    # 四川省委: the segmenter cuts 四川/省委, so read the longest place name that fits
+                    b = max((k for k in range(b - 1, a + 1, -1) if k in cuts and text[a:k] in g.surfaces
+                             and text[a:k] not in _common_words()), default=None) if a in cuts else None
+                    if b is None:
+                        continue
+                    name = text[a:b]
                 if _not_before().match(text, b):
                     continue
                 yield Mention("place", name, s.index, a, b, {"codes": g.surfaces[name]})

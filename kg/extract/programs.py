@@ -12,6 +12,7 @@ name a person's employer); places are the places of that sentence.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
@@ -19,13 +20,14 @@ from kg.extract.base import ArticleFindings, Link, Mention
 _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
 # the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
 # because the quoted part is the brand itself (“春风暖心”服务, “筑工惠”职工服务平台)
-_KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作机制|机制|体系|工作法"
+# (体系 and 机制 are left out: “全覆盖”制度体系 is a slogan, not a programme)
+_KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作法"
 _DROP = "品牌|服务|平台|热线|小程序|APP"
 _QUOTE = r"“[^“”]{1,30}”"
 _QUOTED_WITH_WORD = re.compile(
-    rf"(?P<quotes>(?:{_QUOTE})+)(?P<tail>(?:(?![的和与及、])[\u4e00-\u9fff\dA-Za-z]){{0,8}}?)"
-    rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大)")
-_QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|工程|行动|计划|品牌|项目|中心))”")
+    rf"(?P<quotes>(?:{_QUOTE})+)(?P<tail>(?:(?![的和与及、])[\u4e00-\u9fff\dA-Za-z]){{0,10}}?)"
+    rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大|周)")
+_QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|工程|行动|计划|品牌|项目|中心|节))”")
 _QUOTED_IS = re.compile(r"“(?P<name>[^“”]{2,20})”是[^。；]{0,60}?的[^。；，]{0,30}?(?:品牌|行动|工程|项目|平台|服务)")
 # a quoted name that someone launches or uses as the lever of its work: 推出的“工匠夜校”
 _QUOTED_LAUNCHED = re.compile(
@@ -35,7 +37,7 @@ _QUOTED_LAUNCHED = re.compile(
 _LAUNCH_VERB = re.compile("开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通|组建|协同|联合")
 _LAUNCH = re.compile(
     rf"(?:开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通)了?"
-    rf"(?P<name>{_CJK}{{2,22}}?(?:三年行动|专项行动|行动计划|行动|工程|计划|平台|热线))"
+    rf"(?P<name>{_CJK}{{2,22}}?(?:三年行动|专项行动|行动计划|行动|工程|计划))"
     rf"(?=$|[，。、；：！？）”\s]|的|和|等)")
 _NOT_A_NAME_START = ("本", "该", "此", "这", "各", "上述", "有关", "相关", "一批", "一系列")
 
@@ -70,12 +72,13 @@ class ProgramExtractor:
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
         text = _curly_quotes(s.text)
         out: list[Mention] = []
+        strategies: list[tuple[int, int]] = []  # 乡村振兴战略: known, and never a programme
 
         def add(name: str, a: int, b: int, **attrs) -> None:
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
-            if any(m.start < b and a < m.end for m in out):
+            if any(m.start < b and a < m.end for m in out) or any(x < b and a < y for x, y in strategies):
                 return
             if found.covered(s.index, a, b, "policy"):
                 return
@@ -88,15 +91,24 @@ class ProgramExtractor:
                     add(m.group() + ext.group(), m.start(), m.end() + ext.end())
                 else:
                     add(m.group(), m.start(), m.end(), canonical=canonical, generic=generic)
+        for program, a, b in _national_programs(text):
+            if not program.reported:
+                strategies.append((a, b))
+            else:
+                add(text[a:b], a, b, canonical=program.canonical)
         for m in _QUOTED_IS.finditer(text):
             add(m.group("name"), m.start("name"), m.end("name"), core=m.group("name"))
         for m in _QUOTED_ENDING.finditer(text):
+            if _EXAMPLES.match(text, m.end()):
+                continue  # 以“…”、“大国工程”等为主题: examples of a theme, not programmes
             if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
                 add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_WITH_WORD.finditer(text):
             tail, word = m.group("tail"), m.group("word")
             if "等" in tail:
                 continue  # “五小”等…活动: a kind of activity, not one program
+            if tail and _starts_with_verb(tail) and not _LAUNCH_VERB.search(text[max(0, m.start() - 4):m.start()]):
+                continue  # “台独”分裂活动, “回归大游行”示威活动: an act described, not a programme launched
             keep = re.fullmatch(_KEEP, word) is not None
             name = m.group("quotes") + (tail + word if keep else "")
             core = m.group("quotes").replace("“", "").replace("”", "")
@@ -111,8 +123,56 @@ class ProgramExtractor:
             if m and not _LAUNCH_VERB.search(m.group()):
                 add(m.group(), u.end, u.end + m.end(), alias=u.surface + m.group())
         for m in _LAUNCH.finditer(text):
-            add(m.group("name"), m.start("name"), m.end("name"))
+            name = m.group("name")
+            modifier = re.sub(r"(?:三年行动|专项行动|行动计划|行动|工程|计划)$", "", name)
+            if len(modifier) < 4 or "等" in name:
+                continue  # 发起军事行动, 一把手工程, 新材料等研发和应用工程: no name of its own
+            add(name, m.start("name"), m.end("name"))
         return out
+
+
+_EXAMPLES = re.compile(r"(?:、“[^“”]{1,20}”)*等")
+
+
+def _starts_with_verb(text: str) -> bool:
+    from kg import segment
+
+    first = next(iter(segment.tagger().cut(text)), None)
+    return first is not None and first.flag.startswith("v") and first.flag != "vn"
+
+
+_QUOTE_MARKS = "“”‘’「」\"'"
+
+
+@lru_cache(maxsize=1)
+def _national_pattern() -> tuple[re.Pattern, dict]:
+    by_form = {}
+    for program in lexicon.national_programs():
+        for form in program.forms:
+            by_form.setdefault(form, program)
+    forms = sorted(by_form, key=lambda f: (-len(f), f))
+    return re.compile("|".join(map(re.escape, forms))), by_form
+
+
+def _national_programs(text: str):
+    """(programme, start, end) of the national programmes and strategies printed in ``text``,
+    quote marks inside a name ignored (“放管服”改革 is 放管服改革)."""
+    kept = [i for i, ch in enumerate(text) if ch not in _QUOTE_MARKS]
+    bare = "".join(text[i] for i in kept)
+    pattern, by_form = _national_pattern()
+    for m in pattern.finditer(bare):
+        a, b = kept[m.start()], kept[m.end() - 1] + 1
+        if a > 0 and text[a - 1] in "“\"" and b < len(text) and text[b] in "”\"":
+            a, b = a - 1, b + 1  # the quote marks around the whole name are part of the mention
+        elif _inside_longer_quote(text, a, b):
+            continue  # “巾帼建功标兵”: the quoted name is another one that begins with the programme's
+        yield by_form[m.group()], a, b
+
+
+def _inside_longer_quote(text: str, a: int, b: int) -> bool:
+    opened = text.rfind("“", 0, a)
+    return opened >= 0 and text.rfind("”", 0, a) < opened and text.find("”", b) > b and \
+        text.find("“", b, text.find("”", b)) < 0
 
 
 _SOURCE = re.compile(r"从$")

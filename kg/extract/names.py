@@ -1,0 +1,261 @@
+"""Personal names in running text: Han names, minority and foreign names (with ``·``).
+
+News prints a name right after a chain of offices (``国务院副总理王明``), right before a
+title (``王明委员发言说``, ``王明总书记``) and in lists (``副主席王明、李华``). No list of
+people can cover real news, so a name is read from its form and from what stands around it:
+
+* a **Han name** is a surname (``lexicons/surnames.txt``) and one or two given characters; of
+  the readings, the one whose end is followed by a clear boundary wins (punctuation, a
+  title, a word that follows names such as 表示 or 出席, a time word, a digit), and a given
+  name never ends in a function character (``王明在``, ``李华和``);
+* any other name (``那日图``, ``博卡里亚尔特``, ``安娜·罗西``) is a run of characters closed by
+  such a boundary; outside a foreign context it must be made of the characters common in
+  transliterations (``lexicons/ner_persons.tsv``) and be two to four characters long;
+* a reading that the segmenter takes for an ordinary word (``全票``, ``发言``, ``亲自``) is
+  no name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg import lexicon, segment
+
+__all__ = ["NameSpan", "name_after", "names_after", "name_before", "is_plausible_name"]
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DOTS = "·•・．"
+# characters that end a name run outright
+_HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<>\"' \t\n,.;:!?") | set("0123456789０１２３４５６７８９")
+# function words that end a transliterated or minority name (narrower than for Han names:
+# 阿不都热依木 holds 都, 买买提 has no surname)
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又")
+# part-of-speech tags of ordinary words that a name never is (jieba's tag set)
+_NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """A personal name found at ``[start, end)`` of a sentence."""
+
+    start: int
+    end: int
+    text: str
+    foreign: bool  # read as a transliterated or minority name rather than surname + given name
+
+
+@lru_cache(maxsize=1)
+def _context() -> dict[str, tuple[str, ...]]:
+    return lexicon.name_context()
+
+
+@lru_cache(maxsize=1)
+def _follow_words() -> tuple[str, ...]:
+    ctx = _context()
+    words = set(ctx.get("follows_name", ())) | set(ctx.get("time_word", ()))
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
+def _not_name_end() -> frozenset[str]:
+    return frozenset("".join(_context().get("not_name_end", ())))
+
+
+@lru_cache(maxsize=1)
+def _translit() -> frozenset[str]:
+    return lexicon.transliteration_chars()
+
+
+@lru_cache(maxsize=1)
+def _surname_rank() -> dict[str, int]:
+    return {s: i for i, s in enumerate(lexicon.surnames_by_rank())}
+
+
+@lru_cache(maxsize=1)
+def _titles() -> tuple[str, ...]:
+    return lexicon.titles()
+
+
+def _title_at(text: str, i: int) -> bool:
+    return any(text.startswith(t, i) for t in _titles())
+
+
+def boundary(text: str, i: int) -> float:
+    """How clearly a name may end at ``i``: 3 for punctuation, a digit, the end of the
+    sentence, a title, a following or time word; 2 for a one-character function word
+    (在, 和, 对 …); 1.5 where a common word begins (王明|通报); 0 for anything else."""
+    if i >= len(text) or text[i] in _HARD_STOP or text[i] in _DOTS:
+        return 3
+    if _title_at(text, i) or any(text.startswith(w, i) for w in _follow_words() if len(w) > 1):
+        return 3
+    if _word_starts(text, i):
+        return 1.5  # below a function word: 王近平|等 beats 王近|平等
+    if text[i] in _not_name_end() or any(text.startswith(w, i) for w in _follow_words() if len(w) == 1):
+        return 2
+    return 0
+
+
+def _is_ordinary_word(word: str) -> bool:
+    """全票, 发言, 主体作用: words the dictionary knows as something other than a name."""
+    tag = segment.tagger().word_tag_tab.get(word)
+    if tag is None or tag.startswith("nr"):
+        return False
+    freq = segment.tokenizer().FREQ.get(word, 0)
+    if freq >= 1000:
+        return True  # 普通, 中国: far too common a word to be a name, whatever its tag
+    if len(word) >= 4 and freq > 0 and tag not in ("ns", "nz", "j"):
+        return True  # four-character dictionary entries are idioms and terms, not names
+    return freq >= 10 and (tag in _NOT_NAME_TAGS or tag == "n" or tag.startswith("v"))
+
+
+def _starts_with_function_word(word: str) -> bool:
+    """亲自领导, 已经宣布, 向大家: the reading opens with an adverb, verb or other function
+    word of two or more characters, or with a one-character preposition or particle
+    followed by a common word."""
+    tokens = list(segment.tagger().cut(word))
+    if len(tokens) <= 1 or tokens[0].flag.startswith("nr"):
+        return False
+    first, freq = tokens[0], segment.tokenizer().FREQ
+    if len(first.word) > 1:
+        return first.flag in ("d", "v", "vn", "p", "c", "u", "a", "ad", "m", "t") and freq.get(first.word, 0) >= 50
+    return first.flag in ("p", "c", "u", "d") and freq.get(word[1:], 0) >= 1000
+
+
+def is_plausible_name(word: str) -> bool:
+    """Whether ``word`` can be a personal name at all (its form, not its context)."""
+    core = word.replace("·", "")
+    if len(core) < 2 or not all(_CJK.match(c) or c in _DOTS for c in word):
+        return False
+    return not _is_ordinary_word(core) and not _starts_with_function_word(core)
+
+
+def _han_readings(text: str, pos: int) -> list[tuple[int, float]]:
+    """(end, score) of the surname + given-name readings starting at ``pos``."""
+    out = []
+    for surname in (text[pos:pos + 2], text[pos]):
+        if surname not in _surname_rank():
+            continue
+        for given in (1, 2, 3):
+            end = pos + len(surname) + given
+            if end > len(text) or not all(_CJK.match(c) for c in text[pos:end]):
+                break
+            if text[end - 1] in _not_name_end():
+                continue  # 王明在, 李华和: no given name ends so (but 李向东 may)
+            score = boundary(text, end)
+            if given == 3:
+                # four-character names (山本健次) only where nothing shorter reads
+                score = score - 1 if score == 3 else 0
+            out.append((end, score))
+    return out
+
+
+def _word_starts(text: str, i: int) -> bool:
+    """A common two-character word starts at ``i`` and none straddles ``i`` (王明|通报…, 李华|履职…:
+    the name ends where an ordinary word begins)."""
+    freq, word = segment.tokenizer().FREQ, text[i:i + 2]
+    common = freq.get(word, 0) >= 200 or segment.tagger().word_tag_tab.get(word, "").startswith("v") and freq.get(word, 0) >= 20
+    return i > 0 and common and not freq.get(text[i - 1:i + 1], 0)
+
+
+def _follows_at(text: str, i: int) -> bool:
+    return any(text.startswith(w, i) for w in _follow_words() if len(w) > 1)
+
+
+def _word_at(text: str, i: int) -> bool:
+    """A two-character dictionary word starts at ``i`` (会面, 当天, 到访)."""
+    return segment.tokenizer().FREQ.get(text[i:i + 2], 0) >= 20
+
+
+def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 12) -> int | None:
+    """End of a name without a Han surname: a run closed by a boundary, parts joined by ·."""
+    i, part, total = pos, 0, 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _DOTS and part >= 1 and i + 1 < len(text) and _CJK.match(text[i + 1]):
+            i, part = i + 1, 0
+            continue
+        if not _CJK.match(ch):
+            break
+        if part >= 1 and boundary(text, i) == 3 and not (ch in _translit() and _follows_at(text, i + 1)):
+            break  # (but 买买提出席 ends before 出席, not before 提出)
+        if part >= 2 and (ch in _OTHER_STOP or (foreign and ch not in _translit() and _word_at(text, i))):
+            break  # 萨尔维与…, 维克托会面: a function word or an ordinary word after the name
+        i, part, total = i + 1, part + 1, total + 1
+        if total > max_len:
+            return None
+    if total < 2 or part < 1:
+        return None
+    if not foreign and boundary(text, i) < 2:
+        return None
+    return i
+
+
+def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
+    """The personal name starting at ``pos`` (after a title), or None.
+
+    ``foreign`` says the title belongs to a foreign state or body, where names are
+    transliterations of any length rather than surname + given name."""
+    if pos >= len(text) or not _CJK.match(text[pos]) or text[pos] in _not_name_end() or \
+            any(text.startswith(w, pos) for w in _follow_words()):
+        return None  # 的到来, 在会上, 称西方: a name never opens with a function or following word
+    readings = [(end, score) for end, score in _han_readings(text, pos) if score >= 1.5]
+    other = _other_reading(text, pos, foreign)
+    if other is not None and any(c in _DOTS for c in text[pos:other]) and other - pos >= 4:
+        readings = [(other, 4)]  # 安娜·罗西: the dot joins the parts whatever the first one looks like
+    elif other is not None:
+        run = text[pos:other].replace("·", "")
+        translit = all(c in _translit() for c in run)
+        if foreign or (translit and len(run) <= 6):
+            # a transliteration read whole beats a short Han reading inside it (梅洛尼, not 梅洛)
+            readings.append((other, 3))
+        elif 3 <= len(run) <= 4 and not readings:
+            readings.append((other, 2))  # 白玛次仁, 中村一郎: only where no Han reading reads
+    han_ends = {end for end, _ in _han_readings(text, pos)}
+    for end, score in sorted(readings, key=lambda r: (-r[1], -(r[0] - pos))):
+        word = text[pos:end]
+        if is_plausible_name(word):
+            return NameSpan(pos, end, word, end == other and end not in han_ends)
+    return None
+
+
+def names_after(text: str, pos: int, foreign: bool = False) -> list[NameSpan]:
+    """A name at ``pos`` and the names listed after it with 、 (副主席王明、李华、张华):
+    the list stops at the first item that is not a bare name."""
+    first = name_after(text, pos, foreign)
+    if first is None:
+        return []
+    out = [first]
+    while out[-1].end < len(text) and text[out[-1].end] == "、":
+        nxt = name_after(text, out[-1].end + 1, foreign)
+        if nxt is None:
+            break
+        after = nxt.end
+        if after < len(text) and _title_at(text, after):
+            break  # 王明、李华主任: the next item carries its own title
+        if boundary(text, after) < 2:
+            break  # 会长A、日中经济协会…: the next item runs on into other words
+        out.append(nxt)
+    return out
+
+
+def name_before(text: str, end: int, left_ok) -> NameSpan | None:
+    """The personal name ending at ``end`` (before a title printed after it: 王明委员).
+
+    ``left_ok(i)`` says whether a name may start at ``i`` (after punctuation, at the start
+    of the sentence, after a verb such as 会见); the longest plausible reading wins."""
+    for start in range(max(0, end - 6), end - 1):
+        word = text[start:end]
+        if not left_ok(start) or not all(_CJK.match(c) or c in _DOTS for c in word):
+            continue
+        if word[-1] in _not_name_end():
+            return None
+        core = word.replace("·", "")
+        if word[0] in _DOTS or word[-1] in _DOTS:
+            continue
+        han = any(word.startswith(s) and 1 <= len(core) - len(s) <= 2 for s in (word[:2], word[:1])
+                  if s in _surname_rank())
+        other = all(c in _translit() for c in core) and 2 <= len(core) <= 6 or "·" in word
+        if (han or other) and is_plausible_name(word):
+            return NameSpan(start, end, word, not han)
+    return None

@@ -1,0 +1,80 @@
+"""Personal names read from their form and their surroundings (kg.extract.names).
+
+Every sentence here is invented; each reproduces a pattern of real news that an earlier
+reader got wrong (names cut short, clauses read as names)."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.names import is_plausible_name, name_after, name_before, names_after
+
+
+def _after(text: str, foreign: bool = False) -> str | None:
+    span = name_after(text, 0, foreign)
+    return span.text if span else None
+
+
+@pytest.mark.parametrize("text, name", [
+    ("王志明出席会议", "王志明"),
+    ("陈竹在参加代表团审议", "陈竹"),        # 在 ends no given name
+    ("李向东在车站歇脚", "李向东"),          # but may stand inside one
+    ("周敏对《要点》作了说明", "周敏"),
+    ("郑立新和市长何伟东出席", "郑立新"),    # 和 before the next title
+    ("沈左清作报告", "沈左清"),
+    ("石晓磊通报全省进展", "石晓磊"),        # a common verb ends the name
+    ("方建国也表示", "方建国"),
+])
+def test_han_names_end_where_the_sentence_says(text, name):
+    assert _after(text) == name
+
+
+@pytest.mark.parametrize("text, name", [
+    ("白玛次仁在参加审议", "白玛次仁"),      # no Han surname: a run closed by a function word
+    ("那日图一同走访", "那日图"),
+    ("阿不都克力木·买买提出席", "阿不都克力木·买买提"),  # ends before 出席, not before 提出
+    ("木合塔尔·吐尔逊委员发言说", "木合塔尔·吐尔逊"),
+])
+def test_minority_names_with_and_without_a_dot(text, name):
+    assert _after(text) == name
+
+
+@pytest.mark.parametrize("text, name", [
+    ("卡洛斯·门多萨表示", "卡洛斯·门多萨"),
+    ("安娜·罗西28号晚签署", "安娜·罗西"),
+    ("马里奥的独家专访", "马里奥"),          # not cut to the surname reading 马里
+    ("博卡里亚尔特举行会谈", "博卡里亚尔特"),
+    ("萨尔维当天通电话", "萨尔维"),
+    ("阿斯汀到访", "阿斯汀"),
+    ("维克托会面", "维克托"),
+])
+def test_foreign_names_after_a_foreign_title(text, name):
+    assert _after(text, foreign=True) == name
+
+
+@pytest.mark.parametrize("text", ["全票当选国家主席", "发言说，要加强", "亲自领导", "已经宣布", "再次强调",
+                                  "强调的", "向大家表示", "主体作用", "的到来"])
+def test_clauses_after_a_title_are_no_names(text):
+    assert _after(text) is None
+
+
+def test_a_list_of_names_after_one_title():
+    spans = names_after("胡一华、沈二跃、王三勇出席会议", 0)
+    assert [s.text for s in spans] == ["胡一华", "沈二跃", "王三勇"]
+
+
+def test_a_list_stops_where_the_next_item_carries_a_title_or_runs_on():
+    assert [s.text for s in names_after("王一明、李二强主任出席", 0)] == ["王一明"]
+    assert [s.text for s in names_after("中村一郎、日中经济协会会长", 0, foreign=True)] == ["中村一郎"]
+
+
+def test_a_name_before_its_title():
+    text = "林建华委员发言说"
+    span = name_before(text, 3, lambda i: i == 0)
+    assert span is not None and span.text == "林建华"
+    assert name_before("代表团委员发言", 3, lambda i: True) is None
+
+
+def test_plausible_names():
+    assert is_plausible_name("王志明")
+    assert not is_plausible_name("全票")
+    assert not is_plausible_name("主体作用")
