@@ -320,7 +320,9 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
     g, a = b.g, m.attrs
     printed = m.surface[:len(m.surface) - len(a.get("department", ""))]
     dept_ev, ev = ev, (None if a.get("department") else ev)  # the union itself has its own mention
-    if a["level"] == "national":
+    if a.get("name") and a.get("foreign"):
+        base = b.union(a["name"], None, ev, alias=printed)  # another country's union: no parent here
+    elif a["level"] == "national":
         base = b.union(NATIONAL_UNION, None, ev, alias=printed)
     elif a.get("national_industry"):
         national = b.union(NATIONAL_UNION, None)
@@ -337,7 +339,15 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
             code = ctx.place(a["bare_level"], m.sentence, m.start)
             if code is None:
                 return None
-        if a.get("industry"):
+        if a.get("unit") and code is not None:
+            # 朝阳区望京街道总工会: a street's or zone's union, under its district's
+            parent = b.place_union(code)
+            suffix = "总工会" if printed.endswith("总工会") else "工会"
+            base = b.union(parent.name[:-len("总工会")] + a["unit"] + suffix, code, ev, alias=printed, parent=parent.id)
+        elif a.get("name"):
+            # 澳门工会联合总会, 某某有限公司工会: a body with a name of its own, in its place, parent unknown
+            base = b.union(a["name"], code, ev, alias=printed)
+        elif a.get("industry"):
             if code is None:
                 return None
             place = g.divisions[code]

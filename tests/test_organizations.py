@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import entity, facts_of, findings_of, kb_of, names, one
+from conftest import entity, facts_of, findings_of, kb_of, names, one, posts_of
 
 
 # ---------------------------------------------------------------------------
@@ -176,3 +176,53 @@ def test_federation_whose_full_name_is_a_jieba_word_next_to_another_province():
     facts = facts_of("## 合作\n\n本报讯(记者张明)湖北省总工会与河南省人社厅签署合作协议。\n")
     assert "河南省总工会" not in names(facts["union_bodies"])
     assert one(facts["union_bodies"], "湖北省总工会")["province"] == "湖北省"
+
+
+# Union bodies real union news names (invented sentences; issue: facts that hold on real news)
+
+
+def test_a_street_union_carries_its_district_and_city():
+    facts = facts_of("## 暖心\n\n本报讯(记者张明)北京市朝阳区望京街道总工会为骑手办实事。\n")
+    union = one(facts["union_bodies"], "北京市朝阳区望京街道总工会")
+    assert (union["parent"], union["province"]) == ("北京市朝阳区总工会", "北京市")
+
+
+def test_an_enterprise_union_keeps_its_printed_name_and_the_province_in_it():
+    facts = facts_of("## 慰问\n\n本报讯(记者张明)天津港(集团)有限公司工会组织慰问。\n")
+    union = one(facts["union_bodies"], "天津港（集团）有限公司工会")
+    assert (union["parent"], union["province"]) == (None, "天津市")
+
+
+def test_a_generic_hospital_is_no_enterprise_union():
+    facts = facts_of("## 拨款\n\n本报成都3月5日电(记者张明)省总工会向人民医院工会拨付资金。\n")
+    assert names(facts["union_bodies"]) == ["四川省总工会"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("英国铁路、海事及运输工会今天发起罢工。", "英国铁路、海事及运输工会"),
+    ("德国服务业联合工会当天组织罢工。", "德国服务业联合工会"),
+])
+def test_a_union_of_another_country_has_no_parent_or_province(text, name):
+    union = one(facts_of(f"## 国际\n\n{text}\n")["union_bodies"], name)
+    assert (union["parent"], union["province"]) == (None, None)
+
+
+def test_a_federation_with_a_name_of_its_own_is_not_the_places_zong_gonghui():
+    facts = facts_of("## 澳门\n\n澳门工会联合总会举行文艺汇演。\n")
+    assert names(facts["union_bodies"]) == ["澳门工会联合总会"]
+    assert one(facts["union_bodies"], "澳门工会联合总会")["province"] == "澳门特别行政区"
+
+
+def test_a_province_prefix_distributes_over_a_list_of_bodies():
+    facts = facts_of("## 公益\n\n它由广东省妇联、工会、团委等部门共同开展。\n")
+    assert one(facts["union_bodies"], "广东省总工会")["province"] == "广东省"
+
+
+def test_a_department_joining_two_fields_with_he():
+    facts = facts_of("## 产改\n\n全国总工会劳动和经济工作部部长王建明作了说明。\n")
+    assert posts_of(facts, "王建明") == {("部长", "中华全国总工会劳动和经济工作部")}
+
+
+def test_a_bodys_name_before_zong_gonghui_is_no_union():
+    facts = facts_of("## 提案\n\n他所在的全国政协总工会界别提交提案。\n")
+    assert "全国政协总工会" not in names(facts["union_bodies"])

@@ -119,3 +119,18 @@ def test_songs_books_and_shows_in_book_title_marks_are_not_policies():
                      "纪录片《她们的力量》开播；江苏省总工会印发《江苏省职工书屋建设管理办法》。\n")
     assert [p["name"] for p in facts["policies"]] == ["江苏省职工书屋建设管理办法"]
     assert facts["policies"][0]["issuer"] == "江苏省总工会"
+
+
+def test_a_title_opening_with_its_issuers_names_the_first():
+    facts = facts_of("## 表彰\n\n大会宣读了《中国侨联、国务院侨办关于表彰先进个人的决定》。\n")
+    assert one(facts["policies"], "中国侨联、国务院侨办关于表彰先进个人的决定")["issuer"] == "中华全国归国华侨联合会"
+
+
+def test_the_subject_clause_before_the_verb_issues_the_first_body_printed():
+    facts = facts_of("## 发布\n\n工业和信息化部、国家发展改革委等七部门，联合发布了我国首个《关于推动制造业节能发展的指导意见》。\n")
+    assert one(facts["policies"], "关于推动制造业节能发展的指导意见")["issuer"] == "工业和信息化部"
+
+
+def test_a_congress_with_its_term_printed_adopts_the_regulation():
+    facts = facts_of("## 条例\n\n本报讯《浙江省职工权益保障条例》已于11月29日经浙江省第十四届人民代表大会常务委员会第十三次会议审议通过。\n")
+    assert one(facts["policies"], "浙江省职工权益保障条例")["issuer"] == "浙江省人民代表大会常务委员会"

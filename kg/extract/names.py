@@ -209,8 +209,9 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         if foreign or (translit and len(run) <= 6):
             # a transliteration read whole beats a short Han reading inside it (梅洛尼, not 梅洛)
             readings.append((other, 3))
-        elif 3 <= len(run) <= 4 and not readings:
-            readings.append((other, 2))  # 白玛次仁, 中村一郎: only where no Han reading reads
+        elif not readings and (3 <= len(run) <= 4 or len(run) <= 6 and boundary(text, other) == 3
+                               and not any(t.flag[:1] in ("v", "p") for t in segment.tagger().cut(run))):
+            readings.append((other, 2))  # 白玛次仁, 中村一郎, 乌云其木格: only where no Han reading reads
     han_ends = {end for end, _ in _han_readings(text, pos)}
     for end, score in sorted(readings, key=lambda r: (-r[1], -(r[0] - pos))):
         word = text[pos:end]

@@ -31,6 +31,7 @@ from functools import lru_cache
 from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.names import NameSpan, name_after, name_before, names_after
+from kg.extract.phrases import NOT_IN_ORG, clause_words, noun_run_start
 
 _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -43,27 +44,14 @@ _ORG_END = re.compile(
     r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
     r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰)$")
-# part-of-speech tags that are never part of an organisation's name (jieba's tag set: prepositions,
-# conjunctions, particles, adverbs, pronouns, times, verbs); jieba tags too loosely for the reverse
-_NOT_ORG_TAGS = ("p", "c", "u", "d", "r", "t", "y", "e", "o", "ad", "v")
 # endings of a body inside another (a committee, an office, a department)
 _SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|部|局|司|处|厅)$")
-# words that stand between a clause and an organisation and belong to neither
-_NOT_IN_ORG = re.compile(r"[的了在对向将把被和与及或从为是]")
 
 
 @lru_cache(maxsize=1)
 def _title_pattern() -> re.Pattern:
     titles = set(lexicon.titles()) | {f.printed for f in lexicon.title_forms().get("compound", ())}
     return re.compile("|".join(map(re.escape, sorted(titles, key=lambda t: (-len(t), t)))))
-
-
-@lru_cache(maxsize=1)
-def _clause_words() -> tuple[str, ...]:
-    """Verbs and prepositions that end the clause before a title chain (会见, 同, 陪同 …): an
-    organisation's name never runs back over one."""
-    ctx = lexicon.name_context()
-    return tuple(sorted(set(ctx.get("follows_name", ())) | set(ctx.get("before_title", ())), key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +147,13 @@ class _Sentence:
         if i == 0 or self.text[i - 1] in _CHAIN_STOP or self.text[i - 1] == "、":
             return True
         return i in self.cuts and not any(c.start < i < c.end for c in self.claimed)
+
+    def country_before(self, end: int) -> lexicon.Country | None:
+        """The last foreign country named in the sentence before ``end``."""
+        found = [m for m in _country_pattern().finditer(self.text, 0, end) if m.start() in self.cuts]
+        countries = [lexicon.country_forms()[m.group()] for m in found]
+        countries = [c for c in countries if c.iso2 != "CN"]
+        return countries[-1] if countries else None
 
     def in_mention(self, a: int, b: int) -> bool:
         """[a, b) overlaps a place, an organisation or a country (党委, 海口市, 国务院, 日本
@@ -293,7 +288,7 @@ class _Sentence:
                 org = _implied(index, org_end, org_end + len(title), name)
             return _Post(compound.title, org)
         if start == org_end:
-            return self._bare(title, start, shared, previous)
+            return self._bare(title, start, shared, previous, chain)
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
         known = [m for m in self.orgs if m.end == org_end and m.start >= start]
         if known and (country is None or min(m.start for m in known) <= rest_start):
@@ -332,7 +327,8 @@ class _Sentence:
             post.membership = True  # a seat in a congress's presidium is no office
         return post
 
-    def _bare(self, title: str, start: int, shared: Mention | None, previous: _Chain | None) -> _Post | None:
+    def _bare(self, title: str, start: int, shared: Mention | None, previous: _Chain | None,
+              chain: _Chain) -> _Post | None:
         """A title with nothing before it: it shares the previous segment's organisation, or
         the place of the chain before (市委书记A和市长B), or is certain by itself."""
         if title in lexicon.government_heads():
@@ -345,9 +341,12 @@ class _Sentence:
             return _Post(title, org)
         if shared is not None:
             return self._membership(_Post(title, shared))
-        if previous is not None and previous.foreign and previous.country is not None:
+        country = previous.country if previous is not None and previous.foreign else None
+        if country is None and not self.han_names:
+            country = self.country_before(start)  # 对哈萨克斯坦进行访问，会见总统A: the country named before
+        if country is not None:
             # 塞尔维亚总统A，议长B: the country of the chain before
-            country = previous.country
+            chain.country, chain.foreign = country, True
             org = Mention("organization", "", self.s.index, start, start + len(title),
                           {"template": country.name, "place": None, "country": country.iso2, "implied": True})
             return _Post(title, org)
@@ -361,7 +360,7 @@ class _Sentence:
         """What stands between the segment start and a known body is a clause of its own
         (…将播出对, 会见), not a part of the body's name."""
         before = self.text[start:org_start]
-        if _NOT_IN_ORG.search(before[-1:]) or before.endswith(_clause_words()):
+        if NOT_IN_ORG.search(before[-1:]) or before.endswith(clause_words()):
             return True
         tokens = list(segment.tagger().cut(before))
         return bool(tokens) and tokens[-1].flag[:1] in ("v", "p", "c", "u", "d", "r", "t")
@@ -433,7 +432,7 @@ class _Sentence:
             if m.start != start and not self._only_clause_before(start, m.start):
                 continue
             rest = self.text[m.end:end]
-            if len(rest) > 14 or not _CJK.match(rest) or not _SUB_BODY_END.search(rest) or _NOT_IN_ORG.search(rest):
+            if len(rest) > 14 or not _CJK.match(rest) or not _SUB_BODY_END.search(rest) or NOT_IN_ORG.search(rest):
                 continue
             if any(o.start < end and m.end < o.end for o in self.orgs + self.places):
                 continue  # the rest is a body or place of its own
@@ -447,16 +446,7 @@ class _Sentence:
         、 is an organisation as a whole (推动…发展领导小组组长), verbs and all."""
         text = self.text
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
-        part = text[start:end]
-        tokens = [] if listed else list(segment.tagger().cut(part))
-        keep = len(tokens)
-        while keep > 0 and (not tokens[keep - 1].flag.startswith(_NOT_ORG_TAGS) or tokens[keep - 1].flag == "vn"
-                            or tokens[keep - 1].word == "驻") \
-                and not _NOT_IN_ORG.fullmatch(tokens[keep - 1].word) and tokens[keep - 1].word not in _clause_words():
-            keep -= 1  # 驻 joins a body to where it is stationed (…驻中华全国总工会机关纪检监察组)
-        while keep < len(tokens) and tokens[keep].word == "驻":
-            keep += 1
-        org_start = start + sum(len(t.word) for t in tokens[:keep])
+        org_start = start if listed else noun_run_start(text, start, end)
         name = text[org_start:end]
         if head and name and not name.endswith(head):
             name += head

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import ArticleFindings, Mention
+from kg.extract.phrases import NOT_IN_ORG, noun_run_start
 
 _LEVELS = ("自治区", "自治州", "省", "市", "区", "县", "州", "旗")
 
@@ -34,8 +35,10 @@ def _union_anchor() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _department() -> re.Pattern:
     suffixes = "|".join(map(re.escape, lexicon.union_words()["department_suffix"]))
-    # a department name is a few characters of nouns: no verb or particle inside (召开书记处会议)
-    return re.compile(rf"(?:(?![召开举行印发制定组织联合与和的在对向将])[\u4e00-\u9fff]){{0,6}}?(?:{suffixes})")
+    # a department name is a few characters of nouns: no verb or particle inside (召开书记处会议), but
+    # two fields may be joined by 和 (劳动和经济工作部)
+    word = r"(?:(?![召开举行印发制定组织联合与和的在对向将])[\u4e00-\u9fff])"
+    return re.compile(rf"{word}{{0,6}}?(?:和{word}{{1,4}}?)?(?:{suffixes})")
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +54,10 @@ def _organization_forms() -> tuple[re.Pattern, dict, re.Pattern]:
             literal.setdefault(surface, canonical)
     by_length = lambda forms: "|".join(map(re.escape, sorted(forms, key=lambda f: (-len(f), f))))
     return re.compile(by_length(literal)), (literal, endings), re.compile(by_length(endings))
+
+
+# the term of a congress or committee printed between its place and its name (第十四届)
+_TERM = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,4}届$")
 
 
 def _place_chain(found: ArticleFindings, sentence: int, end: int) -> list[Mention]:
@@ -91,6 +98,9 @@ class OrganizationExtractor:
         out = []
         for m in ending_re.finditer(text):
             a, b = m.span()
+            term = _TERM.search(text, 0, a)
+            if term is not None and term.end() == a and places.get(term.start()) is not None:
+                a = term.start()  # 浙江省第十四届人民代表大会常务委员会: the term is no part of the name
             place = places.get(a)
             start = place.start if place else None
             word = None if place else _bare_level(text, a)
@@ -153,6 +163,17 @@ class OrganizationExtractor:
                     if level is not None:
                         start = a - len(industry or "") - len(level)
                         attrs["bare_level"] = level
+                    elif (unit := _unit_before(found, s.index, text, a)) is not None:
+                        start, unit_chain, attrs["unit"] = unit  # 朝阳区望京街道总工会: a street's union
+                        attrs["places"] = [(p.surface, p.attrs["codes"]) for p in unit_chain]
+                    elif (foreign := _foreign_union(text, a)) is not None:
+                        start, attrs["foreign"] = foreign
+                    elif suffix == "工会" and (enterprise := _enterprise_before(text, a)) is not None:
+                        start = enterprise  # 天津港(集团)有限公司工会: an enterprise's union, named as printed
+                        attrs["enterprise"] = text[start:a]
+                    elif suffix == "工会" and (listed := _listed_after_place(found, s.index, text, a)):
+                        attrs["places"] = [(p.surface, p.attrs["codes"]) for p in listed]
+                        start = a  # 广东省妇联、工会、团委: the province prefix distributes
                     elif suffix == "总工会":
                         qualifier = _qualifier(text, a)
                         if not qualifier:
@@ -163,7 +184,25 @@ class OrganizationExtractor:
                         continue
                 if industry:
                     attrs["industry"] = industry
-                if suffix == "工会" and not industry:
+                if "foreign" in attrs:
+                    b = _federation_end(text, b)
+                    attrs["name"] = text[start:b]  # a foreign union keeps its own name, with no parent
+                elif "enterprise" in attrs:
+                    b += 3 if text.startswith("委员会", b) else 0  # …有限公司工会委员会
+                    attrs["name"] = text[start:b]
+                    inside = [(p.surface, p.attrs["codes"]) for p in found.of_kind("place", sentence=s.index)
+                              if start <= p.start and p.end <= a][:1]
+                    if not inside:  # 天津港…: a place name opening the enterprise's name, even glued to a word
+                        g = lexicon.gazetteer()
+                        prefix = next((text[start:k] for k in range(min(a, start + 7), start + 1, -1)
+                                       if text[start:k] in g.surfaces), None)
+                        inside = [(prefix, g.surfaces[prefix])] if prefix else []
+                    if inside:
+                        attrs["places"] = inside  # 天津港…公司工会: in 天津
+                elif suffix == "工会" and chain and _federation_end(text, b) > b:
+                    b = _federation_end(text, b)  # 澳门工会联合总会: a federation named so, not the 总工会
+                    attrs["name"] = text[start:b]
+                elif suffix == "工会" and not industry:
                     attrs["loose"] = True  # 宁夏回族自治区工会: the federation, named loosely
                 if suffix == "工会" and "bare_level" in attrs and not industry:
                     continue  # 市工会 alone is too vague
@@ -176,6 +215,73 @@ class OrganizationExtractor:
                 yield Mention("union", text[start:dept.end()], s.index, start, dept.end(),
                               {**attrs, "department": dept.group()})
                 last_end = dept.end()
+
+
+_FEDERATION = re.compile(r"联合总会|联合会|总会|联盟")
+
+
+def _federation_end(text: str, end: int) -> int:
+    """Where a union's name ends when 工会 is followed by a federation word (工会联合总会)."""
+    m = _FEDERATION.match(text, end)
+    return m.end() if m else end
+
+
+_UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡|社区|开发区|高新区|经开区|新区|园区|工业园|工业园区|产业园)$")
+_ENTERPRISE = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|医院|大学|学院|学校|研究院|研究所|银行|矿)$")
+
+
+def _unit_before(found: ArticleFindings, sentence: int, text: str, anchor: int):
+    """A street, town, park or zone named between a place and 总工会 (朝阳区望京街道总工会):
+    (start, the place chain, the unit's name), or None."""
+    places = {m.end: m for m in found.of_kind("place", sentence=sentence)}
+    for end in sorted(places, reverse=True):
+        if end >= anchor or anchor - end > 10:
+            continue
+        unit = text[end:anchor]
+        if _UNIT.fullmatch(unit) and not NOT_IN_ORG.search(unit):
+            chain = _place_chain(found, sentence, end)
+            return chain[0].start, chain, unit
+    return None
+
+
+def _enterprise_before(text: str, anchor: int) -> int | None:
+    """Where the name of an enterprise or institution ending right before 工会 begins
+    (天津港(集团)有限公司工会, 某某医院工会), or None."""
+    if not _ENTERPRISE.search(text, 0, anchor):
+        return None
+    start = noun_run_start(text, max(0, anchor - 24), anchor)
+    name = text[start:anchor]
+    return start if len(name) >= 5 and not _ENTERPRISE.fullmatch(name) else None
+
+
+def _foreign_union(text: str, anchor: int) -> tuple[int, str] | None:
+    """A union of another country (英国火车司机工会, 德国服务业联合工会): a country named a few
+    nouns before 工会, with nothing but nouns and 、/和/及 between. (start, ISO code) or None."""
+    countries = lexicon.country_forms()
+    window = text[max(0, anchor - 16):anchor]
+    for i in range(len(window)):
+        for form in (window[i:i + k] for k in range(2, 8)):
+            country = countries.get(form)
+            if country is None or country.iso2 == "CN":
+                continue
+            rest = window[i + len(form):]
+            if re.fullmatch(r"[\u4e00-\u9fff、]{0,12}", rest) and not re.search(r"[的了在是将对向为]|工会", rest):
+                return anchor - len(window) + i, country.iso2
+    return None
+
+
+def _listed_after_place(found: ArticleFindings, sentence: int, text: str, anchor: int) -> list[Mention]:
+    """广东省妇联、工会、团委: a bare 工会 in a list of bodies whose first item opens with a place;
+    the place chain, else nothing."""
+    if anchor == 0 or text[anchor - 1] != "、":
+        return []
+    places = sorted(found.of_kind("place", sentence=sentence), key=lambda m: m.end)
+    for place in reversed([p for p in places if p.end < anchor]):
+        if re.fullmatch(r"(?:[\u4e00-\u9fff]{1,6}、)+", text[place.end:anchor]):
+            chain = _place_chain(found, sentence, place.end)
+            return chain
+        break
+    return []
 
 
 def _generic_before(text: str, pos: int) -> bool:
@@ -196,6 +302,8 @@ def _qualifier(text: str, end: int) -> str | None:
     word = words[-1]
     if not _QUALIFIER.match(word) or word in lexicon.union_words()["generic_qualifier"]:
         return None
+    if word in dict(lexicon.organization_forms()):
+        return None  # 全国政协总工会界别: a body's name, then the ACFTU
     if any(word.endswith(q) for q in lexicon.union_words()["generic_qualifier"]):
         return None
     return word

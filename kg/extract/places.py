@@ -78,6 +78,14 @@ def _place_words_cut(text: str, matches: list[tuple[int, int, str]], cuts: set[i
     return extra
 
 
+def _full_name(name: str) -> bool:
+    """An official name with its level word (湖北省, 宁夏回族自治区, 郑州市): it names the place
+    whatever word the segmenter glued after it."""
+    g = lexicon.gazetteer()
+    return len(name) >= 3 and name.endswith(("省", "自治区", "特别行政区", "市")) and \
+        any(g.divisions[c].name == name for c in g.surfaces.get(name, ()))
+
+
 class PlaceExtractor:
     kind = "place"
     after: tuple[str, ...] = ()
@@ -95,7 +103,8 @@ class PlaceExtractor:
             for a, b, name in matches:
                 if any(ta < a < tb for ta, tb in inside_titles):
                     continue  # 奥地利外长沙…: 长沙 starts inside the title 外长
-                if a not in cuts or b not in cuts:
+                full = a in cuts and _full_name(name)  # 广东省妇联, 湖北省博物馆: a full name needs no cut after it
+                if not full and (a not in cuts or b not in cuts):
                     # 四川省委: the segmenter cuts 四川/省委, so read the longest place name that fits
                     b = max((k for k in range(b - 1, a + 1, -1) if k in cuts and text[a:k] in g.surfaces
                              and text[a:k] not in _common_words()), default=None) if a in cuts else None

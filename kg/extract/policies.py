@@ -67,28 +67,39 @@ class PolicyExtractor:
     def _issuer(self, s, found: ArticleFindings, start: int, end: int):
         text = s.text
         orgs = [o for o in found.of_kind("union", "organization", sentence=s.index)
-                if not any(g.start() <= o.start < g.end() for g in _GUIDANCE.finditer(text))]
-        # 《X》…由 ORG 印发
-        after = re.match(r"[^。；]{0,40}?由", text[end:])
+                if not any(g.start() <= o.start < g.end() for g in _GUIDANCE.finditer(text))
+                and not o.attrs.get("implied")]
+        # 《中国侨联、国务院侨办关于…的决定》: the title opens with its issuers, the first printed wins
+        opening = min((o for o in orgs if o.start == start + 1), key=lambda o: -o.end, default=None)
+        if opening is not None and re.match(r"(?:[、和及与][^《》]{1,20}?)*关于", text[opening.end:end]):
+            return opening
+        # 《X》…由 ORG 印发, 《X》…经 ORG …会议审议通过
+        after = re.match(r"[^。；]{0,40}?[由经]", text[end:])
         if after:
             pos = end + after.end()
             org = max((o for o in orgs if o.start == pos), key=lambda o: o.end, default=None)
-            gap = re.match(r"[^，。；《》]{0,20}?(?=" + _issue_verbs().pattern + ")", text[org.end:]) if org else None
+            gap = re.match(r"[^，。；《》]{0,24}?(?=" + _issue_verbs().pattern + ")", text[org.end:]) if org else None
             if org and gap:
                 return org  # 由重庆市总工会于2024年1月10日印发
         # ORG …印发(了|的)《X》: the subject of the verb's clause, else the nearest organisation before it
         verb = None
         for v in _issue_verbs().finditer(text, 0, start):
-            if re.fullmatch(r"(?:了|的|并|出台|下发|印发)*", text[v.end():start]):
+            # 印发了《…》, 联合发布了我国首个《…》: a few words may stand between the verb and the title
+            if re.fullmatch(r"(?:了|的|并|出台|下发|印发)*|了[^，。；：《》、]{1,8}", text[v.end():start]):
                 verb = v
         if verb is None:
             return None
         clause_start = max(text.rfind(p, 0, verb.start()) for p in "，。；：") + 1
-        before = [o for o in orgs if o.end <= verb.start()]
+        before = [o for o in orgs if o.end <= verb.start() and not (start < o.start < end)]
         in_clause = [o for o in before if o.start >= clause_start]
         if in_clause:
             return min(in_clause, key=lambda o: (o.start, -o.end))  # 全国总工会办公厅, not 全国总工会
-        return max(before, key=lambda o: o.end) if before else None
+        if not before:
+            return None
+        # A、B等七部门，联合发布了《…》: the subject is the clause before; its first body is the issuer
+        last = max(before, key=lambda o: o.end)
+        subject_start = max(text.rfind(p, 0, last.start) for p in "，。；：") + 1
+        return min((o for o in before if o.start >= subject_start), key=lambda o: (o.start, -o.end))
 
 
 EXTRACTOR = PolicyExtractor()
