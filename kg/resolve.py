@@ -81,11 +81,22 @@ class Relation:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Merge:
+    """Namesakes resolution took for one person, and why (for a reviewer to read)."""
+
+    name: str
+    entity: str  # the merged entity's id
+    seen_in: tuple[tuple[str, int], ...]  # (page, article) of every mention merged
+    reasons: tuple[str, ...]
+
+
 @dataclass
 class KnowledgeBase:
     entities: dict[str, Entity]
     relations: list[Relation]
     pages: list[str]
+    merges: list[Merge] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -109,6 +120,7 @@ class _Builder:
         self.entities: dict[str, Entity] = {}
         self.relations: dict[tuple, Relation] = {}
         self.seen: set[tuple] = set()  # (entity id or relation key, evidence): evidence kept once, in O(1)
+        self.merges: list[Merge] = []
 
     # -- entities ---------------------------------------------------------
     def entity(self, kind: str, key: str, name: str, evidence: Evidence | None = None,
@@ -257,7 +269,7 @@ def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBas
     _merge_officials(b)
     relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, sorted(r.attrs.items())))
     entities = dict(sorted(b.entities.items()))
-    return KnowledgeBase(entities, relations, sources)
+    return KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
 
 
 def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: ArticleFindings) -> None:
@@ -383,6 +395,8 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) 
             return None
     name = template.replace("{place}", g.divisions[code].name if code else "")
     e = b.entity("organization", name, name, ev, alias=m.surface)
+    if m.attrs.get("country"):
+        e.attrs["country"] = m.attrs["country"]
     if code:
         prov = b.division(g.divisions[code].province)
         e.attrs["province"] = prov.id
@@ -467,17 +481,7 @@ def _merge_officials(b: _Builder) -> None:
                     if (title, org) not in e.attrs["posts"]:
                         e.attrs["posts"].append((title, org))
                     bare_posts.append((e.id, title, org, ev))
-        clusters: list[list[Entity]] = []
-        for e in sorted(group, key=lambda x: (x.evidence[0].page, x.evidence[0].article, x.evidence[0].sentence)
-                        if x.evidence else ("", 0, 0)):
-            orgs = {o for _, o in e.attrs.get("posts", [])}
-            home = next((c for c in clusters if orgs & {o for x in c for _, o in x.attrs.get("posts", [])}
-                         or not orgs), None)
-            if home is None:
-                clusters.append([e])
-            else:
-                home.append(e)
-        for cluster in clusters:
+        for cluster, reasons in _same_person(b, group):
             first = cluster[0]
             first_org = first.attrs["posts"][0][1] if first.attrs.get("posts") else ""
             # a title whose organisation could not be resolved leaves a name without a post:
@@ -499,6 +503,9 @@ def _merge_officials(b: _Builder) -> None:
                 del b.entities[e.id]
                 renamed[e.id] = new_id
             b.entities[new_id] = merged
+            if len(cluster) > 1:
+                b.merges.append(Merge(name, new_id, tuple(sorted({(v.page, v.article) for e in cluster
+                                                                  for v in e.evidence})), tuple(reasons)))
     # one pass over the relations for all merged officials
     for key, r in list(b.relations.items()):
         if r.source in renamed or r.target in renamed:
@@ -508,6 +515,57 @@ def _merge_officials(b: _Builder) -> None:
                 b.relate(r.kind, src, dst, ev, **r.attrs)
     for old, title, org, ev in bare_posts:
         b.relate("holds-post", renamed.get(old, old), org, ev, title=title)
+
+
+def _same_person(b: _Builder, namesakes: list[Entity]) -> list[tuple[list[Entity], list[str]]]:
+    """The namesakes grouped into people, with the reasons each group was joined.
+
+    Two mentions of one name are one person when they hold a post at the same organisation, or
+    when every post of both is at a national or central body (a name at the top of the state
+    names one person). A mention without a post of its own joins the first such person. Links
+    are direct evidence, never a guess passed on: a group is the connected set of these links."""
+    order = sorted(namesakes, key=lambda x: (x.evidence[0].page, x.evidence[0].article, x.evidence[0].sentence)
+                   if x.evidence else ("", 0, 0))
+    parent = list(range(len(order)))
+    reasons: dict[int, list[str]] = {}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int, why: str) -> None:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+            reasons.setdefault(min(ri, rj), []).extend(reasons.pop(max(ri, rj), []) + [why])
+
+    orgs = [{o for _, o in e.attrs.get("posts", [])} for e in order]
+    first_at: dict[str, int] = {}
+    for i, held in enumerate(orgs):
+        for org in sorted(held):
+            if org in first_at:
+                join(i, first_at[org], f"posts at {b.entities[org].name}")
+            else:
+                first_at[org] = i
+    national = [i for i, held in enumerate(orgs) if held and all(_is_national(b, o) for o in held)]
+    for i in national[1:]:
+        join(i, national[0], "posts at national bodies only")
+    with_posts = [i for i, held in enumerate(orgs) if held]
+    for i, held in enumerate(orgs):
+        if not held and with_posts:
+            join(i, with_posts[0], "no post of its own")
+    groups: dict[int, list[Entity]] = {}
+    for i, e in enumerate(order):
+        groups.setdefault(root(i), []).append(e)
+    return [(members, list(dict.fromkeys(reasons.get(r, [])))) for r, members in groups.items()]
+
+
+def _is_national(b: _Builder, org: str) -> bool:
+    """A Chinese body with no province of its own: central, national or the ACFTU."""
+    e = b.entities.get(org)
+    return e is not None and not e.attrs.get("province") and e.attrs.get("country", "CN") == "CN"
 
 
 def _post_with_title(b: _Builder, namesakes: list[Entity], title: str, ev: Evidence) -> str | None:

@@ -139,3 +139,27 @@ def test_a_title_whose_organisation_cannot_be_read_makes_a_person_not_an_officia
     _, kb = kb_of("## 会议\n\n本报讯(记者张明)市委书记王强出席会议。\n")
     kinds = {e.kind for e in kb.entities.values() if e.name == "王强"}
     assert kinds == {"person"}
+
+
+# One node per person across articles, never by a guess passed on (issue: facts that hold on real news)
+
+
+def test_a_national_official_named_with_different_bodies_is_one_person():
+    _, kb = kb_of("## 甲\n\n全国人大常委会副委员长王建明出席会议。\n\n## 乙\n\n全国总工会主席王建明讲话。\n")
+    officials = [e for e in kb.entities.values() if e.kind == "official" and e.name == "王建明"]
+    assert len(officials) == 1
+    assert {t for t, _ in officials[0].attrs["posts"]} == {"副委员长", "主席"}
+    merge = next(m for m in kb.merges if m.name == "王建明")
+    assert merge.reasons == ("posts at national bodies only",) and len(merge.seen_in) == 2
+
+
+def test_namesakes_at_bodies_of_two_provinces_stay_two_people():
+    _, kb = kb_of("## 甲\n\n四川省总工会主席李明华出席。\n\n## 乙\n\n浙江省总工会主席李明华讲话。\n")
+    assert len([e for e in kb.entities.values() if e.kind == "official" and e.name == "李明华"]) == 2
+    assert not [m for m in kb.merges if m.name == "李明华"]
+
+
+def test_namesakes_sharing_a_body_are_one_person_and_the_log_says_why():
+    _, kb = kb_of("## 甲\n\n四川省总工会主席李明华出席。\n\n## 乙\n\n四川省总工会党组书记、主席李明华讲话。\n")
+    assert len([e for e in kb.entities.values() if e.kind == "official" and e.name == "李明华"]) == 1
+    assert next(m for m in kb.merges if m.name == "李明华").reasons == ("posts at 四川省总工会",)
