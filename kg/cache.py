@@ -31,6 +31,7 @@ import functools
 import hashlib
 import hmac
 import importlib
+import importlib.metadata
 import os
 import pkgutil
 import secrets
@@ -52,6 +53,47 @@ MAX_ENTRY_BYTES_PER_CHAR = 200
 MAX_ENTRY_BYTES_MIN = 1 << 20
 KEY_BYTES = 32
 _MAC_LENGTH = 64  # hex digits of an HMAC-SHA256, the entry's first line
+
+
+# What extraction reads besides the page: its code and its data, under the package folder
+# (paths relative to it), and the libraries whose own data and code decide what it finds.
+PACKAGE = Path(__file__).resolve().parent
+EXTRACTION_SOURCES = ("extract", "segment.py", "ingest.py", "lexicon.py", "lexicons")
+EXTRACTION_LIBRARIES = ("jieba", "cpca")
+
+
+def extraction_digest(package: Path = PACKAGE) -> str:
+    """SHA-256 of everything a page's findings depend on besides the page: the source of every
+    module under ``kg/extract/``, ``kg/segment.py``, ``kg/ingest.py``, ``kg/lexicon.py``, every
+    file in ``kg/lexicons/`` (each with its path, so a renamed or removed file counts too),
+    and the installed versions of jieba and cpca. It is part of every entry's key: the
+    package version alone stays the same while the extraction and the lexicons change (a
+    working copy, an upgrade that forgets to bump it), and a page would keep stale findings.
+    Reading them takes a few milliseconds; ``_extraction_digest`` does it once per process."""
+    digest = hashlib.sha256()
+    for name in EXTRACTION_SOURCES:
+        path = package / name
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
+        for file in files:
+            try:
+                data = file.read_bytes()
+            except OSError:
+                data = b"\x00missing"  # a digest of what is there: a missing file is a change too
+            digest.update(file.relative_to(package).as_posix().encode("utf-8", "surrogateescape") + b"\x00")
+            digest.update(len(data).to_bytes(8, "big") + data)
+    for library in EXTRACTION_LIBRARIES:
+        try:
+            version = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{library}={version}\x00".encode("ascii", "replace"))
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _extraction_digest() -> str:
+    return extraction_digest()
 
 
 def key_path() -> Path:
@@ -207,12 +249,14 @@ class ExtractionCache:
         self.reused = 0
         # read (or made) now, before worker processes are forked: they inherit it
         self.keyless = cache_key() is None
+        self.extraction = _extraction_digest()
 
     def path_of(self, page: Page) -> Path:
         """Where the page's extraction is kept; the page counts as part of this build (``prune``).
-        The key names the cache format and the tool version: a change of either starts afresh."""
-        key = hashlib.sha256(f"{CACHE_FORMAT}\x1f{__version__}\x1f{page.source}\x1f{page.sha256}".encode(
-            "utf-8", "surrogatepass")).hexdigest()
+        The key names the cache format, the tool version and the digest of the extraction's code,
+        lexicons and libraries (``extraction_digest``): a change of any starts afresh."""
+        key = hashlib.sha256(f"{CACHE_FORMAT}\x1f{__version__}\x1f{self.extraction}\x1f{page.source}\x1f{page.sha256}"
+                             .encode("utf-8", "surrogatepass")).hexdigest()
         path = self.folder / f"{key}{SUFFIX}"
         self.used.add(path)
         return path

@@ -211,3 +211,58 @@ def test_update_with_workers_reads_the_cache_like_one_process(tmp_path):
         done = kg("build", SEEDS, "--out", tmp_path / "out", "--update", "--jobs", "2", "--quiet")
         assert done.returncode == 0, done.stderr
         assert f"pages reused from the previous build: {expect}" in done.stdout
+
+
+# ---------------------------------------------------------------------------
+# What extraction depends on is part of every entry's key
+# ---------------------------------------------------------------------------
+
+
+def test_the_extraction_digest_follows_code_lexicons_and_libraries(tmp_path, monkeypatch):
+    """A copy of the package: any change to an extractor, a lexicon (edited, added, removed)
+    or the version of jieba or cpca gives another digest; other modules do not count."""
+    import shutil
+    import importlib.metadata
+
+    package = tmp_path / "kg"
+    shutil.copytree(cache.PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    seen = {cache.extraction_digest(package)}
+    assert cache.extraction_digest(package) in seen  # the same files give the same digest
+
+    def changed() -> bool:
+        digest = cache.extraction_digest(package)
+        new = digest not in seen
+        seen.add(digest)
+        return new
+
+    with open(package / "lexicons" / "titles.txt", "a", encoding="utf-8") as f:
+        f.write("新职务\n")
+    assert changed()
+    (package / "lexicons" / "extra.tsv").write_text("x\ty\n", encoding="utf-8")
+    assert changed()
+    (package / "lexicons" / "extra.tsv").unlink()
+    assert not changed()  # back to the files of the step before
+    (package / "lexicons" / "surnames.txt").unlink()
+    assert changed()
+    for name in ("extract/officials.py", "segment.py", "ingest.py", "lexicon.py"):
+        with open(package / name, "a", encoding="utf-8") as f:
+            f.write("\n# changed\n")
+        assert changed(), name
+    with open(package / "rdf.py", "a", encoding="utf-8") as f:
+        f.write("\n# not read by extraction\n")
+    assert not changed()
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.9" if name == "cpca" else real(name))
+    assert changed()
+
+
+def test_a_changed_extraction_extracts_every_page_again(tmp_path, monkeypatch):
+    """The --update cache of a build made with other lexicons is not used: every page is
+    extracted again (and kept under the new key), then reused while nothing changes."""
+    out = tmp_path / "out"
+    assert build([SEEDS], out, update=True).reused == 0
+    assert build([SEEDS], out, update=True).reused == 2
+    monkeypatch.setattr(cache, "_extraction_digest", lambda: "0" * 64)  # as after a lexicon edit
+    assert build([SEEDS], out, update=True).reused == 0
+    assert build([SEEDS], out, update=True).reused == 2
+    assert len(list((out / ".cache").glob("*.json"))) == 2  # the stale entries were removed
