@@ -6,8 +6,10 @@ with. Sets:
 
 * ``seeds``: the two seed pages, gold in ``../shared/eval/gold``;
 * ``news``: 60 real news records, ``../shared/eval/news`` (internal evaluation only);
-* ``own``, ``blind``, ``holdout``: the project's own test pages in ``tests/pages*`` (invented
-  text with expected facts; the holdout set was never used to change the rules).
+* ``own``, ``blind``, ``holdout``, ``blind2``: the project's own test pages in ``tests/pages*``
+  (invented text with expected facts, written by someone who had not read the extractors; the
+  holdout set was never used to change the rules, blind2 was written for real union news'
+  patterns: street and enterprise unions, title chains, several places' unions as operators).
 
 usage::
 
@@ -43,6 +45,7 @@ SETS = {
     "own": (ROOT / "tests" / "pages", lambda: sorted((ROOT / "tests" / "pages").glob("*.txt"))),
     "blind": (ROOT / "tests" / "pages_blind", lambda: sorted((ROOT / "tests" / "pages_blind").glob("*.txt"))),
     "holdout": (ROOT / "tests" / "pages_holdout", lambda: sorted((ROOT / "tests" / "pages_holdout").glob("*.txt"))),
+    "blind2": (ROOT / "tests" / "pages_blind2", lambda: sorted((ROOT / "tests" / "pages_blind2").glob("*.txt"))),
 }
 
 

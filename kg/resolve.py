@@ -183,7 +183,18 @@ class _Builder:
             return self.union(f"{d.name}总工会", code, evidence, alias, parent.id)
         city = d.city or d.province
         parent = self.place_union(city)
-        return self.union(f"{self.g.divisions[city].name}{d.name}总工会", code, evidence, alias, parent.id)
+        e = self.union(f"{self.place_name(code)}总工会", code, evidence, alias, parent.id)
+        if self.place_name(code) == d.name:
+            e.aliases.add(f"{self.g.divisions[city].name}{d.name}总工会")  # 银川市灵武市总工会
+        return e
+
+    def place_name(self, code: str) -> str:
+        """The name a body of this place carries: a district or county with its city (成都市武侯区,
+        赣州市于都县), a county-level city alone (灵武市), a city or province as it is."""
+        d = self.g.divisions[code]
+        if d.level != "district" or d.name.endswith("市"):
+            return d.name
+        return f"{self.g.divisions[d.city or d.province].name}{d.name}"
 
 
 class _Context:
@@ -213,8 +224,8 @@ class _Context:
             return d.level == "province" and d.name.endswith("省")
         if word == "自治区":
             return d.level == "province" and d.name.endswith("自治区")
-        if word == "市":
-            return d.level == "city" and d.name.endswith("市") or self.g.is_municipality(code)
+        if word == "市":  # a prefecture-level city, a municipality, or a county-level city (灵武市)
+            return d.name.endswith("市") and d.level in ("city", "district") or self.g.is_municipality(code)
         if word in ("州", "自治州"):
             return d.level == "city" and d.name.endswith("州")
         return d.level == "district" and d.name.endswith(word)
@@ -351,6 +362,13 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
             code = ctx.place(a["bare_level"], m.sentence, m.start)
             if code is None:
                 return None
+        elif a.get("unit"):
+            # 玉林街道总工会: a street or town of the district or county the article names before it
+            code = ctx.place("区", m.sentence, m.start) or ctx.place("县", m.sentence, m.start)
+            if code is None:
+                return None
+        if a.get("enterprise") and code is None:
+            code = ctx.main_province()  # an enterprise's union: in the province the article is about
         if a.get("unit") and code is not None:
             # 朝阳区望京街道总工会: a street's or zone's union, under its district's
             parent = b.place_union(code)
@@ -366,7 +384,8 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
             parent = b.place_union(code)
             base = b.union(f"{place.name}{a['industry']}工会", code, ev, alias=printed, parent=parent.id)
         elif code is not None:
-            base = b.place_union(code, ev, alias=printed)
+            # a union listed by its place alone (成都市、德阳市总工会) has no printed name of its own
+            base = b.place_union(code, ev, alias=None if a.get("listed") else printed)
         else:
             province = ctx.main_province()
             base = b.union(f"{a['qualifier']}总工会", province, ev, alias=printed)
@@ -393,7 +412,7 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) 
             code = next((c for c in codes if c in set(ctx.codes.values())), codes[0] if codes else None)
         if code is None:
             return None
-    name = template.replace("{place}", g.divisions[code].name if code else "")
+    name = template.replace("{place}", b.place_name(code) if code else "")
     e = b.entity("organization", name, name, ev, alias=m.surface)
     if m.attrs.get("country"):
         e.attrs["country"] = m.attrs["country"]

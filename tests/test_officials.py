@@ -255,3 +255,22 @@ def test_a_foreign_body_not_in_any_lexicon_is_read_up_to_the_verb_before_it():
     assert posts["中村一郎"] == {("会长", "日本经济协作联合会")}
     assert posts["山本健次"] == {("会长", "日中交流协会")}
     assert posts["李华明"] == {("总理", "国务院")}
+
+
+def test_a_body_printed_before_the_name_of_a_title_after_it():
+    assert _posts("资阳市总工会王晓琳主席表示，要做好服务。") == {"王晓琳": {("主席", "资阳市总工会")}}
+
+
+def test_an_enterprises_party_committee_and_its_chair():
+    assert _posts("天津港(集团)有限公司党委书记、董事长丁振华出席。") == {
+        "丁振华": {("书记", "中共天津港（集团）有限公司委员会"), ("董事长", "天津港（集团）有限公司")}}
+
+
+@pytest.mark.parametrize("name", ["于海涛", "曾志强", "任嘉怡", "向东明"])
+def test_surnames_that_are_also_function_words(name):
+    assert _posts(f"荣成市总工会主席{name}介绍，服务站已经建成。") == {name: {("主席", "荣成市总工会")}}
+
+
+def test_a_district_body_carries_its_city():
+    facts = facts_of("## 驿站\n\n成都市武侯区人大常委会副主任孙佩兰出席。\n")
+    assert posts_of(facts, "孙佩兰") == {("副主任", "成都市武侯区人民代表大会常务委员会")}

@@ -226,3 +226,29 @@ def test_a_department_joining_two_fields_with_he():
 def test_a_bodys_name_before_zong_gonghui_is_no_union():
     facts = facts_of("## 提案\n\n他所在的全国政协总工会界别提交提案。\n")
     assert "全国政协总工会" not in names(facts["union_bodies"])
+
+
+def test_one_zong_gonghui_after_a_list_of_places_is_each_places_union():
+    facts = facts_of("## 协作\n\n成都市、德阳市、眉山市总工会联合开展职工服务。青岛、烟台、威海三市总工会签订协议。\n")
+    unions = {u["name"]: u["parent"] for u in facts["union_bodies"]}
+    assert unions == {"成都市总工会": "四川省总工会", "德阳市总工会": "四川省总工会", "眉山市总工会": "四川省总工会",
+                      "青岛市总工会": "山东省总工会", "烟台市总工会": "山东省总工会", "威海市总工会": "山东省总工会"}
+
+
+def test_a_street_named_alone_is_in_the_district_read_before():
+    facts = facts_of("## 驿站\n\n成都市武侯区玉林街道一处驿站开门。驿站由武侯区总工会和玉林街道总工会共同建设。\n")
+    union = one(facts["union_bodies"], "成都市武侯区玉林街道总工会")
+    assert (union["parent"], union["province"]) == ("成都市武侯区总工会", "四川省")
+    assert "街道总工会" not in names(facts["union_bodies"])
+
+
+def test_a_bare_shi_after_a_county_level_city_is_that_city():
+    facts = facts_of("## 观摩\n\n灵武市总工会组织职工观摩，市总工会副主席杨晓兰说，比赛要贴近生产。\n")
+    assert posts_of(facts, "杨晓兰") == {("副主席", "灵武市总工会")}
+
+
+def test_an_enterprise_named_in_full_is_what_a_later_bare_jituan_means():
+    facts = facts_of("## 送温暖\n\n在北大荒农垦集团有限公司，集团党委常委、工会主席孟庆华介绍，集团工会今年将走访职工。\n")
+    assert posts_of(facts, "孟庆华") == {("常委", "中共北大荒农垦集团有限公司委员会"),
+                                       ("主席", "北大荒农垦集团有限公司工会")}
+    assert "北大荒农垦集团有限公司工会" in names(facts["union_bodies"])

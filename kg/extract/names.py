@@ -73,6 +73,11 @@ def _surname_rank() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def _surname_set() -> frozenset[str]:
+    return frozenset(_surname_rank())
+
+
+@lru_cache(maxsize=1)
 def _titles() -> tuple[str, ...]:
     return lexicon.titles()
 
@@ -196,9 +201,9 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
 
     ``foreign`` says the title belongs to a foreign state or body, where names are
     transliterations of any length rather than surname + given name."""
-    if pos >= len(text) or not _CJK.match(text[pos]) or text[pos] in _not_name_end() or \
-            any(text.startswith(w, pos) for w in _follow_words()):
-        return None  # 的到来, 在会上, 称西方: a name never opens with a function or following word
+    if pos >= len(text) or not _CJK.match(text[pos]) or text[pos] in _not_name_end() - _surname_set() or \
+            any(text.startswith(w, pos) and (len(w) > 1 or w not in _surname_set()) for w in _follow_words()):
+        return None  # 的到来, 在会上, 称西方: a name never opens with a function or following word (曾, 于 are surnames)
     readings = [(end, score) for end, score in _han_readings(text, pos) if score >= 1.5]
     other = _other_reading(text, pos, foreign)
     if other is not None and any(c in _DOTS for c in text[pos:other]) and other - pos >= 4:
@@ -215,6 +220,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
     han_ends = {end for end, _ in _han_readings(text, pos)}
     for end, score in sorted(readings, key=lambda r: (-r[1], -(r[0] - pos))):
         word = text[pos:end]
+        if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100):
+            continue  # 和经济界: a surname that is also a function word opens only a short, unusual name
         if is_plausible_name(word):
             return NameSpan(pos, end, word, end == other and end not in han_ends)
     return None

@@ -31,10 +31,12 @@ from functools import lru_cache
 from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.names import NameSpan, name_after, name_before, names_after
-from kg.extract.phrases import NOT_IN_ORG, clause_words, noun_run_start
+from kg.extract.phrases import (GENERIC_HOSTS, NOT_IN_ORG, ENTERPRISE_END, article_enterprise, clause_words,
+                                noun_run_start, place_prefix)
 
 _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]+$")  # an organisation's name may hold a bracketed word
 _TITLED_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff])(?P<title>女士|先生|师傅)")
 _CONJUNCTIONS = ("和", "与", "及", "以及", "同", "、")
 # words that stand right after a name and belong to the person (王明夫妇, 王明夫人)
@@ -44,6 +46,14 @@ _ORG_END = re.compile(
     r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
     r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰)$")
+# a short word in brackets inside a name (天津港（集团）有限公司)
+_BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)]$")
+# a party committee, discipline committee or party group named after its host (某公司党委)
+_PARTY_COMMITTEE = re.compile(r"(?:党委|纪委|党组)$")
+_COMMITTEE_NAME = {"党委": "委员会", "纪委": "纪律检查委员会", "党组": "党组"}
+# titles of an enterprise's own management, held at the enterprise even after its party committee
+_CORPORATE_TITLES = ("董事长", "副董事长", "总经理", "副总经理", "总裁", "副总裁", "厂长", "副厂长", "经理",
+                     "院长", "副院长", "校长", "副校长", "行长", "副行长")
 # endings of a body inside another (a committee, an office, a department)
 _SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|部|局|司|处|厅)$")
 
@@ -174,7 +184,13 @@ class _Sentence:
         seg_end = end
         while True:
             seg_start = seg_end
-            while seg_start > limit and text[seg_start - 1] not in _CHAIN_STOP and not self._separator(seg_start - 1):
+            while seg_start > limit and not self._separator(seg_start - 1):
+                if text[seg_start - 1] in _CHAIN_STOP:
+                    inner = _BRACKETED.search(text, limit, seg_start)  # 天津港（集团）有限公司: part of a name
+                    if inner is None or inner.start() <= limit:
+                        break
+                    seg_start = inner.start()
+                    continue
                 seg_start -= 1
             if not any(text.endswith(t, seg_start, seg_end) for t in _all_titles()):
                 break
@@ -289,6 +305,9 @@ class _Sentence:
             return _Post(compound.title, org)
         if start == org_end:
             return self._bare(title, start, shared, previous, chain)
+        hosted = self._hosted_body(start, org_end, shared)
+        if hosted is not None:
+            return self._membership(_Post(title, hosted))
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
         known = [m for m in self.orgs if m.end == org_end and m.start >= start]
         if known and (country is None or min(m.start for m in known) <= rest_start):
@@ -318,6 +337,23 @@ class _Sentence:
             return None
         return self._membership(_Post(title, org))
 
+    def _hosted_body(self, start: int, end: int, shared: Mention | None) -> Mention | None:
+        """工会, 党委 printed bare after a segment at an enterprise (某公司党委副书记、工会主席):
+        the enterprise's own union or party committee."""
+        word = self.text[start:end]
+        host = shared.attrs.get("host") if shared is not None else None
+        if not host or word not in ("工会", "工会委员会", "党委", "纪委"):
+            return None
+        if word.startswith("工会"):
+            printed = [m for m in self.found.of_kind("union") if m.attrs.get("name", "").startswith(host + "工会")]
+            attrs = dict(printed[0].attrs) if printed else {"name": host + "工会", "enterprise": host, "level": "local"}
+            prefix = place_prefix(host)
+            if prefix and "places" not in attrs:
+                attrs["places"] = [prefix]
+            return Mention("union", word, self.s.index, start, end, attrs)
+        return Mention("organization", word, self.s.index, start, end,
+                       {"template": "中共" + host + _COMMITTEE_NAME[word], "place": None, "host": host})
+
     def _membership(self, post: _Post) -> _Post:
         name = post.org.attrs.get("template", post.org.surface) if post.org is not None else ""
         for f in _forms("membership"):
@@ -339,6 +375,10 @@ class _Sentence:
             org = Mention("organization", "", self.s.index, start, start + len(title),
                           {"template": "{place}人民政府", "place": place or word, "implied": True})
             return _Post(title, org)
+        if shared is not None and shared.attrs.get("host") and title in _CORPORATE_TITLES:
+            host = shared.attrs["host"]  # 某公司党委书记、董事长: the chair of the enterprise itself
+            return _Post(title, Mention("organization", "", self.s.index, start, start + len(title),
+                                        {"template": host, "place": None, "implied": True}))
         if shared is not None:
             return self._membership(_Post(title, shared))
         country = previous.country if previous is not None and previous.foreign else None
@@ -450,13 +490,35 @@ class _Sentence:
         name = text[org_start:end]
         if head and name and not name.endswith(head):
             name += head
-        if len(name) < 2 or len(name) > 30 or not _CJK.match(name) or not _ORG_END.search(name):
+        if len(name) < 2 or len(name) > 30 or not _NAME_CHARS.match(name) or not _ORG_END.search(name):
             return None
         if any(p.start == org_start and p.end == end for p in self.places):
             return None  # a bare place before a title that heads no government
+        committee = _PARTY_COMMITTEE.search(name)
+        if committee and name[:committee.start()] in GENERIC_HOSTS:
+            # 公司党委: the party committee of the enterprise the article is about
+            host = article_enterprise(self.found, name[:committee.start()], self.s.index, org_start)
+            if host is None:
+                return None
+            template = "中共" + host + _COMMITTEE_NAME[committee.group()]
+            return Mention("organization", text[org_start:end], self.s.index, org_start, end,
+                           {"template": template, "place": None, "host": host})
+        if committee and len(name) > len(committee.group()) + 1:
+            # 某某有限公司党委: the enterprise's party committee, named as party committees are
+            host = name[:committee.start()]
+            template = ("中共" if not host.startswith("中共") else "") + host + _COMMITTEE_NAME[committee.group()]
+            return Mention("organization", text[org_start:end], self.s.index, org_start, end,
+                           {"template": template, "place": None, "host": host})
         end += 1 if head and not text[org_start:end].endswith(head) else 0  # 交通局长: 交通局, 局 printed once
-        return Mention("organization", text[org_start:end], self.s.index, org_start, end,
-                       {"template": name, "place": None})
+        attrs = {"template": name, "place": None}
+        if name in GENERIC_HOSTS:
+            name = article_enterprise(self.found, name, self.s.index, org_start)
+            if name is None:
+                return None
+            attrs["template"] = name  # 公司董事长: the enterprise the article is about
+        if ENTERPRISE_END.search(name):
+            attrs["host"] = name  # a body of it may follow bare (…有限公司董事长、工会主席)
+        return Mention("organization", text[org_start:end], self.s.index, org_start, end, attrs)
 
 
 class OfficialExtractor:
@@ -568,6 +630,12 @@ class OfficialExtractor:
                        None)
         if any(f.printed == title for f in _forms("membership")):
             yield Mention("person", name.text, index, name.start, name.end, {"role": title})
+            return
+        before = [m for m in sent.orgs if m.end == name.start and not m.attrs.get("implied")]
+        if before:  # 资阳市总工会王明主席: the body printed right before the name
+            person = Mention("official", name.text, index, name.start, name.end, {})
+            yield person
+            yield Link("holds-post", person.id, min(before, key=lambda m: m.start).id, index, {"title": title})
             return
         if default is not None:
             org = _implied(index, a, b, default.org)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import ArticleFindings, Mention
-from kg.extract.phrases import NOT_IN_ORG, noun_run_start
+from kg.extract.phrases import GENERIC_HOSTS, NOT_IN_ORG, article_enterprise, noun_run_start, place_prefix
 
 _LEVELS = ("自治区", "自治州", "省", "市", "区", "县", "州", "旗")
 
@@ -122,6 +122,13 @@ class OrganizationExtractor:
             if not any(o.start < m.end() and m.start() < o.end for o in out):
                 out.append(Mention("organization", m.group(), s.index, m.start(), m.end(),
                                    {"template": literal[m.group()], "place": None}))
+        for m in _ENTERPRISE.finditer(text):
+            start = noun_run_start(text, max(0, m.start() - 20), m.end())
+            name = text[start:m.end()]
+            if len(name) >= 6 and not any(o.start < m.end() and start < o.end for o in out):
+                # 北大荒农垦集团有限公司: an enterprise, which 公司 and 集团 later in the article mean
+                out.append(Mention("organization", name, s.index, start, m.end(),
+                                   {"template": name, "place": None, "enterprise": True}))
         return sorted(out, key=lambda o: o.start)
 
     def _unions(self, s, found: ArticleFindings):
@@ -140,7 +147,12 @@ class OrganizationExtractor:
                     start = a - 2
             else:
                 suffix = m.group()
-                chain = _place_chain(found, s.index, a)
+                count = _COUNT.search(text, 0, a)  # 青岛、烟台…日照五市总工会: the count of the places listed
+                chain = _place_chain(found, s.index, count.start() if count else a)
+                if count and len(_listed_places(found, s.index, text, chain[0].start if chain else a)) + 1 < 2:
+                    chain = _place_chain(found, s.index, a)  # no list before the count word: no count
+                elif count and chain:
+                    a = count.start()
                 industry = None
                 if not chain and suffix == "工会":
                     industry = next((w for w in words["industry"] if text.endswith(w, 0, a)), None)
@@ -166,11 +178,15 @@ class OrganizationExtractor:
                     elif (unit := _unit_before(found, s.index, text, a)) is not None:
                         start, unit_chain, attrs["unit"] = unit  # 朝阳区望京街道总工会: a street's union
                         attrs["places"] = [(p.surface, p.attrs["codes"]) for p in unit_chain]
+                    elif (unit := _UNIT_ALONE.search(text, max(0, a - 8), a)) is not None:
+                        start, attrs["unit"] = unit.start(), unit.group()  # 玉林街道总工会: in the district read before
                     elif (foreign := _foreign_union(text, a)) is not None:
                         start, attrs["foreign"] = foreign
                     elif suffix == "工会" and (enterprise := _enterprise_before(text, a)) is not None:
                         start = enterprise  # 天津港(集团)有限公司工会: an enterprise's union, named as printed
                         attrs["enterprise"] = text[start:a]
+                    elif suffix == "工会" and (host := _generic_host(found, s.index, text, a)) is not None:
+                        start, attrs["enterprise"] = host  # 公司工会: the union of the article's enterprise
                     elif suffix == "工会" and (listed := _listed_after_place(found, s.index, text, a)):
                         attrs["places"] = [(p.surface, p.attrs["codes"]) for p in listed]
                         start = a  # 广东省妇联、工会、团委: the province prefix distributes
@@ -188,15 +204,13 @@ class OrganizationExtractor:
                     b = _federation_end(text, b)
                     attrs["name"] = text[start:b]  # a foreign union keeps its own name, with no parent
                 elif "enterprise" in attrs:
-                    b += 3 if text.startswith("委员会", b) else 0  # …有限公司工会委员会
-                    attrs["name"] = text[start:b]
+                    b += 3 if text.startswith("委员会", b) else 0  # …有限公司工会委员会: the same body as …工会
+                    attrs["name"] = attrs["enterprise"] + "工会"
                     inside = [(p.surface, p.attrs["codes"]) for p in found.of_kind("place", sentence=s.index)
                               if start <= p.start and p.end <= a][:1]
                     if not inside:  # 天津港…: a place name opening the enterprise's name, even glued to a word
-                        g = lexicon.gazetteer()
-                        prefix = next((text[start:k] for k in range(min(a, start + 7), start + 1, -1)
-                                       if text[start:k] in g.surfaces), None)
-                        inside = [(prefix, g.surfaces[prefix])] if prefix else []
+                        prefix = place_prefix(text[start:a])
+                        inside = [prefix] if prefix else []
                     if inside:
                         attrs["places"] = inside  # 天津港…公司工会: in 天津
                 elif suffix == "工会" and chain and _federation_end(text, b) > b:
@@ -210,6 +224,12 @@ class OrganizationExtractor:
             last_end = b
             mention = Mention("union", text[start:b], s.index, start, b, attrs)
             yield mention
+            if attrs.get("places") and not attrs.get("industry") and "unit" not in attrs and "name" not in attrs:
+                # 成都市、德阳市、眉山市总工会: one union of each place listed before the last
+                for listed in _listed_places(found, s.index, text, start):
+                    yield Mention("union", text[listed[0].start:listed[-1].end], s.index, listed[0].start,
+                                  listed[-1].end, {**attrs, "places": [(p.surface, p.attrs["codes"]) for p in listed],
+                                                   "listed": True})
             dept = _department().match(text, b)
             if dept and m.group() != "工会":
                 yield Mention("union", text[start:dept.end()], s.index, start, dept.end(),
@@ -218,6 +238,20 @@ class OrganizationExtractor:
 
 
 _FEDERATION = re.compile(r"联合总会|联合会|总会|联盟")
+_COUNT = re.compile(r"[二三四五六七八九十两]{1,2}个?(?:市|县|区|州|盟|省)$")
+
+
+def _listed_places(found: ArticleFindings, sentence: int, text: str, end: int) -> list[list[Mention]]:
+    """The place chains listed with 、, 和, 及 or 与 right before ``end`` (成都市、德阳市、眉山市
+    before 资阳市), nearest last."""
+    out: list[list[Mention]] = []
+    while end > 0 and text[end - 1] in "、和及与":
+        chain = _place_chain(found, sentence, end - 1)
+        if not chain:
+            break
+        out.insert(0, chain)
+        end = chain[0].start
+    return out
 
 
 def _federation_end(text: str, end: int) -> int:
@@ -226,8 +260,12 @@ def _federation_end(text: str, end: int) -> int:
     return m.end() if m else end
 
 
+# a street or town named alone (玉林街道, 贡江镇): its district is the one the article names before it
+_UNIT_ALONE = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,4}(?:街道|镇|乡)$|(?<=[，、和与及])[\u4e00-\u9fff]{2,4}(?:街道|镇|乡)$")
 _UNIT = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:街道|镇|乡|社区|开发区|高新区|经开区|新区|园区|工业园|工业园区|产业园)$")
-_ENTERPRISE = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|医院|大学|学院|学校|研究院|研究所|银行|矿)$")
+_ENTERPRISE_BEFORE = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|医院|大学|学院|学校|研究院|研究所|银行|矿)$")
+# an enterprise named in full, wherever it stands (what a later bare 公司 or 集团 means)
+_ENTERPRISE = re.compile(r"(?:有限责任公司|股份有限公司|集团有限公司|有限公司|集团)(?![\u4e00-\u9fff）)])|(?:有限责任公司|股份有限公司|有限公司)")
 
 
 def _unit_before(found: ArticleFindings, sentence: int, text: str, anchor: int):
@@ -244,14 +282,23 @@ def _unit_before(found: ArticleFindings, sentence: int, text: str, anchor: int):
     return None
 
 
+def _generic_host(found: ArticleFindings, sentence: int, text: str, anchor: int) -> tuple[int, str] | None:
+    """公司工会, 集团工会: (start, the enterprise the article named before), or None."""
+    word = next((w for w in GENERIC_HOSTS if text.endswith(w, 0, anchor)), None)
+    if word is None:
+        return None
+    host = article_enterprise(found, word, sentence, anchor - len(word))
+    return (anchor - len(word), host) if host else None
+
+
 def _enterprise_before(text: str, anchor: int) -> int | None:
     """Where the name of an enterprise or institution ending right before 工会 begins
     (天津港(集团)有限公司工会, 某某医院工会), or None."""
-    if not _ENTERPRISE.search(text, 0, anchor):
+    if not _ENTERPRISE_BEFORE.search(text, 0, anchor):
         return None
     start = noun_run_start(text, max(0, anchor - 24), anchor)
     name = text[start:anchor]
-    return start if len(name) >= 5 and not _ENTERPRISE.fullmatch(name) else None
+    return start if len(name) >= 5 and not _ENTERPRISE_BEFORE.fullmatch(name) else None
 
 
 def _foreign_union(text: str, anchor: int) -> tuple[int, str] | None:

@@ -13,13 +13,24 @@ from functools import lru_cache
 
 from kg import lexicon, segment
 
-__all__ = ["noun_run_start", "clause_words"]
+__all__ = ["noun_run_start", "clause_words", "place_prefix", "ENTERPRISE_END", "GENERIC_HOSTS", "article_enterprise"]
 
 # jieba tags of words that are never part of an organisation's name: prepositions, conjunctions,
 # particles, adverbs, pronouns, times, verbs (jieba tags nouns too loosely to list what may be)
 _NOT_ORG_TAGS = ("p", "c", "u", "d", "r", "t", "y", "e", "o", "ad", "v")
 # one-character words that stand between a clause and an organisation and belong to neither
 NOT_IN_ORG = re.compile(r"[的了在对向将把被和与及或从为是]")
+
+
+# what a name may be made of: Han characters, Latin letters, digits and brackets (天津港(集团)有限公司)
+_PART_OF_NAME = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·]+")
+
+
+@lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """Verbs that are ordinary parts of enterprise names (控股, 投资, 发展): inside a name
+    they are no clause."""
+    return frozenset(lexicon.name_context().get("in_org_name", ()))
 
 
 @lru_cache(maxsize=1)
@@ -36,10 +47,43 @@ def noun_run_start(text: str, start: int, end: int) -> int:
     keep = len(tokens)
     while keep > 0:
         token = tokens[keep - 1]
-        noun = not token.flag.startswith(_NOT_ORG_TAGS) or token.flag == "vn" or token.word == "驻"
+        if not _PART_OF_NAME.fullmatch(token.word):
+            break  # punctuation: 仪式上，X公司 starts after the comma
+        noun = not token.flag.startswith(_NOT_ORG_TAGS) or token.flag == "vn" or token.word == "驻" \
+            or token.word in _name_words()
         if not noun or NOT_IN_ORG.fullmatch(token.word) or token.word in clause_words():
             break
         keep -= 1
     while keep < len(tokens) and tokens[keep].word == "驻":
         keep += 1
     return start + sum(len(t.word) for t in tokens[:keep])
+
+
+def place_prefix(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """The place name that opens an enterprise's or body's name, even glued to the next word
+    (天津港(集团)有限公司 -> 天津): (the place as printed, its division codes), or None."""
+    g = lexicon.gazetteer()
+    for k in range(min(len(name), 7), 1, -1):
+        if name[:k] in g.surfaces:
+            return name[:k], g.surfaces[name[:k]]
+    return None
+
+
+# endings of an enterprise's or institution's name (what its union, party committee and chair belong to)
+ENTERPRISE_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|医院|大学|学院|学校|银行)$")
+# a bare word that means the enterprise the article is about (公司党委, 集团工会)
+GENERIC_HOSTS = ("公司", "集团", "企业", "厂")
+
+
+def article_enterprise(found, word: str, sentence: int, start: int) -> str | None:
+    """The enterprise a bare 公司 / 集团 means at this point of the article: the last one named
+    before it whose name ends so (企业 and 厂: the last one of any kind), or None."""
+    names = []
+    for m in found.mentions:
+        if (m.sentence, m.start) >= (sentence, start):
+            continue
+        name = m.attrs.get("enterprise") if m.kind == "union" else m.attrs.get("host") or (
+            m.attrs.get("template") if m.attrs.get("enterprise") else None)
+        if isinstance(name, str) and name not in GENERIC_HOSTS and (word in ("企业", "厂") or word in name):
+            names.append(((m.sentence, m.start), name))
+    return max(names)[1] if names else None
