@@ -1,9 +1,9 @@
 """Pages of our own, in the seeds' style, with expected facts: the rules must hold beyond the seeds.
 
 tests/pages/ holds pages written for these tests (other provinces, autonomous regions, the
-hard cases); tests/pages_blind/ and tests/pages_holdout/ pages whose text and expected facts
-were written by someone who had not read the extractors (the blind set was then used to
-improve them; the holdout set only to measure). All are scored with the shared scorer.
+hard cases); tests/pages_blind/, tests/pages_holdout/ and tests/pages_blind2/ pages whose text
+and expected facts were written by someone who had not read the extractors (the blind sets were
+then used to improve them; the holdout set only to measure). All are scored with the shared scorer.
 """
 import os
 import subprocess
@@ -38,8 +38,8 @@ def test_own_pages_score(tmp_path):
     assert relation >= 0.90, report
 
 
-@pytest.mark.parametrize("folder", ["pages_blind", "pages_holdout"])
+@pytest.mark.parametrize("folder", ["pages_blind", "pages_holdout", "pages_blind2"])
 def test_pages_written_blind_score(tmp_path, folder):
     entity, relation, report = score(HERE / folder, tmp_path)
-    assert entity >= 0.85, report  # the issue's target on unseen pages
-    assert relation >= 0.75, report
+    assert entity >= 0.95, report  # the real-news issue's target for union pages in the seeds' layout
+    assert relation >= 0.90, report
