@@ -24,7 +24,7 @@ from kg.extract import ArticleFindings, Mention
 from kg.ingest import Page
 
 NATIONAL_UNION = "中华全国总工会"
-_LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city",
+_LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city", "盟": "city",
                   "区": "district", "县": "district", "旗": "district"}
 
 
@@ -228,6 +228,8 @@ class _Context:
             return d.name.endswith("市") and d.level in ("city", "district") or self.g.is_municipality(code)
         if word in ("州", "自治州"):
             return d.level == "city" and d.name.endswith("州")
+        if word == "盟":
+            return d.level == "city" and d.name.endswith("盟")
         return d.level == "district" and d.name.endswith(word)
 
     def _lift(self, code: str, word: str) -> str | None:

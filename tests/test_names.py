@@ -78,3 +78,22 @@ def test_plausible_names():
     assert is_plausible_name("王志明")
     assert not is_plausible_name("全票")
     assert not is_plausible_name("主体作用")
+
+
+@pytest.mark.parametrize("text, foreign, name", [
+    ("拜登致唁电", True, "拜登"), ("阿尔维致慰问电", True, "阿尔维"), ("廖岷受国务院委托", False, "廖岷"),
+    ("费利佩六世表示", True, "费利佩六世"), ("奥斯汀到访基辅", False, "奥斯汀"),
+    ("乌云其其格介绍，今年", False, "乌云其其格"), ("王近平乘专机抵达", False, "王近平"),
+])
+def test_names_end_before_verbs_and_keep_regnal_numbers(text, foreign, name):
+    assert _after(text, foreign) == name
+
+
+@pytest.mark.parametrize("text, foreign", [("名单草案", False), ("警告西方", True), ("王近平乘专机抵达", True)])
+def test_readings_that_are_words_and_clauses_are_no_names(text, foreign):
+    assert _after(text, foreign) not in ("名单草案", "警告西方", "王近平乘专机")
+
+
+def test_a_conjunction_before_a_name_is_not_its_surname():
+    span = name_before("习近平和李华总理", 6, lambda i: True)
+    assert span is not None and span.text == "李华"

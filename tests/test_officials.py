@@ -274,3 +274,14 @@ def test_surnames_that_are_also_function_words(name):
 def test_a_district_body_carries_its_city():
     facts = facts_of("## 驿站\n\n成都市武侯区人大常委会副主任孙佩兰出席。\n")
     assert posts_of(facts, "孙佩兰") == {("副主任", "成都市武侯区人民代表大会常务委员会")}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("据报道，俄罗斯驻美国大使安东尼表示。", "安东尼", ("驻美国大使", "俄罗斯联邦")),
+    ("卡塔尔埃米尔塔米尔与巴林国王哈马迪通电话。", "哈马迪", ("国王", "巴林王国")),
+    ("出席中国发展高层论坛年会的汇丰集团行政总裁祈耀明表示。", "祈耀明", ("行政总裁", "汇丰集团")),
+    ("泰国正大集团资深董事长谢国明会见客人。", "谢国明", ("资深董事长", "泰国正大集团")),
+    ("巴基斯坦发生恐怖袭击事件向巴基斯坦总统阿尔维致慰问电。", "阿尔维", ("总统", "巴基斯坦伊斯兰共和国")),
+])
+def test_the_country_nearest_the_title_whose_rest_is_a_name(text, name, post):
+    assert post in _posts(text)[name]

@@ -252,3 +252,8 @@ def test_an_enterprise_named_in_full_is_what_a_later_bare_jituan_means():
     assert posts_of(facts, "孟庆华") == {("常委", "中共北大荒农垦集团有限公司委员会"),
                                        ("主席", "北大荒农垦集团有限公司工会")}
     assert "北大荒农垦集团有限公司工会" in names(facts["union_bodies"])
+
+
+def test_a_bare_meng_zong_gonghui_is_the_leagues():
+    facts = facts_of("## 驿站\n\n锡林郭勒盟总工会主席乌日图介绍，盟总工会今年新建驿站18个。\n")
+    assert names(facts["union_bodies"]) == ["锡林郭勒盟总工会"]

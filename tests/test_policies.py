@@ -134,3 +134,8 @@ def test_the_subject_clause_before_the_verb_issues_the_first_body_printed():
 def test_a_congress_with_its_term_printed_adopts_the_regulation():
     facts = facts_of("## 条例\n\n本报讯《浙江省职工权益保障条例》已于11月29日经浙江省第十四届人民代表大会常务委员会第十三次会议审议通过。\n")
     assert one(facts["policies"], "浙江省职工权益保障条例")["issuer"] == "浙江省人民代表大会常务委员会"
+
+
+def test_a_leading_group_of_a_central_body_is_the_issuer_in_full():
+    facts = facts_of("## 措施\n\n国务院促进中小企业发展工作领导小组办公室印发《助力中小企业稳增长若干措施》。\n")
+    assert one(facts["policies"], "助力中小企业稳增长若干措施")["issuer"] == "国务院促进中小企业发展工作领导小组办公室"

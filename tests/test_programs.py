@@ -116,3 +116,31 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     facts = facts_of("## 工会驿站\n\n本报讯(记者陈晓)福建省总工会今年新建工会驿站200家。\n")
     station = one(facts["programs"], "工会驿站")
     assert station["operators"] == [] and station["provinces"] == []
+
+
+# Quoted words that are no programmes (a judge's reading of a year of news)
+
+
+@pytest.mark.parametrize("text", [
+    "国家“十四五”水安全重点工程近日在银川启动。",
+    "这是全球第一个百万千瓦级“水光互补”项目。",
+    "宁夏通过“探访行动”“网格机制”等措施，筑牢防线。",
+    "黑龙江启动夏季避暑游“百日行动”。",
+])
+def test_periods_kinds_and_examples_in_quotes_are_no_programmes(text):
+    assert facts_of(f"## 新闻\n\n{text}\n")["programs"] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("年内选树“齐鲁工匠”1000名。", "齐鲁工匠"),
+    ("推动“爱心妈咪小屋”提档升级。", "爱心妈咪小屋"),
+    ("全区建设“朝暖驿家”58家。", "朝暖驿家"),
+])
+def test_quoted_brands_of_craftsmen_rooms_and_stations(text, name):
+    assert name in names(facts_of(f"## 新闻\n\n{text}\n")["programs"])
+
+
+def test_a_national_programme_is_in_a_place_only_in_the_same_clause():
+    facts = facts_of("## 会谈\n\n巴方愿同中方推进共建“一带一路”，不断深化巴中战略伙伴关系。巴基斯坦总统会见代表。\n")
+    assert one(facts["programs"], "一带一路")["provinces"] == []
+    assert facts["provinces"] == []

@@ -28,9 +28,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DOTS = "·•・．"
 # characters that end a name run outright
 _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<>\"' \t\n,.;:!?") | set("0123456789０１２３４５６７８９")
+_REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
@@ -94,10 +95,10 @@ def boundary(text: str, i: int) -> float:
         return 3
     if _title_at(text, i) or any(text.startswith(w, i) for w in _follow_words() if len(w) > 1):
         return 3
-    if _word_starts(text, i):
-        return 1.5  # below a function word: 王近平|等 beats 王近|平等
     if text[i] in _not_name_end() or any(text.startswith(w, i) for w in _follow_words() if len(w) == 1):
         return 2
+    if _word_starts(text, i):
+        return 1.5  # below a function word: 王近平|等 beats 王近|平等
     return 0
 
 
@@ -112,6 +113,19 @@ def _is_ordinary_word(word: str) -> bool:
     if len(word) >= 4 and freq > 0 and tag not in ("ns", "nz", "j"):
         return True  # four-character dictionary entries are idioms and terms, not names
     return freq >= 10 and (tag in _NOT_NAME_TAGS or tag == "n" or tag.startswith("v"))
+
+
+def _opens_with_common_word(word: str) -> bool:
+    """名单草案, 警告西方: a reading of three or more characters that opens with a common word of
+    two characters (a noun or a verb), not with a surname and a given name."""
+    tokens = list(segment.tagger().cut(word))
+    if len(word) < 3 or len(tokens) < 2 or tokens[0].flag.startswith("nr") or len(tokens[0].word) < 2:
+        return False
+    freq = segment.tokenizer().FREQ
+    rest = word[len(tokens[0].word):]
+    # the rest must be a word too: 乌云其木格 opens with 乌云 but goes on in syllables of a name
+    return tokens[0].flag[:1] in ("n", "v", "a") and tokens[0].flag not in ("nz", "ns", "nt", "nrt") and \
+        freq.get(tokens[0].word, 0) >= 500 and freq.get(rest, 0) > 0
 
 
 def _starts_with_function_word(word: str) -> bool:
@@ -132,7 +146,7 @@ def is_plausible_name(word: str) -> bool:
     core = word.replace("·", "")
     if len(core) < 2 or not all(_CJK.match(c) or c in _DOTS for c in word):
         return False
-    return not _is_ordinary_word(core) and not _starts_with_function_word(core)
+    return not _is_ordinary_word(core) and not _starts_with_function_word(core) and not _opens_with_common_word(core)
 
 
 def _han_readings(text: str, pos: int) -> list[tuple[int, float]]:
@@ -163,6 +177,13 @@ def _word_starts(text: str, i: int) -> bool:
     return i > 0 and common and not freq.get(text[i - 1:i + 1], 0)
 
 
+def _one_unknown_word(run: str) -> bool:
+    """乌云其木格 reads as unknown syllables; 王近平乘专机 as a name the segmenter knows, then words."""
+    tokens = list(segment.tagger().cut(run))
+    return not any(t.flag[:1] in ("v", "p") for t in tokens) and \
+        not (tokens[0].flag.startswith("nr") and 3 <= len(tokens[0].word) < len(run))
+
+
 def _follows_at(text: str, i: int) -> bool:
     return any(text.startswith(w, i) for w in _follow_words() if len(w) > 1)
 
@@ -191,6 +212,9 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 12) -> int
             return None
     if total < 2 or part < 1:
         return None
+    regnal = _REGNAL.match(text, i)
+    if regnal and foreign:
+        i = regnal.end()  # 费利佩六世, 查尔斯三世: the regnal number is part of the name
     if not foreign and boundary(text, i) < 2:
         return None
     return i
@@ -215,7 +239,7 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
             # a transliteration read whole beats a short Han reading inside it (梅洛尼, not 梅洛)
             readings.append((other, 3))
         elif not readings and (3 <= len(run) <= 4 or len(run) <= 6 and boundary(text, other) == 3
-                               and not any(t.flag[:1] in ("v", "p") for t in segment.tagger().cut(run))):
+                               and _one_unknown_word(run)):
             readings.append((other, 2))  # 白玛次仁, 中村一郎, 乌云其木格: only where no Han reading reads
     han_ends = {end for end, _ in _han_readings(text, pos)}
     for end, score in sorted(readings, key=lambda r: (-r[1], -(r[0] - pos))):
@@ -258,6 +282,8 @@ def name_before(text: str, end: int, left_ok) -> NameSpan | None:
             continue
         if word[-1] in _not_name_end():
             return None
+        if word[0] in _not_name_end() and end - start > 2:
+            continue  # 和李华总理: 和 joins, the name is 李华
         core = word.replace("·", "")
         if word[0] in _DOTS or word[-1] in _DOTS:
             continue

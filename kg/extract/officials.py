@@ -309,7 +309,7 @@ class _Sentence:
         if hosted is not None:
             return self._membership(_Post(title, hosted))
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
-        known = [m for m in self.orgs if m.end == org_end and m.start >= start]
+        known = [m for m in self.orgs if m.end == org_end and m.start >= start and text[m.start - 1:m.start] != "驻"]
         if known and (country is None or min(m.start for m in known) <= rest_start):
             return self._membership(_Post(title, min(known, key=lambda m: m.start)))
         # a known body, then words that belong to the title: 联合国也门问题特使, 某组织驻华代表
@@ -400,7 +400,7 @@ class _Sentence:
         """What stands between the segment start and a known body is a clause of its own
         (…将播出对, 会见), not a part of the body's name."""
         before = self.text[start:org_start]
-        if NOT_IN_ORG.search(before[-1:]) or before.endswith(clause_words()):
+        if NOT_IN_ORG.search(before[-1:]) or before.endswith(clause_words()) or before.endswith(("、", "兼")):
             return True
         tokens = list(segment.tagger().cut(before))
         return bool(tokens) and tokens[-1].flag[:1] in ("v", "p", "c", "u", "d", "r", "t")
@@ -412,9 +412,17 @@ class _Sentence:
         """A country named at the start of the organisation part (or after a clause): the
         country, where its name starts and where the rest of the part starts."""
         text = self.text
-        for m in _country_pattern().finditer(text, start, end):
-            if m.start() == start or self._only_clause_before(start, m.start()):
+        for m in reversed(list(_country_pattern().finditer(text, start, end))):
+            # the country nearest the title whose rest of the name is a run of nouns (卡塔尔埃米尔A与巴林国王:
+            # 巴林; 中国发展论坛的汇丰集团行政总裁: no country's)
+            if m.start() > 0 and text[m.start() - 1] == "驻":
+                continue  # 俄罗斯驻美国大使: the country the ambassador is sent to is part of the title
+            rest_ok = m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end()
+            if rest_ok and (m.start() == start or self._only_clause_before(start, m.start())):
                 return lexicon.country_forms()[m.group()], m.start(), m.end()
+            if rest_ok and m.start() > start:
+                continue
+            break
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
         if abbr is not None and (end - 1 == start or self._only_clause_before(start, end - 1)):
             return abbr, end - 1, end  # 法总统, 乌总统: a one-character abbreviation right before the title

@@ -18,7 +18,7 @@ from kg import lexicon
 from kg.extract.base import ArticleFindings, Mention
 from kg.extract.phrases import GENERIC_HOSTS, NOT_IN_ORG, article_enterprise, noun_run_start, place_prefix
 
-_LEVELS = ("自治区", "自治州", "省", "市", "区", "县", "州", "旗")
+_LEVELS = ("自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +56,8 @@ def _organization_forms() -> tuple[re.Pattern, dict, re.Pattern]:
     return re.compile(by_length(literal)), (literal, endings), re.compile(by_length(endings))
 
 
+# a leading group or joint conference of a body, named after its task (…促进中小企业发展工作领导小组办公室)
+_LEADING_GROUP = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:领导小组办公室|领导小组|工作小组|联席会议办公室|联席会议)")
 # the term of a congress or committee printed between its place and its name (第十四届)
 _TERM = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,4}届$")
 
@@ -120,8 +122,13 @@ class OrganizationExtractor:
                     break
         for m in literal_re.finditer(text):
             if not any(o.start < m.end() and m.start() < o.end for o in out):
-                out.append(Mention("organization", m.group(), s.index, m.start(), m.end(),
-                                   {"template": literal[m.group()], "place": None}))
+                end, template = m.end(), literal[m.group()]
+                group = _LEADING_GROUP.match(text, end)
+                if group and not any(o.start < group.end() and end < o.end for o in out):
+                    # 国务院促进中小企业发展工作领导小组办公室: a group of the body, named after what it does
+                    end, template = group.end(), template + group.group()
+                out.append(Mention("organization", text[m.start():end], s.index, m.start(), end,
+                                   {"template": template, "place": None}))
         for m in _ENTERPRISE.finditer(text):
             start = noun_run_start(text, max(0, m.start() - 20), m.end())
             name = text[start:m.end()]

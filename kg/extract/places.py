@@ -86,12 +86,21 @@ def _full_name(name: str) -> bool:
         any(g.divisions[c].name == name for c in g.surfaces.get(name, ()))
 
 
+def _country_pairs(article) -> frozenset[str]:
+    """Two-character words made of the abbreviations of a country the article names and of China
+    (巴中, 中巴 where 巴基斯坦 is named), which are that pair of states, not a place of China."""
+    text = "".join(s.text for s in article.sentences)
+    named = {c.abbr for form, c in lexicon.country_forms().items() if c.abbr and c.iso2 != "CN" and form in text}
+    return frozenset(f"{a}中" for a in named) | frozenset(f"中{a}" for a in named)
+
+
 class PlaceExtractor:
     kind = "place"
     after: tuple[str, ...] = ()
 
     def extract(self, article, found: ArticleFindings):
         g = lexicon.gazetteer()
+        pairs = _country_pairs(article)
         for s in article.sentences:
             text = s.text
             matches = find_names(text)
@@ -113,6 +122,8 @@ class PlaceExtractor:
                     name = text[a:b]
                 if _not_before().match(text, b):
                     continue
+                if name in pairs:
+                    continue  # 巴中关系 where 巴基斯坦 is named: Pakistan and China, not 巴中市
                 yield Mention("place", name, s.index, a, b, {"codes": g.surfaces[name]})
 
 

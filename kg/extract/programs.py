@@ -21,18 +21,20 @@ _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
 # the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
 # because the quoted part is the brand itself (“春风暖心”服务, “筑工惠”职工服务平台)
 # (体系 and 机制 are left out: “全覆盖”制度体系 is a slogan, not a programme)
-_KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作法"
-_DROP = "品牌|服务|平台|热线|小程序|APP"
+_KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作法|大赛"
+_DROP = "品牌|服务|平台|热线|小程序|APP|专场招聘会|招聘会"
 _QUOTE = r"“[^“”]{1,30}”"
 _QUOTED_WITH_WORD = re.compile(
     rf"(?P<quotes>(?:{_QUOTE})+)(?P<tail>(?:(?![的和与及、])[\u4e00-\u9fff\dA-Za-z]){{0,10}}?)"
     rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大|周)")
-_QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|工程|行动|计划|品牌|项目|中心|节))”")
+_QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|驿家|小屋|学院|工匠|工程|行动|计划|品牌|项目|中心|节))”")
 _QUOTED_IS = re.compile(r"“(?P<name>[^“”]{2,20})”是[^。；]{0,60}?的[^。；，]{0,30}?(?:品牌|行动|工程|项目|平台|服务)")
 # a quoted name that someone launches or uses as the lever of its work: 推出的“工匠夜校”
 _QUOTED_LAUNCHED = re.compile(
     r"(?:推出|打造|创建|创立|发起|开通|上线|开发|建立)了?的?“(?P<name>[^“”]{2,12})”"
     r"(?=$|[，。、；：！？）\s]|的|等|和|与|及|在|已|将|是)"
+    # what is built is a programme only when it is a place people come to (建设“朝暖驿家”58家)
+    r"|(?:建设|建成|新建|共建)了?的?“(?P<built>[^“”]{2,12}(?:站|家|屋|院|堂|室|中心|基地))”"
     r"|以“(?P<lever>[^“”]{2,12})”(?:行动|活动|品牌)?为(?:抓手|载体|依托|牵引)")
 _LAUNCH_VERB = re.compile("开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通|组建|协同|联合")
 _LAUNCH = re.compile(
@@ -67,6 +69,8 @@ class ProgramExtractor:
                         continue  # 全总“职工之家”APP: the union belongs to the program it stands before
                     yield Link("operated-by", m.id, u.id, s.index, {})
                 for p in places:
+                    if m.attrs.get("national") and not _same_clause(s.text, p, m):
+                        continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
                     yield Link("active-in", m.id, p.id, s.index, {})
 
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
@@ -78,6 +82,9 @@ class ProgramExtractor:
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
+            if not attrs.get("canonical") and (_GENERIC_CORE.search(attrs.get("core") or name)
+                                               or text.endswith(_A_KIND_OF, 0, a)):
+                return  # “十四五”…工程, “百日行动”, 百万千瓦级“水光互补”项目: a period, a span or a type
             if any(m.start < b and a < m.end for m in out) or any(x < b and a < y for x, y in strategies):
                 return
             if found.covered(s.index, a, b, "policy"):
@@ -95,14 +102,9 @@ class ProgramExtractor:
             if not program.reported:
                 strategies.append((a, b))
             else:
-                add(text[a:b], a, b, canonical=program.canonical)
+                add(text[a:b], a, b, canonical=program.canonical, national=True)
         for m in _QUOTED_IS.finditer(text):
             add(m.group("name"), m.start("name"), m.end("name"), core=m.group("name"))
-        for m in _QUOTED_ENDING.finditer(text):
-            if _EXAMPLES.match(text, m.end()):
-                continue  # 以“…”、“大国工程”等为主题: examples of a theme, not programmes
-            if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
-                add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_WITH_WORD.finditer(text):
             tail, word = m.group("tail"), m.group("word")
             if "等" in tail:
@@ -115,8 +117,13 @@ class ProgramExtractor:
             if len(re.findall(r"[\u4e00-\u9fff]", core + tail)) < 2:
                 continue  # “1+6”行动 names nothing by itself
             add(name, m.start(), m.end(), alias=core + tail + word, core=core)
+        for m in _QUOTED_ENDING.finditer(text):
+            if _EXAMPLES.match(text, m.end()):
+                continue  # 以“…”、“大国工程”等为主题: examples of a theme, not programmes
+            if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
+                add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_LAUNCHED.finditer(text):
-            group = "name" if m.group("name") else "lever"
+            group = next(g for g in ("name", "built", "lever") if m.group(g))
             add(m.group(group), m.start(group), m.end(group), core=m.group(group))
         for u in found.of_kind("union", sentence=s.index):
             m = re.match(rf"{_CJK}{{2,16}}?(?:平台|热线)(?=$|[，。、；：！？）”\s]|的|和|等|监测|上线|正式)", text[u.end:])
@@ -131,7 +138,18 @@ class ProgramExtractor:
         return out
 
 
-_EXAMPLES = re.compile(r"(?:、“[^“”]{1,20}”)*等")
+_EXAMPLES = re.compile(r"(?:、?“[^“”]{1,20}”)*等")
+# quoted words that name a period or a span of days, never a programme by themselves
+_GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百千万一二三四五六七八九十]+日(?:行动|攻坚)?)$"
+                           r"|^[一二三四五六七八九十]{2,3}五")
+# words right before a quoted name that make it a kind of thing (第一个百万千瓦级“水光互补”项目)
+_A_KIND_OF = ("级", "类", "种")
+
+
+def _same_clause(text: str, place, program) -> bool:
+    """The place and the programme stand in one clause (no comma or semicolon between them)."""
+    a, b = sorted((place.end, program.start)) if place.end <= program.start else sorted((program.end, place.start))
+    return not re.search(r"[，。；,;]", text[a:b])
 
 
 def _starts_with_verb(text: str) -> bool:
