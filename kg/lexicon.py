@@ -168,8 +168,9 @@ def titles() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def worker_titles() -> frozenset[str]:
-    """Workplace positions (班组长, 队长): whoever holds one is a worker, not an official."""
-    return frozenset(_lines("worker_titles.txt"))
+    """Workplace positions (班组长, 队长) and occupations (快递员, 全国劳模): whoever is named with
+    one is a worker, a person, not an official."""
+    return frozenset(_lines("worker_titles.txt")) | frozenset(_lines("occupations.txt"))
 
 
 @lru_cache(maxsize=1)

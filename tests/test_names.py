@@ -97,3 +97,16 @@ def test_readings_that_are_words_and_clauses_are_no_names(text, foreign):
 def test_a_conjunction_before_a_name_is_not_its_surname():
     span = name_before("习近平和李华总理", 6, lambda i: True)
     assert span is not None and span.text == "李华"
+
+
+@pytest.mark.parametrize("text, foreign, name", [
+    ("霍夫曼时表示", True, "霍夫曼"), ("王建应询介绍", False, "王建"), ("刘佳时隔5年", False, "刘佳"),
+    ("白玛次林在参加", False, "白玛次林"),
+])
+def test_time_and_request_words_end_names(text, foreign, name):
+    assert _after(text, foreign) == name
+
+
+@pytest.mark.parametrize("text", ["遭调查", "应李华总理邀请", "下访接访", "深情地说", "顾问雷格夫表示"])
+def test_verbs_adverbs_and_titles_open_no_name(text):
+    assert _after(text) is None

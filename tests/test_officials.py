@@ -285,3 +285,17 @@ def test_a_district_body_carries_its_city():
 ])
 def test_the_country_nearest_the_title_whose_rest_is_a_name(text, name, post):
     assert post in _posts(text)[name]
+
+
+def test_a_foreign_partys_bodies_carry_the_party_through_the_chain():
+    assert _posts("越共中央政治局委员、中央书记处书记、中央内政部部长潘庭明出席。") == {"潘庭明": {
+        ("委员", "越南共产党中央政治局"), ("书记", "越南共产党中央书记处"), ("部长", "越南共产党中央内政部")}}
+
+
+def test_a_bare_government_after_the_regions_committee_is_the_regions():
+    assert ("副主席", "新疆维吾尔自治区人民政府") in _posts(
+        "新疆维吾尔自治区党委常委、人民政府副主席玉苏甫·买买提出席。")["玉苏甫·买买提"]
+
+
+def test_a_chinese_body_not_a_ministry_keeps_its_zhongguo():
+    assert _posts("中国佛教协会西藏分会会长扎西明出席。") == {"扎西明": {("会长", "中国佛教协会西藏分会")}}

@@ -31,7 +31,7 @@ _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
@@ -163,8 +163,8 @@ def _han_readings(text: str, pos: int) -> list[tuple[int, float]]:
                 continue  # 王明在, 李华和: no given name ends so (but 李向东 may)
             score = boundary(text, end)
             if given == 3:
-                # four-character names (山本健次) only where nothing shorter reads
-                score = score - 1 if score == 3 else 0
+                # four-character names (山本健次) only where nothing shorter reads (王明应询: 王明)
+                score = score - 1.5 if score == 3 else 0
             out.append((end, score))
     return out
 
@@ -180,8 +180,13 @@ def _word_starts(text: str, i: int) -> bool:
 def _one_unknown_word(run: str) -> bool:
     """乌云其木格 reads as unknown syllables; 王近平乘专机 as a name the segmenter knows, then words."""
     tokens = list(segment.tagger().cut(run))
-    return not any(t.flag[:1] in ("v", "p") for t in tokens) and \
-        not (tokens[0].flag.startswith("nr") and 3 <= len(tokens[0].word) < len(run))
+    # a verb the dictionary knows (接访, 乘专机) is a clause; a verb jieba only guesses (祈耀 of 祈耀明) is
+    # syllables of a name
+    freq = segment.tokenizer().FREQ
+    return not any(t.flag[:1] in ("v", "p") and (len(run) > 4 or len(t.word) > 1 and freq.get(t.word, 0) > 0)
+                   for t in tokens) and \
+        not (tokens[0].flag.startswith("nr") and 3 <= len(tokens[0].word) < len(run)
+             and not all(t.flag.startswith("nr") for t in tokens[1:]))
 
 
 def _follows_at(text: str, i: int) -> bool:
@@ -226,7 +231,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
     ``foreign`` says the title belongs to a foreign state or body, where names are
     transliterations of any length rather than surname + given name."""
     if pos >= len(text) or not _CJK.match(text[pos]) or text[pos] in _not_name_end() - _surname_set() or \
-            any(text.startswith(w, pos) and (len(w) > 1 or w not in _surname_set()) for w in _follow_words()):
+            any(text.startswith(w, pos) and (len(w) > 1 or w not in _surname_set()) for w in _follow_words()) or \
+            any(text.startswith(t, pos) for t in _titles() if len(t) > 1):
         return None  # 的到来, 在会上, 称西方: a name never opens with a function or following word (曾, 于 are surnames)
     readings = [(end, score) for end, score in _han_readings(text, pos) if score >= 1.5]
     other = _other_reading(text, pos, foreign)
@@ -238,14 +244,15 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         if foreign or (translit and len(run) <= 6):
             # a transliteration read whole beats a short Han reading inside it (梅洛尼, not 梅洛)
             readings.append((other, 3))
-        elif not readings and (3 <= len(run) <= 4 or len(run) <= 6 and boundary(text, other) == 3
-                               and _one_unknown_word(run)):
+        elif not readings and (3 <= len(run) <= 4 or len(run) <= 6 and boundary(text, other) == 3) \
+                and _one_unknown_word(run):
             readings.append((other, 2))  # 白玛次仁, 中村一郎, 乌云其木格: only where no Han reading reads
     han_ends = {end for end, _ in _han_readings(text, pos)}
     for end, score in sorted(readings, key=lambda r: (-r[1], -(r[0] - pos))):
         word = text[pos:end]
-        if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100):
-            continue  # 和经济界: a surname that is also a function word opens only a short, unusual name
+        if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100
+                                             or _surname_rank().get(word[1], 999) < 60):
+            continue  # 和经济界, 应李华: a surname that is also a function word opens only a short, unusual name
         if is_plausible_name(word):
             return NameSpan(pos, end, word, end == other and end not in han_ends)
     return None

@@ -75,6 +75,18 @@ def _forms(kind: str) -> tuple[lexicon.TitleForm, ...]:
 
 
 @lru_cache(maxsize=1)
+def _foreign_parties() -> tuple[str, ...]:
+    """Names of foreign parties themselves (越南共产党), longest first."""
+    names = {b.canonical for b in lexicon.bodies() if b.type == "foreign_party" and "中央" not in b.canonical
+             and b.canonical.endswith(("党", "阵线", "联盟", "大会"))}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _foreign_party_of(template: str) -> str | None:
+    return next((p for p in _foreign_parties() if template.startswith(p)), None)
+
+
+@lru_cache(maxsize=1)
 def _after_name_titles() -> frozenset[str]:
     return frozenset(f.printed for f in _forms("after_name"))
 
@@ -308,6 +320,9 @@ class _Sentence:
         hosted = self._hosted_body(start, org_end, shared)
         if hosted is not None:
             return self._membership(_Post(title, hosted))
+        owned = self._owned_by_shared(start, org_end, shared)
+        if owned is not None:
+            return self._membership(_Post(title, owned))
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
         known = [m for m in self.orgs if m.end == org_end and m.start >= start and text[m.start - 1:m.start] != "驻"]
         if known and (country is None or min(m.start for m in known) <= rest_start):
@@ -336,6 +351,23 @@ class _Sentence:
         if org is None:
             return None
         return self._membership(_Post(title, org))
+
+    def _owned_by_shared(self, start: int, end: int, shared: Mention | None) -> Mention | None:
+        """A body printed without its owner, who stands in the segment before: 越共中央政治局委员、
+        中央书记处书记 (the Vietnamese party's 中央书记处, not the CPC's), 自治区党委常委、人民政府副主席
+        (the region's government)."""
+        if shared is None:
+            return None
+        word = self.text[start:end]
+        template = shared.attrs.get("template", "")
+        party = _foreign_party_of(template)
+        if party and word.startswith("中央") and not NOT_IN_ORG.search(word):
+            return Mention("organization", word, self.s.index, start, end,
+                           {"template": party + word, "place": None})
+        if word in ("人民政府", "政府") and shared.attrs.get("place"):
+            return Mention("organization", word, self.s.index, start, end,
+                           {"template": "{place}人民政府", "place": shared.attrs["place"]})
+        return None
 
     def _hosted_body(self, start: int, end: int, shared: Mention | None) -> Mention | None:
         """工会, 党委 printed bare after a segment at an enterprise (某公司党委副书记、工会主席):
@@ -444,7 +476,10 @@ class _Sentence:
         shared = bool(head) and not rest.endswith(head)
         if shared:
             rest += head  # 能源部长: 部长 of 能源部, the 部 printed once
-        short = "" if country.iso2 == "CN" else country.short
+        if country.iso2 == "CN" and not re.search(r"(?:部|委|局|署|办)$", rest):
+            short = text[country_start:rest_start] if country_start is not None else country.short
+        else:  # 中国外交部 -> 外交部; 中国佛教协会西藏分会 keeps 中国
+            short = "" if country.iso2 == "CN" else country.short
         begin = rest_start if country_start is None else country_start
         end = org_end + (1 if shared else 0)
         org = Mention("organization", text[begin:end], index, begin, end,
@@ -535,8 +570,14 @@ class OfficialExtractor:
 
     def extract(self, article, found: ArticleFindings):
         for s in article.sentences:
-            yield from self._persons(s)
-            yield from self._officials(s, found)
+            read = []
+            for item in self._officials(s, found):
+                yield item  # yielded one by one: a link reads its mentions' ids, set as each is added
+                if isinstance(item, Mention) and item.kind in ("official", "person"):
+                    read.append((item.start, item.end))
+            for person in self._persons(s):  # 刘女士; 快递员王先生 was read with its role already
+                if not any(a < person.end and person.start < b for a, b in read):
+                    yield person
 
     def _officials(self, s, found: ArticleFindings):
         sent = _Sentence(s, found)
@@ -558,21 +599,31 @@ class OfficialExtractor:
                 names.append(n)
             if not names:
                 continue
-            if title in lexicon.worker_titles():
-                # a team leader or foreman: a worker with a position, not an official
+            linked = previous if previous is not None and self._coordinated(sent.text, previous_end, a) else None
+            sent.han_names = not any(n.foreign for n in names)
+            chain = sent.chain(b, linked) if title not in lexicon.worker_titles() else \
+                self._chain_before_work(sent, b, a, linked)
+            if chain is None and title in lexicon.worker_titles():
+                # a worker named with a workplace position or an occupation (班组长, 快递员, 全国劳模)
                 sent.claimed.extend(names)
                 for n in names:
                     yield Mention("person", n.text, s.index, n.start, n.end, {"role": title})
                 continue
-            linked = previous if previous is not None and self._coordinated(sent.text, previous_end, a) else None
-            sent.han_names = not any(n.foreign for n in names)
-            chain = sent.chain(b, linked)
             if chain is None:
                 continue
             chain.place = self._place_of(chain) or (linked.place if linked else None)
             sent.claimed.extend(names)
             yield from self._emit(sent, names, chain.posts)
             previous, previous_end = chain, names[-1].end
+
+    @staticmethod
+    def _chain_before_work(sent: _Sentence, end: int, work_start: int, linked: _Chain | None) -> _Chain | None:
+        """市总工会主席、全国劳模王明: the offices printed before a worker's title, if any (the
+        worker's title itself is no post)."""
+        if work_start == 0 or sent.text[work_start - 1] != "、":
+            return None
+        chain = sent.chain(work_start - 1, linked)
+        return chain if chain is not None and any(not p.past and not p.membership for p in chain.posts) else None
 
     @staticmethod
     def _foreign_context(sent: _Sentence, a: int) -> bool:

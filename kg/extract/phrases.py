@@ -19,7 +19,7 @@ __all__ = ["noun_run_start", "clause_words", "place_prefix", "ENTERPRISE_END", "
 # particles, adverbs, pronouns, times, verbs (jieba tags nouns too loosely to list what may be)
 _NOT_ORG_TAGS = ("p", "c", "u", "d", "r", "t", "y", "e", "o", "ad", "v")
 # one-character words that stand between a clause and an organisation and belong to neither
-NOT_IN_ORG = re.compile(r"[的了在对向将把被和与及或从为是]")
+NOT_IN_ORG = re.compile(r"[的了在对向将把被和与及或从为是兼]")
 
 
 # what a name may be made of: Han characters, Latin letters, digits and brackets (天津港(集团)有限公司)
