@@ -299,3 +299,27 @@ def test_a_bare_government_after_the_regions_committee_is_the_regions():
 
 def test_a_chinese_body_not_a_ministry_keeps_its_zhongguo():
     assert _posts("中国佛教协会西藏分会会长扎西明出席。") == {"扎西明": {("会长", "中国佛教协会西藏分会")}}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("乌干达外交部国务部长奥凯洛表示。", "奥凯洛", ("国务部长", "乌干达外交部")),
+    ("乌克兰总统办公室主任顾问波多利克表示。", "波多利克", ("主任顾问", "乌克兰总统办公室")),
+    ("伊拉克宗教领袖萨德里宣布退出政坛。", "萨德里", ("宗教领袖", "伊拉克共和国")),
+    ("斐济代总理海尤特表示。", "海尤特", ("代总理", "斐济共和国")),
+    ("古巴国家主席迪亚斯-卡内罗表示感谢。", "迪亚斯-卡内罗", ("主席", "古巴共和国")),
+    ("菲律宾新任总统马科特就职。", "马科特", ("总统", "菲律宾共和国")),
+    ("俄驻美大使安东诺维当天表示。", "安东诺维", ("驻美大使", "俄罗斯联邦")),
+    ("英国政府财政大臣亨特里公布预算。", "亨特里", ("大臣", "英国财政部")),
+    ("以色列总理、外交部长拉皮多主持会议。", "拉皮多", ("部长", "以色列外交部")),
+    ("会议听取了宪法和法律委员会副主任委员王明宁作的汇报。", "王明宁", ("副主任委员", "宪法和法律委员会")),
+])
+def test_foreign_titles_their_bodies_and_names(text, name, post):
+    assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text", ["欧盟外长会未就能源禁运达成共识。", "大会执行主席王君明在主席台就座。",
+                                  "村党委书记、村委会主任陆秀明介绍。"])
+def test_meetings_presidiums_and_bodies_with_no_owner_make_no_post(text):
+    facts = facts_of(f"## 新闻\n\n{text}\n")
+    assert all(p["org"] not in ("大会", "村委会") for o in facts["officials"] for p in o["posts"])
+    assert "会未" not in names(facts["officials"])

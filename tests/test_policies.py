@@ -139,3 +139,10 @@ def test_a_congress_with_its_term_printed_adopts_the_regulation():
 def test_a_leading_group_of_a_central_body_is_the_issuer_in_full():
     facts = facts_of("## 措施\n\n国务院促进中小企业发展工作领导小组办公室印发《助力中小企业稳增长若干措施》。\n")
     assert one(facts["policies"], "助力中小企业稳增长若干措施")["issuer"] == "国务院促进中小企业发展工作领导小组办公室"
+
+
+def test_the_subject_is_the_body_opening_an_earlier_clause_and_no_other():
+    facts = facts_of("## 会议\n\n12月22日，全国总工会召开会议，启动了应用行动，并制定了《全总应用数字技术行动方案》。"
+                     "全会讨论并通过了中央纪律检查委员会的工作报告，讨论并通过了《职工代表工作条例》。\n")
+    assert one(facts["policies"], "全总应用数字技术行动方案")["issuer"] == "中华全国总工会"
+    assert one(facts["policies"], "职工代表工作条例")["issuer"] is None

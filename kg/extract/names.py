@@ -25,13 +25,13 @@ from kg import lexicon, segment
 __all__ = ["NameSpan", "name_after", "names_after", "name_before", "is_plausible_name"]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_DOTS = "·•・．"
+_DOTS = "·•・．-－—"  # the dot of a transliterated name; a hyphen joins double names (迪亚斯-卡内尔)
 # characters that end a name run outright
 _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<>\"' \t\n,.;:!?") | set("0123456789０１２３４５６７８９")
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 

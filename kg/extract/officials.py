@@ -46,6 +46,10 @@ _ORG_END = re.compile(
     r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
     r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰)$")
+# words between a body and its title that say the office is new, current or not yet held
+_NOT_YET_OR_NOW = ("新任", "现任", "候任")
+# organisation parts too vague to name a body without an owner printed before them
+_TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
 _BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)]$")
 # a party committee, discipline committee or party group named after its host (某公司党委)
@@ -153,8 +157,8 @@ class _Sentence:
             if b not in self.cuts and b < len(self.text) and (
                     a not in self.cuts or self._longer_word(a, b) or name_after(self.text, b) is None):
                 continue  # 委员会, 书记处, 总统府, 地区长期: the title is part of longer words
-            if self.text.startswith(("会议", "办公会"), b):
-                continue  # 委员长会议, 主席会议: a meeting of the title's holders, not a person
+            if self.text.startswith(("会议", "办公会", "会"), b) and not self.text.startswith("会长", b):
+                continue  # 委员长会议, 外长会: a meeting of the title's holders, not a person
             yield a, b, m.group()
 
     def _longer_word(self, a: int, b: int) -> bool:
@@ -289,6 +293,18 @@ class _Sentence:
                 break
         else:
             chain_past = False
+        for word in _NOT_YET_OR_NOW:  # 菲律宾新任总统, 以色列候任总理: the office, as printed after the word
+            if text.endswith(word, start, org_end) and org_end - len(word) > start:
+                org_end -= len(word)
+                chain_past = chain_past or word == "候任"
+                break
+        inner = next((t for t in _all_titles() if org_end - start > len(t) and text.endswith(t, start, org_end)
+                      and t not in lexicon.government_heads()), None)
+        if inner is not None:
+            # 乌克兰总统办公室主任顾问: the adviser of the office's head, a title of its own
+            title, org_end = inner + title, org_end - len(inner)
+        if text[start:org_end] in _TOO_VAGUE:
+            return None  # 大会执行主席, 政府总理, 村委会主任 with no owner printed: no body to name
         post = self._post(start, org_end, title, shared, chain, previous, listed)
         if post is not None and chain_past:
             post.past = True
@@ -306,7 +322,8 @@ class _Sentence:
         if compound is not None:
             if start < org_end and country is None and shared is None and not self._is_known(start, org_end):
                 pass  # an unknown prefix: keep the compound's own reading
-            c = country or (previous.country if previous and start == org_end and previous.foreign else None)
+            c = country or (chain.country if chain.foreign else None) or \
+                (previous.country if previous and start == org_end and previous.foreign else None)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
                 .replace("{short}", c.short if c and c.iso2 != "CN" else "")
             if country is not None:  # 越南国家主席: the state is printed
@@ -456,6 +473,12 @@ class _Sentence:
                 continue
             break
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
+        if abbr is not None and end - 2 >= start and text[end - 2] == "驻":
+            # 俄驻美大使: the employer's abbreviation stands before 驻, the host's after it
+            employer = lexicon.country_abbreviations().get(text[end - 3:end - 2]) if end - 3 >= start else None
+            if employer is not None and (end - 3 == start or self._only_clause_before(start, end - 3)):
+                return employer, end - 3, end - 2
+            return None, start, start
         if abbr is not None and (end - 1 == start or self._only_clause_before(start, end - 1)):
             return abbr, end - 1, end  # 法总统, 乌总统: a one-character abbreviation right before the title
         return None, start, start
@@ -473,6 +496,17 @@ class _Sentence:
                           {"template": country.name, "place": None, "country": country.iso2})
             return _Post(title, org)
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
+        if head and head in rest and not rest.endswith(head) and len(rest) - rest.rindex(head) <= 4:
+            # 乌干达外交部国务部长: the minister of state of the foreign ministry
+            cut = rest.rindex(head) + 1
+            title, rest = rest[cut:] + title, rest[:cut]
+        elif not head and not _ORG_END.search(rest) and not re.search(r"(?:自治区|州|省|邦|区|市|岛)$", rest):
+            title, rest = rest + title, ""  # 伊拉克宗教领袖: a title of the country, not a body
+            org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
+                          index, country_start or rest_start, rest_start,
+                          {"template": country.name, "place": None, "country": country.iso2,
+                           **({} if country_start is not None else {"implied": True})})
+            return _Post(title, org)
         shared = bool(head) and not rest.endswith(head)
         if shared:
             rest += head  # 能源部长: 部长 of 能源部, the 部 printed once

@@ -96,10 +96,13 @@ class PolicyExtractor:
             return min(in_clause, key=lambda o: (o.start, -o.end))  # 全国总工会办公厅, not 全国总工会
         if not before:
             return None
-        # A、B等七部门，联合发布了《…》: the subject is the clause before; its first body is the issuer
-        last = max(before, key=lambda o: o.end)
-        subject_start = max(text.rfind(p, 0, last.start) for p in "，。；：") + 1
-        return min((o for o in before if o.start >= subject_start), key=lambda o: (o.start, -o.end))
+        # A、B等七部门，联合发布了《…》; 全国总工会召开会议，…，并制定了《…》: the subject is the body that
+        # opens the nearest clause before that opens with a body (…通过了A的报告，通过了《…》: none)
+        for clause in sorted({max(text.rfind(p, 0, o.start) for p in "，。；：") + 1 for o in before}, reverse=True):
+            opening = [o for o in before if o.start == clause]
+            if opening:
+                return min(opening, key=lambda o: -o.end)
+        return None
 
 
 EXTRACTOR = PolicyExtractor()
