@@ -323,3 +323,23 @@ def test_meetings_presidiums_and_bodies_with_no_owner_make_no_post(text):
     facts = facts_of(f"## 新闻\n\n{text}\n")
     assert all(p["org"] not in ("大会", "村委会") for o in facts["officials"] for p in o["posts"])
     assert "会未" not in names(facts["officials"])
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("阿富汗民族联盟主席阿卜杜勒表示。", "阿卜杜勒", ("主席", "阿富汗民族联盟")),
+    ("日本自民党新总裁岸田文明当选。", "岸田文明", ("总裁", "日本自由民主党")),
+    ("罗马尼亚亲罗马尼亚党主席蓬塔斯致贺。", "蓬塔斯", ("主席", "罗马尼亚亲罗马尼亚党")),
+    ("泰国副总理兼公共卫生部长阿努丁表示。", "阿努丁", ("部长", "泰国公共卫生部")),
+    ("加纳新爱国党领袖、总统阿库福-阿尔多表示。", "阿库福-阿尔多", ("总统", "加纳共和国")),
+    ("美国药管局生物制品评价与研究中心主任彼得·马克表示。", "彼得·马克", ("主任", "美国药管局生物制品评价与研究中心")),
+])
+def test_parties_and_states_in_one_chain(text, name, post):
+    assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text", ["习近平总书记、国家主席同通伦总书记、国家主席通了电话。",
+                                  "白宫新冠疫情应对团队高级顾问安迪·斯拉维表示。", "贝内特在就任以色列总理后呼吁美国。"])
+def test_particles_generic_bodies_and_time_words_make_no_post(text):
+    facts = facts_of(f"## 新闻\n\n{text}\n")
+    assert not any(o["name"] in ("通了电话", "后呼吁") for o in facts["officials"])
+    assert all(p["org"] != "团队" for o in facts["officials"] for p in o["posts"])

@@ -144,3 +144,8 @@ def test_a_national_programme_is_in_a_place_only_in_the_same_clause():
     facts = facts_of("## 会谈\n\n巴方愿同中方推进共建“一带一路”，不断深化巴中战略伙伴关系。巴基斯坦总统会见代表。\n")
     assert one(facts["programs"], "一带一路")["provinces"] == []
     assert facts["provinces"] == []
+
+
+def test_a_plan_named_by_its_count_of_fields_is_no_programme():
+    facts = facts_of("## 新闻\n\n广东围绕新一代信息技术等实施九大重点领域研发计划。\n")
+    assert facts["programs"] == []

@@ -29,6 +29,8 @@ _DOTS = "·•・．-－—"  # the dot of a transliterated name; a hyphen joins
 # characters that end a name run outright
 _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<>\"' \t\n,.;:!?") | set("0123456789０１２３４５６７８９")
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
+# particles no personal name holds
+_NEVER_IN_NAME = frozenset("了的着过们吗呢")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
 _OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们")
@@ -250,6 +252,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
     han_ends = {end for end, _ in _han_readings(text, pos)}
     for end, score in sorted(readings, key=lambda r: (-r[1], -(r[0] - pos))):
         word = text[pos:end]
+        if any(c in _NEVER_IN_NAME for c in word):
+            continue  # 通了电话: a particle stands in no name
         if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100
                                              or _surname_rank().get(word[1], 999) < 60):
             continue  # 和经济界, 应李华: a surname that is also a function word opens only a short, unusual name

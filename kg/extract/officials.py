@@ -45,9 +45,15 @@ _FOLLOWING_A_NAME = ("夫妇", "一行", "同志")
 _ORG_END = re.compile(
     r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
     r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
-    r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰)$")
+    r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织)$")
 # words between a body and its title that say the office is new, current or not yet held
-_NOT_YET_OR_NOW = ("新任", "现任", "候任")
+_NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
+# titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
+_STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相", "副首相", "国王", "女王", "议长", "副议长",
+                           "国家元首", "政府总理"})
+# words that name a kind of body, never one body
+_GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "队伍", "集体", "班子", "小组", "中心", "协会",
+                             "委员会", "公司", "集团", "学校", "医院", "政府", "党委"})
 # organisation parts too vague to name a body without an owner printed before them
 _TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
@@ -356,8 +362,10 @@ class _Sentence:
             return _Post(title, gov)
         if country is not None:
             return self._country_post(country, country_start, rest_start, org_end, title)
-        # a bare department after a chain of another country or place: 美国国务卿A和国防部长B
+        # a bare department after a chain of another country or place: 美国国务卿A和国防部长B, 泰国副总理兼公共卫生部长
         rest = text[start:org_end]
+        if chain.foreign and chain.country is not None and self._is_department(rest, title) and shared is not None:
+            return self._country_post(chain.country, None, start, org_end, title)
         if previous is not None and previous.foreign and self._is_department(rest, title):
             chain.country, chain.foreign = previous.country, True
             return self._country_post(previous.country, None, start, org_end, title)
@@ -424,6 +432,12 @@ class _Sentence:
             org = Mention("organization", "", self.s.index, start, start + len(title),
                           {"template": "{place}人民政府", "place": place or word, "implied": True})
             return _Post(title, org)
+        if shared is not None and chain.foreign and chain.country is not None and title in _STATE_TITLES:
+            # 加纳新爱国党领袖、总统A: the president of the state, not of the party
+            org = Mention("organization", "", self.s.index, start, start + len(title),
+                          {"template": chain.country.name, "place": None, "country": chain.country.iso2,
+                           "implied": True})
+            return _Post(title, org)
         if shared is not None and shared.attrs.get("host") and title in _CORPORATE_TITLES:
             host = shared.attrs["host"]  # 某公司党委书记、董事长: the chair of the enterprise itself
             return _Post(title, Mention("organization", "", self.s.index, start, start + len(title),
@@ -461,17 +475,21 @@ class _Sentence:
         """A country named at the start of the organisation part (or after a clause): the
         country, where its name starts and where the rest of the part starts."""
         text = self.text
-        for m in reversed(list(_country_pattern().finditer(text, start, end))):
-            # the country nearest the title whose rest of the name is a run of nouns (卡塔尔埃米尔A与巴林国王:
-            # 巴林; 中国发展论坛的汇丰集团行政总裁: no country's)
+        previous_end = None
+        for m in _country_pattern().finditer(text, start, end):
+            # the first country whose rest of the name is a run of nouns (卡塔尔埃米尔A与巴林国王: 巴林;
+            # 中国发展论坛的汇丰集团行政总裁: no country's); a later country inside the first one's name is
+            # no country of its own (罗马尼亚亲罗马尼亚党: the party of 罗马尼亚)
             if m.start() > 0 and text[m.start() - 1] == "驻":
                 continue  # 俄罗斯驻美国大使: the country the ambassador is sent to is part of the title
+            between = text[previous_end:m.start()] if previous_end is not None else ""
+            if previous_end is not None and not re.search(r"[与和及、，]", between) and not NOT_IN_ORG.search(between) \
+                    and not any(w in between for w in clause_words()):
+                return lexicon.country_forms()[text[first_start:previous_end]], first_start, previous_end
+            previous_end, first_start = m.end(), m.start()
             rest_ok = m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end()
             if rest_ok and (m.start() == start or self._only_clause_before(start, m.start())):
                 return lexicon.country_forms()[m.group()], m.start(), m.end()
-            if rest_ok and m.start() > start:
-                continue
-            break
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
         if abbr is not None and end - 2 >= start and text[end - 2] == "驻":
             # 俄驻美大使: the employer's abbreviation stands before 驻, the host's after it
@@ -564,11 +582,15 @@ class _Sentence:
         text = self.text
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         org_start = start if listed else noun_run_start(text, start, end)
+        if listed and "的" in text[start:end]:
+            org_start = text.rindex("的", start, end) + 1  # 、带领员工…的儿童福利院院长: the body after the clause
         name = text[org_start:end]
         if head and name and not name.endswith(head):
             name += head
         if len(name) < 2 or len(name) > 30 or not _NAME_CHARS.match(name) or not _ORG_END.search(name):
             return None
+        if name in _GENERIC_BODIES:
+            return None  # 应对团队高级顾问: a word for any body, naming none
         if any(p.start == org_start and p.end == end for p in self.places):
             return None  # a bare place before a title that heads no government
         committee = _PARTY_COMMITTEE.search(name)

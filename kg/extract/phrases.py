@@ -51,7 +51,7 @@ def noun_run_start(text: str, start: int, end: int) -> int:
             break  # punctuation: 仪式上，X公司 starts after the comma
         noun = not token.flag.startswith(_NOT_ORG_TAGS) or token.flag == "vn" or token.word == "驻" \
             or token.word in _name_words()
-        if token.word == "和" and keep >= 2 and keep < len(tokens) and \
+        if token.word in ("和", "与") and keep >= 2 and keep < len(tokens) and \
                 all(len(t.word) > 1 and t.flag in ("n", "vn", "nz", "nt") for t in (tokens[keep - 2], tokens[keep])):
             keep -= 1  # 宪法和法律委员会: two fields joined inside a name
             continue
