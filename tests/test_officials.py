@@ -343,3 +343,33 @@ def test_particles_generic_bodies_and_time_words_make_no_post(text):
     facts = facts_of(f"## 新闻\n\n{text}\n")
     assert not any(o["name"] in ("通了电话", "后呼吁") for o in facts["officials"])
     assert all(p["org"] != "团队" for o in facts["officials"] for p in o["posts"])
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("叙利亚外交部副部长费萨尔·梅克达表示。", "费萨尔·梅克达", ("副部长", "叙利亚外交部")),
+    ("澳大利亚共产党全国主席莫利诺表示。", "莫利诺", ("全国主席", "澳大利亚共产党")),
+    ("印度尼西亚专业集团党总主席艾尔朗表示。", "艾尔朗", ("总主席", "印度尼西亚专业集团党")),
+    ("中国残联主席张海明代表残联致辞。", "张海明", ("主席", "中国残疾人联合会")),
+])
+def test_a_countrys_own_bodies_before_the_lexicons(text, name, post):
+    assert post in _posts(text)[name]
+
+
+def test_the_country_an_article_is_about_beats_a_country_inside_a_citys_name():
+    facts = facts_of("## 访问\n\n委员长对哈萨克斯坦进行访问。哈萨克斯坦各界欢迎。在努尔苏丹会见首任总统纳扎尔和总统托卡耶维。\n")
+    assert posts_of(facts, "托卡耶维") == {("总统", "哈萨克斯坦共和国")}
+    assert "纳扎尔" not in names(facts["officials"])
+
+
+@pytest.mark.parametrize("text", ["以阮富明总书记为首的越共中央坚强领导下，越南党和人民取得成就。",
+                                  "在欧洲疫情最严重的意大利，总理孔特里8日签署法令。"])
+def test_a_bare_title_in_a_foreign_sentence_is_not_the_chinese_office(text):
+    facts = facts_of(f"## 国际\n\n{text}\n")
+    assert all(p["org"] not in ("中国共产党中央委员会", "国务院") for o in facts["officials"] for p in o["posts"])
+
+
+@pytest.mark.parametrize("text", ["德国在担任欧盟轮值主席国期间将推动合作。", "主席团常务主席王晨明出席会议。"])
+def test_a_country_holding_a_chair_and_a_presidium_make_no_post(text):
+    facts = facts_of(f"## 国际\n\n{text}\n")
+    assert all(p["org"] not in ("欧洲联盟", "主席团") for o in facts["officials"] for p in o["posts"])
+    assert "国期间" not in names(facts["officials"])

@@ -165,8 +165,8 @@ def _han_readings(text: str, pos: int) -> list[tuple[int, float]]:
                 continue  # 王明在, 李华和: no given name ends so (but 李向东 may)
             score = boundary(text, end)
             if given == 3:
-                # four-character names (山本健次) only where nothing shorter reads (王明应询: 王明)
-                score = score - 1.5 if score == 3 else 0
+                # four-character names (山本健次) only where nothing shorter reads (王明应询, 蔡明围绕: 王明, 蔡明)
+                score = score - 1.6 if score == 3 else 0
             out.append((end, score))
     return out
 

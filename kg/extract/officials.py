@@ -46,6 +46,8 @@ _ORG_END = re.compile(
     r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
     r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织)$")
+# the last word of a body's name inside a longer organisation part
+_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会|联盟|阵线|组织|政府)")
 # words between a body and its title that say the office is new, current or not yet held
 _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
@@ -55,7 +57,7 @@ _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "队伍", "集体", "班子", "小组", "中心", "协会",
                              "委员会", "公司", "集团", "学校", "医院", "政府", "党委"})
 # organisation parts too vague to name a body without an owner printed before them
-_TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部"})
+_TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
 _BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)]$")
 # a party committee, discipline committee or party group named after its host (某公司党委)
@@ -82,6 +84,12 @@ def _all_titles() -> tuple[str, ...]:
 
 def _forms(kind: str) -> tuple[lexicon.TitleForm, ...]:
     return lexicon.title_forms().get(kind, ())
+
+
+@lru_cache(maxsize=1)
+def _before_title_verbs() -> tuple[str, ...]:
+    """Verbs that open a clause a title chain follows (会见, 接见 …): two characters or more."""
+    return tuple(w for w in lexicon.name_context().get("before_title", ()) if len(w) > 1)
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +171,7 @@ class _Sentence:
             if b not in self.cuts and b < len(self.text) and (
                     a not in self.cuts or self._longer_word(a, b) or name_after(self.text, b) is None):
                 continue  # 委员会, 书记处, 总统府, 地区长期: the title is part of longer words
-            if self.text.startswith(("会议", "办公会", "会"), b) and not self.text.startswith("会长", b):
+            if self.text.startswith(("会议", "办公会", "会", "国"), b) and not self.text.startswith("会长", b):
                 continue  # 委员长会议, 外长会: a meeting of the title's holders, not a person
             yield a, b, m.group()
 
@@ -180,12 +188,28 @@ class _Sentence:
             return True
         return i in self.cuts and not any(c.start < i < c.end for c in self.claimed)
 
+    def foreign_named(self) -> bool:
+        """The sentence names a foreign state or a foreign party (以阮富仲总书记为首的越共中央, 在意大利，
+        总理孔特…): a bare 总书记 or 总理 there is not the Chinese office."""
+        if not hasattr(self, "_foreign_named"):
+            self._foreign_named = any(
+                lexicon.country_forms()[m.group()].iso2 != "CN" for m in _country_pattern().finditer(self.text)) or \
+                any(m.attrs.get("template") in lexicon.foreign_bodies() for m in self.orgs)
+        return self._foreign_named
+
     def country_before(self, end: int) -> lexicon.Country | None:
-        """The last foreign country named in the sentence before ``end``."""
+        """The foreign country the sentence is about before ``end``: of those it names there, the one
+        the article names most (在努尔苏丹会见总统A names 苏丹 inside a city's name; the article is
+        about 哈萨克斯坦), the last one on a tie."""
         found = [m for m in _country_pattern().finditer(self.text, 0, end) if m.start() in self.cuts]
-        countries = [lexicon.country_forms()[m.group()] for m in found]
-        countries = [c for c in countries if c.iso2 != "CN"]
-        return countries[-1] if countries else None
+        countries = [c for c in (lexicon.country_forms()[m.group()] for m in found) if c.iso2 != "CN"]
+        if not countries:
+            return None
+        article = "".join(s.text for s in self.found.article.sentences)
+        named = [c for c in {c.iso2: c for c in lexicon.countries()}.values()
+                 if c.iso2 != "CN" and any(f in article for f in c.forms)]
+        counts = {c.iso2: sum(article.count(f) for f in c.forms) for c in named}
+        return max(reversed(countries + named), key=lambda c: counts.get(c.iso2, 0))
 
     def in_mention(self, a: int, b: int) -> bool:
         """[a, b) overlaps a place, an organisation or a country (党委, 海口市, 国务院, 日本
@@ -291,6 +315,10 @@ class _Sentence:
                 title = t
                 break
         org_end = end - len(title)
+        verb = max((text.rfind(w, start, org_end) + len(w) for w in _before_title_verbs()
+                    if text.rfind(w, start, org_end) >= 0), default=-1)
+        if verb > start and not any(m.start < verb < m.end for m in self.orgs + self.places):
+            start = verb  # 在努尔苏丹会见首任总统A: the clause before the title is no part of its body
         # a past word between the organisation and the title: 农业农村部原党组书记
         for f in _forms("past"):
             if text.endswith(f.printed, start, org_end):
@@ -348,7 +376,9 @@ class _Sentence:
             return self._membership(_Post(title, owned))
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
         known = [m for m in self.orgs if m.end == org_end and m.start >= start and text[m.start - 1:m.start] != "驻"]
-        if known and (country is None or min(m.start for m in known) <= rest_start):
+        if known and (country is None or min(m.start for m in known) <= country_start
+                      or all(m.attrs.get("template") in lexicon.foreign_bodies() for m in known)):
+            # (叙利亚外交部副部长: the country's ministry, not the Chinese 外交部 the lexicon knows)
             return self._membership(_Post(title, min(known, key=lambda m: m.start)))
         # a known body, then words that belong to the title: 联合国也门问题特使, 某组织驻华代表
         for m in self.orgs:
@@ -454,7 +484,7 @@ class _Sentence:
                           {"template": country.name, "place": None, "country": country.iso2, "implied": True})
             return _Post(title, org)
         default = next((f for f in _forms("default") if f.printed == title and (self.han_names or not f.han_only)),
-                       None)
+                       None) if self.country_before(start) is None else None
         if default is not None:
             return _Post(default.title, _implied(self.s.index, start, start + len(title), default.org))
         return None
@@ -514,10 +544,11 @@ class _Sentence:
                           {"template": country.name, "place": None, "country": country.iso2})
             return _Post(title, org)
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
-        if head and head in rest and not rest.endswith(head) and len(rest) - rest.rindex(head) <= 4:
-            # 乌干达外交部国务部长: the minister of state of the foreign ministry
-            cut = rest.rindex(head) + 1
-            title, rest = rest[cut:] + title, rest[:cut]
+        body = None if head and rest.endswith(head) else _LAST_BODY_WORD.search(rest)
+        if body and body.end() < len(rest) and len(rest) - body.end() <= 4:
+            # 乌干达外交部国务部长, 澳大利亚共产党全国主席, 印度尼西亚专业集团党总主席: the body, then the
+            # words that belong to the title
+            title, rest = rest[body.end():] + title, rest[:body.end()]
         elif not head and not _ORG_END.search(rest) and not re.search(r"(?:自治区|州|省|邦|区|市|岛)$", rest):
             title, rest = rest + title, ""  # 伊拉克宗教领袖: a title of the country, not a body
             org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
@@ -528,10 +559,11 @@ class _Sentence:
         shared = bool(head) and not rest.endswith(head)
         if shared:
             rest += head  # 能源部长: 部长 of 能源部, the 部 printed once
-        if country.iso2 == "CN" and not re.search(r"(?:部|委|局|署|办)$", rest):
-            short = text[country_start:rest_start] if country_start is not None else country.short
-        else:  # 中国外交部 -> 外交部; 中国佛教协会西藏分会 keeps 中国
-            short = "" if country.iso2 == "CN" else country.short
+        printed = text[country_start:rest_start] if country_start is not None else country.short
+        if country.iso2 == "CN" and re.search(r"(?:部|委|局|署|办)$", rest):
+            short = ""  # 中国外交部 -> 外交部; 中国佛教协会西藏分会 keeps 中国
+        else:  # the country as printed (印度尼西亚专业集团党; an abbreviation: its usual short name)
+            short = printed if len(printed) > 1 else country.short
         begin = rest_start if country_start is None else country_start
         end = org_end + (1 if shared else 0)
         org = Mention("organization", text[begin:end], index, begin, end,
@@ -742,7 +774,7 @@ class OfficialExtractor:
             yield Link("holds-post", person.id, org.id, index, {"title": compound.title})
             return
         default = next((f for f in _forms("default") if f.printed == title and (not f.han_only or not name.foreign)),
-                       None)
+                       None) if not sent.foreign_named() else None
         if any(f.printed == title for f in _forms("membership")):
             yield Mention("person", name.text, index, name.start, name.end, {"role": title})
             return
