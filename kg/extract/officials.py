@@ -87,6 +87,23 @@ def _forms(kind: str) -> tuple[lexicon.TitleForm, ...]:
 
 
 @lru_cache(maxsize=1)
+def _countries_by_code() -> dict[str, lexicon.Country]:
+    return {c.iso2: c for c in lexicon.countries()}
+
+
+def _article_countries(article) -> dict[str, int]:
+    """How often the article names each foreign country (by any of its forms): one pass of the
+    country automaton over its sentences, made only for a bare title after a foreign name."""
+    counts: dict[str, int] = {}
+    for sentence in article.sentences:
+        for m in _country_pattern().finditer(sentence.text):
+            country = lexicon.country_forms()[m.group()]
+            if country.iso2 != "CN":
+                counts[country.iso2] = counts.get(country.iso2, 0) + 1
+    return counts
+
+
+@lru_cache(maxsize=1)
 def _before_title_verbs() -> tuple[str, ...]:
     """Verbs that open a clause a title chain follows (会见, 接见 …): two characters or more."""
     return tuple(w for w in lexicon.name_context().get("before_title", ()) if len(w) > 1)
@@ -205,10 +222,8 @@ class _Sentence:
         countries = [c for c in (lexicon.country_forms()[m.group()] for m in found) if c.iso2 != "CN"]
         if not countries:
             return None
-        article = "".join(s.text for s in self.found.article.sentences)
-        named = [c for c in {c.iso2: c for c in lexicon.countries()}.values()
-                 if c.iso2 != "CN" and any(f in article for f in c.forms)]
-        counts = {c.iso2: sum(article.count(f) for f in c.forms) for c in named}
+        counts = _article_countries(self.found.article)
+        named = [c for c in _countries_by_code().values() if c.iso2 in counts]
         return max(reversed(countries + named), key=lambda c: counts.get(c.iso2, 0))
 
     def in_mention(self, a: int, b: int) -> bool:
