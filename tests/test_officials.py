@@ -373,3 +373,20 @@ def test_a_country_holding_a_chair_and_a_presidium_make_no_post(text):
     facts = facts_of(f"## 国际\n\n{text}\n")
     assert all(p["org"] not in ("欧洲联盟", "主席团") for o in facts["officials"] for p in o["posts"])
     assert "国期间" not in names(facts["officials"])
+
+
+@pytest.mark.parametrize("text", ["会议听取了大会副秘书长姜信明作的汇报。", "会议由大会执行主席、主席团常务主席李干明主持。",
+                                  "大会执行主席马逢明、黄楚明在主席台执行主席席就座。"])
+def test_a_sessions_roles_are_no_posts(text):
+    facts = facts_of(f"## 会议\n\n{text}\n")
+    assert facts["officials"] == []
+
+
+def test_the_country_named_in_the_sentence_not_the_one_the_article_names_most():
+    facts = facts_of("## 选举\n\n美国官员表示关注。美国媒体报道。根据土耳其最高选举委员会公布的数据，现任总统埃尔多安得票率最高。\n")
+    assert posts_of(facts, "埃尔多安") == {("总统", "土耳其共和国")}
+
+
+def test_an_academic_divisions_member_is_a_person():
+    facts = facts_of("## 学习\n\n中国社会科学院学部委员王巍明作报告。\n")
+    assert facts["officials"] == [] and "王巍明" in names(facts["persons"])

@@ -67,7 +67,7 @@ _COMMITTEE_NAME = {"党委": "委员会", "纪委": "纪律检查委员会", "�
 _CORPORATE_TITLES = ("董事长", "副董事长", "总经理", "副总经理", "总裁", "副总裁", "厂长", "副厂长", "经理",
                      "院长", "副院长", "校长", "副校长", "行长", "副行长")
 # endings of a body inside another (a committee, an office, a department)
-_SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|部|局|司|处|厅)$")
+_SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|学部|部|局|司|处|厅)$")
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +93,7 @@ def _countries_by_code() -> dict[str, lexicon.Country]:
 
 def _article_countries(article) -> dict[str, int]:
     """How often the article names each foreign country (by any of its forms): one pass of the
-    country automaton over its sentences, made only for a bare title after a foreign name."""
+    country pattern over its sentences, made only for a bare title after a foreign name."""
     counts: dict[str, int] = {}
     for sentence in article.sentences:
         for m in _country_pattern().finditer(sentence.text):
@@ -188,7 +188,7 @@ class _Sentence:
             if b not in self.cuts and b < len(self.text) and (
                     a not in self.cuts or self._longer_word(a, b) or name_after(self.text, b) is None):
                 continue  # 委员会, 书记处, 总统府, 地区长期: the title is part of longer words
-            if self.text.startswith(("会议", "办公会", "会", "国"), b) and not self.text.startswith("会长", b):
+            if self.text.startswith(("会议", "办公会", "会", "国", "席", "台"), b) and not self.text.startswith("会长", b):
                 continue  # 委员长会议, 外长会: a meeting of the title's holders, not a person
             yield a, b, m.group()
 
@@ -214,17 +214,18 @@ class _Sentence:
                 any(m.attrs.get("template") in lexicon.foreign_bodies() for m in self.orgs)
         return self._foreign_named
 
-    def country_before(self, end: int) -> lexicon.Country | None:
-        """The foreign country the sentence is about before ``end``: of those it names there, the one
-        the article names most (在努尔苏丹会见总统A names 苏丹 inside a city's name; the article is
-        about 哈萨克斯坦), the last one on a tie."""
-        found = [m for m in _country_pattern().finditer(self.text, 0, end) if m.start() in self.cuts]
+    def country_before(self, end: int, article: bool = True) -> lexicon.Country | None:
+        """The last foreign country the sentence names before ``end``, else the one the article names
+        most; a country's name that ends a transliterated place name (在努尔苏丹会见总统A: 苏丹) names
+        no country."""
+        translit = lexicon.transliteration_chars()
+        found = [m for m in _country_pattern().finditer(self.text, 0, end) if m.start() in self.cuts
+                 and not (m.start() > 0 and self.text[m.start() - 1] in translit)]  # 努尔苏丹 is a city
         countries = [c for c in (lexicon.country_forms()[m.group()] for m in found) if c.iso2 != "CN"]
-        if not countries:
-            return None
-        counts = _article_countries(self.found.article)
-        named = [c for c in _countries_by_code().values() if c.iso2 in counts]
-        return max(reversed(countries + named), key=lambda c: counts.get(c.iso2, 0))
+        if countries or not article:
+            return countries[-1] if countries else None
+        counts = _article_countries(self.found.article)  # 对哈萨克斯坦进行访问。…会见总统A: the article's country
+        return _countries_by_code()[max(counts, key=counts.get)] if counts else None
 
     def in_mention(self, a: int, b: int) -> bool:
         """[a, b) overlaps a place, an organisation or a country (党委, 海口市, 国务院, 日本
@@ -499,7 +500,7 @@ class _Sentence:
                           {"template": country.name, "place": None, "country": country.iso2, "implied": True})
             return _Post(title, org)
         default = next((f for f in _forms("default") if f.printed == title and (self.han_names or not f.han_only)),
-                       None) if self.country_before(start) is None else None
+                       None) if self.country_before(start, article=False) is None else None
         if default is not None:
             return _Post(default.title, _implied(self.s.index, start, start + len(title), default.org))
         return None
@@ -636,8 +637,8 @@ class _Sentence:
             name += head
         if len(name) < 2 or len(name) > 30 or not _NAME_CHARS.match(name) or not _ORG_END.search(name):
             return None
-        if name in _GENERIC_BODIES:
-            return None  # 应对团队高级顾问: a word for any body, naming none
+        if name in _GENERIC_BODIES or name in _TOO_VAGUE:
+            return None  # 应对团队高级顾问, 会议听取了大会副秘书长: a word for any body, naming none
         if any(p.start == org_start and p.end == end for p in self.places):
             return None  # a bare place before a title that heads no government
         committee = _PARTY_COMMITTEE.search(name)

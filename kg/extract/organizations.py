@@ -57,7 +57,7 @@ def _organization_forms() -> tuple[re.Pattern, dict, re.Pattern]:
 
 
 # a leading group or joint conference of a body, named after its task (…促进中小企业发展工作领导小组办公室)
-_LEADING_GROUP = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:领导小组办公室|领导小组|工作小组|联席会议办公室|联席会议)")
+_LEADING_GROUP = re.compile(r"[\u4e00-\u9fff]{0,20}?(?:领导小组办公室|领导小组|工作小组|联席会议办公室|联席会议|联防联控机制|工作机制)")
 # the term of a congress or committee printed between its place and its name (第十四届)
 _TERM = re.compile(r"第[一二三四五六七八九十百零〇\d]{1,4}届$")
 

@@ -132,7 +132,7 @@ class ProgramExtractor:
         for m in _LAUNCH.finditer(text):
             name = m.group("name")
             modifier = re.sub(r"(?:三年行动|专项行动|行动计划|行动|工程|计划)$", "", name)
-            if len(modifier) < 4 or "等" in name or _ENUMERATION.match(name):
+            if len(modifier) < 5 or re.search("[等和及与]", name) or _ENUMERATION.match(name):
                 continue  # 发起军事行动, 一把手工程, 新材料等…工程, 九大重点领域研发计划: no name of its own
             add(name, m.start("name"), m.end("name"))
         return out
@@ -140,7 +140,7 @@ class ProgramExtractor:
 
 _EXAMPLES = re.compile(r"(?:、?“[^“”]{1,20}”)*等")
 # a plan named by its count of fields (九大重点领域研发计划, 十项行动): an enumeration, not a name
-_ENUMERATION = re.compile(r"[一二三四五六七八九十百两\d]+(?:大|项|个|类)")
+_ENUMERATION = re.compile(r"[一二三四五六七八九十百千两\d]+多?(?:大|项|个|类)")
 # quoted words that name a period or a span of days, never a programme by themselves
 _GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百千万一二三四五六七八九十]+日(?:行动|攻坚)?)$"
                            r"|^[一二三四五六七八九十]{2,3}五")
