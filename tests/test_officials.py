@@ -390,3 +390,20 @@ def test_the_country_named_in_the_sentence_not_the_one_the_article_names_most():
 def test_an_academic_divisions_member_is_a_person():
     facts = facts_of("## 学习\n\n中国社会科学院学部委员王巍明作报告。\n")
     assert facts["officials"] == [] and "王巍明" in names(facts["persons"])
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("中国和哈萨克斯坦合作委员会中方主席韩正明会见客人。", "韩正明", ("中方主席", "中国和哈萨克斯坦合作委员会")),
+    ("俄罗斯联邦总检察院第一副总检察长布克斯曼说。", "布克斯曼", ("第一副总检察长", "俄罗斯联邦总检察院")),
+    ("俄罗斯媒体援引委内瑞拉外长阿雷亚萨的话报道。", "阿雷亚萨", ("部长", "委内瑞拉外交部")),
+])
+def test_bodies_joined_with_he_and_countries_after_a_clause(text, name, post):
+    assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text", ["响水县时任环保局局长温劲明被立案调查。", "现任董事会主席卡尔霍恩将担任首席执行官。",
+                                  "俄罗斯总统普京本月初表示。", "同马塔雷拉总统、孔特总理举行会谈，就中意关系交换意见。"])
+def test_past_offices_generic_boards_and_foreign_premiers_make_no_chinese_post(text):
+    facts = facts_of(f"## 新闻\n\n意大利总统访华。意大利各界关注。{text}\n")
+    assert all(p["org"] not in ("国务院", "董事会") for o in facts["officials"] for p in o["posts"])
+    assert "温劲明" not in names(facts["officials"]) and "普京本" not in names(facts["officials"])

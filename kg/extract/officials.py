@@ -47,7 +47,7 @@ _ORG_END = re.compile(
     r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织)$")
 # the last word of a body's name inside a longer organisation part
-_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会|联盟|阵线|组织|政府)")
+_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会|院|联盟|阵线|组织|政府)")
 # words between a body and its title that say the office is new, current or not yet held
 _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
@@ -55,7 +55,7 @@ _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相
                            "国家元首", "政府总理"})
 # words that name a kind of body, never one body
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "队伍", "集体", "班子", "小组", "中心", "协会",
-                             "委员会", "公司", "集团", "学校", "医院", "政府", "党委"})
+                             "委员会", "公司", "集团", "学校", "医院", "政府", "党委", "董事会", "理事会", "监事会"})
 # organisation parts too vague to name a body without an owner printed before them
 _TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
@@ -343,6 +343,12 @@ class _Sentence:
                 break
         else:
             chain_past = False
+        past_inside = next((w for w in ("时任", "原任", "前任") if w in text[start:org_end]), None)
+        if past_inside:  # 响水县时任环保局局长: an office held before
+            chain_past = True
+            cut = text.index(past_inside, start, org_end)
+            text_before = text[start:cut]
+            start = cut + len(past_inside) if not text_before else start
         for word in _NOT_YET_OR_NOW:  # 菲律宾新任总统, 以色列候任总理: the office, as printed after the word
             if text.endswith(word, start, org_end) and org_end - len(word) > start:
                 org_end -= len(word)
@@ -370,8 +376,14 @@ class _Sentence:
         if country is not None:
             chain.country, chain.foreign = country, country.iso2 != "CN"
         if compound is not None:
-            if start < org_end and country is None and shared is None and not self._is_known(start, org_end):
-                pass  # an unknown prefix: keep the compound's own reading
+            # 委内瑞拉外长, 越南国家主席: the state a compound title belongs to is printed right before it
+            adjacent = [m for m in _country_pattern().finditer(text, start, org_end) if m.end() == org_end]
+            if adjacent:
+                country, country_start, rest_start = lexicon.country_forms()[adjacent[-1].group()], \
+                    adjacent[-1].start(), org_end
+                chain.country, chain.foreign = country, country.iso2 != "CN"
+            elif country is not None and rest_start != org_end:
+                country = None  # 俄罗斯媒体援引…外长: a country further back is not the office's
             c = country or (chain.country if chain.foreign else None) or \
                 (previous.country if previous and start == org_end and previous.foreign else None)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
@@ -530,10 +542,13 @@ class _Sentence:
                 continue  # 俄罗斯驻美国大使: the country the ambassador is sent to is part of the title
             between = text[previous_end:m.start()] if previous_end is not None else ""
             if previous_end is not None and not re.search(r"[与和及、，]", between) and not NOT_IN_ORG.search(between) \
-                    and not any(w in between for w in clause_words()):
+                    and not any(w in between for w in clause_words()) and not re.search(r"\d", between):
                 return lexicon.country_forms()[text[first_start:previous_end]], first_start, previous_end
             previous_end, first_start = m.end(), m.start()
-            rest_ok = m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end()
+            rest_ok = m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end() \
+                or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
+                    and _country_pattern().match(text, m.end() + 1) is not None
+                    and noun_run_start(text, m.end() + 1, end) == m.end() + 1)
             if rest_ok and (m.start() == start or self._only_clause_before(start, m.start())):
                 return lexicon.country_forms()[m.group()], m.start(), m.end()
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
@@ -789,7 +804,10 @@ class OfficialExtractor:
             yield org
             yield Link("holds-post", person.id, org.id, index, {"title": compound.title})
             return
-        default = next((f for f in _forms("default") if f.printed == title and (not f.han_only or not name.foreign)),
+        transliterated = all(c in lexicon.transliteration_chars() for c in name.text) and \
+            sum(_article_countries(sent.found.article).values()) >= 2  # 同马塔雷拉总统、孔特总理会谈
+        default = next((f for f in _forms("default") if f.printed == title
+                        and (not f.han_only or not name.foreign and not transliterated)),
                        None) if not sent.foreign_named() else None
         if any(f.printed == title for f in _forms("membership")):
             yield Mention("person", name.text, index, name.start, name.end, {"role": title})

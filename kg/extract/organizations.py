@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg import lexicon
+from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Mention
 from kg.extract.phrases import GENERIC_HOSTS, NOT_IN_ORG, article_enterprise, noun_run_start, place_prefix
 
@@ -120,7 +120,12 @@ class OrganizationExtractor:
                     out.append(Mention("organization", text[start - len(prefix):b], s.index, start - len(prefix), b,
                                        {"template": canonical, "place": place.surface if place else word}))
                     break
+        cuts = None
         for m in literal_re.finditer(text):
+            if len(m.group()) <= 2:
+                cuts = cuts if cuts is not None else segment.boundaries(text)
+                if m.start() not in cuts or m.end() not in cuts:
+                    continue  # 央视网消息: 央视 inside a longer word names no body
             if not any(o.start < m.end() and m.start() < o.end for o in out):
                 end, template = m.end(), literal[m.group()]
                 group = _LEADING_GROUP.match(text, end)

@@ -52,8 +52,9 @@ def noun_run_start(text: str, start: int, end: int) -> int:
         noun = not token.flag.startswith(_NOT_ORG_TAGS) or token.flag == "vn" or token.word == "驻" \
             or token.word in _name_words()
         if token.word in ("和", "与") and keep >= 2 and keep < len(tokens) and \
-                all(len(t.word) > 1 and t.flag in ("n", "vn", "nz", "nt") for t in (tokens[keep - 2], tokens[keep])):
-            keep -= 1  # 宪法和法律委员会: two fields joined inside a name
+                all(len(t.word) > 1 and t.flag in ("n", "vn", "nz", "nt", "ns") for t in (tokens[keep - 2], tokens[keep])) \
+                and not ENTERPRISE_END.search(tokens[keep - 2].word) and not tokens[keep - 2].word.endswith(("会", "局", "部", "委")):
+            keep -= 1  # 宪法和法律委员会: two fields joined inside a name (not two bodies: 市总工会与X公司)
             continue
         if not noun or NOT_IN_ORG.fullmatch(token.word) or token.word in clause_words():
             break
