@@ -291,7 +291,7 @@ def name_context() -> dict[str, tuple[str, ...]]:
 class TitleForm:
     """One row of ``title_forms.tsv``: how a printed title relates to an organisation."""
 
-    kind: str  # compound | default | head_of | membership | temporary | past
+    kind: str  # compound | default | head_of | membership | temporary | past | prefix | after_name | honorific
     printed: str
     title: str
     org: str

@@ -213,6 +213,7 @@ class _Context:
                 next((c for c in codes if self.g.divisions[c].province in areas), None) or codes[0]
             self.codes[m.id] = best
         self.order = sorted(((m.sentence, m.start, self.codes[m.id]) for m in places))
+        self.organizations: list[Entity] = []  # the article's organisations so far, in reading order
         self.dateline = None
         if article.dateline_place:
             cands = self.g.surfaces.get(article.dateline_place, ())
@@ -414,8 +415,16 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) 
             code = next((c for c in codes if c in set(ctx.codes.values())), codes[0] if codes else None)
         if code is None:
             return None
+    if code is None and "{place}" not in template and len(m.surface) <= 3 and not m.attrs.get("implied"):
+        # 常委会, 党组 after 全国人大常委会 or 省政府党组: the short name stands for the body the article named
+        # in full before it
+        earlier = next((e for e in reversed(ctx.organizations)
+                        if any(len(n) > len(m.surface) and n.endswith(m.surface) for n in (e.name, *e.aliases))), None)
+        if earlier is not None:
+            return b.entity("organization", earlier.name, earlier.name, ev)
     name = template.replace("{place}", b.place_name(code) if code else "")
     e = b.entity("organization", name, name, ev, alias=m.surface)
+    ctx.organizations.append(e)
     if m.attrs.get("country"):
         e.attrs["country"] = m.attrs["country"]
     if code:

@@ -126,6 +126,8 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     "这是全球第一个百万千瓦级“水光互补”项目。",
     "宁夏通过“探访行动”“网格机制”等措施，筑牢防线。",
     "黑龙江启动夏季避暑游“百日行动”。",
+    "西宁机场为返乡旅客提供了包车、专线等“门到门”服务。",  # a kind summing up a list
+    "这条公路是推进两市同城化重要工程。",  # an appraisal, not a name
 ])
 def test_periods_kinds_and_examples_in_quotes_are_no_programmes(text):
     assert facts_of(f"## 新闻\n\n{text}\n")["programs"] == []
@@ -149,3 +151,8 @@ def test_a_national_programme_is_in_a_place_only_in_the_same_clause():
 def test_a_plan_named_by_its_count_of_fields_is_no_programme():
     facts = facts_of("## 新闻\n\n广东围绕新一代信息技术等实施九大重点领域研发计划。\n")
     assert facts["programs"] == []
+
+
+def test_a_programme_held_at_a_place_is_there_not_where_its_guests_come_from():
+    facts = facts_of("## 新闻\n\n“青春同行”港澳学子川西行活动在成都启动，来自香港、澳门的200名学生参加。\n")
+    assert one(facts["programs"], "青春同行港澳学子川西行活动")["provinces"] == ["四川省"]

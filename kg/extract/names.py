@@ -30,10 +30,10 @@ _DOTS = "·•・．-－—"  # the dot of a transliterated name; a hyphen joins
 _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<>\"' \t\n,.;:!?") | set("0123456789０１２３４５６７８９")
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # particles no personal name holds
-_NEVER_IN_NAME = frozenset("了的着过们吗呢")
+_NEVER_IN_NAME = frozenset("了的着过们吗呢这")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
@@ -121,12 +121,13 @@ def _opens_with_common_word(word: str) -> bool:
     """名单草案, 警告西方: a reading of three or more characters that opens with a common word of
     two characters (a noun or a verb), not with a surname and a given name."""
     tokens = list(segment.tagger().cut(word))
-    if len(word) < 3 or len(tokens) < 2 or tokens[0].flag.startswith("nr") or len(tokens[0].word) < 2:
-        return False
     freq = segment.tokenizer().FREQ
+    if len(word) < 3 or len(tokens) < 2 or len(tokens[0].word) < 2 or \
+            tokens[0].flag.startswith("nr") and freq.get(tokens[0].word, 0) < 5000:  # (明白 is tagged nr)
+        return False
     rest = word[len(tokens[0].word):]
     # the rest must be a word too: 乌云其木格 opens with 乌云 but goes on in syllables of a name
-    return tokens[0].flag[:1] in ("n", "v", "a") and tokens[0].flag not in ("nz", "ns", "nt", "nrt") and \
+    return (tokens[0].flag[:1] in ("n", "v", "a") and tokens[0].flag not in ("nz", "ns", "nt", "nrt")) and \
         freq.get(tokens[0].word, 0) >= 500 and freq.get(rest, 0) > 0
 
 
@@ -149,6 +150,14 @@ def is_plausible_name(word: str) -> bool:
     if len(core) < 2 or not all(_CJK.match(c) or c in _DOTS for c in word):
         return False
     return not _is_ordinary_word(core) and not _starts_with_function_word(core) and not _opens_with_common_word(core)
+
+
+def _rare_surname_function_word(ch: str) -> bool:
+    """都, 从, 和: a rare surname that is far more often an adverb, preposition, conjunction or
+    direction word; a name it opens must be closed by a clear boundary."""
+    tag = segment.tagger().word_tag_tab.get(ch, "")
+    return _surname_rank().get(ch, 999) > 200 and tag[:1] in ("d", "p", "c", "f") and \
+        segment.tokenizer().FREQ.get(ch, 0) >= 50000
 
 
 def _han_readings(text: str, pos: int) -> list[tuple[int, float]]:
@@ -185,6 +194,9 @@ def _one_unknown_word(run: str) -> bool:
     # a verb the dictionary knows (接访, 乘专机) is a clause; a verb jieba only guesses (祈耀 of 祈耀明) is
     # syllables of a name
     freq = segment.tokenizer().FREQ
+    if len(tokens) >= 2 and len(tokens[0].word) == 1 and (
+            tokens[0].flag == "f" or tokens[0].flag == "v" and tokens[1].flag == "n" and freq.get(tokens[1].word, 0) >= 300):
+        return False  # 下麦田, 访农户: a direction or a verb, then its object
     return not any(t.flag[:1] in ("v", "p") and (len(run) > 4 or len(t.word) > 1 and freq.get(t.word, 0) > 0)
                    for t in tokens) and \
         not (tokens[0].flag.startswith("nr") and 3 <= len(tokens[0].word) < len(run)
@@ -257,6 +269,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100
                                              or _surname_rank().get(word[1], 999) < 60):
             continue  # 和经济界, 应李华: a surname that is also a function word opens only a short, unusual name
+        if _rare_surname_function_word(text[pos]) and score < 3:
+            continue  # 总书记都对当地…: 都 is a rare surname and a very common adverb
         if is_plausible_name(word):
             return NameSpan(pos, end, word, end == other and end not in han_ends)
     return None

@@ -97,7 +97,7 @@ def _article_countries(article) -> dict[str, int]:
     counts: dict[str, int] = {}
     for sentence in article.sentences:
         for m in _country_pattern().finditer(sentence.text):
-            country = lexicon.country_forms()[m.group()]
+            country = _country_named(m.group())
             if country.iso2 != "CN":
                 counts[country.iso2] = counts.get(country.iso2, 0) + 1
     return counts
@@ -132,8 +132,17 @@ def _after_name(title: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _country_pattern() -> re.Pattern:
+    """Any printed form of a state. A form ending in 国 followed by 家 is read without it
+    (蒙古国家大呼拉尔: 蒙古's 国家大呼拉尔, not 蒙古国's 家大呼拉尔)."""
     forms = sorted(lexicon.country_forms(), key=lambda f: (-len(f), f))
-    return re.compile("|".join(map(re.escape, forms)))
+    return re.compile("|".join(re.escape(f) + "(?!家)|" + re.escape(f[:-1]) + "(?=国家)"
+                               if f.endswith("国") and len(f) >= 3 else re.escape(f) for f in forms))
+
+
+def _country_named(printed: str) -> lexicon.Country:
+    """The state a match of ``_country_pattern`` names."""
+    forms = lexicon.country_forms()
+    return forms[printed] if printed in forms else forms[printed + "国"]
 
 
 def _implied(sentence: int, start: int, end: int, name: str) -> Mention:
@@ -148,8 +157,11 @@ class _Post:
     title: str
     org: Mention | None  # None: the organisation is read later (a title printed after the name)
     past: bool = False
-    membership: bool = False
+    membership: bool = False  # a seat or an honour, not an office: the person is kept, no post is made
 
+    def __post_init__(self):
+        if any(self.title.endswith(f.printed) for f in _forms("honorific")):
+            self.membership = True  # 古巴革命领袖: an honour, not an office at the state
 
 @dataclass
 class _Chain:
@@ -210,7 +222,7 @@ class _Sentence:
         总理孔特…): a bare 总书记 or 总理 there is not the Chinese office."""
         if not hasattr(self, "_foreign_named"):
             self._foreign_named = any(
-                lexicon.country_forms()[m.group()].iso2 != "CN" for m in _country_pattern().finditer(self.text)) or \
+                _country_named(m.group()).iso2 != "CN" for m in _country_pattern().finditer(self.text)) or \
                 any(m.attrs.get("template") in lexicon.foreign_bodies() for m in self.orgs)
         return self._foreign_named
 
@@ -221,7 +233,7 @@ class _Sentence:
         translit = lexicon.transliteration_chars()
         found = [m for m in _country_pattern().finditer(self.text, 0, end) if m.start() in self.cuts
                  and not (m.start() > 0 and self.text[m.start() - 1] in translit)]  # 努尔苏丹 is a city
-        countries = [c for c in (lexicon.country_forms()[m.group()] for m in found) if c.iso2 != "CN"]
+        countries = [c for c in (_country_named(m.group()) for m in found) if c.iso2 != "CN"]
         if countries or not article:
             return countries[-1] if countries else None
         counts = _article_countries(self.found.article)  # 对哈萨克斯坦进行访问。…会见总统A: the article's country
@@ -379,7 +391,7 @@ class _Sentence:
             # 委内瑞拉外长, 越南国家主席: the state a compound title belongs to is printed right before it
             adjacent = [m for m in _country_pattern().finditer(text, start, org_end) if m.end() == org_end]
             if adjacent:
-                country, country_start, rest_start = lexicon.country_forms()[adjacent[-1].group()], \
+                country, country_start, rest_start = _country_named(adjacent[-1].group()), \
                     adjacent[-1].start(), org_end
                 chain.country, chain.foreign = country, country.iso2 != "CN"
             elif country is not None and rest_start != org_end:
@@ -543,14 +555,14 @@ class _Sentence:
             between = text[previous_end:m.start()] if previous_end is not None else ""
             if previous_end is not None and not re.search(r"[与和及、，]", between) and not NOT_IN_ORG.search(between) \
                     and not any(w in between for w in clause_words()) and not re.search(r"\d", between):
-                return lexicon.country_forms()[text[first_start:previous_end]], first_start, previous_end
+                return _country_named(text[first_start:previous_end]), first_start, previous_end
             previous_end, first_start = m.end(), m.start()
             rest_ok = m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end() \
                 or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
                     and _country_pattern().match(text, m.end() + 1) is not None
                     and noun_run_start(text, m.end() + 1, end) == m.end() + 1)
             if rest_ok and (m.start() == start or self._only_clause_before(start, m.start())):
-                return lexicon.country_forms()[m.group()], m.start(), m.end()
+                return _country_named(m.group()), m.start(), m.end()
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
         if abbr is not None and end - 2 >= start and text[end - 2] == "驻":
             # 俄驻美大使: the employer's abbreviation stands before 驻, the host's after it
@@ -558,8 +570,11 @@ class _Sentence:
             if employer is not None and (end - 3 == start or self._only_clause_before(start, end - 3)):
                 return employer, end - 3, end - 2
             return None, start, start
-        if abbr is not None and (end - 1 == start or self._only_clause_before(start, end - 1)):
-            return abbr, end - 1, end  # 法总统, 乌总统: a one-character abbreviation right before the title
+        if abbr is not None and (end - 1 == start or self._only_clause_before(start, end - 1)) and \
+                abbr.iso2 in _article_countries(self.found.article):
+            # 法总统, 乌总统: a one-character abbreviation right before the title, of a country the
+            # article names in full (老书记 is a veteran secretary, not Laos's)
+            return abbr, end - 1, end
         return None, start, start
 
     def _country_post(self, country: lexicon.Country, country_start: int | None, rest_start: int, org_end: int,

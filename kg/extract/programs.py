@@ -59,16 +59,18 @@ class ProgramExtractor:
                       if not found.covered(s.index, p.start, p.end, "organization")
                       and not any(u.start <= p.start and p.end <= u.end and u.id in post_orgs
                                   for u in found.of_kind("union", sentence=s.index))]
+            places = [p for p in places if not _an_origin(s.text, p)]
             for m in mentions:
                 yield m
                 if m.attrs.get("generic"):
                     continue
+                venue = [p for p in places if _held_at(s.text, m, p)]
                 for u in agents or unions:
                     owner = next((p for p in mentions if p.start == u.end), None)
                     if owner is not None and owner is not m:
                         continue  # 全总“职工之家”APP: the union belongs to the program it stands before
                     yield Link("operated-by", m.id, u.id, s.index, {})
-                for p in places:
+                for p in venue or places:
                     if m.attrs.get("national") and not _same_clause(s.text, p, m):
                         continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
                     yield Link("active-in", m.id, p.id, s.index, {})
@@ -107,8 +109,8 @@ class ProgramExtractor:
             add(m.group("name"), m.start("name"), m.end("name"), core=m.group("name"))
         for m in _QUOTED_WITH_WORD.finditer(text):
             tail, word = m.group("tail"), m.group("word")
-            if "等" in tail:
-                continue  # “五小”等…活动: a kind of activity, not one program
+            if "等" in tail or text.endswith("等", 0, m.start()):
+                continue  # “五小”等…活动, 包机、包车等“点对点”服务: a kind of activity, not one program
             if tail and _starts_with_verb(tail) and not _LAUNCH_VERB.search(text[max(0, m.start() - 4):m.start()]):
                 continue  # “台独”分裂活动, “回归大游行”示威活动: an act described, not a programme launched
             keep = re.fullmatch(_KEEP, word) is not None
@@ -132,10 +134,25 @@ class ProgramExtractor:
         for m in _LAUNCH.finditer(text):
             name = m.group("name")
             modifier = re.sub(r"(?:三年行动|专项行动|行动计划|行动|工程|计划)$", "", name)
-            if len(modifier) < 5 or re.search("[等和及与]", name) or _ENUMERATION.match(name):
-                continue  # 发起军事行动, 一把手工程, 新材料等…工程, 九大重点领域研发计划: no name of its own
+            if len(modifier) < 5 or re.search("[等和及与]", name) or _ENUMERATION.match(name) or \
+                    modifier.endswith(_APPRAISAL):
+                continue  # 发起军事行动, 一把手工程, 新材料等…工程, 九大重点领域研发计划, …一体化重要工程: no name of its own
             add(name, m.start("name"), m.end("name"))
         return out
+
+
+# words that appraise a project rather than name it (推进…一体化重要工程: a description)
+_APPRAISAL = ("重要", "重大", "重点", "关键", "标志性", "示范性", "基础性", "战略性")
+
+
+def _an_origin(text: str, place) -> bool:
+    """来自香港、澳门的青年: where people come from, not where the programme is."""
+    return re.search(r"来自(?:[^，。；、]{1,8}、)*$", text[max(0, place.start - 40):place.start]) is not None
+
+
+def _held_at(text: str, program, place) -> bool:
+    """…活动在杭州启动: the place printed with 在 right after the programme is where it is held."""
+    return re.fullmatch(r"”?[^，。；,;“”]{0,3}?在", text[program.end:place.start]) is not None
 
 
 _EXAMPLES = re.compile(r"(?:、?“[^“”]{1,20}”)*等")
