@@ -10,12 +10,15 @@ span of its text can be traced to exact character offsets in the source.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import BinaryIO, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,6 +92,8 @@ class Page:
     sha256: str  # of the raw bytes
     articles: list[Article]
     meta: dict = field(default_factory=dict)  # a record's id, url, date and title, when it has them
+    # what was read with a replacement or left out (each naming the file, and the line of a record)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -168,24 +173,149 @@ _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "
           b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or Office document)",
           b"\x1f\x8b": "a gzip archive"}
 _HTML_DOCUMENT = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
+ERRORS = ("strict", "replace")  # --errors: refuse text that does not decode, or replace what does not
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_READ_CHUNK = 1 << 20
 
 
-def decode(raw: bytes, path, encoding: str | None = None) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM), else a detected Chinese encoding
-    (GB18030/GBK, Big5, UTF-16), else a clear refusal; never silent mojibake."""
+def source_name(path) -> str:
+    """The name a file is known by in the output (a page's ``source``): its file name, with each
+    byte that is not UTF-8 (kept by Python as a lone surrogate) shown as U+FFFD, as no UTF-8
+    output can hold the byte itself."""
+    name = Path(path).name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _kind_of(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words (None for a regular file)."""
+    for test, what in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return what
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def open_regular(path, what: str = "page file") -> BinaryIO:
+    """A regular file opened for reading, or an IngestError: a FIFO would block the build
+    forever and a device (``/dev/urandom``) never ends, so only regular files are read. The
+    file is opened without blocking and checked on the open descriptor, so it cannot be
+    swapped for something else between the check and the read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise IngestError(f"{path}: dangling symbolic link (to {os.readlink(path)})") from None
+        raise IngestError(f"{path}: no such file") from None
+    except OSError as e:
+        try:
+            kind = _kind_of(os.stat(path).st_mode)
+        except OSError:
+            kind = None
+        if kind is not None:  # a socket cannot even be opened
+            raise IngestError(f"{path}: {kind}, not a {what}; only regular files are read") from None
+        raise IngestError(f"{path}: cannot read ({e.strerror or e})") from None
+    try:
+        kind = _kind_of(os.fstat(fd).st_mode)
+        if kind == "a folder":
+            raise IngestError(f"{path}: is a folder, not a {what}")
+        if kind is not None:
+            raise IngestError(f"{path}: {kind}, not a {what}; only regular files are read")
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_bounded(f: BinaryIO, path, max_bytes: int) -> bytes:
+    """At most ``max_bytes`` of the file, counted as they are read: its size on disk is only a
+    first check (a file can grow while it is read, and some report no size at all)."""
+    size = os.fstat(f.fileno()).st_size
+    if size > max_bytes:
+        raise IngestError(f"{path}: too large for one page ({size:,} bytes; the limit is {max_bytes:,}, "
+                          f"see --max-bytes)")
+    chunks, total = [], 0
+    while chunk := f.read(min(_READ_CHUNK, max_bytes + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            raise IngestError(f"{path}: too large for one page (more than {max_bytes:,} bytes read; "
+                              f"see --max-bytes)")
+    return b"".join(chunks)
+
+
+# Characters a Chinese page is made of: CJK ideographs and punctuation, full-width forms,
+# general punctuation, printable ASCII and white space. UTF-16 read with the wrong byte order
+# gives mostly other characters.
+_TEXTLIKE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2000-\u206f\u00a0-\u00ff\x20-\x7e\t\n\r]")
+
+
+def _utf16_without_bom(raw: bytes) -> tuple[str, str] | None:
+    """Text saved as UTF-16 without a byte-order mark (the NUL bytes of its ASCII characters
+    would otherwise make it look binary): both byte orders are tried, and the one that decodes
+    to text made mostly (90 %) of the characters of a Chinese page is taken."""
+    if len(raw) < 2 or len(raw) % 2:
+        return None
+    best = None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            continue
+        share = len(_TEXTLIKE.findall(text)) / max(1, len(text))
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = (share, text, codec)
+    return None if best is None else (best[1], best[2])
+
+
+def _chinese_share(text: str) -> tuple[int, float]:
+    """Characters beyond ASCII, and the share of Han characters among them."""
+    wide = sum(1 for ch in text if ord(ch) > 0x7F)
+    han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return wide, (han / wide if wide else 0.0)
+
+
+def decode(raw: bytes, path, encoding: str | None = None, errors: str = "strict",
+           warnings: list[str] | None = None) -> str:
+    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 (with a BOM, or without one when its
+    byte order is clear), else a detected Chinese encoding (GB18030/GBK, Big5), else a clear
+    refusal; never silent mojibake. With ``errors="replace"`` text that decodes only in part
+    is read with U+FFFD for each undecodable sequence, in the encoding that needs the fewest,
+    and a note saying so is added to ``warnings``."""
+    lenient = errors == "replace"
+
+    def replaced(text: str, codec: str, before: int = 0) -> str:
+        count = text.count("\ufffd") - before
+        if count and warnings is not None:
+            warnings.append(f"{path}: {count} undecodable byte sequence{'s' * (count > 1)} replaced by "
+                            f"U+FFFD (read as {codec}, --errors replace)")
+        return text
+
     if encoding:
         try:
+            if lenient:
+                return replaced(raw.decode(encoding, "replace"), encoding, raw.decode(encoding, "ignore").count("\ufffd"))
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError) as e:
             raise IngestError(f"{path}: cannot decode as {encoding} ({e})") from None
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in ((_UTF8_BOM, "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if raw.startswith(bom):
             try:
                 return raw.decode(codec)
             except UnicodeDecodeError as e:
+                if lenient:
+                    return replaced(raw.decode(codec, "replace"), codec, raw.decode(codec, "ignore").count("\ufffd"))
                 raise IngestError(f"{path}: broken {codec} text (byte at offset {e.start})") from None
     nul = raw.find(b"\x00")
     if nul >= 0:
+        found = _utf16_without_bom(raw)
+        if found is not None:
+            return found[0]
         raise IngestError(f"{path}: binary file (NUL byte at offset {nul})")
     try:
         return raw.decode("utf-8")
@@ -196,82 +326,206 @@ def decode(raw: bytes, path, encoding: str | None = None) -> str:
     best = from_bytes(raw, cp_isolation=list(_CHINESE_ENCODINGS)).best()
     if best is not None:
         text = str(best)
-        han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-        wide = sum(1 for ch in text if ord(ch) > 0x7F)
-        if wide and han / wide > 0.6:
+        wide, han = _chinese_share(text)
+        if wide and han > 0.6:
             return text
+    if lenient:
+        # the encoding that leaves the fewest sequences undecoded, if it reads as Chinese
+        tried = []
+        for codec in ("utf-8", "gb18030", "big5"):
+            text = raw.decode(codec, "replace")
+            tried.append((text.count("\ufffd") - raw.decode(codec, "ignore").count("\ufffd"), codec, text))
+        count, codec, text = min(tried, key=lambda t: t[0])
+        wide, han = _chinese_share(text.replace("\ufffd", ""))
+        if wide and han > 0.6 and count * 20 <= len(text):
+            return replaced(text, codec.upper(), text.count("\ufffd") - count)
+        raise IngestError(f"{path}: not UTF-8 (byte 0x{raw[first_bad]:02x} at offset {first_bad}) and not "
+                          f"Chinese text in GB18030/GBK or Big5 even with bad bytes replaced; give --encoding "
+                          f"if you know it")
     raise IngestError(f"{path}: not UTF-8 (byte 0x{raw[first_bad]:02x} at offset {first_bad}) and not "
-                      f"recognisably GB18030/GBK or Big5 Chinese text; give --encoding if you know it")
+                      f"recognisably GB18030/GBK or Big5 Chinese text; give --encoding if you know it, or "
+                      f"--errors replace to read it with its bad bytes replaced")
 
 
-def read_page(path, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
-    """Read and parse one page file; raise IngestError naming the file and the reason."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if p.is_dir():
-            raise IngestError(f"{path}: is a folder, not a page file")
-        if size > max_bytes:
-            raise IngestError(f"{path}: too large for one page ({size:,} bytes; the limit is {max_bytes:,}, "
-                              f"see --max-bytes)")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise IngestError(f"{path}: no such file") from None
-    except OSError as e:
-        raise IngestError(f"{path}: cannot read ({e.strerror or e})") from None
+def read_page(path, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+              errors: str = "strict") -> Page:
+    """Read and parse one page file; raise IngestError naming the file and the reason.
+    Only a regular file is read, and never more than ``max_bytes`` of it."""
+    with open_regular(path) as f:
+        try:
+            raw = _read_bounded(f, path, max_bytes)
+        except OSError as e:
+            raise IngestError(f"{path}: cannot read ({e.strerror or e})") from None
     for magic, what in _MAGIC.items():
         if raw.startswith(magic):
             raise IngestError(f"{path}: binary file ({what}), not a text page")
-    text = decode(raw, path, encoding)
+    warnings: list[str] = []
+    text = decode(raw, path, encoding, errors, warnings)
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise IngestError(f"{path}: empty file")
     if _HTML_DOCUMENT.match(text):
         raise IngestError(f"{path}: an HTML document; convert it to the plain-text page format first")
-    return parse_page(text, p.name, hashlib.sha256(raw).hexdigest())
+    page = parse_page(text, source_name(path), hashlib.sha256(raw).hexdigest())
+    page.warnings = warnings
+    return page
 
 
-def read_archive(path, fields: ArchiveFields = ArchiveFields(),
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page | IngestError]:
+# ---------------------------------------------------------------------------
+# JSON-lines archives
+# ---------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# A calendar date as xsd:date writes it: ASCII digits only (full-width or Arabic-Indic digits
+# are digits to Python's \d, and not to an XML Schema parser).
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# An IRI as xsd:anyURI and RDF readers take it: a scheme, then no white space, control
+# character, surrogate or character an IRI excludes.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]+")
+
+
+def _type_name(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, float):
+        return "a number that is not finite" if value != value or value in (float("inf"), float("-inf")) else "a number"
+    return {int: "a number", list: "an array", dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def valid_date(value: str) -> bool:
+    """``YYYY-MM-DD`` in ASCII digits, a day that is in the calendar."""
+    if not _DATE.fullmatch(value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _record_text(value: str, label: str, where: str, warnings: list[str]) -> str:
+    """A text field of a record: JSON can spell lone surrogates (``"\ud800"``), which are not
+    characters and cannot be written as UTF-8; each becomes U+FFFD (one for one, so offsets
+    hold) and the record says so."""
+    count = len(_SURROGATE.findall(value))
+    if count:
+        warnings.append(f"{where}: {count} lone surrogate{'s' * (count > 1)} in '{label}' replaced by U+FFFD")
+        value = _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _record_meta(record: dict, fields: ArchiveFields, where: str, warnings: list[str]) -> dict:
+    """The record's id, url and date when each is what it should be; anything else is left
+    out and named in ``warnings`` (never turned into text like ``"['2024-01-01']"``)."""
+    meta = {}
+    for key in ("id", "url", "date"):
+        name = getattr(fields, key)
+        value = record.get(name)
+        if value is None or value == "":
+            continue
+        problem = None
+        if key == "id" and type(value) is int:
+            value = str(value)
+        elif not isinstance(value, str):
+            problem = f"is {_type_name(value)}, not text"
+        elif _SURROGATE.search(value):
+            problem = "holds a lone surrogate"
+        elif key == "date" and not valid_date(value):
+            problem = f"is not a calendar date written YYYY-MM-DD ({value[:40]!r})"
+        elif key == "url" and not _URL.fullmatch(value):
+            problem = f"is not a URL ({value[:60]!r})"
+        elif key == "id" and any(unicodedata.category(ch) == "Cc" for ch in value):
+            problem = "holds a control character"
+        if problem:
+            warnings.append(f"{where}: field '{name}' {problem}: left out")
+        else:
+            meta[key] = value
+    return meta
+
+
+def read_archive(path, fields: ArchiveFields = ArchiveFields(), max_bytes: int = DEFAULT_MAX_BYTES,
+                 errors: str = "strict") -> Iterator[Page | IngestError]:
     """A JSON-lines archive, one record (title, text, date, url, id) per line, streamed.
 
     Each record becomes a page whose text is ``## title`` then the record's text, so
     offsets point into that; a bad line is yielded as an IngestError naming its line
-    number and the other records go on.
+    number and the other records go on. A record's fields are checked (see ``_record_meta``);
+    what is left out or replaced is listed in the page's ``warnings``. A line is never read
+    past ``max_bytes``: a longer one is skipped to its end without being kept.
     """
     try:
-        f = open(path, "rb")
-    except OSError as e:
-        yield IngestError(f"{path}: cannot read ({e.strerror or e})")
+        f = open_regular(path, "JSON-lines archive")
+    except IngestError as e:
+        yield e
         return
-    name = Path(path).name
+    name = source_name(path)
     with f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{n}"
-            if len(line) > max_bytes:
-                yield IngestError(f"{where}: record too large ({len(line):,} bytes; the limit is {max_bytes:,})")
-                continue
-            try:
-                record = json.loads(line.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError) as e:
-                yield IngestError(f"{where}: not a JSON record ({e})")
-                continue
-            text = record.get(fields.text) if isinstance(record, dict) else None
-            if not isinstance(text, str) or not text.strip():
-                yield IngestError(f"{where}: record has no '{fields.text}' text")
-                continue
-            title = record.get(fields.title)
-            title = title.strip().replace("\n", " ") if isinstance(title, str) else ""
-            page_text = f"## {title}\n\n{text}" if title else text
-            meta = {k: str(record[getattr(fields, k)]) for k in ("id", "url", "date")
-                    if record.get(getattr(fields, k)) not in (None, "")}
-            meta.update(archive=name, line=n, title=title)
-            page = parse_page(page_text, f"{name}#{n}", hashlib.sha256(line).hexdigest())
-            page.meta = meta
-            yield page
+        n = 0
+        try:
+            while line := f.readline(max_bytes + 1):
+                n += 1
+                where = f"{path}:{n}"
+                if n == 1 and line.startswith(_UTF16_BOMS):
+                    yield IngestError(f"{path}: a UTF-16 file; JSON-lines archives are read as UTF-8 "
+                                      f"(convert it, e.g. with iconv -f UTF-16 -t UTF-8)")
+                    return
+                if n == 1 and line.startswith(_UTF8_BOM):
+                    line = line[len(_UTF8_BOM):]  # a byte-order mark before the first record
+                if len(line) > max_bytes:
+                    size = len(line)
+                    while not line.endswith(b"\n") and (line := f.readline(_READ_CHUNK)):
+                        size += len(line)  # skip the rest of the line, counting it, keeping none
+                    yield IngestError(f"{where}: record too large ({size:,} bytes; the limit is {max_bytes:,})")
+                    continue
+                if not line.strip():
+                    continue
+                page = _record_page(line, name, n, where, fields, errors)
+                yield page
+        except OSError as e:
+            yield IngestError(f"{path}: cannot read past line {n} ({e.strerror or e})")
+
+
+def _record_page(line: bytes, name: str, n: int, where: str, fields: ArchiveFields,
+                 errors: str) -> Page | IngestError:
+    warnings: list[str] = []
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as e:
+        if errors != "replace":
+            return IngestError(f"{where}: not a JSON record (not UTF-8: byte 0x{line[e.start]:02x} at offset "
+                               f"{e.start}; --errors replace reads it with U+FFFD)")
+        text = line.decode("utf-8", "replace")
+        count = text.count("\ufffd") - line.decode("utf-8", "ignore").count("\ufffd")
+        warnings.append(f"{where}: {count} undecodable byte sequence{'s' * (count > 1)} replaced by U+FFFD "
+                        f"(--errors replace)")
+    try:
+        record = json.loads(text)
+    except ValueError as e:
+        return IngestError(f"{where}: not a JSON record ({e})")
+    except RecursionError:
+        return IngestError(f"{where}: not a JSON record (nested too deeply)")
+    if not isinstance(record, dict):
+        return IngestError(f"{where}: not a JSON record (a JSON value that is {_type_name(record)}, not an object)")
+    body = record.get(fields.text)
+    if not isinstance(body, str) or not body.strip():
+        what = "" if body is None or isinstance(body, str) else f" (it is {_type_name(body)})"
+        return IngestError(f"{where}: record has no '{fields.text}' text{what}")
+    body = _record_text(body, fields.text, where, warnings)
+    title = record.get(fields.title)
+    if isinstance(title, str):
+        title = _record_text(title, fields.title, where, warnings).strip().replace("\n", " ").replace("\r", " ")
+    else:
+        if title is not None:
+            warnings.append(f"{where}: field '{fields.title}' is {_type_name(title)}, not text: left out")
+        title = ""
+    page_text = f"## {title}\n\n{body}" if title else body
+    meta = _record_meta(record, fields, where, warnings)
+    meta.update(archive=name, line=n, title=title)
+    page = parse_page(page_text, f"{name}#{n}", hashlib.sha256(line).hexdigest())
+    page.meta = meta
+    page.warnings = warnings
+    return page
 
 
 # ---------------------------------------------------------------------------

@@ -356,3 +356,185 @@ def test_name_splitting():
     assert names("本报记者 刘佳张世光") == ["刘佳", "张世光"]
     assert names("本报记者 欧阳小明") == ["欧阳小明"]
     assert names("本报记者 叶小钟、刘友婷") == ["叶小钟", "刘友婷"]
+
+
+# --- what is not a page, and what a page or record may hold (issue 14, items 8-11) ----------
+
+NEWS = "## 湖北省总工会开展送温暖活动\n\n本报讯(记者周敏)湖北省总工会党组书记、常务副主席张建国带队开展送温暖活动。\n"
+
+
+@pytest.fixture
+def no_hang():
+    """A read that would block fails the test after 20 s instead of hanging it."""
+    import signal
+
+    def stop(*_):
+        raise TimeoutError("the read blocked")
+
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, before)
+
+
+def test_a_fifo_and_devices_are_refused_without_reading(tmp_path, no_hang):
+    from kg.ingest import read_archive
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(IngestError, match=r"pipe.txt: a named pipe \(FIFO\), not a page file; only regular files"):
+        read_page(fifo)
+    archive = tmp_path / "pipe.jsonl"
+    os.mkfifo(archive)
+    [err] = list(read_archive(archive))
+    assert isinstance(err, IngestError) and "a named pipe (FIFO), not a JSON-lines archive" in str(err)
+    with pytest.raises(IngestError, match="/dev/urandom: a character device"):
+        read_page("/dev/urandom")
+    with pytest.raises(IngestError, match="is a folder"):
+        read_page(tmp_path)
+
+
+def test_bytes_are_counted_as_read_not_taken_from_the_size(no_hang):
+    """A /proc file says it has 0 bytes and has more: the limit holds all the same."""
+    maps = Path("/proc/self/maps")
+    if not maps.exists() or maps.stat().st_size != 0:
+        pytest.skip("needs Linux's /proc")
+    with pytest.raises(IngestError, match=r"maps: too large for one page \(more than 100 bytes read"):
+        read_page(maps, max_bytes=100)
+
+
+def test_a_record_line_past_the_limit_is_skipped_without_being_held(tmp_path):
+    import tracemalloc
+    from kg.ingest import read_archive
+
+    archive = tmp_path / "big.jsonl"
+    with open(archive, "w", encoding="utf-8") as f:
+        f.write('{"text": "' + "工" * (20 * 2 ** 20) + '"}\n')  # 60 MB on one line
+        f.write(json.dumps({"title": "湖北", "text": NEWS}, ensure_ascii=False) + "\n")
+    tracemalloc.start()
+    items = list(read_archive(archive, max_bytes=2 ** 20))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert isinstance(items[0], IngestError) and "big.jsonl:1: record too large (62,914,573 bytes" in str(items[0])
+    assert items[1].source == "big.jsonl#2"
+    assert peak < 16 * 2 ** 20  # never the whole line
+
+
+def _records(tmp_path, *records) -> list:
+    from kg.ingest import read_archive
+
+    archive = tmp_path / "news.jsonl"
+    archive.write_text("".join(r + "\n" for r in records), encoding="utf-8")
+    return list(read_archive(archive))
+
+
+def test_record_fields_of_the_wrong_type_or_calendar_are_left_out_and_named(tmp_path):
+    good = {"title": "湖北", "text": NEWS}
+
+    def line(**fields):
+        return json.dumps({**good, **fields}, ensure_ascii=False)
+
+    pages = _records(
+        tmp_path,
+        line(date=["2024-01-01"], url={"href": "https://x.org"}, id=12),
+        line(date="2024-13-45", url="not a url", id=True),
+        line(date="２０２４-０１-０５", url="https://example.org/ok", id="n3"),
+        line(date="٢٠٢٤-٠١-٠٥", title=["标题"]).replace("{", '{"id": 1e999, ', 1),
+        line(date="2024-02-29").replace("{", '{"url": NaN, ', 1),
+        line(date="2023-02-29", url="https://x.org/a b"))
+    assert all(not isinstance(p, IngestError) for p in pages)
+    assert [p.meta.get("date") for p in pages] == [None, None, None, None, "2024-02-29", None]
+    assert [p.meta.get("url") for p in pages] == [None, None, "https://example.org/ok", None, None, None]
+    assert [p.meta.get("id") for p in pages] == ["12", None, "n3", None, None, None]
+    warned = [w for p in pages for w in p.warnings]
+    where = str(tmp_path / "news.jsonl")
+    for expected in (f"{where}:1: field 'date' is an array, not text: left out",
+                     f"{where}:1: field 'url' is an object, not text: left out",
+                     f"{where}:2: field 'date' is not a calendar date written YYYY-MM-DD ('2024-13-45'): left out",
+                     f"{where}:2: field 'url' is not a URL ('not a url'): left out",
+                     f"{where}:2: field 'id' is a boolean, not text: left out",
+                     f"{where}:3: field 'date' is not a calendar date",
+                     f"{where}:4: field 'id' is a number that is not finite, not text: left out",
+                     f"{where}:4: field 'title' is an array, not text: left out",
+                     f"{where}:5: field 'url' is a number that is not finite, not text: left out",
+                     f"{where}:6: field 'date' is not a calendar date written YYYY-MM-DD ('2023-02-29')",
+                     f"{where}:6: field 'url' is not a URL ('https://x.org/a b')"):
+        assert any(w.startswith(expected) for w in warned), expected
+    assert len(warned) == 12  # and nothing else: line 4's date too
+    assert pages[3].meta["title"] == "" and pages[3].articles[0].headline == "湖北省总工会开展送温暖活动"
+
+
+def test_lone_surrogates_in_a_record_become_replacement_characters(tmp_path):
+    pages = _records(tmp_path, '{"title": "湖北\\ud800", "text": "' + NEWS.replace("\n", "\\n").replace(
+        "张建国", "张\\udfff建国") + '", "url": "https://x.org/\\ud800", "id": "\\udc00"}')
+    [p] = pages
+    assert p.meta["title"] == "湖北\ufffd" and "张\ufffd建国" in p.text and p.text.encode("utf-8")
+    assert "url" not in p.meta and "id" not in p.meta
+    assert any("1 lone surrogate in 'text' replaced by U+FFFD" in w for w in p.warnings)
+    assert any("field 'url' holds a lone surrogate: left out" in w for w in p.warnings)
+
+
+def test_records_that_are_not_objects_or_nest_too_deep_are_refused(tmp_path):
+    items = _records(tmp_path, "[1, 2]", '"text"', "[" * 100000 + "]" * 100000, '{"text": 5}',
+                     json.dumps({"text": NEWS}, ensure_ascii=False))
+    messages = [str(i) for i in items[:4]]
+    assert "not a JSON record (a JSON value that is an array, not an object)" in messages[0]
+    assert "not a JSON record (a JSON value that is str, not an object)" in messages[1] or "str" in messages[1]
+    assert "nested too deeply" in messages[2]
+    assert "record has no 'text' text (it is a number)" in messages[3]
+    assert items[4].source == "news.jsonl#5"
+
+
+def test_a_byte_order_mark_before_the_first_record(tmp_path):
+    from kg.ingest import read_archive
+
+    archive = tmp_path / "bom.jsonl"
+    archive.write_bytes(b"\xef\xbb\xbf" + json.dumps({"title": "湖北", "text": NEWS}, ensure_ascii=False).encode()
+                        + b"\n" + json.dumps({"text": NEWS}, ensure_ascii=False).encode() + b"\n")
+    first, second = read_archive(archive)
+    assert first.source == "bom.jsonl#1" and first.articles[0].headline == "湖北"
+    assert second.source == "bom.jsonl#2"
+    utf16 = tmp_path / "utf16.jsonl"
+    utf16.write_bytes(json.dumps({"text": NEWS}, ensure_ascii=False).encode("utf-16"))
+    [err] = read_archive(utf16)
+    assert "utf16.jsonl: a UTF-16 file; JSON-lines archives are read as UTF-8" in str(err)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path, codec, page000):
+    f = tmp_path / "page.txt"
+    f.write_bytes(PAGE_000.read_text("utf-8").encode(codec))
+    page = read_page(f)
+    assert [a.headline for a in page.articles] == [a.headline for a in page000.articles]
+    noise = tmp_path / "noise.txt"
+    noise.write_bytes(bytes(range(256)) * 8)  # NUL bytes on both sides: still binary
+    with pytest.raises(IngestError, match="binary file"):
+        read_page(noise)
+
+
+def test_errors_replace_reads_gb18030_with_bad_bytes_and_says_so(tmp_path, page000):
+    text = PAGE_000.read_text("utf-8")
+    f = tmp_path / "gb.txt"  # a byte that is never GB18030, and a lead byte followed by a space
+    f.write_bytes(text[:100].encode("gb18030") + b"\xff" + text[100:1500].encode("gb18030") + b"\x81\x20"
+                  + text[1500:].encode("gb18030"))
+    with pytest.raises(IngestError, match="--errors replace"):
+        read_page(f)
+    page = read_page(f, errors="replace")
+    assert page.warnings == [f"{f}: 2 undecodable byte sequences replaced by U+FFFD (read as GB18030, --errors replace)"]
+    assert page.text.count("\ufffd") == 2
+    assert [a.headline for a in page.articles] == [a.headline for a in page000.articles]
+    forced = read_page(f, encoding="gb18030", errors="replace")
+    assert forced.text == page.text and "read as gb18030" in forced.warnings[0]
+    assert read_page(PAGE_000, errors="replace").warnings == []  # nothing to replace, nothing said
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("café résumé naïve ".encode("latin-1") * 20)
+    with pytest.raises(IngestError, match="not UTF-8"):  # not Chinese with a few bad bytes: still refused
+        read_page(latin, errors="replace")
+
+
+def test_a_name_that_is_not_utf8_is_shown_with_replacement_characters(tmp_path):
+    f = Path(os.fsdecode(bytes(tmp_path) + b"/\xff\xfe-page.txt"))
+    f.write_text(NEWS, encoding="utf-8")
+    page = read_page(f)
+    assert page.source == "\ufffd\ufffd-page.txt" and page.source.encode("utf-8")
