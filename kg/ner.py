@@ -352,7 +352,8 @@ def _given_name(toks: list[_Tok], i: int, lx: _Lexicon) -> int | None:
             or a.w in lx.places:
         return None
     if len(a.w) == 2:
-        return a.e
+        # an ordinary word after a rare surname is no given name (岩/忧郁); after 梁, 王 it may be (梁/广大)
+        return None if a.f in ("a", "ad", "z") and _freq(a.w) >= 100 and toks[i].w not in _COMMON_SURNAMES else a.e
     if len(a.w) == 1:
         if i + 2 < n:
             b = toks[i + 2]
@@ -362,6 +363,7 @@ def _given_name(toks: list[_Tok], i: int, lx: _Lexicon) -> int | None:
     return None
 
 
+_COMMON_SURNAMES = frozenset(lexicon.surnames_by_rank()[:100])
 _FUNCTION_CHARS = frozenset("的了是在和与等也都就又还把被给对从向到为以及或而并将已曾说着过")
 
 
@@ -432,7 +434,7 @@ def _persons(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None:
             # a name right after a title (国务委员罗干, 总统库马拉通加)
             nxt = toks[i + 1]
             if nxt.f not in _NAME_FLAGS and _CJK.match(nxt.w) and nxt.w not in lx.places and nxt.w not in lx.orgs:
-                if len(nxt.w) == 1 and nxt.w in lx.surnames:
+                if len(nxt.w) == 1 and nxt.w in lx.surnames and nxt.f not in ("c", "p"):
                     given = _given_name(toks, i + 1, lx)
                     if given is not None:
                         out.append((nxt.s, given, "PER", 2))

@@ -503,13 +503,16 @@ def _merge_officials(b: _Builder) -> None:
     renamed: dict[str, str] = {}
     bare_posts: list[tuple[str, str, str, Evidence]] = []  # (old id, title, org id, evidence)
     for name, group in groups.items():
+        index = None
         for e in group:
             for title, ev in e.attrs.get("bare_titles", ()):
-                org = _post_with_title(b, group, title, ev)
+                index = index if index is not None else _PostIndex(group)
+                org = index.org_with_title(title, ev)
                 if org is not None:
                     e.attrs.setdefault("posts", [])
                     if (title, org) not in e.attrs["posts"]:
                         e.attrs["posts"].append((title, org))
+                        index.add(e, title, org)
                     bare_posts.append((e.id, title, org, ev))
         for cluster, reasons in _same_person(b, group):
             first = cluster[0]
@@ -598,19 +601,29 @@ def _is_national(b: _Builder, org: str) -> bool:
     return e is not None and not e.attrs.get("province") and e.attrs.get("country", "CN") == "CN"
 
 
-def _post_with_title(b: _Builder, namesakes: list[Entity], title: str, ev: Evidence) -> str | None:
-    """The organisation at which a namesake holds ``title``: in the same article, else on the
-    same page, else the most frequent one in the build; None when none holds it."""
-    found: list[tuple[int, str]] = []
-    for other in namesakes:
-        for post_title, org in other.attrs.get("posts", ()):
-            if post_title != title:
-                continue
-            for v in other.evidence:
-                rank = 0 if (v.page, v.article) == (ev.page, ev.article) else 1 if v.page == ev.page else 2
-                found.append((rank, org))
-    if not found:
-        return None
-    best = min(rank for rank, _ in found)
-    counts = Counter(org for rank, org in found if rank == best)
-    return min(counts, key=lambda org: (-counts[org], org))
+class _PostIndex:
+    """Where namesakes hold each title, counted per piece of evidence: by article, by page and in
+    the whole build (one pass over the group, not one per bare title)."""
+
+    def __init__(self, namesakes: list[Entity]):
+        self.by_article: dict[tuple[str, str, int], Counter] = {}
+        self.by_page: dict[tuple[str, str], Counter] = {}
+        self.anywhere: dict[str, Counter] = {}
+        for other in namesakes:
+            for post_title, org in other.attrs.get("posts", ()):
+                self.add(other, post_title, org)
+
+    def add(self, holder: Entity, title: str, org: str) -> None:
+        for v in holder.evidence:
+            self.by_article.setdefault((title, v.page, v.article), Counter())[org] += 1
+            self.by_page.setdefault((title, v.page), Counter())[org] += 1
+            self.anywhere.setdefault(title, Counter())[org] += 1
+
+    def org_with_title(self, title: str, ev: Evidence) -> str | None:
+        """The organisation at which a namesake holds ``title``: in the same article, else on the
+        same page, else the most frequent one in the build; None when none holds it."""
+        counts = self.by_article.get((title, ev.page, ev.article)) or self.by_page.get((title, ev.page)) \
+            or self.anywhere.get(title)
+        if not counts:
+            return None
+        return min(counts, key=lambda org: (-counts[org], org))

@@ -3,6 +3,12 @@
 A private ``jieba.Tokenizer`` (no global state) knows every place name,
 office title and union word, so that a match is accepted only where the
 segmentation agrees it is a word of its own.
+
+Word boundaries of whole sentences come from jieba-rs (``rjieba``), the Rust port of jieba
+with the same dictionary, the same words added and removed and the same HMM for unknown
+words: it cuts about ten times faster, and a year of news is cut sentence by sentence. It
+differs from jieba only inside runs of Latin letters and digits (F-16, XBB.1.5), which no
+extractor reads. Part-of-speech tags and word frequencies still come from jieba itself.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from functools import lru_cache
 
 import jieba
 import jieba.posseg
+import rjieba
 
 from kg import lexicon
 
@@ -19,25 +26,49 @@ jieba.setLogLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)
-def tokenizer() -> jieba.Tokenizer:
-    tk = jieba.Tokenizer()
-    tk.initialize()
+def _changes() -> tuple[tuple[tuple[str, int, str], ...], tuple[str, ...]]:
+    """(word, frequency, tag) added to jieba's dictionary, and the words removed from it."""
     g = lexicon.gazetteer()
-    for surface in g.surfaces:
-        tk.add_word(surface, 2000, "ns")
-    for title in lexicon.titles():
-        tk.add_word(title, 2000, "n")
-    for word in ("总工会", "工会", "人大常委会", "政协", "党组", "书记处"):
-        tk.add_word(word, 5000, "nt")
+    added = [(surface, 2000, "ns") for surface in g.surfaces]
+    added += [(title, 2000, "n") for title in lexicon.titles()]
+    added += [(word, 5000, "nt") for word in ("总工会", "工会", "人大常委会", "政协", "党组", "书记处")]
     # the default dictionary holds some bodies as one word (湖北省总工会, 上海市委); forget them so
     # the place inside stays a word of its own
     body = re.compile(r"(?:总工会|工会|人大常委会|政协|党委|省委|市委|区委|县委|政府)$")
-    places = g.surfaces
-    for word in [w for w, f in tk.FREQ.items() if f and body.search(w)]:
-        if any(word.startswith(p) and len(p) < len(word) for p in (word[:2], word[:3], word[:4], word[:5], word[:7])
-               if p in places):
-            tk.del_word(word)
+    places, base = g.surfaces, _base_tokenizer()
+    removed = [w for w, f in base.FREQ.items() if f and body.search(w)
+               and any(w.startswith(p) and len(p) < len(w) for p in (w[:2], w[:3], w[:4], w[:5], w[:7]) if p in places)]
+    return tuple(added), tuple(w for w in removed if w not in {a[0] for a in added})
+
+
+@lru_cache(maxsize=1)
+def _base_tokenizer() -> jieba.Tokenizer:
+    tk = jieba.Tokenizer()
+    tk.initialize()
     return tk
+
+
+@lru_cache(maxsize=1)
+def tokenizer() -> jieba.Tokenizer:
+    tk = _base_tokenizer()
+    added, removed = _changes()
+    for word, freq, tag in added:
+        tk.add_word(word, freq, tag)
+    for word in removed:
+        tk.del_word(word)
+    return tk
+
+
+@lru_cache(maxsize=1)
+def _rust() -> rjieba.Jieba:
+    """jieba-rs with the same dictionary changes as ``tokenizer()`` (frequency 0 removes a word)."""
+    rs = rjieba.Jieba()
+    added, removed = _changes()
+    for word, freq, tag in added:
+        rs.add_word(word, freq, tag)
+    for word in removed:
+        rs.add_word(word, 0, None)
+    return rs
 
 
 @lru_cache(maxsize=1)
@@ -45,11 +76,23 @@ def tagger() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
+@lru_cache(maxsize=16384)
+def tags(text: str) -> tuple[jieba.posseg.pair, ...]:
+    """jieba's words of ``text`` with their part of speech (``.word``, ``.flag``), remembered: the
+    same name or clause is tagged again and again across a year of news."""
+    return tuple(tagger().cut(text))
+
+
 def boundaries(text: str) -> set[int]:
-    """Character offsets where a word starts or ends."""
+    """Character offsets where a word starts or ends (a new set: callers may add to it)."""
+    return set(_boundaries(text))
+
+
+@lru_cache(maxsize=256)
+def _boundaries(text: str) -> frozenset[int]:
     out = {0, len(text)}
     pos = 0
-    for word in tokenizer().cut(text, HMM=True):
+    for word in _rust().cut(text, True):
         pos += len(word)
         out.add(pos)
-    return out
+    return frozenset(out)

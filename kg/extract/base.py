@@ -51,19 +51,21 @@ class ArticleFindings:
         self.article = article
         self.mentions: list[Mention] = []
         self.links: list[Link] = []
+        self._by_sentence: dict[int, list[Mention]] = {}
 
     def add(self, item: Mention | Link) -> None:
         if isinstance(item, Mention):
             item.id = len(self.mentions)
             self.mentions.append(item)
+            self._by_sentence.setdefault(item.sentence, []).append(item)
         else:
             self.links.append(item)
 
     def of_kind(self, *kinds: str, sentence: int | None = None) -> list[Mention]:
-        return [m for m in self.mentions
-                if m.kind in kinds and (sentence is None or m.sentence == sentence)]
+        """The mentions of ``kinds`` (of one sentence), in the order they were found."""
+        pool = self.mentions if sentence is None else self._by_sentence.get(sentence, ())
+        return [m for m in pool if m.kind in kinds]
 
     def covered(self, sentence: int, start: int, end: int, *kinds: str) -> bool:
         """True when [start, end) overlaps a mention of one of ``kinds`` in that sentence."""
-        return any(m.sentence == sentence and m.start < end and start < m.end
-                   for m in self.of_kind(*kinds))
+        return any(m.start < end and start < m.end for m in self.of_kind(*kinds, sentence=sentence))

@@ -85,8 +85,30 @@ def _titles() -> tuple[str, ...]:
     return lexicon.titles()
 
 
+@lru_cache(maxsize=1)
+def _titles_by_first() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for t in _titles():
+        out.setdefault(t[0], []).append(t)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _title_at(text: str, i: int) -> bool:
-    return any(text.startswith(t, i) for t in _titles())
+    return i < len(text) and any(text.startswith(t, i) for t in _titles_by_first().get(text[i], ()))
+
+
+@lru_cache(maxsize=1)
+def _long_follow_words() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for w in _follow_words():
+        if len(w) > 1:
+            out.setdefault(w[0], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _short_follow_words() -> frozenset[str]:
+    return frozenset(w for w in _follow_words() if len(w) == 1)
 
 
 def boundary(text: str, i: int) -> float:
@@ -95,9 +117,9 @@ def boundary(text: str, i: int) -> float:
     (在, 和, 对 …); 1.5 where a common word begins (王明|通报); 0 for anything else."""
     if i >= len(text) or text[i] in _HARD_STOP or text[i] in _DOTS:
         return 3
-    if _title_at(text, i) or any(text.startswith(w, i) for w in _follow_words() if len(w) > 1):
+    if _title_at(text, i) or any(text.startswith(w, i) for w in _long_follow_words().get(text[i], ())):
         return 3
-    if text[i] in _not_name_end() or any(text.startswith(w, i) for w in _follow_words() if len(w) == 1):
+    if text[i] in _not_name_end() or text[i] in _short_follow_words():
         return 2
     if _word_starts(text, i):
         return 1.5  # below a function word: 王近平|等 beats 王近|平等
@@ -120,7 +142,7 @@ def _is_ordinary_word(word: str) -> bool:
 def _opens_with_common_word(word: str) -> bool:
     """名单草案, 警告西方: a reading of three or more characters that opens with a common word of
     two characters (a noun or a verb), not with a surname and a given name."""
-    tokens = list(segment.tagger().cut(word))
+    tokens = segment.tags(word)
     freq = segment.tokenizer().FREQ
     if len(word) < 3 or len(tokens) < 2 or len(tokens[0].word) < 2 or \
             tokens[0].flag.startswith("nr") and freq.get(tokens[0].word, 0) < 5000:  # (明白 is tagged nr)
@@ -135,7 +157,7 @@ def _starts_with_function_word(word: str) -> bool:
     """亲自领导, 已经宣布, 向大家: the reading opens with an adverb, verb or other function
     word of two or more characters, or with a one-character preposition or particle
     followed by a common word."""
-    tokens = list(segment.tagger().cut(word))
+    tokens = segment.tags(word)
     if len(tokens) <= 1 or tokens[0].flag.startswith("nr"):
         return False
     first, freq = tokens[0], segment.tokenizer().FREQ
@@ -144,6 +166,7 @@ def _starts_with_function_word(word: str) -> bool:
     return first.flag in ("p", "c", "u", "d") and freq.get(word[1:], 0) >= 1000
 
 
+@lru_cache(maxsize=8192)
 def is_plausible_name(word: str) -> bool:
     """Whether ``word`` can be a personal name at all (its form, not its context)."""
     core = word.replace("·", "")
@@ -190,7 +213,7 @@ def _word_starts(text: str, i: int) -> bool:
 
 def _one_unknown_word(run: str) -> bool:
     """乌云其木格 reads as unknown syllables; 王近平乘专机 as a name the segmenter knows, then words."""
-    tokens = list(segment.tagger().cut(run))
+    tokens = segment.tags(run)
     # a verb the dictionary knows (接访, 乘专机) is a clause; a verb jieba only guesses (祈耀 of 祈耀明) is
     # syllables of a name
     freq = segment.tokenizer().FREQ
@@ -245,8 +268,9 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
     ``foreign`` says the title belongs to a foreign state or body, where names are
     transliterations of any length rather than surname + given name."""
     if pos >= len(text) or not _CJK.match(text[pos]) or text[pos] in _not_name_end() - _surname_set() or \
-            any(text.startswith(w, pos) and (len(w) > 1 or w not in _surname_set()) for w in _follow_words()) or \
-            any(text.startswith(t, pos) for t in _titles() if len(t) > 1):
+            any(text.startswith(w, pos) for w in _long_follow_words().get(text[pos], ())) or \
+            text[pos] in _short_follow_words() - _surname_set() or \
+            any(len(t) > 1 and text.startswith(t, pos) for t in _titles_by_first().get(text[pos], ())):
         return None  # 的到来, 在会上, 称西方: a name never opens with a function or following word (曾, 于 are surnames)
     readings = [(end, score) for end, score in _han_readings(text, pos) if score >= 1.5]
     other = _other_reading(text, pos, foreign)

@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
+
+import ahocorasick
 
 from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Link, Mention
@@ -71,15 +73,37 @@ _SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|�
 
 
 @lru_cache(maxsize=1)
-def _title_pattern() -> re.Pattern:
-    titles = set(lexicon.titles()) | {f.printed for f in lexicon.title_forms().get("compound", ())}
-    return re.compile("|".join(map(re.escape, sorted(titles, key=lambda t: (-len(t), t)))))
+def _title_automaton() -> ahocorasick.Automaton:
+    """Every title in one Aho-Corasick automaton: one pass over a sentence finds them all."""
+    automaton = ahocorasick.Automaton()
+    for title in _all_titles():
+        automaton.add_word(title, title)
+    automaton.make_automaton()
+    return automaton
+
+
+def _title_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, title) of the leftmost-longest, non-overlapping titles in ``text``."""
+    return [(end + 1 - len(title), end + 1, title) for end, title in _title_automaton().iter_long(text)]
 
 
 @lru_cache(maxsize=1)
 def _all_titles() -> tuple[str, ...]:
     titles = set(lexicon.titles()) | {f.printed for f in lexicon.title_forms().get("compound", ())}
     return tuple(sorted(titles, key=lambda t: (-len(t), t)))
+
+
+@lru_cache(maxsize=1)
+def _titles_by_last() -> dict[str, tuple[str, ...]]:
+    """``_all_titles()`` by their last character, in the same (longest first) order."""
+    out: dict[str, list[str]] = {}
+    for t in _all_titles():
+        out.setdefault(t[-1], []).append(t)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _titles_ending(text: str, end: int) -> tuple[str, ...]:
+    return _titles_by_last().get(text[end - 1], ()) if end > 0 else ()
 
 
 def _forms(kind: str) -> tuple[lexicon.TitleForm, ...]:
@@ -174,6 +198,15 @@ class _Chain:
     foreign: bool = False
 
 
+@lru_cache(maxsize=4096)
+def _last_flag(text: str) -> str:
+    """Part of speech of the last word of ``text`` ("" when empty)."""
+    flag = ""
+    for pair in segment.tags(text):
+        flag = pair.flag
+    return flag
+
+
 @dataclass
 class _Sentence:
     """One sentence being read: its mentions and the names already given to chains."""
@@ -187,13 +220,15 @@ class _Sentence:
         self.text = self.s.text
         self.places = self.found.of_kind("place", sentence=self.s.index)
         self.orgs = self.found.of_kind("union", "organization", sentence=self.s.index)
-        self.cuts = segment.boundaries(self.text)
+
+    @cached_property
+    def cuts(self) -> set[int]:
+        return segment.boundaries(self.text)
 
     # -- titles -----------------------------------------------------------
     def titles(self):
         """(start, end, title) of every title that ends a word and lies in no place name."""
-        for m in _title_pattern().finditer(self.text):
-            a, b = m.span()
+        for a, b, title in _title_spans(self.text):
             if any(p.start < b and a < p.end and not (p.start <= a and b <= p.end and p.end == b)
                    for p in self.places):
                 continue  # 石家庄市长安区: the "title" is inside place names
@@ -202,7 +237,7 @@ class _Sentence:
                 continue  # 委员会, 书记处, 总统府, 地区长期: the title is part of longer words
             if self.text.startswith(("会议", "办公会", "会", "国", "席", "台"), b) and not self.text.startswith("会长", b):
                 continue  # 委员长会议, 外长会: a meeting of the title's holders, not a person
-            yield a, b, m.group()
+            yield a, b, title
 
     def _longer_word(self, a: int, b: int) -> bool:
         """The title and the characters after it make a dictionary word (委员会, 主席团)."""
@@ -266,7 +301,7 @@ class _Sentence:
                     seg_start = inner.start()
                     continue
                 seg_start -= 1
-            if not any(text.endswith(t, seg_start, seg_end) for t in _all_titles()):
+            if not any(text.endswith(t, seg_start, seg_end) for t in _titles_ending(text, seg_end)):
                 break
             segments.append((seg_start, seg_end))
             if seg_start > limit and self._separator(seg_start - 1):
@@ -299,7 +334,7 @@ class _Sentence:
         """``i`` separates two segments of a chain: 、, or 兼 after a title (国务委员兼外交部部长)."""
         if self.text[i] == "、":
             return True
-        return self.text[i] == "兼" and any(self.text.endswith(t, 0, i) for t in _all_titles())
+        return self.text[i] == "兼" and any(self.text.endswith(t, 0, i) for t in _titles_ending(self.text, i))
 
     def _strip_lead(self, start: int, end: int) -> int:
         """Skip function words (受, 由 …) that open a chain but belong to no organisation."""
@@ -332,7 +367,7 @@ class _Sentence:
     def segment(self, start: int, end: int, shared: Mention | None, chain: _Chain,
                 previous: _Chain | None, listed: bool = False) -> _Post | None:
         text = self.text
-        fits = [t for t in _all_titles() if end - start >= len(t) and text.endswith(t, start, end)]
+        fits = [t for t in _titles_ending(text, end) if end - start >= len(t) and text.endswith(t, start, end)]
         if not fits:
             return None
         org_ends = {m.end for m in self.orgs}
@@ -366,7 +401,7 @@ class _Sentence:
                 org_end -= len(word)
                 chain_past = chain_past or word == "候任"
                 break
-        inner = next((t for t in _all_titles() if org_end - start > len(t) and text.endswith(t, start, org_end)
+        inner = next((t for t in _titles_ending(text, org_end) if org_end - start > len(t) and text.endswith(t, start, org_end)
                       and t not in lexicon.government_heads()), None)
         if inner is not None:
             # 乌克兰总统办公室主任顾问: the adviser of the office's head, a title of its own
@@ -535,8 +570,7 @@ class _Sentence:
         before = self.text[start:org_start]
         if NOT_IN_ORG.search(before[-1:]) or before.endswith(clause_words()) or before.endswith(("、", "兼")):
             return True
-        tokens = list(segment.tagger().cut(before))
-        return bool(tokens) and tokens[-1].flag[:1] in ("v", "p", "c", "u", "d", "r", "t")
+        return _last_flag(before[-12:])[:1] in ("v", "p", "c", "u", "d", "r", "t")  # (the end of a clause is enough)
 
     def _is_known(self, start: int, end: int) -> bool:
         return any(m.start == start and m.end == end for m in self.orgs)
@@ -557,11 +591,12 @@ class _Sentence:
                     and not any(w in between for w in clause_words()) and not re.search(r"\d", between):
                 return _country_named(text[first_start:previous_end]), first_start, previous_end
             previous_end, first_start = m.end(), m.start()
-            rest_ok = m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end() \
-                or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
-                    and _country_pattern().match(text, m.end() + 1) is not None
-                    and noun_run_start(text, m.end() + 1, end) == m.end() + 1)
-            if rest_ok and (m.start() == start or self._only_clause_before(start, m.start())):
+            if not (m.start() == start or self._only_clause_before(start, m.start())):
+                continue
+            if m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end() \
+                    or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
+                        and _country_pattern().match(text, m.end() + 1) is not None
+                        and noun_run_start(text, m.end() + 1, end) == m.end() + 1):
                 return _country_named(m.group()), m.start(), m.end()
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
         if abbr is not None and end - 2 >= start and text[end - 2] == "驻":

@@ -100,7 +100,7 @@ class PlaceExtractor:
 
     def extract(self, article, found: ArticleFindings):
         g = lexicon.gazetteer()
-        pairs = _country_pairs(article)
+        pairs = None  # read only when a two-character name with 中 is found
         for s in article.sentences:
             text = s.text
             matches = find_names(text)
@@ -122,7 +122,9 @@ class PlaceExtractor:
                     name = text[a:b]
                 if _not_before().match(text, b):
                     continue
-                if name in pairs:
+                if len(name) == 2 and "中" in name and pairs is None:
+                    pairs = _country_pairs(article)
+                if pairs and name in pairs:
                     continue  # 巴中关系 where 巴基斯坦 is named: Pakistan and China, not 巴中市
                 yield Mention("place", name, s.index, a, b, {"codes": g.surfaces[name]})
 

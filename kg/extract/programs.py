@@ -174,7 +174,7 @@ def _same_clause(text: str, place, program) -> bool:
 def _starts_with_verb(text: str) -> bool:
     from kg import segment
 
-    first = next(iter(segment.tagger().cut(text)), None)
+    first = next(iter(segment.tags(text)), None)
     return first is not None and first.flag.startswith("v") and first.flag != "vn"
 
 
@@ -194,8 +194,11 @@ def _national_pattern() -> tuple[re.Pattern, dict]:
 def _national_programs(text: str):
     """(programme, start, end) of the national programmes and strategies printed in ``text``,
     quote marks inside a name ignored (“放管服”改革 is 放管服改革)."""
-    kept = [i for i, ch in enumerate(text) if ch not in _QUOTE_MARKS]
-    bare = "".join(text[i] for i in kept)
+    if any(mark in text for mark in _QUOTE_MARKS):
+        kept = [i for i, ch in enumerate(text) if ch not in _QUOTE_MARKS]
+        bare = "".join(text[i] for i in kept)
+    else:
+        kept, bare = range(len(text)), text
     pattern, by_form = _national_pattern()
     for m in pattern.finditer(bare):
         a, b = kept[m.start()], kept[m.end() - 1] + 1
@@ -234,6 +237,8 @@ def _introduced_by_you(text: str, unions: list[Mention]) -> list[Mention]:
 
 def _curly_quotes(text: str) -> str:
     """ASCII "…" pairs as “…” (same length), so one set of patterns reads both."""
+    if '"' not in text:
+        return text
     out, opening = [], True
     for ch in text:
         if ch == '"':

@@ -1,0 +1,38 @@
+"""kg.segment: word boundaries from jieba-rs agree with jieba on Chinese text."""
+from __future__ import annotations
+
+import pytest
+
+from kg import segment
+
+
+def _jieba_boundaries(text: str) -> set[int]:
+    out, pos = {0, len(text)}, 0
+    for word in segment.tokenizer().cut(text, HMM=True):
+        pos += len(word)
+        out.add(pos)
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "四川省总工会党组书记、主席王明出席会议并讲话。",          # a place inside a body the dictionary held whole
+    "上海市总工会联合市人社局启动“春风行动”，帮助农民工就业。",
+    "国务院副总理刘国中在北京会见越南副总理陈红河。",
+    "成都市武侯区玉林街道总工会打造“小巷暖驿”服务品牌。",
+    "阿卜杜拉希扬表示，伊方愿同中方加强合作。",              # an unknown transliterated name: the HMM
+])
+def test_rust_and_python_jieba_cut_alike(text):
+    assert segment.boundaries(text) == _jieba_boundaries(text)
+
+
+def test_boundaries_are_a_fresh_set_each_time():
+    text = "全国总工会召开会议。"
+    first = segment.boundaries(text)
+    first.add(99)
+    assert 99 not in segment.boundaries(text)
+
+
+def test_tags_give_words_and_parts_of_speech():
+    tagged = segment.tags("工会组织职工参加培训")
+    assert "".join(p.word for p in tagged) == "工会组织职工参加培训"
+    assert [p.flag for p in tagged if p.word == "参加"] == ["v"]
