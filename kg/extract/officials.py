@@ -28,12 +28,11 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-import ahocorasick
 
 from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.names import NameSpan, name_after, name_before, names_after
-from kg.extract.phrases import (GENERIC_HOSTS, NOT_IN_ORG, ENTERPRISE_END, article_enterprise, clause_words,
+from kg.extract.phrases import (GENERIC_HOSTS, NOT_IN_ORG, ENTERPRISE_END, WordSet, article_enterprise, clause_words,
                                 noun_run_start, place_prefix)
 
 _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
@@ -73,18 +72,13 @@ _SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|�
 
 
 @lru_cache(maxsize=1)
-def _title_automaton() -> ahocorasick.Automaton:
-    """Every title in one Aho-Corasick automaton: one pass over a sentence finds them all."""
-    automaton = ahocorasick.Automaton()
-    for title in _all_titles():
-        automaton.add_word(title, title)
-    automaton.make_automaton()
-    return automaton
+def _title_words() -> WordSet:
+    return WordSet(_all_titles())
 
 
 def _title_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, title) of the leftmost-longest, non-overlapping titles in ``text``."""
-    return [(end + 1 - len(title), end + 1, title) for end, title in _title_automaton().iter_long(text)]
+    return _title_words().spans(text)
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kg import lexicon, segment
 from kg.extract.base import ArticleFindings, Mention
-from kg.extract.phrases import GENERIC_HOSTS, NOT_IN_ORG, article_enterprise, noun_run_start, place_prefix
+from kg.extract.phrases import GENERIC_HOSTS, NOT_IN_ORG, WordSet, article_enterprise, noun_run_start, place_prefix
 
 _LEVELS = ("自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
 
@@ -42,8 +42,8 @@ def _department() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _organization_forms() -> tuple[re.Pattern, dict, re.Pattern]:
-    """Printed forms split in two: literal names (中宣部) in one alternation, and forms
+def _organization_forms() -> tuple[WordSet, dict, re.Pattern]:
+    """Printed forms split in two: literal names (中宣部) in one word set, and forms
     with a place ({place}人大常委会) by their ending, the place checked afterwards."""
     literal, endings = {}, {}
     for surface, canonical in lexicon.organization_forms():
@@ -53,7 +53,7 @@ def _organization_forms() -> tuple[re.Pattern, dict, re.Pattern]:
         else:
             literal.setdefault(surface, canonical)
     by_length = lambda forms: "|".join(map(re.escape, sorted(forms, key=lambda f: (-len(f), f))))
-    return re.compile(by_length(literal)), (literal, endings), re.compile(by_length(endings))
+    return WordSet(literal), (literal, endings), re.compile(by_length(endings))
 
 
 # a leading group or joint conference of a body, named after its task (…促进中小企业发展工作领导小组办公室)
@@ -95,7 +95,7 @@ class OrganizationExtractor:
 
     def _organizations(self, s, found: ArticleFindings):
         text = s.text
-        literal_re, (literal, endings), ending_re = _organization_forms()
+        literal_words, (literal, endings), ending_re = _organization_forms()
         places = {m.end: m for m in found.of_kind("place", sentence=s.index)}
         out = []
         for m in ending_re.finditer(text):
@@ -121,18 +121,18 @@ class OrganizationExtractor:
                                        {"template": canonical, "place": place.surface if place else word}))
                     break
         cuts = None
-        for m in literal_re.finditer(text):
-            if len(m.group()) <= 2:
+        for start, end, word in literal_words.spans(text):
+            if len(word) <= 2:
                 cuts = cuts if cuts is not None else segment.boundaries(text)
-                if m.start() not in cuts or m.end() not in cuts:
+                if start not in cuts or end not in cuts:
                     continue  # 央视网消息: 央视 inside a longer word names no body
-            if not any(o.start < m.end() and m.start() < o.end for o in out):
-                end, template = m.end(), literal[m.group()]
+            if not any(o.start < end and start < o.end for o in out):
+                template = literal[word]
                 group = _LEADING_GROUP.match(text, end)
                 if group and not any(o.start < group.end() and end < o.end for o in out):
                     # 国务院促进中小企业发展工作领导小组办公室: a group of the body, named after what it does
                     end, template = group.end(), template + group.group()
-                out.append(Mention("organization", text[m.start():end], s.index, m.start(), end,
+                out.append(Mention("organization", text[start:end], s.index, start, end,
                                    {"template": template, "place": None}))
         for m in _ENTERPRISE.finditer(text):
             start = noun_run_start(text, max(0, m.start() - 20), m.end())
