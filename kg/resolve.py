@@ -423,7 +423,7 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) 
         if earlier is not None:
             return b.entity("organization", earlier.name, earlier.name, ev)
     name = template.replace("{place}", b.place_name(code) if code else "")
-    e = b.entity("organization", name, name, ev, alias=m.surface)
+    e = b.entity("organization", name, name, ev, alias=None if m.attrs.get("state_only") else m.surface)
     ctx.organizations.append(e)
     if m.attrs.get("country"):
         e.attrs["country"] = m.attrs["country"]

@@ -48,14 +48,20 @@ def test_minority_names_with_and_without_a_dot(text, name):
     ("维克托会面", "维克托"),
     ("金成南于5日会见", "金成南"),          # 于 ends a transliterated name
     ("阿巴迪提议成立委员会", "阿巴迪"),      # so do reporting verbs (提议, 呼吁 …)
+    ("阿卜杜拉齐兹已同意会面", "阿卜杜拉齐兹"),  # and 已
 ])
 def test_foreign_names_after_a_foreign_title(text, name):
     assert _after(text, foreign=True) == name
 
 
+def test_a_common_noun_after_a_foreign_title_is_no_name():
+    assert _after("官邸克里姆林宫遭到袭击", foreign=True) is None
+
+
 @pytest.mark.parametrize("text", ["全票当选国家主席", "发言说，要加强", "亲自领导", "已经宣布", "再次强调",
                                   "强调的", "向大家表示", "主体作用", "的到来",
-                                  "都对当地发展作出指示", "访农户、看庄稼", "下麦田，察看长势", "明白这一点"])
+                                  "都对当地发展作出指示", "访农户、看庄稼", "下麦田，察看长势", "明白这一点",
+                                  "人选名单后，由主席团提交"])
 def test_clauses_after_a_title_are_no_names(text):
     assert _after(text) is None
 

@@ -232,6 +232,16 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     assert {title for title, _ in posts["巴特尔扎布"]} == {"国家大呼拉尔副主席"}
 
 
+def test_a_deputy_of_a_compound_title_is_a_deputy():
+    # 副外长 is 副部长 of the state's foreign ministry, not its 部长
+    assert _posts("伊朗副外长卡里米表示欢迎。") == {"卡里米": {("副部长", "伊朗外交部")}}
+
+
+def test_a_foreign_ministry_printed_with_its_state_is_not_chinas():
+    facts = facts_of("## 要闻\n\n伊朗外交部发表声明。\n")
+    assert names(facts["organizations"]) == ["伊朗外交部"]
+
+
 def test_a_short_body_name_stands_for_the_body_the_article_named_in_full():
     posts = _posts("十四届全国人大常委会第三次会议举行。常委会委员赵一鸣、钱二宝提出询问。")
     assert posts["赵一鸣"] == {("委员", "全国人民代表大会常务委员会")}

@@ -128,6 +128,9 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     "黑龙江启动夏季避暑游“百日行动”。",
     "西宁机场为返乡旅客提供了包车、专线等“门到门”服务。",  # a kind summing up a list
     "这条公路是推进两市同城化重要工程。",  # an appraisal, not a name
+    "全区全面推进“六子”联动发展。",  # a counted slogan
+    "希望该市发挥好“一个枢纽”“一个窗口”的作用。",
+    "该县打造“金字塔型”农村技术服务体系。",  # a kind of system
 ])
 def test_periods_kinds_and_examples_in_quotes_are_no_programmes(text):
     assert facts_of(f"## 新闻\n\n{text}\n")["programs"] == []
@@ -156,3 +159,8 @@ def test_a_plan_named_by_its_count_of_fields_is_no_programme():
 def test_a_programme_held_at_a_place_is_there_not_where_its_guests_come_from():
     facts = facts_of("## 新闻\n\n“青春同行”港澳学子川西行活动在成都启动，来自香港、澳门的200名学生参加。\n")
     assert one(facts["programs"], "青春同行港澳学子川西行活动")["provinces"] == ["四川省"]
+
+
+def test_a_place_that_names_a_meeting_does_not_place_a_programme():
+    facts = facts_of("## 新闻\n\n双方以中非合作论坛北京峰会和“一带一路”建设为契机，深化合作。\n")
+    assert one(facts["programs"], "一带一路")["provinces"] == []

@@ -33,7 +33,7 @@ _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
@@ -148,9 +148,12 @@ def _opens_with_common_word(word: str) -> bool:
             tokens[0].flag.startswith("nr") and freq.get(tokens[0].word, 0) < 5000:  # (明白 is tagged nr)
         return False
     rest = word[len(tokens[0].word):]
-    # the rest must be a word too: 乌云其木格 opens with 乌云 but goes on in syllables of a name
+    # the rest must be a word too (乌云其木格 opens with 乌云 but goes on in syllables of a name), unless
+    # the common word is made of no syllables of transliteration (官邸克里姆林宫)
+    first, known = tokens[0].word, freq.get(tokens[0].word, 0)
+    no_syllables = not any(c in _translit() for c in first)
     return (tokens[0].flag[:1] in ("n", "v", "a") and tokens[0].flag not in ("nz", "ns", "nt", "nrt")) and \
-        freq.get(tokens[0].word, 0) >= 500 and freq.get(rest, 0) > 0
+        (known >= 500 and (freq.get(rest, 0) > 0 or no_syllables) or known >= 50 and no_syllables and tokens[0].flag == "n")
 
 
 def _starts_with_function_word(word: str) -> bool:
@@ -220,6 +223,9 @@ def _one_unknown_word(run: str) -> bool:
     if len(tokens) >= 2 and len(tokens[0].word) == 1 and (
             tokens[0].flag == "f" or tokens[0].flag == "v" and tokens[1].flag == "n" and freq.get(tokens[1].word, 0) >= 300):
         return False  # 下麦田, 访农户: a direction or a verb, then its object
+    if any(len(t.word) > 1 and freq.get(t.word, 0) >= 500 and not t.flag.startswith(("nr", "ns", "nz"))
+           for t in tokens):
+        return False  # 人选名单后: common words of the dictionary, not syllables of a name
     return not any(t.flag[:1] in ("v", "p") and (len(run) > 4 or len(t.word) > 1 and freq.get(t.word, 0) > 0)
                    for t in tokens) and \
         not (tokens[0].flag.startswith("nr") and 3 <= len(tokens[0].word) < len(run)

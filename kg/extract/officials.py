@@ -429,9 +429,10 @@ class _Sentence:
                 (previous.country if previous and start == org_end and previous.foreign else None)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
                 .replace("{short}", c.short if c and c.iso2 != "CN" else "")
-            if country is not None:  # 越南国家主席: the state is printed
+            if country is not None:  # 越南国家主席: the state is printed (伊朗外长: only the state, no alias of the ministry)
                 org = Mention("organization", text[country_start:rest_start], index, country_start, rest_start,
-                              {"template": name, "place": None, "country": country.iso2})
+                              {"template": name, "place": None, "country": country.iso2,
+                               "state_only": name != country.name})
             else:  # 国家主席, 外长: the organisation is implied by the title
                 org = _implied(index, org_end, org_end + len(title), name)
             return _Post(compound.title, org)

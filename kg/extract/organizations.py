@@ -56,6 +56,16 @@ def _organization_forms() -> tuple[WordSet, dict, re.Pattern]:
     return WordSet(literal), (literal, endings), re.compile(by_length(endings))
 
 
+def _foreign_country_before(text: str, start: int) -> tuple[str, "lexicon.Country"] | None:
+    """(the form as printed, the state) of a foreign state printed right before ``start``."""
+    forms = lexicon.country_forms()
+    for k in range(min(start, 10), 1, -1):
+        country = forms.get(text[start - k:start])
+        if country is not None and country.iso2 != "CN":
+            return text[start - k:start], country
+    return None
+
+
 # a leading group or joint conference of a body, named after its task (…促进中小企业发展工作领导小组办公室)
 _LEADING_GROUP = re.compile(r"[\u4e00-\u9fff]{0,20}?(?:领导小组办公室|领导小组|工作小组|联席会议办公室|联席会议|联防联控机制|工作机制)")
 # the term of a congress or committee printed between its place and its name (第十四届)
@@ -126,6 +136,12 @@ class OrganizationExtractor:
                 cuts = cuts if cuts is not None else segment.boundaries(text)
                 if start not in cuts or end not in cuts:
                     continue  # 央视网消息: 央视 inside a longer word names no body
+            country = _foreign_country_before(text, start) if literal[word] not in lexicon.foreign_bodies() else None
+            if country is not None and not any(o.start < end and start - len(country[0]) < o.end for o in out):
+                # 伊朗外交部: the ministry of the state printed before it, not China's
+                out.append(Mention("organization", text[start - len(country[0]):end], s.index, start - len(country[0]),
+                                   end, {"template": country[1].short + word, "place": None, "country": country[1].iso2}))
+                continue
             if not any(o.start < end and start < o.end for o in out):
                 template = literal[word]
                 group = _LEADING_GROUP.match(text, end)

@@ -21,12 +21,14 @@ _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
 # the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
 # because the quoted part is the brand itself (“春风暖心”服务, “筑工惠”职工服务平台)
 # (体系 and 机制 are left out: “全覆盖”制度体系 is a slogan, not a programme)
+# nouns that make a programme word part of a longer one (服务体系, 平台功能): a system, not a programme
+_LONGER_NOUN = "体系|机制|模式|理念|能力|水平|质量|意识|功能|对象|方式|格局"
 _KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作法|大赛"
 _DROP = "品牌|服务|平台|热线|小程序|APP|专场招聘会|招聘会"
 _QUOTE = r"“[^“”]{1,30}”"
 _QUOTED_WITH_WORD = re.compile(
     rf"(?P<quotes>(?:{_QUOTE})+)(?P<tail>(?:(?![的和与及、])[\u4e00-\u9fff\dA-Za-z]){{0,10}}?)"
-    rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大|周)")
+    rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大|周|{_LONGER_NOUN})")
 _QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|驿家|小屋|学院|工匠|工程|行动|计划|品牌|项目|中心|节))”")
 _QUOTED_IS = re.compile(r"“(?P<name>[^“”]{2,20})”是[^。；]{0,60}?的[^。；，]{0,30}?(?:品牌|行动|工程|项目|平台|服务)")
 # a quoted name that someone launches or uses as the lever of its work: 推出的“工匠夜校”
@@ -59,7 +61,7 @@ class ProgramExtractor:
                       if not found.covered(s.index, p.start, p.end, "organization")
                       and not any(u.start <= p.start and p.end <= u.end and u.id in post_orgs
                                   for u in found.of_kind("union", sentence=s.index))]
-            places = [p for p in places if not _an_origin(s.text, p)]
+            places = [p for p in places if not _an_origin(s.text, p) and not _EVENT_AFTER.match(s.text, p.end)]
             for m in mentions:
                 yield m
                 if m.attrs.get("generic"):
@@ -145,6 +147,10 @@ class ProgramExtractor:
 _APPRAISAL = ("重要", "重大", "重点", "关键", "标志性", "示范性", "基础性", "战略性")
 
 
+# a place that names a meeting (北京峰会, 杭州亚运会) says where the meeting is, not a programme
+_EVENT_AFTER = re.compile(r"(?:峰会|论坛|会议|大会|博览会|进博会|运动会|亚运会|冬奥会|奥运会|年会|会晤)")
+
+
 def _an_origin(text: str, place) -> bool:
     """来自香港、澳门的青年: where people come from, not where the programme is."""
     return re.search(r"来自(?:[^，。；、]{1,8}、)*$", text[max(0, place.start - 40):place.start]) is not None
@@ -160,7 +166,10 @@ _EXAMPLES = re.compile(r"(?:、?“[^“”]{1,20}”)*等")
 _ENUMERATION = re.compile(r"[一二三四五六七八九十百千两\d]+多?(?:大|项|个|类)")
 # quoted words that name a period or a span of days, never a programme by themselves
 _GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百千万一二三四五六七八九十]+日(?:行动|攻坚)?)$"
-                           r"|^[一二三四五六七八九十]{2,3}五")
+                           r"|^[一二三四五六七八九十]{2,3}五"
+                           # counted slogans and kinds: “五子”联动, “一个平台”, “宝塔型”体系
+                           r"|^[一二三四五六七八九十两双多][\u4e00-\u9fff]$|^[一两二三四五六七八九十][个种条]"
+                           r"|^[\u4e00-\u9fff]{1,3}[型式]$")
 # words right before a quoted name that make it a kind of thing (第一个百万千瓦级“水光互补”项目)
 _A_KIND_OF = ("级", "类", "种")
 
