@@ -205,6 +205,7 @@ class Body:
     forms: tuple[str, ...]  # every printed form, the canonical name first
     type: str  # ministry, people_org, un, foreign_party …
     parent: str  # canonical name of the body it belongs to, or ""
+    country: str = ""  # ISO 3166-1 alpha-2 of a foreign party's state, or ""
 
 
 @lru_cache(maxsize=1)
@@ -214,8 +215,20 @@ def bodies() -> tuple[Body, ...]:
                        ("foreign_parties.tsv", "foreign_party")):
         for r in _rows(file):
             forms = (r["canonical"],) + tuple(f for f in r["forms"].split(",") if f)
-            out.append(Body(r["canonical"], tuple(dict.fromkeys(forms)), kind or r["type"], r.get("parent", "")))
+            out.append(Body(r["canonical"], tuple(dict.fromkeys(forms)), kind or r["type"], r.get("parent", ""),
+                            r.get("country", "")))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _body_countries() -> dict[str, "Country"]:
+    by_code = {c.iso2: c for c in countries()}
+    return {b.canonical: by_code[b.country] for b in bodies() if b.country in by_code}
+
+
+def body_country(canonical: str) -> "Country | None":
+    """The state of a foreign party known by name (蒙古人民党 -> 蒙古国), or None."""
+    return _body_countries().get(canonical)
 
 
 @lru_cache(maxsize=1)

@@ -49,6 +49,7 @@ def test_minority_names_with_and_without_a_dot(text, name):
     ("金成南于5日会见", "金成南"),          # 于 ends a transliterated name
     ("阿巴迪提议成立委员会", "阿巴迪"),      # so do reporting verbs (提议, 呼吁 …)
     ("阿卜杜拉齐兹已同意会面", "阿卜杜拉齐兹"),  # and 已
+    ("卡洛·托拉因违反决议被起诉", "卡洛·托拉"),  # and 因
 ])
 def test_foreign_names_after_a_foreign_title(text, name):
     assert _after(text, foreign=True) == name
@@ -119,3 +120,9 @@ def test_time_and_request_words_end_names(text, foreign, name):
 @pytest.mark.parametrize("text", ["遭调查", "应李华总理邀请", "下访接访", "深情地说", "顾问雷格夫表示"])
 def test_verbs_adverbs_and_titles_open_no_name(text):
     assert _after(text) is None
+
+
+def test_a_given_name_may_end_in_he_where_a_verb_follows():
+    # 和 ends a given name before a verb (…部长魏凤和作了说明), and is a conjunction before a name
+    assert _after("韩玉和作了说明") == "韩玉和"
+    assert _after("王一明和李二强出席") == "王一明"

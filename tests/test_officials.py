@@ -232,6 +232,32 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     assert {title for title, _ in posts["巴特尔扎布"]} == {"国家大呼拉尔副主席"}
 
 
+@pytest.mark.parametrize("text, name, post", [
+    # the clause before a title chain is cut at its verb (援引)
+    ("据俄罗斯媒体援引俄罗斯第一副总理别洛诺夫的表态报道说。", "别洛诺夫", ("第一副总理", "俄罗斯联邦")),
+    # a ministry or a house of parliament printed bare takes the country printed earlier in the clause
+    ("尼日利亚副总统谢卡马，希腊总理高级代表、发展部部长斯克里斯出席。", "斯克里斯", ("部长", "希腊发展部")),
+    ("巴基斯坦参议院主席桑吉尼、国民议会议长阿什兰出席。", "阿什兰", ("议长", "巴基斯坦国民议会")),
+    # a party named after what it stands for is a body of the country printed before it
+    ("塞尔维亚前进党主席、总统武奇科表示。", "武奇科", ("总统", "塞尔维亚共和国")),
+    # the government's head after a post in a foreign party the lexicon knows
+    ("蒙古人民党主席、政府总理奥云巴特出席。", "奥云巴特", ("总理", "蒙古国")),
+    # 会议 ends a body (部长会议, 协商会议)
+    ("阿曼协商会议主席马瓦里表示。", "马瓦里", ("主席", "阿曼协商会议")),
+])
+def test_foreign_bodies_in_lists_and_chains(text, name, post):
+    assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text", [
+    "杨一明宣读《国家主席授勋令》。",  # a title inside a document's name
+    "给予该县县长钱二宝撤销党内职务、政务撤职处分。",  # an office taken away
+    "会上，区公安分局党委书记赵一鸣介绍情况。",  # a body of a place not printed with it
+])
+def test_no_current_post(text):
+    assert not any(held for held in _posts(text).values())
+
+
 def test_a_deputy_of_a_compound_title_is_a_deputy():
     # 副外长 is 副部长 of the state's foreign ministry, not its 部长
     assert _posts("伊朗副外长卡里米表示欢迎。") == {"卡里米": {("副部长", "伊朗外交部")}}

@@ -164,3 +164,8 @@ def test_a_programme_held_at_a_place_is_there_not_where_its_guests_come_from():
 def test_a_place_that_names_a_meeting_does_not_place_a_programme():
     facts = facts_of("## 新闻\n\n双方以中非合作论坛北京峰会和“一带一路”建设为契机，深化合作。\n")
     assert one(facts["programs"], "一带一路")["provinces"] == []
+
+
+def test_a_meeting_named_after_a_national_programme_does_not_place_it():
+    facts = facts_of("## 新闻\n\n“一带一路”国际竹产业发展论坛在湖北举行。\n")
+    assert one(facts["programs"], "一带一路")["provinces"] == []

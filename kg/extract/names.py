@@ -33,7 +33,7 @@ _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
@@ -166,6 +166,8 @@ def _starts_with_function_word(word: str) -> bool:
     first, freq = tokens[0], segment.tokenizer().FREQ
     if len(first.word) > 1:
         return first.flag in ("d", "v", "vn", "p", "c", "u", "a", "ad", "m", "t") and freq.get(first.word, 0) >= 50
+    if first.flag == "v" and freq.get(first.word, 0) >= 50000:
+        return freq.get(word[1:], 0) >= 300  # 要带头, 会见面: an auxiliary verb and a verb, not a name
     return first.flag in ("p", "c", "u", "d") and freq.get(word[1:], 0) >= 1000
 
 
@@ -196,7 +198,7 @@ def _han_readings(text: str, pos: int) -> list[tuple[int, float]]:
             end = pos + len(surname) + given
             if end > len(text) or not all(_CJK.match(c) for c in text[pos:end]):
                 break
-            if text[end - 1] in _not_name_end():
+            if text[end - 1] in _not_name_end() and not (given == 2 and _he_ends_name(text, end)):
                 continue  # 王明在, 李华和: no given name ends so (but 李向东 may)
             score = boundary(text, end)
             if given == 3:
@@ -204,6 +206,17 @@ def _han_readings(text: str, pos: int) -> list[tuple[int, float]]:
                 score = score - 1.6 if score == 3 else 0
             out.append((end, score))
     return out
+
+
+def _he_ends_name(text: str, end: int) -> bool:
+    """魏凤和作了说明: a given name may end in 和 where a verb or punctuation follows it, as a
+    conjunction never is (王明和李华)."""
+    if text[end - 1] != "和":
+        return False
+    if end >= len(text) or text[end] in "，。；：！？、":
+        return end < len(text)  # (and not at the very end of a clipped reading)
+    following = segment.tags(text[end:end + 4])
+    return bool(following) and following[0].flag.startswith("v")
 
 
 def _word_starts(text: str, i: int) -> bool:

@@ -46,9 +46,14 @@ _FOLLOWING_A_NAME = ("夫妇", "一行", "同志")
 _ORG_END = re.compile(
     r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
     r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
-    r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织)$")
+    r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织|会议)$")
 # the last word of a body's name inside a longer organisation part
-_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会|院|联盟|阵线|组织|政府)")
+_BOOK_TITLE = re.compile(r"《[^《》]*》")
+# words that take an office away (the posts of that clause are not held after it)
+_REMOVAL = re.compile(r"免去|免职|解除[^，。；]{0,20}职务|撤销[^，。；]{0,20}职务|撤职|罢免|开除|被撤换")
+# a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
+_PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
+_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会议|会|院|联盟|阵线|组织|政府)(?!议|门|员|长|士|校)")  # (not 部门, 党员)
 # words between a body and its title that say the office is new, current or not yet held
 _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
@@ -56,6 +61,7 @@ _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相
                            "国家元首", "政府总理"})
 # words that name a kind of body, never one body
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "队伍", "集体", "班子", "小组", "中心", "协会",
+                             "专家组", "工作组", "课题组", "专班", "科室",
                              "委员会", "公司", "集团", "学校", "医院", "政府", "党委", "董事会", "理事会", "监事会"})
 # organisation parts too vague to name a body without an owner printed before them
 _TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团"})
@@ -222,7 +228,10 @@ class _Sentence:
     # -- titles -----------------------------------------------------------
     def titles(self):
         """(start, end, title) of every title that ends a word and lies in no place name."""
+        quoted = [(m.start(), m.end()) for m in _BOOK_TITLE.finditer(self.text)]
         for a, b, title in _title_spans(self.text):
+            if any(qa < a and b < qb for qa, qb in quoted):
+                continue  # 《国家主席授勋令》: a title inside the name of a document
             if any(p.start < b and a < p.end and not (p.start <= a and b <= p.end and p.end == b)
                    for p in self.places):
                 continue  # 石家庄市长安区: the "title" is inside place names
@@ -322,7 +331,16 @@ class _Sentence:
             post.past = past
             org = post.org
             chain.posts.append(post)
+        if chain.posts and self._removed_from(chain.start, end):
+            for post in chain.posts:
+                post.past = True  # 免去A的…职务, 给予…撤职处分: an office the sentence takes away
         return chain if chain.posts else None
+
+    def _removed_from(self, start: int, end: int) -> bool:
+        """The clause around ``[start, end)`` removes someone from office."""
+        clause_start = max(self.text.rfind(c, 0, start) for c in "，；。：,;") + 1
+        ends = [i for i in (self.text.find(c, end) for c in "，；。,;") if i >= 0]
+        return _REMOVAL.search(self.text, clause_start, min(ends) if ends else len(self.text)) is not None
 
     def _separator(self, i: int) -> bool:
         """``i`` separates two segments of a chain: 、, or 兼 after a title (国务委员兼外交部部长)."""
@@ -400,8 +418,8 @@ class _Sentence:
         if inner is not None:
             # 乌克兰总统办公室主任顾问: the adviser of the office's head, a title of its own
             title, org_end = inner + title, org_end - len(inner)
-        if text[start:org_end] in _TOO_VAGUE:
-            return None  # 大会执行主席, 政府总理, 村委会主任 with no owner printed: no body to name
+        if text[start:org_end] in _TOO_VAGUE and not (text[start:org_end] == "政府" and title in _STATE_TITLES):
+            return None  # 大会执行主席, 村委会主任 with no owner printed: no body to name
         post = self._post(start, org_end, title, shared, chain, previous, listed)
         if post is not None and chain_past:
             post.past = True
@@ -425,8 +443,10 @@ class _Sentence:
                 chain.country, chain.foreign = country, country.iso2 != "CN"
             elif country is not None and rest_start != org_end:
                 country = None  # 俄罗斯媒体援引…外长: a country further back is not the office's
+            clause = self._clause_country(start) if start == org_end else None
             c = country or (chain.country if chain.foreign else None) or \
-                (previous.country if previous and start == org_end and previous.foreign else None)
+                (clause if clause is not None and clause.iso2 != "CN" else None) or \
+                (previous.country if previous and start == org_end and previous.foreign and clause is None else None)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
                 .replace("{short}", c.short if c and c.iso2 != "CN" else "")
             if country is not None:  # 越南国家主席: the state is printed (伊朗外长: only the state, no alias of the ministry)
@@ -438,6 +458,15 @@ class _Sentence:
             return _Post(compound.title, org)
         if start == org_end:
             return self._bare(title, start, shared, previous, chain)
+        if text[start:org_end] == "政府" and title in _STATE_TITLES:
+            # 蒙古人民党主席、政府总理A: the head of the state's government, printed after the party's post
+            state = chain.country if chain.foreign else self._clause_country(start) or \
+                (lexicon.body_country(shared.attrs.get("template", "")) if shared is not None else None)
+            if state is not None and state.iso2 != "CN":
+                chain.country, chain.foreign = state, True
+                return _Post(title, Mention("organization", "", index, start, org_end, {
+                    "template": state.name, "place": None, "country": state.iso2, "implied": True}))
+            return None  # 政府总理 with no state printed or known: no body to name
         hosted = self._hosted_body(start, org_end, shared)
         if hosted is not None:
             return self._membership(_Post(title, hosted))
@@ -466,9 +495,15 @@ class _Sentence:
         rest = text[start:org_end]
         if chain.foreign and chain.country is not None and self._is_department(rest, title) and shared is not None:
             return self._country_post(chain.country, None, start, org_end, title)
-        if previous is not None and previous.foreign and self._is_department(rest, title):
-            chain.country, chain.foreign = previous.country, True
-            return self._country_post(previous.country, None, start, org_end, title)
+        if self._is_department(rest, title):
+            own = self._clause_country(start)
+            if own is None and previous is not None and previous.foreign:
+                own = previous.country  # 议长A，总理B和外长C: a list of one country's people
+            if own is not None and own.iso2 != "CN":
+                # 希腊总理高级代表、发展部部长, 巴基斯坦参议院主席A、国民议会议长B: the country printed earlier
+                # in the same clause, before the country of the chain before
+                chain.country, chain.foreign = own, True
+                return self._country_post(own, None, start, org_end, title)
         sub = self._sub_body(start, org_end)
         if sub is not None:
             return self._membership(_Post(title, sub))
@@ -532,11 +567,13 @@ class _Sentence:
             org = Mention("organization", "", self.s.index, start, start + len(title),
                           {"template": "{place}人民政府", "place": place or word, "implied": True})
             return _Post(title, org)
-        if shared is not None and chain.foreign and chain.country is not None and title in _STATE_TITLES:
-            # 加纳新爱国党领袖、总统A: the president of the state, not of the party
+        state = chain.country if chain.foreign else \
+            lexicon.body_country(shared.attrs.get("template", "")) if shared is not None else None
+        if shared is not None and state is not None and title in _STATE_TITLES:
+            # 加纳新爱国党领袖、总统A, 蒙古人民党主席、政府总理B: the head of the state, not of the party
+            chain.country, chain.foreign = state, True
             org = Mention("organization", "", self.s.index, start, start + len(title),
-                          {"template": chain.country.name, "place": None, "country": chain.country.iso2,
-                           "implied": True})
+                          {"template": state.name, "place": None, "country": state.iso2, "implied": True})
             return _Post(title, org)
         if shared is not None and shared.attrs.get("host") and title in _CORPORATE_TITLES:
             host = shared.attrs["host"]  # 某公司党委书记、董事长: the chair of the enterprise itself
@@ -588,7 +625,8 @@ class _Sentence:
             previous_end, first_start = m.end(), m.start()
             if not (m.start() == start or self._only_clause_before(start, m.start())):
                 continue
-            if m.end() == end or text.startswith("驻", m.end()) or noun_run_start(text, m.end(), end) == m.end() \
+            if m.end() == end or text.startswith("驻", m.end()) or _PARTY_NAME.fullmatch(text, m.end(), end) \
+                    or noun_run_start(text, m.end(), end) == m.end() \
                     or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
                         and _country_pattern().match(text, m.end() + 1) is not None
                         and noun_run_start(text, m.end() + 1, end) == m.end() + 1):
@@ -647,9 +685,17 @@ class _Sentence:
         return self._membership(_Post(title, org))
 
     def _is_department(self, rest: str, title: str) -> bool:
+        """A ministry or house of a state, printed without the state (发展部, 国民议会)."""
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 8 and (
-            bool(head) or rest.endswith(("部", "委", "局", "署", "省")))
+            bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院")))
+
+    def _clause_country(self, end: int) -> lexicon.Country | None:
+        """The last state printed in the clause before ``end`` (not one an envoy is sent to: 驻美国)."""
+        start = max(self.text.rfind(c, 0, end) for c in "，；。：,;") + 1
+        found = [m for m in _country_pattern().finditer(self.text, start, end)
+                 if not (m.start() > 0 and self.text[m.start() - 1] == "驻")]
+        return _country_named(found[-1].group()) if found else None
 
     def _government(self, start: int, end: int, title: str) -> Mention | None:
         """省长 of 河南省: the place's people's government."""
@@ -713,11 +759,21 @@ class _Sentence:
         if committee and len(name) > len(committee.group()) + 1:
             # 某某有限公司党委: the enterprise's party committee, named as party committees are
             host = name[:committee.start()]
+            if host[0] in "省市区县州旗" and not any(p.end == org_start for p in self.places):
+                return None  # 区公安分局党委: a body of a place not printed with it
             template = ("中共" if not host.startswith("中共") else "") + host + _COMMITTEE_NAME[committee.group()]
             return Mention("organization", text[org_start:end], self.s.index, org_start, end,
                            {"template": template, "place": None, "host": host})
         end += 1 if head and not text[org_start:end].endswith(head) else 0  # 交通局长: 交通局, 局 printed once
         attrs = {"template": name, "place": None}
+        board = next((w for w in ("董事会", "监事会") if name.endswith(w) and name[:-len(w)] in GENERIC_HOSTS), None)
+        if board is not None:
+            # 公司董事会主席: the board of the enterprise the article is about
+            host = article_enterprise(self.found, name[:-len(board)], self.s.index, org_start)
+            if host is None:
+                return None
+            return Mention("organization", text[org_start:end], self.s.index, org_start, end,
+                           {"template": host + board, "place": None, "host": host})
         if name in GENERIC_HOSTS:
             name = article_enterprise(self.found, name, self.s.index, org_start)
             if name is None:

@@ -111,7 +111,7 @@ def place_prefix(name: str) -> tuple[str, tuple[str, ...]] | None:
 # endings of an enterprise's or institution's name (what its union, party committee and chair belong to)
 ENTERPRISE_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|医院|大学|学院|学校|银行)$")
 # a bare word that means the enterprise the article is about (公司党委, 集团工会)
-GENERIC_HOSTS = ("公司", "集团", "企业", "厂")
+GENERIC_HOSTS = ("公司", "集团", "企业", "厂", "学校", "医院")
 
 
 def article_enterprise(found, word: str, sentence: int, start: int) -> str | None:

@@ -72,6 +72,8 @@ class ProgramExtractor:
                     if owner is not None and owner is not m:
                         continue  # 全总“职工之家”APP: the union belongs to the program it stands before
                     yield Link("operated-by", m.id, u.id, s.index, {})
+                if m.attrs.get("national") and _EVENT_NAMED.match(s.text, m.end):
+                    continue  # “一带一路”国际茶产业发展论坛在湖北举行: a meeting named after it, not the programme
                 for p in venue or places:
                     if m.attrs.get("national") and not _same_clause(s.text, p, m):
                         continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
@@ -149,6 +151,10 @@ _APPRAISAL = ("重要", "重大", "重点", "关键", "标志性", "示范性", 
 
 # a place that names a meeting (北京峰会, 杭州亚运会) says where the meeting is, not a programme
 _EVENT_AFTER = re.compile(r"(?:峰会|论坛|会议|大会|博览会|进博会|运动会|亚运会|冬奥会|奥运会|年会|会晤)")
+
+
+# a meeting named after a programme (“一带一路”国际…论坛)
+_EVENT_NAMED = re.compile(r"[”\"]?[^，。；、“”]{0,12}?(?:论坛|峰会|博览会|大会|研讨会|展览会|洽谈会|交流会|推介会)")
 
 
 def _an_origin(text: str, place) -> bool:
