@@ -242,6 +242,10 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     ("塞尔维亚前进党主席、总统武奇科表示。", "武奇科", ("总统", "塞尔维亚共和国")),
     # the government's head after a post in a foreign party the lexicon knows
     ("蒙古人民党主席、政府总理奥云巴特出席。", "奥云巴特", ("总理", "蒙古国")),
+    # a body named in quotes right before the title
+    ("“全球海洋保护联盟”首席执行官约翰·史密斯说。", "约翰·史密斯", ("首席执行官", "全球海洋保护联盟")),
+    # a body listed after a foreign country's body takes the country
+    ("阿富汗民族联盟主席、民族和解高级委员会主席阿卜杜勒表示。", "阿卜杜勒", ("主席", "阿富汗民族和解高级委员会")),
     # 会议 ends a body (部长会议, 协商会议)
     ("阿曼协商会议主席马瓦里表示。", "马瓦里", ("主席", "阿曼协商会议")),
 ])

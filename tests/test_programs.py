@@ -131,6 +131,8 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     "全区全面推进“六子”联动发展。",  # a counted slogan
     "希望该市发挥好“一个枢纽”“一个窗口”的作用。",
     "该县打造“金字塔型”农村技术服务体系。",  # a kind of system
+    "该市推出多部门联办“一件事”主题服务系统。",  # counted
+    "“三期工程”成为企业转型的生动诠释。",  # a phase
 ])
 def test_periods_kinds_and_examples_in_quotes_are_no_programmes(text):
     assert facts_of(f"## 新闻\n\n{text}\n")["programs"] == []
@@ -169,3 +171,13 @@ def test_a_place_that_names_a_meeting_does_not_place_a_programme():
 def test_a_meeting_named_after_a_national_programme_does_not_place_it():
     facts = facts_of("## 新闻\n\n“一带一路”国际竹产业发展论坛在湖北举行。\n")
     assert one(facts["programs"], "一带一路")["provinces"] == []
+
+
+def test_in_a_sentence_of_many_places_a_programme_is_where_its_clause_says():
+    facts = facts_of("## 新闻\n\n上海、浙江举办“红色足迹”主题阅读活动，江苏宿迁、山东临沂、四川广元等地分别开展诵读活动。\n")
+    assert one(facts["programs"], "红色足迹主题阅读活动")["provinces"] == ["上海市", "浙江省"]
+
+
+def test_a_place_opened_by_zai_after_the_programme_is_where_it_happens():
+    facts = facts_of("## 新闻\n\n全国妇联开展“巾帼心向党”主题活动，在湖北、贵州、福建等地，妇女讲述奋斗故事。\n")
+    assert set(one(facts["programs"], "巾帼心向党主题活动")["provinces"]) == {"湖北省", "贵州省", "福建省"}

@@ -66,6 +66,7 @@ _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "
 # organisation parts too vague to name a body without an owner printed before them
 _TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
+_QUOTED_BODY = re.compile(r"“[\u4e00-\u9fff]{2,20}(?:联盟|组织|委员会|协会|基金会|联合会|中心|研究所|研究院)”$")
 _BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)]$")
 # a party committee, discipline committee or party group named after its host (某公司党委)
 _PARTY_COMMITTEE = re.compile(r"(?:党委|纪委|党组)$")
@@ -300,6 +301,9 @@ class _Sentence:
                 if text[seg_start - 1] in _CHAIN_STOP:
                     inner = _BRACKETED.search(text, limit, seg_start)  # 天津港（集团）有限公司: part of a name
                     if inner is None or inner.start() <= limit:
+                        inner = _QUOTED_BODY.search(text, limit, seg_start)  # “全球疫苗与免疫联盟”首席执行官
+                        if inner is not None and inner.start() >= limit:
+                            seg_start = inner.start()
                         break
                     seg_start = inner.start()
                     continue
@@ -418,6 +422,10 @@ class _Sentence:
         if inner is not None:
             # 乌克兰总统办公室主任顾问: the adviser of the office's head, a title of its own
             title, org_end = inner + title, org_end - len(inner)
+        if text.startswith("“", start) and text.endswith("”", start, org_end) and _QUOTED_BODY.fullmatch(text, start, org_end):
+            # “全球疫苗与免疫联盟”首席执行官: the body named in quotes
+            return _Post(title, Mention("organization", text[start:org_end], self.s.index, start, org_end,
+                                        {"template": text[start + 1:org_end - 1], "place": None}))
         if text[start:org_end] in _TOO_VAGUE and not (text[start:org_end] == "政府" and title in _STATE_TITLES):
             return None  # 大会执行主席, 村委会主任 with no owner printed: no body to name
         post = self._post(start, org_end, title, shared, chain, previous, listed)
@@ -687,8 +695,9 @@ class _Sentence:
     def _is_department(self, rest: str, title: str) -> bool:
         """A ministry or house of a state, printed without the state (发展部, 国民议会)."""
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
-        return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 8 and (
-            bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院")))
+        return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 10 and (
+            bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院",
+                                         "委员会")))
 
     def _clause_country(self, end: int) -> lexicon.Country | None:
         """The last state printed in the clause before ``end`` (not one an envoy is sent to: 驻美国)."""

@@ -40,7 +40,7 @@ _QUOTED_LAUNCHED = re.compile(
     r"|以“(?P<lever>[^“”]{2,12})”(?:行动|活动|品牌)?为(?:抓手|载体|依托|牵引)")
 _LAUNCH_VERB = re.compile("开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通|组建|协同|联合")
 _LAUNCH = re.compile(
-    rf"(?:开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通)了?"
+    rf"(?:开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通)了?好?"
     rf"(?P<name>{_CJK}{{2,22}}?(?:三年行动|专项行动|行动计划|行动|工程|计划))"
     rf"(?=$|[，。、；：！？）”\s]|的|和|等)")
 _NOT_A_NAME_START = ("本", "该", "此", "这", "各", "上述", "有关", "相关", "一批", "一系列")
@@ -74,8 +74,10 @@ class ProgramExtractor:
                     yield Link("operated-by", m.id, u.id, s.index, {})
                 if m.attrs.get("national") and _EVENT_NAMED.match(s.text, m.end):
                     continue  # “一带一路”国际茶产业发展论坛在湖北举行: a meeting named after it, not the programme
+                crowded = len({p.surface for p in places}) >= 3  # a sentence listing many places
                 for p in venue or places:
-                    if m.attrs.get("national") and not _same_clause(s.text, p, m):
+                    if (m.attrs.get("national") or crowded and not _located_with_zai(s.text, p)) \
+                            and not _same_clause(s.text, p, m):
                         continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
                     yield Link("active-in", m.id, p.id, s.index, {})
 
@@ -154,7 +156,8 @@ _EVENT_AFTER = re.compile(r"(?:峰会|论坛|会议|大会|博览会|进博会|�
 
 
 # a meeting named after a programme (“一带一路”国际…论坛)
-_EVENT_NAMED = re.compile(r"[”\"]?[^，。；、“”]{0,12}?(?:论坛|峰会|博览会|大会|研讨会|展览会|洽谈会|交流会|推介会)")
+_EVENT_NAMED = re.compile(r"[”\"]?[^，。；、“”]{0,12}?(?:论坛|峰会|博览会|大会|研讨会|展览会|洽谈会|交流会|推介会|报告会|宣讲会"
+                          r"|座谈会|发布会)")
 
 
 def _an_origin(text: str, place) -> bool:
@@ -174,10 +177,16 @@ _ENUMERATION = re.compile(r"[一二三四五六七八九十百千两\d]+多?(?:�
 _GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百千万一二三四五六七八九十]+日(?:行动|攻坚)?)$"
                            r"|^[一二三四五六七八九十]{2,3}五"
                            # counted slogans and kinds: “五子”联动, “一个平台”, “宝塔型”体系
-                           r"|^[一二三四五六七八九十两双多][\u4e00-\u9fff]$|^[一两二三四五六七八九十][个种条]"
+                           r"|^[一二三四五六七八九十两双多][\u4e00-\u9fff]$|^[一两二三四五六七八九十][个种条件项期]"
                            r"|^[\u4e00-\u9fff]{1,3}[型式]$")
 # words right before a quoted name that make it a kind of thing (第一个百万千瓦级“水光互补”项目)
 _A_KIND_OF = ("级", "类", "种")
+
+
+def _located_with_zai(text: str, place) -> bool:
+    """…活动，在湖北、贵州等地…: the place opens a clause with 在 (where something happens)."""
+    clause_start = max(text.rfind(c, 0, place.start) for c in "，。；,;") + 1
+    return re.fullmatch(r"在(?:[^，。；、]{1,10}、)*", text[clause_start:place.start]) is not None
 
 
 def _same_clause(text: str, place, program) -> bool:
