@@ -415,13 +415,18 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) 
             code = next((c for c in codes if c in set(ctx.codes.values())), codes[0] if codes else None)
         if code is None:
             return None
-    if code is None and "{place}" not in template and len(m.surface) <= 3 and not m.attrs.get("implied"):
+    if code is None and "{place}" not in template and not m.attrs.get("implied") and m.surface == template:
         # 常委会, 党组 after 全国人大常委会 or 省政府党组: the short name stands for the body the article named
-        # in full before it
-        earlier = next((e for e in reversed(ctx.organizations)
-                        if any(len(n) > len(m.surface) and n.endswith(m.surface) for n in (e.name, *e.aliases))), None)
-        if earlier is not None:
-            return b.entity("organization", earlier.name, earlier.name, ev)
+        # in full before it; 常委会法制工作委员会: a body of that body
+        for short in ((m.surface,) if len(m.surface) <= 3 else (m.surface[:3],) if m.surface.startswith("常委会") else ()):
+            earlier = next((e for e in reversed(ctx.organizations)
+                            if any(len(n) > len(short) and n.endswith(short) for n in (e.name, *e.aliases))), None)
+            if earlier is not None:
+                name = earlier.name + m.surface[len(short):]
+                e = b.entity("organization", name, name, ev, alias=m.surface if name != earlier.name else None)
+                if name != earlier.name:
+                    ctx.organizations.append(e)
+                return e
     name = template.replace("{place}", b.place_name(code) if code else "")
     e = b.entity("organization", name, name, ev, alias=None if m.attrs.get("state_only") else m.surface)
     ctx.organizations.append(e)

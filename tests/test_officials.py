@@ -246,6 +246,15 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     ("“全球海洋保护联盟”首席执行官约翰·史密斯说。", "约翰·史密斯", ("首席执行官", "全球海洋保护联盟")),
     # a body listed after a foreign country's body takes the country
     ("阿富汗民族联盟主席、民族和解高级委员会主席阿卜杜勒表示。", "阿卜杜勒", ("主席", "阿富汗民族和解高级委员会")),
+    # the clause before a title is cut at 出席
+    ("王一明在巴西首都巴西利亚出席巴西新任总统卢科就职仪式。", "卢科", ("总统", "巴西联邦共和国")),
+    # a company of a foreign country, then words of the title
+    ("韩一明会见美国维卡公司全球执行董事长艾克森。", "艾克森", ("全球执行董事长", "美国维卡公司")),
+    # two fields joined by 和 inside a committee's name
+    ("俄罗斯联邦委员会国防和安全委员会主席邦达洛夫说。", "邦达洛夫", ("主席", "俄罗斯联邦委员会国防和安全委员会")),
+    # a foreign party's central body, its party named two segments before
+    ("越共中央政治局委员、某国家政治学院院长、中央理论委员会主席阮春明出席。", "阮春明",
+     ("主席", "越南共产党中央理论委员会")),
     # 会议 ends a body (部长会议, 协商会议)
     ("阿曼协商会议主席马瓦里表示。", "马瓦里", ("主席", "阿曼协商会议")),
 ])
@@ -260,6 +269,21 @@ def test_foreign_bodies_in_lists_and_chains(text, name, post):
 ])
 def test_no_current_post(text):
     assert not any(held for held in _posts(text).values())
+
+
+def test_a_compound_title_in_a_chinese_chain_is_chinas_after_a_foreign_sender():
+    posts = _posts("越南国家主席武文明向中共中央总书记、国家主席王志明发来贺电。")
+    assert posts["王志明"] == {("总书记", "中国共产党中央委员会"), ("主席", "中华人民共和国")}
+
+
+def test_a_premier_named_after_in_an_article_about_another_country_is_not_assumed_chinas():
+    posts = _posts("越南是重要邻国。王志明同越南领导人会谈。越南各界热烈欢迎。王志明还分别同武文明国家主席、范明正总理会见。")
+    assert ("总理", "国务院") not in posts.get("范明正", set())
+
+
+def test_a_body_of_the_standing_committee_the_article_named():
+    posts = _posts("十三届全国人大常委会第三十次会议举行。常委会法制工作委员会主任沈一鸣作了说明。")
+    assert posts["沈一鸣"] == {("主任", "全国人民代表大会常务委员会法制工作委员会")}
 
 
 def test_a_deputy_of_a_compound_title_is_a_deputy():

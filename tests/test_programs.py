@@ -133,6 +133,9 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     "该县打造“金字塔型”农村技术服务体系。",  # a kind of system
     "该市推出多部门联办“一件事”主题服务系统。",  # counted
     "“三期工程”成为企业转型的生动诠释。",  # a phase
+    "湖南重点推进100个“数字新基建”标志性项目。",  # appraised, and a national programme inside a longer name
+    "部分干部搞“形象工程”“政绩工程”问题突出。",  # a reproach
+    "在重庆、江苏等地，消防部门开展消防产品专项监督检查行动。",  # routine enforcement
 ])
 def test_periods_kinds_and_examples_in_quotes_are_no_programmes(text):
     assert facts_of(f"## 新闻\n\n{text}\n")["programs"] == []

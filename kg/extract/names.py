@@ -31,6 +31,8 @@ _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # particles no personal name holds
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
+# verbs of travel that open a clause after a title, never a name (外长访俄, 总统抵京)
+_NEVER_OPENS_NAME = frozenset("访抵赴")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
 _OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或")
@@ -287,6 +289,7 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
     ``foreign`` says the title belongs to a foreign state or body, where names are
     transliterations of any length rather than surname + given name."""
     if pos >= len(text) or not _CJK.match(text[pos]) or text[pos] in _not_name_end() - _surname_set() or \
+            text[pos] in _NEVER_OPENS_NAME or \
             any(text.startswith(w, pos) for w in _long_follow_words().get(text[pos], ())) or \
             text[pos] in _short_follow_words() - _surname_set() or \
             any(len(t) > 1 and text.startswith(t, pos) for t in _titles_by_first().get(text[pos], ())):

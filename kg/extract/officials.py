@@ -53,7 +53,7 @@ _BOOK_TITLE = re.compile(r"《[^《》]*》")
 _REMOVAL = re.compile(r"免去|免职|解除[^，。；]{0,20}职务|撤销[^，。；]{0,20}职务|撤职|罢免|开除|被撤换")
 # a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
 _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
-_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会议|会|院|联盟|阵线|组织|政府)(?!议|门|员|长|士|校)")  # (not 部门, 党员)
+_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会议|会|院|联盟|阵线|组织|政府|公司|集团|银行)(?!议|门|员|长|士|校)")  # (not 部门, 党员)
 # words between a body and its title that say the office is new, current or not yet held
 _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
@@ -451,10 +451,11 @@ class _Sentence:
                 chain.country, chain.foreign = country, country.iso2 != "CN"
             elif country is not None and rest_start != org_end:
                 country = None  # 俄罗斯媒体援引…外长: a country further back is not the office's
-            clause = self._clause_country(start) if start == org_end else None
+            clause = self._clause_country(start, chain.start) if start == org_end else None
             c = country or (chain.country if chain.foreign else None) or \
                 (clause if clause is not None and clause.iso2 != "CN" else None) or \
-                (previous.country if previous and start == org_end and previous.foreign and clause is None else None)
+                (previous.country if previous and start == org_end and previous.foreign and clause is None
+                 and not chain.posts else None)  # (中共中央总书记、国家主席A: the chain's own state)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
                 .replace("{short}", c.short if c and c.iso2 != "CN" else "")
             if country is not None:  # 越南国家主席: the state is printed (伊朗外长: only the state, no alias of the ministry)
@@ -478,7 +479,9 @@ class _Sentence:
         hosted = self._hosted_body(start, org_end, shared)
         if hosted is not None:
             return self._membership(_Post(title, hosted))
-        owned = self._owned_by_shared(start, org_end, shared)
+        owned = self._owned_by_shared(start, org_end, shared) or \
+            self._owned_by_shared(start, org_end, next((p.org for p in chain.posts if p.org is not None and
+                                                        _foreign_party_of(p.org.attrs.get("template", ""))), None))
         if owned is not None:
             return self._membership(_Post(title, owned))
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
@@ -699,9 +702,11 @@ class _Sentence:
             bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院",
                                          "委员会")))
 
-    def _clause_country(self, end: int) -> lexicon.Country | None:
-        """The last state printed in the clause before ``end`` (not one an envoy is sent to: 驻美国)."""
-        start = max(self.text.rfind(c, 0, end) for c in "，；。：,;") + 1
+    def _clause_country(self, end: int, start: int | None = None) -> lexicon.Country | None:
+        """The last state printed in the clause before ``end`` (not one an envoy is sent to: 驻美国),
+        or in ``[start, end)`` when given."""
+        clause_start = max(self.text.rfind(c, 0, end) for c in "，；。：,;") + 1
+        start = clause_start if start is None else max(start, clause_start)
         found = [m for m in _country_pattern().finditer(self.text, start, end)
                  if not (m.start() > 0 and self.text[m.start() - 1] == "驻")]
         return _country_named(found[-1].group()) if found else None
@@ -914,8 +919,12 @@ class OfficialExtractor:
             yield org
             yield Link("holds-post", person.id, org.id, index, {"title": compound.title})
             return
+        counts = _article_countries(sent.found.article)
         transliterated = all(c in lexicon.transliteration_chars() for c in name.text) and \
-            sum(_article_countries(sent.found.article).values()) >= 2  # 同马塔雷拉总统、孔特总理会谈
+            sum(counts.values()) >= 2  # 同马塔雷拉总统、孔特总理会谈
+        # an article about another country (越南 named three times or more): 范明政总理 may be its premier,
+        # so the organisation is read from the same person's posts, not assumed
+        transliterated = transliterated or max(counts.values(), default=0) >= 3
         default = next((f for f in _forms("default") if f.printed == title
                         and (not f.han_only or not name.foreign and not transliterated)),
                        None) if not sent.foreign_named() else None

@@ -119,6 +119,8 @@ class ProgramExtractor:
                 continue  # “五小”等…活动, 包机、包车等“点对点”服务: a kind of activity, not one program
             if tail and _starts_with_verb(tail) and not _LAUNCH_VERB.search(text[max(0, m.start() - 4):m.start()]):
                 continue  # “台独”分裂活动, “回归大游行”示威活动: an act described, not a programme launched
+            if tail.endswith(_APPRAISAL):
+                continue  # “数字新基建”标志性项目: projects appraised, not one named
             keep = re.fullmatch(_KEEP, word) is not None
             name = m.group("quotes") + (tail + word if keep else "")
             core = m.group("quotes").replace("“", "").replace("”", "")
@@ -128,6 +130,8 @@ class ProgramExtractor:
         for m in _QUOTED_ENDING.finditer(text):
             if _EXAMPLES.match(text, m.end()):
                 continue  # 以“…”、“大国工程”等为主题: examples of a theme, not programmes
+            if _REPROACHED.search(text, 0, m.start()):
+                continue  # 搞“形象工程”“政绩工程”: a reproach, not a programme
             if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
                 add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_LAUNCHED.finditer(text):
@@ -141,12 +145,16 @@ class ProgramExtractor:
             name = m.group("name")
             modifier = re.sub(r"(?:三年行动|专项行动|行动计划|行动|工程|计划)$", "", name)
             if len(modifier) < 5 or re.search("[等和及与]", name) or _ENUMERATION.match(name) or \
-                    modifier.endswith(_APPRAISAL):
+                    modifier.endswith(_APPRAISAL) or _ROUTINE.search(name):
                 continue  # 发起军事行动, 一把手工程, 新材料等…工程, 九大重点领域研发计划, …一体化重要工程: no name of its own
             add(name, m.start("name"), m.end("name"))
         return out
 
 
+# what officials are reproached for doing (搞“形象工程”)
+_REPROACHED = re.compile(r"(?:搞|热衷于?)(?:“[^“”]*”)*$")
+# routine enforcement, unquoted (开展消防产品专项监督检查行动): generic actions, not named programmes
+_ROUTINE = re.compile(r"专项|检查|整治|清理|排查|督查|执法")
 # words that appraise a project rather than name it (推进…一体化重要工程: a description)
 _APPRAISAL = ("重要", "重大", "重点", "关键", "标志性", "示范性", "基础性", "战略性")
 
@@ -234,9 +242,10 @@ def _national_programs(text: str):
 
 
 def _inside_longer_quote(text: str, a: int, b: int) -> bool:
-    opened = text.rfind("“", 0, a)
-    return opened >= 0 and text.rfind("”", 0, a) < opened and text.find("”", b) > b and \
-        text.find("“", b, text.find("”", b)) < 0
+    """The programme's name is part of a longer quoted name (“巾帼建功标兵”, “数字新基建”)."""
+    opened, closed = text.rfind("“", 0, a), text.find("”", b)
+    return opened >= 0 and text.rfind("”", 0, a) < opened and closed >= b and \
+        text.find("“", b, closed) < 0 and not (opened == a - 1 and closed == b)
 
 
 _SOURCE = re.compile(r"从$")
