@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.ingest import valid_date  # an xsd:date is only ever a day of the calendar, in ASCII digits
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -213,7 +214,7 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
         q.add(s, RDFS.label, literal(a["source"]), gs)
         if a.get("url"):
             q.add(s, DCTERMS.source, literal(a["url"], XSD.anyURI), gs)
-        if a.get("date") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", a["date"]):
+        if isinstance(a.get("date"), str) and valid_date(a["date"]):
             q.add(s, DCTERMS.date, literal(a["date"], XSD.date), gs)
         return
     if kind == "article":
@@ -239,7 +240,7 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
         q.add(s, SKOS.altLabel, _zh(alias), gs)
     if kind in ("province", "city"):
         q.add(s, SKOS.notation, literal(a["code"], UKG.DivisionCode), gs)
-    if kind == "policy" and a.get("date"):
+    if kind == "policy" and isinstance(a.get("date"), str) and valid_date(a["date"]):  # (2024年13月 is no date)
         q.add(s, SDO.legislationDate, literal(a["date"], XSD.date), gs)
     if kind == "person":
         if a.get("role"):
@@ -375,12 +376,16 @@ def write_exports(data: RdfData | None, targets: dict[str, Path],
             _write_lines(lines(), path)
             written[fmt] = path
             seconds[fmt] = time.perf_counter() - clock
-        for fmt, origin in (("trig", "nq"), ("ttl", "nt"), ("xml", "nt")):
+        for fmt, origin in (("trig", "nq"), ("ttl", "nt")):
             if fmt in targets:
                 clock = time.perf_counter()
                 items = ox.parse(path=str(written[origin]), format=FORMATS[origin])
                 ox.serialize(items, output=str(targets[fmt]), format=FORMATS[fmt], prefixes=PREFIXES)
                 seconds[fmt] = time.perf_counter() - clock
+        if "xml" in targets:
+            clock = time.perf_counter()
+            _write_rdf_xml(written["nt"], targets["xml"])
+            seconds["xml"] = time.perf_counter() - clock
         if "jsonld" in targets:
             clock = time.perf_counter()
             _write_jsonld(written["nt"], targets["jsonld"])
@@ -389,6 +394,50 @@ def write_exports(data: RdfData | None, targets: dict[str, Path],
         for path in scratch:
             path.unlink(missing_ok=True)
     return {fmt: seconds[fmt] for fmt in targets}
+
+
+class XmlError(ValueError):
+    """A literal holds a character XML 1.0 cannot carry at all (not even as ``&#N;``): C0
+    controls other than tab, line feed and carriage return, U+FFFE, U+FFFF. RDF/XML cannot
+    hold the graph; every other format can."""
+
+
+# Characters outside XML 1.0's Char production (surrogates cannot be in an RDF literal at all)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_checked(triples):
+    """The triples, each literal checked for what XML 1.0 cannot carry (``XmlError``)."""
+    for triple in triples:
+        value = triple.object
+        if isinstance(value, ox.Literal):
+            bad = _NOT_XML.search(value.value)
+            if bad:
+                raise XmlError(f"{triple.subject} {triple.predicate}: the literal holds U+{ord(bad.group()):04X}, "
+                               f"which XML 1.0 cannot carry; RDF/XML cannot hold this graph (the other "
+                               f"formats can)")
+        yield triple
+
+
+def _write_rdf_xml(ntriples: Path, path: Path) -> None:
+    """RDF/XML of the union graph, written by Oxigraph from the N-Triples and refused
+    (``XmlError``) when a literal holds a character XML 1.0 cannot carry. Oxigraph writes a
+    carriage return as it is, which every XML parser reads as a line feed: each one is
+    written ``&#13;`` instead (a carriage return in the document can only come from a
+    literal), so the literal reads back as it was."""
+    fd, raw = tempfile.mkstemp(dir=path.parent, prefix=".kg-xml-", suffix=".tmp")
+    os.close(fd)
+    try:
+        ox.serialize(_xml_checked(ox.parse(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)), output=raw,
+                     format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+        with open(raw, "rb") as source, open(path, "wb") as target:
+            while chunk := source.read(1 << 20):
+                target.write(chunk.replace(b"\r", b"&#13;"))  # one byte, never inside a UTF-8 sequence
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+    finally:
+        Path(raw).unlink(missing_ok=True)
 
 
 def serialize(data: RdfData, fmt: str) -> str:
