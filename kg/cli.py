@@ -1,15 +1,17 @@
-"""Command line: ``kg build``, ``kg extract``, ``kg view``, ``kg export``, ``kg query``, ``kg push``."""
+"""Command line: ``kg build``, ``kg extract``, ``kg view``, ``kg export``, ``kg query``, ``kg push``, ``kg serve``."""
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
 from kg import __version__
 from kg.html import add_view_arguments, run_view
-from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields
+from kg.ingest import DEFAULT_MAX_BYTES, ERRORS, ArchiveFields
 from kg.rdf import DEFAULT_BASE, FORMATS, IRIError, check_base
+from kg.serve import add_serve_arguments
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,9 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("query_file", nargs="?", help="a .rq file")
     p.add_argument("-e", "--expression", help="the query text itself")
     p.add_argument("--data", action="append", help="RDF file(s) to load and query instead of the build's store")
-    p.add_argument("--store", default="exports/store",
-                   help="the on-disk store `kg build` made (default: exports/store; "
-                        "without it, exports/graph.nq is loaded)")
+    p.add_argument("--store", help="the on-disk store `kg build` made (default: exports/store; "
+                                    "without it, exports/graph.nq is loaded)")
     p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
     p.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE",
                    help="bind a query variable to a value (an IRI in <>, else a Chinese literal)")
@@ -59,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", default="replace", choices=["replace", "add"],
                    help="replace each named graph (PUT) or add to it (POST)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+
+    p = sub.add_parser("serve", help="serve the store read-only: SPARQL endpoint, entity pages, explorer")
+    add_serve_arguments(p)
     return parser
 
 
@@ -67,6 +71,9 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                    help="page files (.txt/.md), JSON-lines archives (.jsonl), or folders of them")
     p.add_argument("--keep-going", action="store_true", help="exit 0 even when some inputs failed (still listed)")
     p.add_argument("--encoding", help="decode pages with this encoding (default: UTF-8, else detected GB18030/Big5)")
+    p.add_argument("--errors", choices=ERRORS, default="strict",
+                   help="text that does not decode: refuse the page (strict, the default) or read it with "
+                        "U+FFFD for each bad byte sequence, with a warning (replace)")
     p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"refuse a page or record larger than this (default: {DEFAULT_MAX_BYTES:,})")
     p.add_argument("--field", action="append", default=[], metavar="NAME=FIELD",
@@ -74,6 +81,23 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="extract in this many worker processes (default: the number of cores); the output is the same")
     p.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
+
+
+# Characters that would break a message line or hide part of it: controls, and what
+# str.splitlines also takes for a line end. A file name may hold any of them.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(line: str) -> str:
+    """A message as one readable line: control characters escaped (``\\r``, ``\\x01``), each
+    byte of a file name that is not UTF-8 (a lone surrogate to Python) as ``\\xNN``."""
+    def escaped(match: re.Match) -> str:
+        ch = match.group()
+        if "\udc80" <= ch <= "\udcff":
+            return f"\\x{ord(ch) - 0xdc00:02x}"
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
+            f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    return _UNPRINTABLE.sub(escaped, line)
 
 
 def _progress(args) -> bool:
@@ -89,7 +113,7 @@ def _read_options(args):
         if name not in ("title", "text", "date", "url", "id") or not field:
             raise SystemExit(f"kg: --field takes NAME=FIELD with NAME one of title, text, date, url, id: {item!r}")
         names[name] = field
-    return ReadOptions(args.encoding, args.max_bytes, ArchiveFields(**names))
+    return ReadOptions(args.encoding, args.max_bytes, ArchiveFields(**names), args.errors)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,25 +128,42 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "push":
         from kg.push import push_command
         return push_command(args)
-    from kg.pipeline import ShapeViolation, build, extract_facts  # jieba and pypinyin: only when building
+    if args.command == "serve":
+        from kg.serve import serve_command
+        return serve_command(args)
+    from kg.outdir import OutputError
+    from kg.pipeline import NothingToBuild, ShapeViolation, StoreError, build, extract_facts  # jieba: only here
 
-    if args.command == "build":
-        try:
+    command = f"kg {args.command}"
+    summary = None
+    try:
+        if args.command == "build":
             check_base(args.base)
             summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args),
                             jobs=max(1, args.jobs), progress=_progress(args), update=args.update)
-        except IRIError as err:
-            print(f"kg build: {err}", file=sys.stderr)
-            return 2
-        except ShapeViolation as err:
-            print(f"kg build: the RDF export violates kg/shapes.ttl; nothing was written.\n{err}", file=sys.stderr)
-            return 3
+        else:
+            summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args),
+                                    jobs=max(1, args.jobs), progress=_progress(args))
+    except IRIError as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        return 2
+    except ShapeViolation as err:
+        print(f"{command}: the RDF export violates kg/shapes.ttl; nothing was written.\n{err}", file=sys.stderr)
+        return 3
+    except (OutputError, StoreError) as err:
+        print(printable(f"{command}: {err}"), file=sys.stderr)
+        return 2
+    except NothingToBuild as err:
+        # the reasons first: every input failed, and each says why
+        failed = err.args[1] if len(err.args) > 1 else []
+        for line in failed:
+            print(printable(line), file=sys.stderr)
+        print(f"{command}: {err.args[0]}; nothing was written", file=sys.stderr)
+        return 1
+    if args.command == "build":
         print("\n".join(summary.lines()))
-    else:
-        summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args),
-                                jobs=max(1, args.jobs), progress=_progress(args))
-        for f in summary.failed:
-            print(f"failed: {f}", file=sys.stderr)
+    for line in summary.problems():
+        print(printable(line), file=sys.stderr)
     if summary.failed and not args.keep_going:
         return 1
     return 0
@@ -141,11 +182,19 @@ def _export(args) -> int:
     except (SyntaxError, ValueError, OSError) as err:
         print(f"kg export: {source}: cannot parse: {err}", file=sys.stderr)
         return 2
-    text = serialize(data, args.format)
-    if args.output:
-        write_atomic(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    try:
+        text = serialize(data, args.format)
+    except ValueError as err:  # XmlError: a literal XML 1.0 cannot carry; an IRI RDF/XML cannot split
+        print(f"kg export: {source}: cannot write it as {args.format}: {err}", file=sys.stderr)
+        return 2
+    try:
+        if args.output:
+            write_atomic(Path(args.output), text)
+        else:
+            sys.stdout.write(text)
+    except OSError as err:
+        print(f"kg export: cannot write {args.output or 'to standard output'}: {err.strerror or err}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -449,8 +449,10 @@ def load_graph(inputs: list[str]) -> tuple[nx.MultiDiGraph, list[str]]:
 
 def run_view(args: argparse.Namespace) -> int:
     graph, failed = load_graph(args.inputs)
+    from kg.cli import printable
+
     for f in failed:
-        print(f"failed: {f}", file=sys.stderr)
+        print(printable(f"failed: {f}"), file=sys.stderr)
     try:
         part = subgraph(graph, focus=args.focus, depth=args.depth, kinds=args.kind, province=args.province)
     except (LookupError, ValueError) as err:

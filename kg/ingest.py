@@ -461,7 +461,7 @@ def read_archive(path, fields: ArchiveFields = ArchiveFields(), max_bytes: int =
         return
     name = source_name(path)
     with f:
-        n = 0
+        n = records = 0
         try:
             while line := f.readline(max_bytes + 1):
                 n += 1
@@ -480,10 +480,13 @@ def read_archive(path, fields: ArchiveFields = ArchiveFields(), max_bytes: int =
                     continue
                 if not line.strip():
                     continue
-                page = _record_page(line, name, n, where, fields, errors)
-                yield page
+                records += 1
+                yield _record_page(line, name, n, where, fields, errors)
         except OSError as e:
             yield IngestError(f"{path}: cannot read past line {n} ({e.strerror or e})")
+            return
+        if not records:
+            yield IngestError(f"{path}: empty archive (no records)")
 
 
 def _record_page(line: bytes, name: str, n: int, where: str, fields: ArchiveFields,

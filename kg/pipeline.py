@@ -6,11 +6,11 @@ interrupted build never leaves a half-written file.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -28,9 +28,10 @@ from kg.graph import build_graph, graph_json_parts
 from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg import shacl
+from kg.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
 from kg.rdf import DEFAULT_BASE, to_dataset, write_exports
-from kg.resolve import KnowledgeBase, resolve
-from kg.store import STORE_DIR, build_store, record_check, swap_in
+from kg.resolve import KnowledgeBase, resolve, slug
+from kg.store import STORE_DIR, build_store, record_check
 
 PAGE_SUFFIXES = (".txt", ".md")
 RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
@@ -51,7 +52,10 @@ class Summary:
     sentences: int = 0
     entities: Counter = field(default_factory=Counter)
     links: Counter = field(default_factory=Counter)
-    failed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # inputs not built, each "FILE[:LINE]: reason"
+    warnings: list[str] = field(default_factory=list)  # built, with something replaced or left out
+    renamed: list[str] = field(default_factory=list)  # pages whose facts file has another name than usual
+    file_by_file: bool = False  # the new files were moved in one by one (no one-step switch here)
     seconds: float = 0.0
 
     def lines(self) -> list[str]:
@@ -68,15 +72,32 @@ class Summary:
             out.append("store: the previous one with {} lines removed and {} added".format(*self.store_changed))
         if self.shapes_checked is not None:
             out.append(f"shapes: checked again on the {self.shapes_checked} nodes whose triples or values' types changed")
+        if self.renamed:
+            out.append(f"facts: {len(self.renamed)} page(s) under another file name, as their usual one was "
+                       f"taken (see {MANIFEST_NOTE})")
+        if self.file_by_file:
+            out.append("switch: file by file (the folder above --out cannot hold the new folder, or cannot swap "
+                       "it in one step); a reader during the moves may see old and new files")
         if self.stages:
             out.append("stages: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.stages.items()))
-        for f in self.failed:
-            out.append(f"failed: {f}")
         out.append(f"seconds: {self.seconds:.2f}")
+        return out
+
+    def problems(self) -> list[str]:
+        """The lines for standard error: what was not built, what was built with a change, and
+        pages whose facts got another name."""
+        out = [f"failed: {f}" for f in self.failed] + [f"warning: {w}" for w in self.warnings]
+        shown = self.renamed[:MAX_RENAMED_SHOWN]
+        out += [f"note: {r}" for r in shown]
+        if len(self.renamed) > len(shown):
+            out.append(f"note: ... and {len(self.renamed) - len(shown)} more pages under another facts file name")
         return out
 
 
 ARCHIVE_SUFFIXES = (".jsonl", ".ndjson")
+MANIFEST_NOTE = "manifest.json"
+MAX_RENAMED_SHOWN = 20
+NAME_MAX = 255  # bytes in a file name (Linux, macOS)
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,11 @@ class ReadOptions:
     encoding: str | None = None  # None: UTF-8, else detected GB18030/Big5, else refused
     max_bytes: int = DEFAULT_MAX_BYTES
     fields: ArchiveFields = ArchiveFields()
+    errors: str = "strict"  # "replace": undecodable bytes become U+FFFD, with a warning
+
+
+class NothingToBuild(Exception):
+    """No input gave a page: every one failed, or none was found. Nothing is written."""
 
 
 class _Clock:
@@ -100,42 +126,182 @@ class _Clock:
         self.last = time.perf_counter()
 
 
-def find_pages(inputs: list[str | Path]) -> list[Path]:
+def find_pages(inputs: list[str | Path], failed: list[str] | None = None) -> list[Path]:
     """Page files and archives named or inside named folders (recursively), sorted by name,
-    so that the same inputs in any order give the same build."""
-    found = []
+    so that the same inputs in any order give the same build. Folders reached through a
+    symbolic link are walked too (each real folder once); what cannot be used is named in
+    ``failed``: a folder with no page in it, a dangling link, a loop of links, a file in a
+    folder that has a page's suffix but is not a regular file. The same file reached by two
+    paths is read once."""
+    failed = [] if failed is None else failed
+    found: list[Path] = []
     for item in map(Path, inputs):
         if item.is_dir():
-            found += [p for p in item.rglob("*") if p.is_file() and not p.name.startswith(".")
-                      and p.suffix.lower() in PAGE_SUFFIXES + ARCHIVE_SUFFIXES]
+            before = len(found)
+            _walk(item, found, failed, set())
+            if len(found) == before:
+                failed.append(f"{item}: no page files ({', '.join(PAGE_SUFFIXES)}) or archives "
+                              f"({', '.join(ARCHIVE_SUFFIXES)}) in this folder")
         else:
-            found.append(item)
-    return sorted(set(found), key=lambda p: (p.name, str(p)))
+            found.append(item)  # anything else is named by read_page / read_archive when it is read
+    seen, unique = set(), []
+    for path in sorted(found, key=lambda p: (p.name, str(p))):
+        try:
+            info = path.stat()
+            identity = (info.st_dev, info.st_ino) if os.path.isfile(path) else str(path)
+        except OSError:
+            identity = str(path)
+        if identity not in seen:
+            seen.add(identity)
+            unique.append(path)
+    return unique
+
+
+def _walk(folder: Path, found: list[Path], failed: list[str], visited: set, above: tuple = ()) -> None:
+    """The page files under ``folder``; ``visited``: the real folders read so far (a folder reached
+    again through another link is not read twice), ``above``: those on the way down to this one
+    (a link back to one of them is a loop, and named)."""
+    try:
+        info = folder.stat()
+        here = (info.st_dev, info.st_ino)
+        if here in above:
+            failed.append(f"{folder}: a symbolic link back to a folder above it (a loop): not followed")
+            return
+        if here in visited:
+            return
+        visited.add(here)
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as err:
+        failed.append(f"{folder}: cannot read the folder ({err.strerror or err})")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()  # follows a symbolic link
+        except OSError:
+            is_dir = False
+        if is_dir:
+            _walk(path, found, failed, visited, above + (here,))
+        elif path.suffix.lower() not in PAGE_SUFFIXES + ARCHIVE_SUFFIXES:
+            continue
+        elif entry.is_symlink() and not path.exists():
+            failed.append(f"{path}: dangling symbolic link (to {os.readlink(path)})")
+        else:
+            found.append(path)  # a FIFO, a device, a socket too: read_page names what it is
 
 
 def iter_pages(paths: list[Path], options: ReadOptions = ReadOptions()):
-    """Pages one by one (an archive's records streamed); a failure comes as an IngestError."""
+    """Pages one by one (an archive's records streamed); a failure comes as an IngestError.
+    Each page notes the path it was read from (``meta["input"]``)."""
     for path in paths:
         if path.suffix.lower() in ARCHIVE_SUFFIXES:
-            if not path.is_file():
-                yield IngestError(f"{path}: no such file")
-                continue
-            yield from read_archive(path, options.fields, options.max_bytes)
+            for item in read_archive(path, options.fields, options.max_bytes, options.errors):
+                if isinstance(item, Page):
+                    item.meta["input"] = str(path)
+                yield item
             continue
         try:
-            yield read_page(path, options.encoding, options.max_bytes)
+            page = read_page(path, options.encoding, options.max_bytes, options.errors)
         except IngestError as err:
             yield err
+            continue
+        page.meta["input"] = str(path)
+        yield page
 
 
 def read_pages(paths: list[Path], summary: Summary, options: ReadOptions = ReadOptions()) -> list[Page]:
-    pages = []
-    for item in iter_pages(paths, options):
-        if isinstance(item, IngestError):
-            summary.failed.append(str(item))
-        else:
-            pages.append(item)
-    return pages
+    """Every page at once (``kg view``), each under a name of its own (``PageNames``)."""
+    names = PageNames()
+    return [names.assign(page, summary) for page in _pages_only(iter_pages(paths, options), summary)]
+
+
+class PageNames:
+    """Distinct names for the pages of one build: the key that resolution and the RDF know a
+    page by, and the name of its facts file.
+
+    A page is known by its file name (an archive's record by ``archive.jsonl#LINE``) and its
+    facts file is named after it (``page.json``, ``archive-LINE.json``). Two inputs can share
+    those: ``a/p.txt`` and ``b/p.txt``, ``page.txt`` and ``page.md``, ``news-1.txt`` and line 1
+    of ``news.jsonl``. The first in the build's order keeps them; each later one is known as
+    ``NAME~2`` (``~3``, ...) and its facts file is ``STEM~2.json``, names no single input
+    has (a facts file name never has a ``~`` otherwise). Facts names in ``taken`` (a user's
+    files in the facts folder) count as used. Page IRIs are made from the key and the
+    checksum; two keys whose IRIs would still meet (``工会.txt`` and ``公会.txt`` of the same
+    bytes have the same pinyin; two long names of the same beginning) are told apart the
+    same way (``_other_keys``)."""
+
+    def __init__(self, taken=lambda name: False):
+        self.keys: set[str] = set()
+        self.iris: set[str] = set()
+        self.files: set[str] = set()
+        self.taken = taken
+        self.pages: dict[str, tuple[str, str, dict]] = {}  # key -> (facts file, source, where read)
+
+    def assign(self, page: Page, summary: Summary | None = None) -> Page:
+        source = page.source
+        candidates = _other_keys(source)
+        key = source
+        while key in self.keys or page_local(key, page.sha256) in self.iris:
+            key = next(candidates)
+        self.keys.add(key)
+        self.iris.add(page_local(key, page.sha256))
+        plain = facts_name(source)
+        name, n = plain, 1
+        while name in self.files or self.taken(name):
+            n += 1
+            name = facts_name(source, n)
+        self.files.add(name)
+        # the path as given (a byte of it that is not UTF-8 shown as U+FFFD, as in a page's name)
+        where = {"input": str(page.meta.get("input", source)).encode("utf-8", "surrogateescape").decode("utf-8", "replace")}
+        if "line" in page.meta:
+            where["line"] = page.meta["line"]
+        if key != source:
+            where["page"] = key
+        self.pages[key] = (name, source, where)
+        if (name != plain or key != source) and summary is not None:
+            read = where["input"] + (f":{where['line']}" if "line" in where else "")
+            said = []
+            if name != plain:
+                why = "a file kept in the folder" if self.taken(plain) else "another input's"
+                said.append(f"facts in {name}, as {plain} is {why}")
+            if key != source:
+                said.append(f"known in the graph as {key!r}, as another input is {source!r}"
+                            if source in self.keys else f"known in the graph as {key!r}, as another page of "
+                            f"the same bytes would have the same IRI")
+            summary.renamed.append(f"{read}: {'; '.join(said)}")
+        page.source = key
+        return page
+
+    def facts(self, key: str, facts: dict) -> tuple[str, dict]:
+        """The facts file name of the page known as ``key`` and its facts, whose ``source`` is the
+        page's own name (a renamed page's facts also say where it was read)."""
+        name, source, where = self.pages[key]
+        if name == facts_name(source) and key == source:
+            return name, {**facts, "source": source}
+        return name, {"source": source, "input": where["input"], **({"line": where["line"]} if "line" in where else {}),
+                      **{k: v for k, v in facts.items() if k != "source"}}
+
+    def manifest(self) -> dict:
+        return {"facts": {name: {"source": source, **where} for name, source, where in
+                          sorted(self.pages.values())}}
+
+
+def _other_keys(source: str):
+    """Keys for a later page called ``source``: ``NAME~2``, ``NAME~3``, ... and, as an IRI is made
+    from the first 60 characters of the name's slug (a long name's ``~n`` falls past them),
+    ``~2~NAME``, ``~3~NAME``, ... in turn, which always differ there."""
+    n = 1
+    while True:
+        n += 1
+        yield f"{source}~{n}"
+        yield f"~{n}~{source}"
+
+
+def page_local(key: str, sha256: str) -> str:
+    """The local name of a page's IRI, as ``kg.resolve`` makes it (tested against it)."""
+    return f"page/{slug(key)}-{sha256[:8]}"
 
 
 def _extract_page(task: tuple[Page, Path | None]) -> tuple[tuple[Page, list], bool]:
@@ -203,17 +369,20 @@ def _counted(extracted, summary: Summary):
 
 
 def _pages_only(items, summary: Summary):
-    """Pages from ``iter_pages``, failures noted in the summary as they stream past."""
+    """Pages from ``iter_pages``, failures and warnings noted in the summary as they stream past."""
     for item in items:
         if isinstance(item, IngestError):
             summary.failed.append(str(item))
         else:
+            summary.warnings.extend(item.warnings)
             yield item
 
 
 def write_atomic(path: Path, text: str) -> None:
+    """``text`` into ``path`` by a temporary file renamed over it. The temporary name is short
+    (``.kg-XXXXXXXX.tmp``), whatever the length of ``path``'s name."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kg-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
@@ -229,20 +398,34 @@ def facts_text(facts: dict) -> str:
     return json.dumps(facts, ensure_ascii=False, indent=1) + "\n"
 
 
-def facts_name(source: str) -> str:
-    """File name of a page's facts: the page's stem (an archive record: archive stem and line)."""
+def facts_name(source: str, n: int = 1) -> str:
+    """File name of a page's facts: the page's stem (an archive record: archive stem and line),
+    with ``~n`` after it for the n-th page of that name (see ``PageNames``). A name longer
+    than a file name may be (255 bytes) keeps its beginning and a digest of the whole."""
     stem = source.replace(".jsonl#", "-").replace(".ndjson#", "-")
     stem = stem[:-len(Path(stem).suffix)] if Path(stem).suffix in PAGE_SUFFIXES else stem
-    return re.sub(r"[^\w.-]", "_", stem) + ".json"
+    stem = re.sub(r"[^\w.-]", "_", stem) or "_"
+    tail = ".json" if n == 1 else f"~{n}.json"
+    if len((stem + tail).encode("utf-8")) > NAME_MAX:
+        digest = "~" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:12]
+        room = NAME_MAX - len((digest + tail).encode("utf-8"))
+        stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore") + digest
+    return stem + tail
 
 
-def write_facts(kb: KnowledgeBase, facts_dir: Path) -> None:
+def write_facts(kb: KnowledgeBase, facts_dir: Path, names: "PageNames | None" = None) -> None:
     for page, facts in each_page_facts(kb):
-        write_atomic(facts_dir / facts_name(page), facts_text(facts))
+        name, facts = names.facts(page, facts) if names is not None else (facts_name(page), facts)
+        write_atomic(facts_dir / name, facts_text(facts))
 
 
 class ShapeViolation(Exception):
     """The RDF export breaks a SHACL shape; the message lists the violations."""
+
+
+class StoreError(Exception):
+    """Oxigraph could not make the store (RocksDB reports a full disk as an error of its own);
+    nothing was written."""
 
 
 class _StoreAndShapes(threading.Thread):
@@ -278,95 +461,131 @@ class _StoreAndShapes(threading.Thread):
             del store
             if not self.found:
                 record_check(self.folder, digest)
+        except OSError as err:  # a full disk: the main thread says so as for any other file
+            self.error = err
         except BaseException as err:  # raised again in the main thread (a Rust panic is a BaseException)
-            self.error = RuntimeError(f"building the store in {self.folder}: {type(err).__name__}: {err}")
+            self.error = StoreError(f"building the store in {self.folder}: {type(err).__name__}: {err}")
 
 
 def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
           options: ReadOptions = ReadOptions(), jobs: int = 1, progress: bool = False,
           update: bool = False) -> Summary:
+    """Build the graph of ``inputs`` into ``out_dir``. Raises ``OutputError`` (the folder cannot
+    be used or written: nothing changed in it), ``NothingToBuild`` (no page could be read:
+    nothing written) and ``ShapeViolation`` (nothing written)."""
     started = time.perf_counter()
     summary = Summary()
+    made = check_output(out_dir, probe=False)  # before minutes of extraction (the lock writes a file there)
+    try:
+        with BuildLock(out_dir):
+            _build_locked(inputs, out_dir, base, options, jobs, progress, update, summary)
+    except (NothingToBuild, ShapeViolation, StoreError, OutputError):
+        if made:
+            remove_if_unused(out_dir)  # "nothing was written": not even the folder
+        raise
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: int, progress: bool,
+                  update: bool, summary: Summary) -> None:
     cache = ExtractionCache(out_dir / ".cache") if update else None
     clock = _Clock(summary)
-    # pages are resolved as their findings arrive, while the workers extract the next ones
-    extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress, cache)
-    kb = resolve(_counted(extracted, summary))
-    clock.lap("extract+resolve")
-    # everything is made in a scratch folder first and moved into place last, each file by
-    # rename: a build killed at any moment leaves every previous export whole and readable
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in list(out_dir.glob(".*.tmp")) + list(out_dir.glob("facts/.*.tmp")):
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)  # left by a build that was killed while writing
-    scratch = Path(tempfile.mkdtemp(dir=out_dir, prefix=".build-", suffix=".tmp"))
+    paths = find_pages(inputs, summary.failed)
+    generation = None
     try:
-        # each stage's data is dropped as soon as the next has what it needs: at archive scale
-        # the knowledge base, the graph and the quads do not all fit in memory at once
-        made, unchanged = set(), set()  # files to move into place; facts already there as they are
-        (scratch / "facts").mkdir()
-        for page, facts in each_page_facts(kb):
-            name, text = facts_name(page), facts_text(facts)
-            if _holds(out_dir / "facts" / name, text):
-                unchanged.add(Path("facts") / name)  # a rebuild rewrites only the facts that changed
-            else:
-                made.add(_write_new(scratch / "facts" / name, text))
-        summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
-        summary.links = Counter(r.kind for r in kb.relations)
-        graph = build_graph(kb)
-        del kb
-        clock.lap("facts")
-        dataset = to_dataset(graph, base)
-        clock.lap("rdf")
-        new = {fmt: scratch / f"graph.{fmt}" for fmt in RDF_EXPORTS}
-        summary.stages["export nq"] = write_exports(dataset, {"nq": new["nq"]})["nq"]
-        clock.restart()
-        dataset.keep_union_only()
-        write_exports(dataset, {"nt": new["nt"]})
-        clock.lap("export nt")
-        summary.triples = len(dataset.triples())
-        del dataset  # every other export and the store are read from graph.nq and graph.nt
-        clock.restart()
-        loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"], previous=out_dir)
-        loader.start()
-        made.add(_write_new(scratch / "graph.json", graph_json_parts(graph)))
+        # the new generation of the folder is made first: the names of the user's own facts files
+        # in it are then known, and no page's facts take one
+        generation = Generation(out_dir)
+        names = PageNames(generation.taken)
+        # pages are resolved as their findings arrive, while the workers extract the next ones
+        pages = (names.assign(page, summary) for page in _pages_only(iter_pages(paths, options), summary))
+        kb = resolve(_counted(extract_pages(pages, jobs, progress, cache), summary))
+        clock.lap("extract+resolve")
+        if not summary.pages:
+            raise NothingToBuild("no page could be read" if summary.failed else "no page was found in the inputs",
+                                 summary.problems())
+        held = [kb]
+        del kb  # only ``held`` holds it: the writing drops it as soon as the graph is made
+        facts_files = _write_generation(held, names, generation, base, summary, clock)
+        if cache is not None:
+            cache.prune()  # before the switch: the new folder gets the pruned cache
+            summary.reused, summary.cache_keyless = cache.reused, cache.keyless
+        exports = {f"graph.{fmt}" for fmt in RDF_EXPORTS} | {"graph.json", "graph.html", STORE_DIR}
+        generation.commit(exports | facts_files, names.manifest())
+        summary.file_by_file = not generation.exchange
+        generation = None
+    except OSError as err:
+        raise OutputError(_write_failed(out_dir, err)) from None
+    finally:
+        if generation is not None:
+            generation.discard()  # a failed build leaves the folder as it was
+    clock.lap("write")
+
+
+def _write_failed(out_dir: Path, err: OSError) -> str:
+    where = f" ({err.filename})" if err.filename else ""
+    return f"cannot write the build into {out_dir}: {err.strerror or err}{where}; the folder holds the previous build, unchanged"
+
+
+def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: Generation, base: str,
+                      summary: Summary, clock: _Clock) -> set[str]:
+    """Every file of the build into the new generation's folder; returns the facts files
+    (relative paths). ``held`` holds the knowledge base, and is emptied once the graph is made."""
+    scratch = generation.folder
+    # each stage's data is dropped as soon as the next has what it needs: at archive scale
+    # the knowledge base, the graph and the quads do not all fit in memory at once
+    kb = held.pop()
+    facts_files = set()
+    for page, facts in each_page_facts(kb):
+        name, facts = names.facts(page, facts)
+        rel = f"{FACTS_DIR}/{name}"
+        text = facts_text(facts)
+        if _holds(generation.out / rel, text) and not generation.taken(name):
+            generation.keep(rel)  # a rebuild writes only the facts that changed
+        else:
+            _write_new(scratch / rel, text)
+        facts_files.add(rel)
+    summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
+    summary.links = Counter(r.kind for r in kb.relations)
+    graph = build_graph(kb)
+    del kb
+    clock.lap("facts")
+    dataset = to_dataset(graph, base)
+    clock.lap("rdf")
+    new = {fmt: scratch / f"graph.{fmt}" for fmt in RDF_EXPORTS}
+    summary.stages["export nq"] = write_exports(dataset, {"nq": new["nq"]})["nq"]
+    clock.restart()
+    dataset.keep_union_only()
+    write_exports(dataset, {"nt": new["nt"]})
+    clock.lap("export nt")
+    summary.triples = len(dataset.triples())
+    del dataset  # every other export and the store are read from graph.nq and graph.nt
+    clock.restart()
+    loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"], previous=generation.out)
+    loader.start()
+    try:
+        _write_new(scratch / "graph.json", graph_json_parts(graph))
         drawn = subgraph(graph)
         shown = busiest(drawn)
         title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
-        made.add(_write_new(scratch / "graph.html", render_html(shown, title=title)))
+        _write_new(scratch / "graph.html", render_html(shown, title=title))
         del graph, drawn, shown
         clock.lap("json+html")
         for fmt, seconds in write_exports(None, {f: new[f] for f in ("ttl", "trig", "jsonld")},
                                           sources={"nq": new["nq"], "nt": new["nt"]}).items():
             summary.stages[f"export {fmt}"] = seconds
         clock.restart()
-        loader.join()
-        clock.lap("wait for store")
-        if loader.error is not None:
-            raise loader.error
-        summary.stages.update(loader.seconds)
-        summary.store_changed, summary.shapes_checked = loader.changed, loader.checked
-        if loader.found:
-            raise ShapeViolation(shacl.report(loader.found))
-        keep = {path.relative_to(scratch) for path in made} | {Path(f"graph.{fmt}") for fmt in RDF_EXPORTS}
-        current = keep | unchanged
-        for gone in out_dir.glob("facts/*.json"):
-            if gone.relative_to(out_dir) not in current:
-                gone.unlink()  # the facts of a page that is no longer an input
-        (out_dir / "facts").mkdir(exist_ok=True)
-        for rel in sorted(keep):
-            os.replace(scratch / rel, out_dir / rel)
-        swap_in(scratch / STORE_DIR, out_dir / STORE_DIR)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    if cache is not None:
-        cache.prune()
-        summary.reused, summary.cache_keyless = cache.reused, cache.keyless
-    clock.lap("write")
-    summary.seconds = time.perf_counter() - started
-    return summary
+        loader.join()  # never leave the thread writing into a folder that is being removed
+    clock.lap("wait for store")
+    if loader.error is not None:
+        raise loader.error
+    summary.stages.update(loader.seconds)
+    summary.store_changed, summary.shapes_checked = loader.changed, loader.checked
+    if loader.found:
+        raise ShapeViolation(shacl.report(loader.found))
+    return facts_files
 
 
 def _holds(path: Path, text: str) -> bool:
@@ -391,7 +610,23 @@ def _write_new(path: Path, text) -> Path:
 
 def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOptions = ReadOptions(),
                   jobs: int = 1, progress: bool = False) -> Summary:
+    """Facts JSON only, one file per page into ``facts_dir`` (a file of the same name there is
+    replaced: that is the folder the user named for them). Raises ``OutputError`` when
+    ``facts_dir`` cannot be used, ``NothingToBuild`` when no page could be read."""
     summary = Summary()
-    extracted = extract_pages(_pages_only(iter_pages(find_pages(inputs), options), summary), jobs, progress)
-    write_facts(resolve(_counted(extracted, summary)), facts_dir)
+    made = check_output(facts_dir, "--facts-dir")
+    names = PageNames()
+    pages = (names.assign(page, summary) for page in
+             _pages_only(iter_pages(find_pages(inputs, summary.failed), options), summary))
+    kb = resolve(_counted(extract_pages(pages, jobs, progress), summary))
+    if not summary.pages:
+        if made:
+            remove_if_unused(facts_dir)
+        raise NothingToBuild("no page could be read" if summary.failed else "no page was found in the inputs",
+                             summary.problems())
+    try:
+        write_facts(kb, facts_dir, names)
+    except OSError as err:
+        where = f" ({err.filename})" if err.filename else ""
+        raise OutputError(f"cannot write the facts into {facts_dir}: {err.strerror or err}{where}") from None
     return summary

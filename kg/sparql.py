@@ -46,6 +46,7 @@ import pyoxigraph as ox
 from kg.rdf import PREFIXES  # the export's, available to every query (a PREFIX line overrides them)
 
 DEFAULT_DATA = "exports/graph.nq"
+DEFAULT_STORE = "exports/store"
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                   "json": ox.QueryResultsFormat.JSON}
@@ -471,7 +472,7 @@ def _died(args, exitcode: int, said: str, limit: int | None) -> str:
         how = f"needed more than the memory limit of {_size_text(limit)} (--max-memory)" if limit else "ran out of memory"
     else:
         how = f"stopped ({_signal_name(-exitcode)})" if exitcode < 0 else f"ended with exit code {exitcode}"
-    store = Path(args.store)
+    store = Path(args.store or DEFAULT_STORE)
     if not args.data and store.is_dir():
         return f"{store}: reading the store {how}; it is probably damaged: {rebuild_advice(store)}"
     return f"loading {', '.join(args.data or [DEFAULT_DATA])} and running the query {how}"
@@ -529,6 +530,25 @@ def _size_text(size: int) -> str:
     return f"{size / 2 ** 30:.1f} GB" if size >= 2 ** 30 else f"{size / 2 ** 20:.0f} MB"
 
 
+def _check_store_option(args) -> None:
+    """``--store``: a folder (the default, ``exports/store``, may be missing: the export files are
+    then loaded). A store given by name that is missing, or anything that is not a folder,
+    is said so rather than quietly answered from ``exports/graph.nq``."""
+    given = args.store is not None
+    if not given:
+        args.store = DEFAULT_STORE
+    store = Path(args.store)
+    if args.data:
+        if given:
+            raise QueryError("give either --store or --data, not both")
+        return
+    if store.exists() and not store.is_dir():
+        raise QueryError(f"--store {store}: not a folder; a store is the folder `kg build` writes (exports/store)")
+    if given and not store.exists():
+        raise QueryError(f"--store {store}: no such folder (build one with `kg build PAGES... --out "
+                         f"{store.parent}`)")
+
+
 def _run_query_command(args) -> int:
     """What ``kg query`` does, in the process ``query_command`` bounds: 0 on success, 2 for
     anything the user must fix (named on standard error)."""
@@ -546,6 +566,7 @@ def _run_query_command(args) -> int:
         except QueryError as err:
             raise QueryError(f"{source.name}: {err}") from None
         paths = args.data or [DEFAULT_DATA]
+        _check_store_option(args)
         if not args.data and not keyword and Path(args.store).is_dir():
             store, paths = _open_built_store(Path(args.store)), [args.store]
         else:
@@ -559,6 +580,9 @@ def _run_query_command(args) -> int:
                 return 0
             out, note = render(run_query(store, source.text, bindings, args.allow_service), args.format)
         except ReadError as err:
+            if network_keyword(source.text):  # a SERVICE that failed or answered nonsense, not the store
+                raise QueryError(f"{source.name}: the query failed while its results were read ({err}); "
+                                 "it calls another server (SERVICE), whose answer is the likely cause") from None
             if paths == [args.store]:
                 raise QueryError(f"{args.store}: the store cannot be read ({err}); it is probably damaged: "
                                  f"{rebuild_advice(Path(args.store))}") from None

@@ -56,7 +56,7 @@ def test_undecodable_file_is_refused_and_the_rest_built(tmp_path, good):
     bad.write_bytes("café résumé naïve ".encode("latin-1") * 20)
     done, out = build(tmp_path, bad, good)
     assert done.returncode == 1
-    assert "latin.txt: not UTF-8" in done.stdout and "--encoding" in done.stdout
+    assert "latin.txt: not UTF-8" in done.stderr and "--encoding" in done.stderr
     assert officials(out, "good.json") == {"张建国"}
     done = kg("build", bad, "--out", tmp_path / "o2", "--encoding", "latin-1")
     assert done.returncode == 0, done.stderr
@@ -90,7 +90,7 @@ def test_unusable_file_is_named_with_reason(tmp_path, good, name, content, reaso
     f.write_bytes(content)
     done, out = build(tmp_path, f, good)
     assert done.returncode == 1
-    assert f"{f}: {reason}" in done.stdout
+    assert f"{f}: {reason}" in done.stderr
     assert officials(out, "good.json") == {"张建国"}, "the good page is still built"
 
 
@@ -101,16 +101,16 @@ def test_missing_and_unreadable_paths(tmp_path, good):
     done, out = build(tmp_path, tmp_path / "missing.txt", locked, good)
     locked.chmod(0o644)
     assert done.returncode == 1
-    assert f"{tmp_path / 'missing.txt'}: no such file" in done.stdout
-    if done.stdout.count("failed:") == 2:  # root can read a mode-0 file; others cannot
-        assert "locked.txt: cannot read" in done.stdout
+    assert f"{tmp_path / 'missing.txt'}: no such file" in done.stderr
+    if done.stderr.count("failed:") == 2:  # root can read a mode-0 file; others cannot
+        assert "locked.txt: cannot read" in done.stderr
     assert officials(out, "good.json") == {"张建国"}
 
 
 def test_keep_going_exits_zero_and_still_lists_failures(tmp_path, good):
     done, _ = build(tmp_path, tmp_path / "missing.txt", good, extra=["--keep-going"])
     assert done.returncode == 0
-    assert "missing.txt: no such file" in done.stdout
+    assert "missing.txt: no such file" in done.stderr
 
 
 def test_archive_with_broken_line_and_missing_text(tmp_path):
@@ -123,8 +123,8 @@ def test_archive_with_broken_line_and_missing_text(tmp_path):
     archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
     done, out = build(tmp_path, archive)
     assert done.returncode == 1
-    assert f"{archive}:2: not a JSON record" in done.stdout
-    assert f"{archive}:3: record has no 'text' text" in done.stdout
+    assert f"{archive}:2: not a JSON record" in done.stderr
+    assert f"{archive}:3: record has no 'text' text" in done.stderr
     assert officials(out, "news-1.json") == {"张建国"}
     assert officials(out, "news-4.json") == {"黄明"}
     graph = (out / "graph.ttl").read_text("utf-8")
@@ -149,8 +149,8 @@ def test_huge_page_is_refused_with_the_limit(tmp_path, good):
     line.write_bytes(("工会" * (10 * 1024 * 1024 // 6)).encode("utf-8"))
     done, out = build(tmp_path, huge, line, good)
     assert done.returncode == 1
-    assert "huge.txt: too large for one page (104,857,600 bytes" in done.stdout
-    assert "line.txt: too large for one page" in done.stdout
+    assert "huge.txt: too large for one page (104,857,600 bytes" in done.stderr
+    assert "line.txt: too large for one page" in done.stderr
     assert officials(out, "good.json") == {"张建国"}
 
 
@@ -177,3 +177,224 @@ def test_input_order_does_not_change_exports(tmp_path):
     assert a.returncode == b.returncode == 0
     for name in ["graph.json", "graph.ttl", "graph.nq", "graph.trig", "graph.jsonld", "graph.nt"]:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+# ---------------------------------------------------------------------------
+# One bad input never sinks the rest, never hangs; messages, not tracebacks (issue 14, 8-13)
+# ---------------------------------------------------------------------------
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import tempfile  # noqa: E402
+
+from kg.cli import main  # noqa: E402
+
+
+def run(*args) -> int:
+    return main([*map(str, args), "--jobs", "1", "--quiet"])
+
+
+@pytest.fixture
+def no_hang():
+    """A command that would block fails the test after 60 s instead of hanging it."""
+    def stop(*_):
+        raise TimeoutError("the command blocked")
+
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, before)
+
+
+def record(**fields) -> str:
+    return json.dumps({"title": "湖北省总工会开展送温暖活动", "text": PAGE.split("\n\n", 1)[1], **fields},
+                      ensure_ascii=False)
+
+
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_failures_go_to_standard_error_in_both_commands(tmp_path, good, capsys, command):
+    target = ["--out", tmp_path / "out"] if command == "build" else ["--facts-dir", tmp_path / "facts"]
+    assert run(command, tmp_path / "missing.txt", good, *target) == 1
+    out, err = capsys.readouterr()
+    assert f"failed: {tmp_path / 'missing.txt'}: no such file" in err and "failed:" not in out
+
+
+def test_a_lone_surrogate_in_a_record_is_replaced_and_the_rest_built(tmp_path, capsys):
+    archive = tmp_path / "news.jsonl"
+    lone = "\\ud800"  # as JSON writes a lone surrogate: a \u escape
+    archive.write_text(record(url="https://example.org/@").replace("@", lone).replace("周敏", f"周{lone}敏") + "\n"
+                       + record(title="四川@").replace("@", lone) + "\n", encoding="utf-8")
+    assert run("build", archive, "--out", tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert f"warning: {archive}:1: 1 lone surrogate in 'text' replaced by U+FFFD" in err
+    assert f"warning: {archive}:1: field 'url' holds a lone surrogate: left out" in err
+    assert f"warning: {archive}:2: 1 lone surrogate in 'title' replaced by U+FFFD" in err
+    assert officials(tmp_path / "out", "news-1.json") == {"张建国"} == officials(tmp_path / "out", "news-2.json")
+
+
+@pytest.mark.parametrize("command", ["build", "extract"])
+def test_inputs_that_all_fail_say_why_and_write_nothing(tmp_path, capsys, command):
+    empty, folder, archive = tmp_path / "empty.txt", tmp_path / "nothing", tmp_path / "bad.jsonl"
+    empty.write_bytes(b"")
+    folder.mkdir()
+    archive.write_text("{not json\n", encoding="utf-8")
+    target = tmp_path / "target"
+    option = "--out" if command == "build" else "--facts-dir"
+    assert run(command, empty, folder, archive, option, target) == 1
+    err = capsys.readouterr().err
+    assert f"failed: {empty}: empty file" in err
+    assert f"failed: {folder}: no page files (.txt, .md) or archives (.jsonl, .ndjson) in this folder" in err
+    assert f"failed: {archive}:1: not a JSON record" in err
+    assert f"kg {command}: no page could be read; nothing was written" in err and "SHACL" not in err
+    assert not target.exists()
+
+
+def test_a_fifo_and_a_device_are_refused_and_the_rest_built(tmp_path, good, capsys, no_hang):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    pages = tmp_path / "pages"  # a FIFO inside a folder is named too
+    pages.mkdir()
+    os.mkfifo(pages / "also.jsonl")
+    shutil.copy(good, pages / "good2.txt")
+    assert run("build", fifo, "/dev/urandom", pages, good, "--out", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"failed: {fifo}: a named pipe (FIFO), not a page file; only regular files are read" in err
+    assert "failed: /dev/urandom: a character device, not a page file" in err
+    assert f"failed: {pages / 'also.jsonl'}: a named pipe (FIFO), not a JSON-lines archive" in err
+    assert officials(tmp_path / "out", "good.json") == {"张建国"} == officials(tmp_path / "out", "good2.json")
+
+
+def test_record_fields_are_checked_and_only_valid_dates_are_typed(tmp_path, capsys):
+    archive = tmp_path / "news.jsonl"
+    archive.write_text("\n".join([record(date="2024-13-45", url=["x"]), record(date="２０２４-０１-０５", id={"a": 1}),
+                                  record(date="2024-01-05", url="https://example.org/n3", id=7)]) + "\n",
+                       encoding="utf-8")
+    assert run("build", archive, "--out", tmp_path / "out") == 0  # each record is built, with what is valid
+    err = capsys.readouterr().err
+    assert f"warning: {archive}:1: field 'date' is not a calendar date written YYYY-MM-DD ('2024-13-45')" in err
+    assert f"warning: {archive}:1: field 'url' is an array, not text: left out" in err
+    assert f"warning: {archive}:2: field 'id' is an object, not text: left out" in err
+    nquads = (tmp_path / "out" / "graph.nq").read_text("utf-8")
+    assert nquads.count("^^<http://www.w3.org/2001/XMLSchema#date>") == 1 and '"2024-01-05"^^' in nquads
+    assert "['x']" not in nquads and "2024-13-45" not in nquads and "２０２４" not in nquads
+    assert '"https://example.org/n3"^^<http://www.w3.org/2001/XMLSchema#anyURI>' in nquads
+
+
+def test_errors_replace_reads_a_gb18030_page_with_bad_bytes(tmp_path, capsys):
+    text = SEED.read_text("utf-8")
+    f = tmp_path / "gb.txt"
+    f.write_bytes(text[:100].encode("gb18030") + b"\xff" + text[100:].encode("gb18030"))
+    assert run("build", f, "--out", tmp_path / "strict") == 1
+    assert "--errors replace to read it with its bad bytes replaced" in capsys.readouterr().err
+    assert run("build", f, "--out", tmp_path / "out", "--errors", "replace") == 0
+    err = capsys.readouterr().err
+    assert f"warning: {f}: 1 undecodable byte sequence replaced by U+FFFD (read as GB18030, --errors replace)" in err
+    assert {"徐留平", "李公乐"} <= officials(tmp_path / "out", "gb.json")
+
+
+def test_utf16_pages_without_bom_and_an_archive_with_a_bom(tmp_path):
+    le, be = tmp_path / "le.txt", tmp_path / "be.txt"
+    le.write_bytes(PAGE.encode("utf-16-le"))
+    be.write_bytes(PAGE.encode("utf-16-be"))
+    archive = tmp_path / "bom.jsonl"
+    archive.write_bytes(b"\xef\xbb\xbf" + (record() + "\n").encode("utf-8"))
+    assert run("build", le, be, archive, "--out", tmp_path / "out") == 0
+    for name in ("le.json", "be.json", "bom-1.json"):
+        assert officials(tmp_path / "out", name) == {"张建国"}, name
+
+
+def test_an_out_that_is_a_file_is_refused_before_any_page_is_read(tmp_path, good, capsys, monkeypatch):
+    import kg.pipeline
+
+    def never(*args, **kwargs):
+        raise AssertionError("pages were read before --out was checked")
+
+    monkeypatch.setattr(kg.pipeline, "iter_pages", never)
+    a_file = tmp_path / "exports"
+    a_file.write_text("mine", encoding="utf-8")
+    assert run("build", good, "--out", a_file) == 2
+    assert capsys.readouterr().err == f"kg build: --out {a_file}: exists and is not a folder\n"
+    assert run("extract", good, "--facts-dir", a_file) == 2
+    assert capsys.readouterr().err == f"kg extract: --facts-dir {a_file}: exists and is not a folder\n"
+    assert a_file.read_text("utf-8") == "mine"
+
+
+def _as_another_user(args: list, cwd: Path):
+    """``kg ARGS`` run by a user other than the folder's owner: as root, nobody (file modes do not
+    stop root); else this user (the test then takes write permission away)."""
+    command = [sys.executable, "-m", "kg", *map(str, args), "--jobs", "1", "--quiet"]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("needs setpriv to run as another user")
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+                   "--bounding-set=-all", *command]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(cwd), "XDG_CACHE_HOME": str(cwd)}
+    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=cwd, env=env)
+
+
+def test_a_folder_that_cannot_be_written_is_a_message(tmp_path):
+    base = Path(tempfile.mkdtemp(prefix="kg-ro-"))  # outside pytest's own folder, which others cannot enter
+    try:
+        base.chmod(0o755)
+        page = base / "good.txt"
+        page.write_text(PAGE, encoding="utf-8")
+        page.chmod(0o644)
+        locked = base / "locked"
+        locked.mkdir(mode=0o555)
+        locked.chmod(0o555)
+        for out, said in ((locked, f"kg build: --out {locked}: cannot write in the folder (Permission denied)"),
+                          (locked / "new", f"kg build: --out {locked / 'new'}: cannot make the folder (Permission denied)")):
+            done = _as_another_user(["build", page, "--out", out], base)
+            assert done.returncode == 2 and done.stderr.strip() == said, done.stderr
+        done = _as_another_user(["extract", page, "--facts-dir", locked], base)
+        assert done.returncode == 2 and "cannot write in the folder" in done.stderr and "Traceback" not in done.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_full_disk_is_a_message_and_leaves_the_previous_build_whole(tmp_path, good):
+    """The files the build may write are capped (RLIMIT_FSIZE, as a full disk would stop them):
+    one line on stderr, exit 2, the previous build unchanged and nothing of the new one left."""
+    import resource
+
+    out = tmp_path / "out"
+    assert run("build", good, "--out", out) == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".kg-build.lock"}
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the cap fails (EFBIG) instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(SEED), "--out", str(out), "--jobs", "1", "--quiet"],
+                          capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=ROOT,
+                          preexec_fn=small_files)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"kg build: cannot write the build into {out}: File too large") or \
+        done.stderr.startswith("kg build: building the store"), done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != ".kg-build.lock"}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+    assert not list(out.glob(".build-*"))
+
+
+def test_folders_behind_symbolic_links_are_read_and_broken_links_named(tmp_path, good, capsys):
+    real = tmp_path / "real"
+    real.mkdir()
+    shutil.copy(good, real / "linked.txt")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "through").symlink_to(real, target_is_directory=True)
+    (pages / "again").symlink_to(real, target_is_directory=True)  # the same folder twice: read once, no failure
+    (pages / "loop").symlink_to(pages, target_is_directory=True)
+    (pages / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    shutil.copy(good, pages / "here.txt")
+    assert run("build", pages, "--out", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"failed: {pages / 'dangling.txt'}: dangling symbolic link (to {tmp_path / 'gone.txt'})" in err
+    assert f"failed: {pages / 'loop'}: a symbolic link back to a folder above it (a loop): not followed" in err
+    assert officials(tmp_path / "out", "linked.json") == {"张建国"} == officials(tmp_path / "out", "here.json")
+    assert err.count("failed:") == 2 and sorted(p.name for p in (tmp_path / "out" / "facts").iterdir()) == \
+        ["here.json", "linked.json"]

@@ -538,3 +538,12 @@ def test_a_name_that_is_not_utf8_is_shown_with_replacement_characters(tmp_path):
     f.write_text(NEWS, encoding="utf-8")
     page = read_page(f)
     assert page.source == "\ufffd\ufffd-page.txt" and page.source.encode("utf-8")
+
+
+def test_an_archive_without_records_is_named(tmp_path):
+    from kg.ingest import read_archive
+
+    archive = tmp_path / "blank.jsonl"
+    archive.write_text("\n  \n", encoding="utf-8")
+    [err] = read_archive(archive)
+    assert str(err) == f"{archive}: empty archive (no records)"

@@ -182,3 +182,16 @@ def test_network_keyword_finds_every_spelling(text):
 ])
 def test_network_keyword_leaves_words_in_strings_iris_names_and_comments(text):
     assert network_keyword(text) is None
+
+
+def test_a_service_that_fails_while_results_are_read_is_not_called_a_damaged_store(workdir):
+    """An allowed SERVICE whose server is gone fails while the results are read: one line that
+    says so, not a traceback, and not the advice to rebuild a store that is sound."""
+    closed = socket.create_server(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{closed.getsockname()[1]}/sparql"
+    closed.close()
+    done = kg_query(workdir, "--allow-service", "-e", f"SELECT ?x WHERE {{ SERVICE <{url}> {{ ?s ?p ?x }} }}")
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("kg query: -e: the query failed while its results were read (")
+    assert "SERVICE" in done.stderr and "damaged" not in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

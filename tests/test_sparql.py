@@ -314,3 +314,17 @@ def test_ready_query_defaults_become_inline_values():
     assert [row["name"] for row in store.query(out)] == [hostile]  # the value, matched as one literal
     other = {ox.Variable("other"): ox.Literal("x")}
     assert inline_bindings(text, other)[1] == other  # no default block: stays a substitution
+
+
+def test_a_store_option_that_is_not_a_store_folder_is_named(workdir, tmp_path):
+    """--store naming a file, or a folder that is not there, is an error, not an answer quietly
+    taken from exports/graph.nq."""
+    a_file = tmp_path / "store"
+    a_file.write_text("not a store", encoding="utf-8")
+    done = kg_query(workdir, "-e", "ASK {}", "--store", a_file)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"kg query: --store {a_file}: not a folder; a store is the folder `kg build` writes (exports/store)\n"
+    done = kg_query(workdir, "-e", "ASK {}", "--store", tmp_path / "missing")
+    assert done.returncode == 2 and f"--store {tmp_path / 'missing'}: no such folder" in done.stderr
+    done = kg_query(workdir, "-e", "ASK { ?s ?p ?o }")  # the default store of the folder still answers
+    assert done.returncode == 0 and done.stdout == "true\n", done.stderr
