@@ -1,0 +1,5 @@
+import sys
+
+from kg.serve import main
+
+sys.exit(main())

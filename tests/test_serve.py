@@ -1,0 +1,407 @@
+"""``kg serve``: the SPARQL 1.1 Protocol endpoint, entity pages, the explorer's API, in process
+(Starlette's TestClient), and one run of the real server with curl and SPARQLWrapper."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from serve_helpers import BASE, MARKUP, ROOT, markup_build, seed_build  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+import warnings  # noqa: E402
+
+with warnings.catch_warnings():  # Starlette 1.x would rather have httpx2 under its TestClient
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
+
+from kg.serve.app import create_app  # noqa: E402
+
+JSON = "application/sparql-results+json"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return seed_build(tmp_path_factory.mktemp("serve-seeds"))
+
+
+@pytest.fixture(scope="module")
+def client(store):
+    with TestClient(create_app(store, workers=1)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def markup_client(tmp_path_factory):
+    with TestClient(create_app(markup_build(tmp_path_factory.mktemp("serve-markup")), workers=1)) as c:
+        yield c
+
+
+def search(client, q, **params):
+    r = client.get("/api/search", params={"q": q, **params})
+    assert r.status_code == 200
+    return r.json()["results"]
+
+
+def find(client, name):
+    return search(client, name)[0]["id"]
+
+
+def select(client, text, accept=JSON):
+    r = client.get("/sparql", params={"query": text}, headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    return r
+
+
+# ------------------------------------------------------------------ search and the explorer's API
+
+def test_search_by_name_alias_pinyin_and_traditional(client):
+    for q in ("中华全国总工会", "全总", "quanzong", "QuanZong", "中華全國總工會", "全國總工會"):
+        first = search(client, q)[0]
+        assert first["label"] == "中华全国总工会", q
+        assert first["kind"] == "union" and first["match"] == "exact"
+    assert search(client, "全总")[0]["matched"] == "全总"
+    assert search(client, "zhonghuaquanguo")[0]["label"].startswith("中华全国总工会")
+    assert search(client, "no such name at all") == []
+
+
+def test_search_results_say_kind_and_context(client):
+    results = search(client, "总工会", limit=50)
+    assert len(results) > 10 and sum(r["kind"] == "union" for r in results) > 10
+    henan = next(r for r in results if r["label"] == "河南省总工会")
+    assert "中华全国总工会" in henan["context"]  # its parent tells it apart
+    xu = search(client, "徐留平")[0]
+    assert xu["kind"] == "official" and "中华全国总工会" in xu["context"] and "2024-01-04" in xu["context"]
+    assert search(client, "总工会", kind="official") == []
+
+
+def test_expand_neighbours_and_hops(client):
+    acftu = find(client, "全总")
+    one = client.get("/api/expand", params={"id": acftu}).json()
+    names = {n["label"] for n in one["nodes"]}
+    assert {"河南省总工会", "徐留平", "王东明"} <= names
+    assert one["total"] == len(one["nodes"]) and one["centre"]["label"] == "中华全国总工会"
+    assert all(acftu in (e["from"], e["to"]) for e in one["edges"])
+    post = next(e for e in one["edges"] if e["kind"] == "holds-post")
+    assert post["label"] and post["via"].startswith(BASE + "post/")
+    few = client.get("/api/expand", params={"id": acftu, "limit": 3}).json()
+    assert len(few["nodes"]) == 3 and few["total"] == one["total"]
+    two = client.get("/api/expand", params={"id": acftu, "hops": 2}).json()
+    assert len(two["nodes"]) > len(one["nodes"]) + 1
+    local = acftu[len(BASE):]  # the local part under the base works as an id too
+    assert client.get("/api/expand", params={"id": local}).json()["centre"]["id"] == acftu
+    assert client.get("/api/expand", params={"id": BASE + "union/nothing"}).status_code == 404
+
+
+def test_view_filters_by_kind_province_and_date(client):
+    acftu = find(client, "全总")
+    ids = [n["id"] for n in client.get("/api/expand", params={"id": acftu}).json()["nodes"]] + [acftu]
+    henan = find(client, "河南省")
+    label = {n["id"]: n["label"] for n in client.post("/api/view", json={"ids": ids}).json()["nodes"]}
+
+    def kept(**filters):
+        r = client.post("/api/view", json={"ids": ids, **filters})
+        assert r.status_code == 200
+        return {label[i] for i in r.json()["keep"]}
+
+    assert kept() == set(label.values())
+    in_henan = kept(province=henan)
+    assert "河南省总工会" in in_henan and "北京市总工会" not in in_henan and "中华全国总工会" not in in_henan
+    assert kept(kinds=["official"]) == {n for i, n in label.items() if search(client, n)[0]["kind"] == "official"}
+    day1, day2 = kept(**{"from": "2024-01-04", "to": "2024-01-04"}), kept(**{"from": "2024-01-05", "to": "2024-01-05"})
+    assert "徐留平" in day1 and day1 != day2 and kept(**{"from": "2025-01-01"}) == set()
+    view = client.post("/api/view", json={"ids": ids}).json()
+    assert view["edges"] and all(e["from"] in label and e["to"] in label for e in view["edges"])
+    assert client.post("/api/view", content=b"[1, 2").status_code == 400
+
+
+def test_meta_lists_kinds_provinces_and_dates(client):
+    meta = client.get("/api/meta").json()
+    assert meta["first"] == "2024-01-04" and meta["last"] == "2024-01-05"
+    assert "河南省" in {p["label"] for p in meta["provinces"]}
+    assert {k["kind"] for k in meta["legend"]} >= {"union", "official", "province"}
+
+
+def test_evidence_of_a_link(client):
+    acftu, xu = find(client, "全总"), find(client, "徐留平")
+    edge = next(e for e in client.get("/api/expand", params={"id": xu}).json()["edges"] if e["to"] == acftu)
+    found = client.get("/api/evidence", params={"from": edge["from"], "to": edge["to"], "via": edge["via"]}).json()
+    assert found["evidence"] and "徐留平" in found["evidence"][0]["sentence"]
+    assert found["evidence"][0]["href"].startswith("/id/article/")
+
+
+# ------------------------------------------------------------------ the SPARQL 1.1 Protocol
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ukg:UnionBody }"
+
+
+def test_select_in_every_result_format(client):
+    n = json.loads(select(client, COUNT).text)["results"]["bindings"][0]["n"]["value"]
+    assert int(n) > 10
+    xml = select(client, COUNT, "application/sparql-results+xml")
+    assert xml.headers["content-type"].startswith("application/sparql-results+xml") and f">{n}<" in xml.text
+    assert select(client, COUNT, "text/csv").text.split() == ["n", n]
+    assert select(client, COUNT, "text/tab-separated-values").text.split()[0] == "?n"
+    assert select(client, COUNT, "text/html;q=0.9, text/csv;q=0.5").headers["content-type"].startswith("text/csv")
+    assert select(client, COUNT, "*/*").headers["content-type"].startswith(JSON)
+    assert client.get("/sparql", params={"query": COUNT, "format": "csv"}).text.split() == ["n", n]
+
+
+def test_post_form_and_post_query(client):
+    by_form = client.post("/sparql", data={"query": COUNT}, headers={"Accept": JSON})
+    by_body = client.post("/sparql", content=COUNT.encode(), headers={"Content-Type": "application/sparql-query",
+                                                                     "Accept": JSON})
+    assert by_form.status_code == by_body.status_code == 200
+    assert by_form.json() == by_body.json() == select(client, COUNT).json()
+
+
+def test_ask_construct_describe(client):
+    ask = select(client, "ASK { ?u skos:altLabel '全总'@zh }")
+    assert ask.json()["boolean"] is True
+    construct = "CONSTRUCT { ?u skos:prefLabel ?n } WHERE { ?u a ukg:UnionBody ; skos:prefLabel ?n }"
+    expected = None
+    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                        ("application/ld+json", ox.RdfFormat.JSON_LD), ("application/rdf+xml", ox.RdfFormat.RDF_XML)):
+        r = select(client, construct, accept)
+        assert r.headers["content-type"].startswith(accept)
+        triples = set(ox.parse(r.content, format=fmt))
+        assert len(triples) > 10
+        expected = expected or triples
+        assert triples == expected
+    assert select(client, construct, "*/*").headers["content-type"].startswith("text/turtle")
+    describe = select(client, f"DESCRIBE <{find(client, '全总')}>", "application/n-triples")
+    assert "中华全国总工会" in describe.text
+    assert client.get("/sparql", params={"query": construct}, headers={"Accept": JSON}).status_code == 406
+
+
+def test_default_graph_is_the_union_and_can_be_chosen(client):
+    text = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    union = int(select(client, text, "text/csv").text.split()[1])
+    graphs = [b["g"]["value"] for b in select(client, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }").json()["results"]["bindings"]]
+    one = client.get("/sparql", params={"query": text, "default-graph-uri": graphs[0]}, headers={"Accept": "text/csv"})
+    assert 0 < int(one.text.split()[1]) < union
+    named = client.get("/sparql", params=[("query", "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }"),
+                                           ("named-graph-uri", graphs[0])], headers={"Accept": JSON})
+    assert [b["g"]["value"] for b in named.json()["results"]["bindings"]] == [graphs[0]]
+
+
+def test_read_only_updates_are_refused_with_403(client):
+    for r in (client.post("/sparql", data={"update": "DROP ALL"}),
+              client.post("/sparql", content=b"CLEAR ALL", headers={"Content-Type": "application/sparql-update"}),
+              client.post("/sparql", data={"query": "INSERT DATA { <x:a> <x:b> <x:c> }"}),
+              client.get("/sparql", params={"query": "DELETE WHERE { ?s ?p ?o }"})):
+        assert r.status_code == 403 and "read-only" in r.text
+    assert int(select(client, COUNT, "text/csv").text.split()[1]) > 10  # nothing was changed
+    service = client.get("/sparql", params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    assert service.status_code == 403 and "SERVICE" in service.text
+    # a word in a literal or a variable named like a keyword is no update
+    assert select(client, "SELECT ?copy { BIND('DROP ALL' AS ?copy) }").status_code == 200
+
+
+def test_bad_requests_say_why(client):
+    r = client.get("/sparql", params={"query": "SELECT WHERE {"})
+    assert r.status_code == 400 and "syntax" in r.text.lower()
+    assert client.get("/sparql").status_code == 400
+    assert client.post("/sparql", content=b"x", headers={"Content-Type": "image/png"}).status_code == 415
+    assert client.put("/sparql").status_code == 405
+
+
+def test_time_limit_and_result_size_cap(store):
+    slow = ("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+    with TestClient(create_app(store, workers=1, timeout=1.0, max_bytes=2000)) as c:
+        clock = time.perf_counter()
+        r = c.get("/sparql", params={"query": slow})
+        assert r.status_code == 503 and "time limit of 1 s" in r.text
+        assert time.perf_counter() - clock < 8
+        r = c.get("/sparql", params={"query": "SELECT * { ?s ?p ?o }"})
+        assert r.status_code == 413 and "cap of 2,000 bytes" in r.text
+        assert c.get("/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"}).status_code == 200
+
+
+def test_ready_queries_are_listed_and_run(client):
+    listed = client.get("/queries").json()["queries"]
+    assert {q["name"] for q in listed} == {p.name for p in (ROOT / "queries").glob("*.rq")}
+    for q in listed:
+        r = client.post("/sparql", data={"query": q["text"]}, headers={"Accept": f"{JSON}, text/turtle;q=0.9"})
+        assert r.status_code == 200, (q["name"], r.text)
+    page = client.get("/query")
+    assert page.status_code == 200 and "union_hierarchy.rq" in page.text
+    assert "union_hierarchy.rq" in client.get("/sparql", headers={"Accept": "text/html"}).text
+
+
+# ------------------------------------------------------------------ entity pages
+
+def test_entity_page_in_html(client):
+    acftu = find(client, "全总")
+    assert acftu.startswith(BASE)
+    r = client.get("/id/" + acftu[len(BASE):], headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    text = r.text
+    for bit in ("中华全国总工会", "全总", "下级 · child bodies", "河南省总工会", "任职人员 · office holders", "徐留平",
+                "书记处第一书记", "出现于文章 articles", 'href="/id/article/'):
+        assert bit in text, bit
+    assert "<q>" in text  # evidence sentences
+    xu = client.get("/id/" + find(client, "徐留平")[len(BASE):]).text  # a browser's Accept is not needed
+    assert "职务 · posts" in xu and "中华全国总工会" in xu
+
+
+def test_entity_description_in_rdf(client):
+    acftu = find(client, "全总")
+    path = "/id/" + acftu[len(BASE):]
+    for accept, fmt in (("text/turtle", ox.RdfFormat.TURTLE), ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+                        ("application/ld+json", ox.RdfFormat.JSON_LD)):
+        r = client.get(path, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"].startswith(accept)
+        triples = list(ox.parse(r.content, format=fmt))
+        labels = {t.object.value for t in triples if t.subject == ox.NamedNode(acftu)
+                  and t.predicate.value.endswith("prefLabel")}
+        assert labels == {"中华全国总工会"}
+        assert any(t.object == ox.NamedNode(acftu) for t in triples)  # what points at it too
+    assert client.get(path, params={"format": "nt"}).headers["content-type"].startswith("application/n-triples")
+    assert client.get(path, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_article_page_marks_each_mention(client):
+    xu = find(client, "徐留平")
+    page = client.get("/id/" + xu[len(BASE):]).text
+    article = page.split('class="article-link" href="', 1)[1].split('"', 1)[0]
+    r = client.get(article)
+    assert r.status_code == 200
+    assert 'class="mention kind-official" href="/id/official/' in r.text and ">徐留平</a>" in r.text
+
+
+def test_every_minted_iri_dereferences(client):
+    rows = select(client, f"SELECT DISTINCT ?s {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), '{BASE}')) }}", "text/csv")
+    iris = rows.text.split()[1:]
+    assert len(iris) > 500
+    for iri in iris[:: max(1, len(iris) // 150)]:
+        r = client.get("/id/" + iri[len(BASE):], headers={"Accept": "text/html"})
+        assert r.status_code == 200, iri
+        assert client.get("/id/" + iri[len(BASE):], headers={"Accept": "application/n-triples"}).status_code == 200
+    assert client.get("/id/union/no-such-thing", headers={"Accept": "text/html"}).status_code == 404
+    assert client.get("/id/union/no such thing").status_code == 404
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    for path in ("/", "/query", "/api/meta"):
+        r = client.get(path)
+        assert "script-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+    page = client.get("/").text
+    assert "<script>" not in page and "http" not in page.replace("https://w3id.org", "")
+    js = client.get("/static/vis-network.min.js")
+    assert js.status_code == 200 and "vis-network" in js.text[:300]
+
+
+# ------------------------------------------------------------------ markup stays text
+
+def test_markup_in_the_store_is_shown_as_text(markup_client):
+    c = markup_client
+    found = search(c, "全总")[0]
+    assert found["label"] == MARKUP  # JSON carries it as data; the page sets it as text
+    assert search(c, "<script>")[0]["label"] == MARKUP
+    for path in ("/id/union/x-1", "/id/official/y-2", "/id/article/p-001", "/id/post/z", "/id/mention/m1"):
+        text = c.get(path, headers={"Accept": "text/html"}).text
+        for raw in ("<script>alert", "<img src=x", "<b onmouseover", "<i>张三", "<u>主席"):
+            assert raw not in text, (path, raw)
+    union = c.get("/id/union/x-1").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;总工会" in union
+    assert "&lt;u&gt;主席&lt;/u&gt;" in union
+    article = c.get("/id/article/p-001").text
+    assert 'class="mention kind-union"' in article  # found by its name inside the stored sentence
+
+
+# ------------------------------------------------------------------ the command and a real server
+
+def test_serve_defaults_to_this_machine_only():
+    from kg.cli import _parser
+
+    args = _parser().parse_args(["serve"])
+    assert (args.host, args.port, args.store) == ("127.0.0.1", 7878, "exports/store")
+
+
+def test_serve_refuses_a_missing_store(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "kg", "serve", "--store", str(tmp_path / "nothing")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "no such folder" in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/health", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise AssertionError(proc.stderr.read())
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+@pytest.mark.slow
+def test_real_server_with_curl(server):
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+
+    def run(*args):
+        done = subprocess.run([curl, "-s", "-w", "\n%{http_code}", *args], capture_output=True, text=True, timeout=30)
+        body, _, code = done.stdout.rpartition("\n")
+        return int(code), body
+
+    code, body = run("-G", server + "/sparql", "--data-urlencode", f"query={COUNT}", "-H", "Accept: text/csv")
+    assert code == 200 and body.split()[0] == "n" and int(body.split()[1]) > 10
+    code, body = run(server + "/sparql", "--data-urlencode", f"query={COUNT}", "-H", f"Accept: {JSON}")
+    assert code == 200 and json.loads(body)["head"]["vars"] == ["n"]
+    code, body = run(server + "/sparql", "-H", "Content-Type: application/sparql-query", "--data-binary",
+                     "CONSTRUCT WHERE { ?s skos:altLabel ?o }", "-H", "Accept: application/n-triples")
+    assert code == 200 and "全总" in body
+    code, body = run(server + "/sparql", "--data-urlencode", "update=DROP ALL")
+    assert code == 403
+    code, body = run(server + "/id/province/410000", "-H", "Accept: text/turtle")
+    assert code == 200 and "河南" in body
+    code, body = run(server + "/sparql", "-H", "Host: evil.example", "--data-urlencode", f"query={COUNT}")
+    assert code == 400  # another host name: refused (DNS rebinding)
+
+
+@pytest.mark.slow
+def test_real_server_with_sparqlwrapper(server):
+    from SPARQLWrapper import JSON as WJSON, N3, POST, SPARQLWrapper
+
+    sparql = SPARQLWrapper(server + "/sparql")
+    sparql.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                    "SELECT ?n WHERE { ?u skos:altLabel '全总'@zh ; skos:prefLabel ?n }")
+    sparql.setReturnFormat(WJSON)
+    rows = sparql.queryAndConvert()["results"]["bindings"]
+    assert [r["n"]["value"] for r in rows] == ["中华全国总工会"]
+    sparql.setMethod(POST)
+    assert sparql.queryAndConvert()["results"]["bindings"] == rows
+    sparql.setQuery("PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+                    "CONSTRUCT { ?u skos:prefLabel ?n } WHERE { ?u skos:altLabel '全总'@zh ; skos:prefLabel ?n }")
+    sparql.setReturnFormat(N3)
+    assert "中华全国总工会" in sparql.queryAndConvert().decode("utf-8")
