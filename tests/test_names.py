@@ -62,7 +62,7 @@ def test_a_common_noun_after_a_foreign_title_is_no_name():
 @pytest.mark.parametrize("text", ["全票当选国家主席", "发言说，要加强", "亲自领导", "已经宣布", "再次强调",
                                   "强调的", "向大家表示", "主体作用", "的到来",
                                   "都对当地发展作出指示", "访农户、看庄稼", "下麦田，察看长势", "明白这一点",
-                                  "人选名单后，由主席团提交", "访俄 强调合作"])
+                                  "人选名单后，由主席团提交", "访俄 强调合作", "看苗情、问收成", "叙问题特使访问"])
 def test_clauses_after_a_title_are_no_names(text):
     assert _after(text) is None
 
@@ -126,3 +126,7 @@ def test_a_given_name_may_end_in_he_where_a_verb_follows():
     # 和 ends a given name before a verb (…部长魏凤和作了说明), and is a conjunction before a name
     assert _after("韩玉和作了说明") == "韩玉和"
     assert _after("王一明和李二强出席") == "王一明"
+
+
+def test_a_dotted_name_ends_where_an_ordinary_word_begins():
+    assert _after("伯恩哈德·鲁西喜欢用滑雪的方式往返") == "伯恩哈德·鲁西"

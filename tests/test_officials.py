@@ -255,6 +255,12 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     # a foreign party's central body, its party named two segments before
     ("越共中央政治局委员、某国家政治学院院长、中央理论委员会主席阮春明出席。", "阮春明",
      ("主席", "越南共产党中央理论委员会")),
+    # a compound title first in its chain: the state printed earlier in the clause
+    ("尼加拉瓜总统奥特加和副总统穆里罗委派议长波拉多、外长蒙卡多到使馆吊唁。", "蒙卡多", ("部长", "尼加拉瓜外交部")),
+    # 经 of 经济 is no lead word to strip
+    ("印度尼西亚专业集团党总主席、经济统筹部长艾尔朗多发来贺电。", "艾尔朗多", ("部长", "印尼经济统筹部")),
+    # a house of parliament listed after a foreign party
+    ("尼泊尔共产党（联合马列）领导人、联邦院主席迪姆希多表示。", "迪姆希多", ("主席", "尼泊尔联邦院")),
     # 会议 ends a body (部长会议, 协商会议)
     ("阿曼协商会议主席马瓦里表示。", "马瓦里", ("主席", "阿曼协商会议")),
 ])

@@ -141,6 +141,12 @@ def _is_ordinary_word(word: str) -> bool:
     return freq >= 10 and (tag in _NOT_NAME_TAGS or tag == "n" or tag.startswith("v"))
 
 
+def _very_common_word(word: str) -> bool:
+    """问题, 我们, 发展: a two-character word so common that no name holds it."""
+    tag = segment.tagger().word_tag_tab.get(word, "")
+    return segment.tokenizer().FREQ.get(word, 0) >= 20000 and not tag.startswith("nr") and tag != "ns"
+
+
 def _opens_with_common_word(word: str) -> bool:
     """名单草案, 警告西方: a reading of three or more characters that opens with a common word of
     two characters (a noun or a verb), not with a surname and a given name."""
@@ -179,6 +185,8 @@ def is_plausible_name(word: str) -> bool:
     core = word.replace("·", "")
     if len(core) < 2 or not all(_CJK.match(c) or c in _DOTS for c in word):
         return False
+    if any(_very_common_word(core[i:i + 2]) for i in range(len(core) - 1)):
+        return False  # 叙问题: 问题 is in no name
     return not _is_ordinary_word(core) and not _starts_with_function_word(core) and not _opens_with_common_word(core)
 
 
@@ -236,8 +244,9 @@ def _one_unknown_word(run: str) -> bool:
     # syllables of a name
     freq = segment.tokenizer().FREQ
     if len(tokens) >= 2 and len(tokens[0].word) == 1 and (
-            tokens[0].flag == "f" or tokens[0].flag == "v" and tokens[1].flag == "n" and freq.get(tokens[1].word, 0) >= 300):
-        return False  # 下麦田, 访农户: a direction or a verb, then its object
+            tokens[0].flag == "f" or tokens[0].flag == "v" and (
+                tokens[1].flag == "n" and freq.get(tokens[1].word, 0) >= 300 or freq.get(tokens[0].word, 0) >= 10000)):
+        return False  # 下麦田, 访农户, 看苗情: a direction or a verb, then its object
     if any(len(t.word) > 1 and freq.get(t.word, 0) >= 500 and not t.flag.startswith(("nr", "ns", "nz"))
            for t in tokens):
         return False  # 人选名单后: common words of the dictionary, not syllables of a name
@@ -258,18 +267,18 @@ def _word_at(text: str, i: int) -> bool:
 
 def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 12) -> int | None:
     """End of a name without a Han surname: a run closed by a boundary, parts joined by ·."""
-    i, part, total = pos, 0, 0
+    i, part, total, dotted = pos, 0, 0, False
     while i < len(text):
         ch = text[i]
         if ch in _DOTS and part >= 1 and i + 1 < len(text) and _CJK.match(text[i + 1]):
-            i, part = i + 1, 0
+            i, part, dotted = i + 1, 0, True
             continue
         if not _CJK.match(ch):
             break
         if part >= 1 and boundary(text, i) == 3 and not (ch in _translit() and _follows_at(text, i + 1)):
             break  # (but 买买提出席 ends before 出席, not before 提出)
-        if part >= 2 and (ch in _OTHER_STOP or (foreign and ch not in _translit() and _word_at(text, i))):
-            break  # 萨尔维与…, 维克托会面: a function word or an ordinary word after the name
+        if part >= 2 and (ch in _OTHER_STOP or ((foreign or dotted) and ch not in _translit() and _word_at(text, i))):
+            break  # 萨尔维与…, 维克托会面, 伯恩哈德·鲁西喜欢: a function word or an ordinary word after the name
         i, part, total = i + 1, part + 1, total + 1
         if total > max_len:
             return None
@@ -278,7 +287,7 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 12) -> int
     regnal = _REGNAL.match(text, i)
     if regnal and foreign:
         i = regnal.end()  # 费利佩六世, 查尔斯三世: the regnal number is part of the name
-    if not foreign and boundary(text, i) < 2:
+    if not foreign and not dotted and boundary(text, i) < 2:
         return None
     return i
 

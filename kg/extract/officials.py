@@ -358,8 +358,9 @@ class _Sentence:
         while changed:
             changed = False
             for w in lexicon.name_context()["lead_word"]:
-                if self.text.startswith(w, start) and start + len(w) < end and w not in ("原", "前", "时任"):
-                    start += len(w)
+                if self.text.startswith(w, start) and start + len(w) < end and w not in ("原", "前", "时任") and \
+                        segment.tokenizer().FREQ.get(self.text[start:start + len(w) + 1], 0) < 1000:
+                    start += len(w)  # (but 经济统筹部: 经 opens a word of the body's name)
                     changed = True
                     break
         return start
@@ -451,7 +452,10 @@ class _Sentence:
                 chain.country, chain.foreign = country, country.iso2 != "CN"
             elif country is not None and rest_start != org_end:
                 country = None  # 俄罗斯媒体援引…外长: a country further back is not the office's
-            clause = self._clause_country(start, chain.start) if start == org_end else None
+            clause = None
+            if start == org_end:  # 外长A: the state printed in its own chain, else in the clause after its last verb
+                clause = self._clause_country(start, chain.start) or \
+                    (self._clause_country(start, self._after_last_verb(start)) if not chain.posts else None)
             c = country or (chain.country if chain.foreign else None) or \
                 (clause if clause is not None and clause.iso2 != "CN" else None) or \
                 (previous.country if previous and start == org_end and previous.foreign and clause is None
@@ -700,7 +704,14 @@ class _Sentence:
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 10 and (
             bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院",
-                                         "委员会")))
+                                         "联邦院", "委员会")))
+
+    def _after_last_verb(self, end: int) -> int:
+        """Where the clause before ``end`` goes on after its last verb of meeting or greeting
+        (…武文赏向中共中央总书记: after 向)."""
+        clause_start = max(self.text.rfind(c, 0, end) for c in "，；。：,;") + 1
+        return max([clause_start] + [self.text.rfind(w, clause_start, end) + len(w)
+                                     for w in _before_title_verbs() + ("向",) if self.text.rfind(w, clause_start, end) >= 0])
 
     def _clause_country(self, end: int, start: int | None = None) -> lexicon.Country | None:
         """The last state printed in the clause before ``end`` (not one an envoy is sent to: 驻美国),
