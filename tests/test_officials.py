@@ -261,6 +261,9 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     ("印度尼西亚专业集团党总主席、经济统筹部长艾尔朗多发来贺电。", "艾尔朗多", ("部长", "印尼经济统筹部")),
     # a house of parliament listed after a foreign party
     ("尼泊尔共产党（联合马列）领导人、联邦院主席迪姆希多表示。", "迪姆希多", ("主席", "尼泊尔联邦院")),
+    # a long dotted name
+    ("巴西联邦共和国总统路易斯·伊纳西奥·卢拉·达席尔瓦发来贺电。", "路易斯·伊纳西奥·卢拉·达席尔瓦",
+     ("总统", "巴西联邦共和国")),
     # 会议 ends a body (部长会议, 协商会议)
     ("阿曼协商会议主席马瓦里表示。", "马瓦里", ("主席", "阿曼协商会议")),
 ])
@@ -290,6 +293,18 @@ def test_a_premier_named_after_in_an_article_about_another_country_is_not_assume
 def test_a_body_of_the_standing_committee_the_article_named():
     posts = _posts("十三届全国人大常委会第三十次会议举行。常委会法制工作委员会主任沈一鸣作了说明。")
     assert posts["沈一鸣"] == {("主任", "全国人民代表大会常务委员会法制工作委员会")}
+
+
+def test_the_npcs_committees_printed_without_its_name_in_an_article_on_the_npc():
+    posts = _posts("十四届全国人大一次会议举行。会议听取了教科文卫委主任委员赵一鸣、华侨委主任委员钱二宝、"
+                   "农委主任委员孙三立分别作的报告。")
+    assert posts == {"赵一鸣": {("主任委员", "全国人民代表大会教育科学文化卫生委员会")},
+                     "钱二宝": {("主任委员", "全国人民代表大会华侨委员会")},
+                     "孙三立": {("主任委员", "全国人民代表大会农业与农村委员会")}}
+
+
+def test_a_post_at_a_former_body_is_past():
+    assert not any(held for held in _posts("某省原粮食局党组书记、局长胡东明受贿案一审宣判。").values())
 
 
 def test_a_deputy_of_a_compound_title_is_a_deputy():

@@ -136,6 +136,9 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     "湖南重点推进100个“数字新基建”标志性项目。",  # appraised, and a national programme inside a longer name
     "部分干部搞“形象工程”“政绩工程”问题突出。",  # a reproach
     "在重庆、江苏等地，消防部门开展消防产品专项监督检查行动。",  # routine enforcement
+    "在江西，孩子们体验世界机器人大赛“超变战场”项目。",  # an event of a contest
+    "“推动乡村振兴浙江实践研讨会暨媒体行动”今天在杭州举行。",  # a meeting
+    "黑龙江设置了“非遗+旅游”项目体验展等活动。",  # a programme word inside a longer noun
 ])
 def test_periods_kinds_and_examples_in_quotes_are_no_programmes(text):
     assert facts_of(f"## 新闻\n\n{text}\n")["programs"] == []

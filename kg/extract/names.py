@@ -265,7 +265,7 @@ def _word_at(text: str, i: int) -> bool:
     return segment.tokenizer().FREQ.get(text[i:i + 2], 0) >= 20
 
 
-def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 12) -> int | None:
+def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int | None:
     """End of a name without a Han surname: a run closed by a boundary, parts joined by ·."""
     i, part, total, dotted = pos, 0, 0, False
     while i < len(text):
@@ -321,6 +321,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         word = text[pos:end]
         if any(c in _NEVER_IN_NAME for c in word):
             continue  # 通了电话: a particle stands in no name
+        if end not in han_ends and word[-1] in "会组":
+            continue  # 联组会, 工作组: a meeting or a group, not a transliterated name
         if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100
                                              or _surname_rank().get(word[1], 999) < 60):
             continue  # 和经济界, 应李华: a surname that is also a function word opens only a short, unusual name
@@ -343,8 +345,9 @@ def names_after(text: str, pos: int, foreign: bool = False) -> list[NameSpan]:
         if nxt is None:
             break
         after = nxt.end
-        if after < len(text) and _title_at(text, after):
-            break  # 王明、李华主任: the next item carries its own title
+        if after < len(text) and _title_at(text, after) or \
+                any(_title_at(text, k) for k in range(nxt.start + 1, min(after + 2, len(text)))):
+            break  # 王明、李华主任: the next item carries its own title (…、农委主任委员B: a body and a title)
         if boundary(text, after) < 2:
             break  # 会长A、日中经济协会…: the next item runs on into other words
         out.append(nxt)

@@ -407,7 +407,8 @@ class _Sentence:
                 break
         else:
             chain_past = False
-        past_inside = next((w for w in ("时任", "原任", "前任") if w in text[start:org_end]), None)
+        past_inside = next((w for w in ("时任", "原任", "前任") if w in text[start:org_end]), None) or \
+            next(("原" for p in self.places if start <= p.start and p.end < org_end and text[p.end] == "原"), None)
         if past_inside:  # 响水县时任环保局局长: an office held before
             chain_past = True
             cut = text.index(past_inside, start, org_end)

@@ -56,6 +56,21 @@ def _organization_forms() -> tuple[WordSet, dict, re.Pattern]:
     return WordSet(literal), (literal, endings), re.compile(by_length(endings))
 
 
+@lru_cache(maxsize=1)
+def _npc_committee_tails() -> tuple[WordSet, dict[str, str]]:
+    """The NPC's committees by their forms without 全国人大 (全国人大教科文卫委 -> 教科文卫委), as lists
+    of committee heads in reports of an NPC session print them."""
+    tails = {}
+    for surface, canonical in lexicon.organization_forms():
+        if surface.startswith("全国人大") and not surface.startswith("全国人大常委会") and len(surface) >= 6:
+            tails.setdefault(surface[4:], canonical)
+    return WordSet(tails), tails
+
+
+def _names_the_npc(article) -> bool:
+    return any("全国人大" in s.text or "全国人民代表大会" in s.text for s in article.sentences)
+
+
 def _foreign_country_before(text: str, start: int) -> tuple[str, "lexicon.Country"] | None:
     """(the form as printed, the state) of a foreign state printed right before ``start``."""
     forms = lexicon.country_forms()
@@ -150,6 +165,13 @@ class OrganizationExtractor:
                     end, template = group.end(), template + group.group()
                 out.append(Mention("organization", text[start:end], s.index, start, end,
                                    {"template": template, "place": None}))
+        if _names_the_npc(found.article):
+            for start, end, tail in _npc_committee_tails()[0].spans(text):
+                if (start == 0 or text[start - 1] in "、，。；：了（(“") and \
+                        not any(o.start < end and start < o.end for o in out):
+                    # 教科文卫委主任委员A in an article on the NPC: its committee, printed without 全国人大
+                    out.append(Mention("organization", tail, s.index, start, end,
+                                       {"template": _npc_committee_tails()[1][tail], "place": None}))
         for m in _ENTERPRISE.finditer(text):
             start = noun_run_start(text, max(0, m.start() - 20), m.end())
             name = text[start:m.end()]

@@ -22,7 +22,7 @@ _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
 # because the quoted part is the brand itself (“春风暖心”服务, “筑工惠”职工服务平台)
 # (体系 and 机制 are left out: “全覆盖”制度体系 is a slogan, not a programme)
 # nouns that make a programme word part of a longer one (服务体系, 平台功能): a system, not a programme
-_LONGER_NOUN = "体系|机制|模式|理念|能力|水平|质量|意识|功能|对象|方式|格局"
+_LONGER_NOUN = "体系|机制|模式|理念|能力|水平|质量|意识|功能|对象|方式|格局|体验|展"
 _KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作法|大赛"
 _DROP = "品牌|服务|平台|热线|小程序|APP|专场招聘会|招聘会"
 _QUOTE = r"“[^“”]{1,30}”"
@@ -115,6 +115,8 @@ class ProgramExtractor:
             add(m.group("name"), m.start("name"), m.end("name"), core=m.group("name"))
         for m in _QUOTED_WITH_WORD.finditer(text):
             tail, word = m.group("tail"), m.group("word")
+            if text.endswith(_CONTEST, 0, m.start()) or _ONE_EVENT.search(m.group("quotes") + tail):
+                continue  # 机器人大赛“超变战场”项目, “…研讨会暨媒体行动”: an event of a contest or a meeting
             if "等" in tail or text.endswith("等", 0, m.start()):
                 continue  # “五小”等…活动, 包机、包车等“点对点”服务: a kind of activity, not one program
             if tail and _starts_with_verb(tail) and not _LAUNCH_VERB.search(text[max(0, m.start() - 4):m.start()]):
@@ -130,7 +132,7 @@ class ProgramExtractor:
         for m in _QUOTED_ENDING.finditer(text):
             if _EXAMPLES.match(text, m.end()):
                 continue  # 以“…”、“大国工程”等为主题: examples of a theme, not programmes
-            if _REPROACHED.search(text, 0, m.start()):
+            if _REPROACHED.search(text, 0, m.start()) or _ONE_EVENT.search(m.group("name")):
                 continue  # 搞“形象工程”“政绩工程”: a reproach, not a programme
             if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
                 add(m.group("name"), m.start("name"), m.end("name"))
@@ -143,6 +145,8 @@ class ProgramExtractor:
                 add(m.group(), u.end, u.end + m.end(), alias=u.surface + m.group())
         for m in _LAUNCH.finditer(text):
             name = m.group("name")
+            if _LAUNCH_VERB.match(name):
+                continue  # 启动实施…行动: the verbs are no part of the name (the second verb's match reads it)
             modifier = re.sub(r"(?:三年行动|专项行动|行动计划|行动|工程|计划)$", "", name)
             if len(modifier) < 5 or re.search("[等和及与]", name) or _ENUMERATION.match(name) or \
                     modifier.endswith(_APPRAISAL) or _ROUTINE.search(name):
@@ -151,6 +155,10 @@ class ProgramExtractor:
         return out
 
 
+# a contest whose events are quoted (世界机器人大赛“超变战场”项目)
+_CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
+# a meeting named inside a quoted name: a one-off event
+_ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会")
 # what officials are reproached for doing (搞“形象工程”)
 _REPROACHED = re.compile(r"(?:搞|热衷于?)(?:“[^“”]*”)*$")
 # routine enforcement, unquoted (开展消防产品专项监督检查行动): generic actions, not named programmes
