@@ -304,7 +304,7 @@ def test_the_npcs_committees_printed_without_its_name_in_an_article_on_the_npc()
 
 
 def test_a_post_at_a_former_body_is_past():
-    assert not any(held for held in _posts("某省原粮食局党组书记、局长胡东明受贿案一审宣判。").values())
+    assert not any(held for held in _posts("吉林省原林业局党组书记、局长胡东明受贿案一审宣判。").values())
 
 
 def test_a_deputy_of_a_compound_title_is_a_deputy():
