@@ -118,6 +118,7 @@ class Server:
             "legend": self.legend, "relations": {f"{k}|{d}": v for (k, d), v in RELATION_NAMES.items()},
             "provinces": [{"id": i, "label": n} for i, n in idx.provinces],
             "first": idx.first_date, "last": idx.last_date,
+            "start": max(idx.entities, key=lambda i: (idx.rank(i), i)) if idx.entities else None,
         })
 
     async def search(self, request: Request) -> Response:
