@@ -50,6 +50,8 @@ def test_minority_names_with_and_without_a_dot(text, name):
     ("阿巴迪提议成立委员会", "阿巴迪"),      # so do reporting verbs (提议, 呼吁 …)
     ("阿卜杜拉齐兹已同意会面", "阿卜杜拉齐兹"),  # and 已
     ("卡洛·托拉因违反决议被起诉", "卡洛·托拉"),  # and 因
+    ("纽拉都曾公开声称", "纽拉"),  # 都 as an adverb (but 阿不都热依木 keeps it)
+    ("蒂米尔用毛笔写下", "蒂米尔"),
 ])
 def test_foreign_names_after_a_foreign_title(text, name):
     assert _after(text, foreign=True) == name

@@ -264,6 +264,14 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     # a long dotted name
     ("巴西联邦共和国总统路易斯·伊纳西奥·卢拉·达席尔瓦发来贺电。", "路易斯·伊纳西奥·卢拉·达席尔瓦",
      ("总统", "巴西联邦共和国")),
+    # 会 of 社会 ends no body
+    ("希腊劳工和社会福利部长乔治斯说。", "乔治斯", ("部长", "希腊劳工和社会福利部")),
+    # a department of a foreign party's central committee, 对 and all
+    ("越共中央书记处书记、中央对外部部长黎怀明出席。", "黎怀明", ("部长", "越南共产党中央对外部")),
+    # 在约旦与美国总统: two countries without a body of their own
+    ("三国宣布取消原定于18日在约旦与美国总统拜多举行的会谈。", "拜多", ("总统", "美利坚合众国")),
+    # a reporting verb jieba tags as a noun (质问) ends the clause before the body
+    ("一位记者日前在一场活动中质问美国众议院民主党领袖杰弗逊。", "杰弗逊", ("领袖", "美国众议院民主党")),
     # 会议 ends a body (部长会议, 协商会议)
     ("阿曼协商会议主席马瓦里表示。", "马瓦里", ("主席", "阿曼协商会议")),
 ])
@@ -301,6 +309,16 @@ def test_the_npcs_committees_printed_without_its_name_in_an_article_on_the_npc()
     assert posts == {"赵一鸣": {("主任委员", "全国人民代表大会教育科学文化卫生委员会")},
                      "钱二宝": {("主任委员", "全国人民代表大会华侨委员会")},
                      "孙三立": {("主任委员", "全国人民代表大会农业与农村委员会")}}
+
+
+def test_a_bare_title_in_a_record_of_several_items_takes_the_nearest_country_before():
+    posts = _posts("土耳其举行总统选举。土耳其媒体关注经济问题。选前民调显示，现任总统埃尔多根与其他候选人支持率接近。"
+                   "苏丹冲突持续。苏丹各方同意停火。")
+    assert posts["埃尔多根"] == {("总统", "土耳其共和国")}
+
+
+def test_a_leader_of_a_movement_in_history_holds_no_office():
+    assert _posts("纪念美国民权运动领袖马丁·路德·克发表演讲60周年。") == {}
 
 
 def test_a_post_at_a_former_body_is_past():

@@ -137,6 +137,7 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     "部分干部搞“形象工程”“政绩工程”问题突出。",  # a reproach
     "在重庆、江苏等地，消防部门开展消防产品专项监督检查行动。",  # routine enforcement
     "在江西，孩子们体验世界机器人大赛“超变战场”项目。",  # an event of a contest
+    "辽宁重点谈到了社区养老、“一老一幼”服务等问题。",  # a category of services
     "“推动乡村振兴浙江实践研讨会暨媒体行动”今天在杭州举行。",  # a meeting
     "黑龙江设置了“非遗+旅游”项目体验展等活动。",  # a programme word inside a longer noun
 ])

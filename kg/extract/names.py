@@ -31,11 +31,13 @@ _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # particles no personal name holds
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
+# what follows 都 as an adverb (纽兰都曾…), not as a syllable (阿不都热依木)
+_ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
 # verbs of travel that open a clause after a title, never a name (外长访俄, 总统抵京)
 _NEVER_OPENS_NAME = frozenset("访抵赴")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或曾用")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
@@ -277,7 +279,8 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             break
         if part >= 1 and boundary(text, i) == 3 and not (ch in _translit() and _follows_at(text, i + 1)):
             break  # (but 买买提出席 ends before 出席, not before 提出)
-        if part >= 2 and (ch in _OTHER_STOP or ((foreign or dotted) and ch not in _translit() and _word_at(text, i))):
+        if part >= 2 and (ch in _OTHER_STOP or ((foreign or dotted) and ch not in _translit() and _word_at(text, i))
+                          or ch == "都" and text[i + 1:i + 2] in _ADVERB_AFTER_DOU):
             break  # 萨尔维与…, 维克托会面, 伯恩哈德·鲁西喜欢: a function word or an ordinary word after the name
         i, part, total = i + 1, part + 1, total + 1
         if total > max_len:

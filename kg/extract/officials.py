@@ -49,11 +49,14 @@ _ORG_END = re.compile(
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织|会议)$")
 # the last word of a body's name inside a longer organisation part
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
+# a department of a party's central committee (中央对外部: 对 is part of its name)
+_CENTRAL_DEPARTMENT = re.compile(r"中央[\u4e00-\u9fff]{1,6}(?:部|委员会|委|办公室|办公厅)")
 # words that take an office away (the posts of that clause are not held after it)
 _REMOVAL = re.compile(r"免去|免职|解除[^，。；]{0,20}职务|撤销[^，。；]{0,20}职务|撤职|罢免|开除|被撤换")
 # a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
 _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
-_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会议|会|院|联盟|阵线|组织|政府|公司|集团|银行)(?!议|门|员|长|士|校)")  # (not 部门, 党员)
+_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
+                             r"(?!议|门|员|长|士|校)")  # (not 部门, 党员, 社会)
 # words between a body and its title that say the office is new, current or not yet held
 _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
@@ -276,6 +279,13 @@ class _Sentence:
         if countries or not article:
             return countries[-1] if countries else None
         counts = _article_countries(self.found.article)  # 对哈萨克斯坦进行访问。…会见总统A: the article's country
+        if len(counts) > 1:
+            # a record of several items (土耳其举行大选 … 伊朗与埃及…): the country of the nearest sentence before
+            for sentence in reversed(self.found.article.sentences[:self.s.index]):
+                named = [_country_named(m.group()) for m in _country_pattern().finditer(sentence.text)]
+                named = [c for c in named if c.iso2 != "CN"]
+                if named:
+                    return named[-1]
         return _countries_by_code()[max(counts, key=counts.get)] if counts else None
 
     def in_mention(self, a: int, b: int) -> bool:
@@ -537,7 +547,7 @@ class _Sentence:
         word = self.text[start:end]
         template = shared.attrs.get("template", "")
         party = _foreign_party_of(template)
-        if party and word.startswith("中央") and not NOT_IN_ORG.search(word):
+        if party and word.startswith("中央") and (not NOT_IN_ORG.search(word) or _CENTRAL_DEPARTMENT.fullmatch(word)):
             return Mention("organization", word, self.s.index, start, end,
                            {"template": party + word, "place": None})
         if word in ("人民政府", "政府") and shared.attrs.get("place"):
@@ -569,6 +579,8 @@ class _Sentence:
                 post.membership = True
         if post.org is not None and any(f.printed in post.org.surface for f in _forms("temporary")):
             post.membership = True  # a seat in a congress's presidium is no office
+        if post.title == "领袖" and name.endswith("运动") and not name.endswith(("解放运动", "民族运动")):
+            post.membership = True  # 民权运动领袖: a leader of a movement in history, an honour rather than an office
         return post
 
     def _bare(self, title: str, start: int, shared: Mention | None, previous: _Chain | None,
@@ -645,6 +657,7 @@ class _Sentence:
                     or noun_run_start(text, m.end(), end) == m.end() \
                     or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
                         and _country_pattern().match(text, m.end() + 1) is not None
+                        and _country_pattern().match(text, m.end() + 1).end() < end  # (在约旦与美国总统: no body)
                         and noun_run_start(text, m.end() + 1, end) == m.end() + 1):
                 return _country_named(m.group()), m.start(), m.end()
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None

@@ -194,7 +194,7 @@ _GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百�
                            r"|^[一二三四五六七八九十]{2,3}五"
                            # counted slogans and kinds: “五子”联动, “一个平台”, “宝塔型”体系
                            r"|^[一二三四五六七八九十两双多][\u4e00-\u9fff]$|^[一两二三四五六七八九十][个种条件项期]"
-                           r"|^[\u4e00-\u9fff]{1,3}[型式]$")
+                           r"|^[\u4e00-\u9fff]{1,3}[型式]$|^一[\u4e00-\u9fff]一[\u4e00-\u9fff]$")  # (“一老一幼”)
 # words right before a quoted name that make it a kind of thing (第一个百万千瓦级“水光互补”项目)
 _A_KIND_OF = ("级", "类", "种")
 
