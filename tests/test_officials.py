@@ -264,6 +264,9 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     # a long dotted name
     ("巴西联邦共和国总统路易斯·伊纳西奥·卢拉·达席尔瓦发来贺电。", "路易斯·伊纳西奥·卢拉·达席尔瓦",
      ("总统", "巴西联邦共和国")),
+    # a verb and a noun joined by 和 inside a committee's name
+    ("德国联邦议院气候保护和能源委员会主席克劳斯·恩斯多近日表示。", "克劳斯·恩斯多",
+     ("主席", "德国联邦议院气候保护和能源委员会")),
     # 会 of 社会 ends no body
     ("希腊劳工和社会福利部长乔治斯说。", "乔治斯", ("部长", "希腊劳工和社会福利部")),
     # a department of a foreign party's central committee, 对 and all

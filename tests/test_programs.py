@@ -188,3 +188,8 @@ def test_in_a_sentence_of_many_places_a_programme_is_where_its_clause_says():
 def test_a_place_opened_by_zai_after_the_programme_is_where_it_happens():
     facts = facts_of("## 新闻\n\n全国妇联开展“巾帼心向党”主题活动，在湖北、贵州、福建等地，妇女讲述奋斗故事。\n")
     assert set(one(facts["programs"], "巾帼心向党主题活动")["provinces"]) == {"湖北省", "贵州省", "福建省"}
+
+
+def test_places_a_programme_is_made_with_are_not_where_it_is():
+    facts = facts_of("## 新闻\n\n内蒙古与广州、深圳、上海等城市合作推出“草原互游计划”。\n")
+    assert one(facts["programs"], "草原互游计划")["provinces"] == ["内蒙古自治区"]

@@ -34,7 +34,7 @@ _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
 # what follows 都 as an adverb (纽兰都曾…), not as a syllable (阿不都热依木)
 _ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
 # verbs of travel that open a clause after a title, never a name (外长访俄, 总统抵京)
-_NEVER_OPENS_NAME = frozenset("访抵赴")
+_NEVER_OPENS_NAME = frozenset("访抵赴时")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
 _OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或曾用")
@@ -324,8 +324,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         word = text[pos:end]
         if any(c in _NEVER_IN_NAME for c in word):
             continue  # 通了电话: a particle stands in no name
-        if end not in han_ends and word[-1] in "会组":
-            continue  # 联组会, 工作组: a meeting or a group, not a transliterated name
+        if end not in han_ends and word[-1] in "会组局部署院处厅办委":
+            continue  # 联组会, 新闻局: a meeting, a group or a body, not a transliterated name
         if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100
                                              or _surname_rank().get(word[1], 999) < 60):
             continue  # 和经济界, 应李华: a surname that is also a function word opens only a short, unusual name

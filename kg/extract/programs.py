@@ -62,6 +62,9 @@ class ProgramExtractor:
                       and not any(u.start <= p.start and p.end <= u.end and u.id in post_orgs
                                   for u in found.of_kind("union", sentence=s.index))]
             places = [p for p in places if not _an_origin(s.text, p) and not _EVENT_AFTER.match(s.text, p.end)]
+            partners = [p for p in places if _a_partner(s.text, p)]
+            if partners and len(partners) < len(places):
+                places = [p for p in places if p not in partners]  # 内蒙古与广州、深圳等城市合作推出: 内蒙古's
             for m in mentions:
                 yield m
                 if m.attrs.get("generic"):
@@ -174,6 +177,11 @@ _EVENT_AFTER = re.compile(r"(?:峰会|论坛|会议|大会|博览会|进博会|�
 # a meeting named after a programme (“一带一路”国际…论坛)
 _EVENT_NAMED = re.compile(r"[”\"]?[^，。；、“”]{0,12}?(?:论坛|峰会|博览会|大会|研讨会|展览会|洽谈会|交流会|推介会|报告会|宣讲会"
                           r"|座谈会|发布会)")
+
+
+def _a_partner(text: str, place) -> bool:
+    """与广州、深圳等城市合作: a place the subject works with, listed after 与 or 同."""
+    return re.search(r"[与同](?:[^，。；、]{1,8}、)*$", text[max(0, place.start - 40):place.start]) is not None
 
 
 def _an_origin(text: str, place) -> bool:
