@@ -102,7 +102,7 @@ class ProgramExtractor:
                 return
             out.append(Mention("program", name, s.index, a, b, attrs))
 
-        for canonical, pattern, generic in lexicon.programs():
+        for canonical, pattern, generic in (lexicon.programs() if _any_program_form().search(text) else ()):
             for m in pattern.finditer(text):
                 ext = re.match(rf"{_CJK}{{1,6}}?(?:工程|计划|行动)", text[m.end():])
                 if ext and not re.search(r"[和与及、，]", ext.group()):
@@ -211,6 +211,13 @@ def _located_with_zai(text: str, place) -> bool:
     """…活动，在湖北、贵州等地…: the place opens a clause with 在 (where something happens)."""
     clause_start = max(text.rfind(c, 0, place.start) for c in "，。；,;") + 1
     return re.fullmatch(r"在(?:[^，。；、]{1,10}、)*", text[clause_start:place.start]) is not None
+
+
+@lru_cache(maxsize=1)
+def _any_program_form() -> re.Pattern:
+    """Any printed form of a programme of the lexicon: most sentences have none, and one search
+    says so before each form is looked for on its own."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern, _ in lexicon.programs()))
 
 
 def _same_clause(text: str, place, program) -> bool:
