@@ -52,6 +52,8 @@ def test_minority_names_with_and_without_a_dot(text, name):
     ("卡洛·托拉因违反决议被起诉", "卡洛·托拉"),  # and 因
     ("纽拉都曾公开声称", "纽拉"),  # 都 as an adverb (but 阿不都热依木 keeps it)
     ("蒂米尔用毛笔写下", "蒂米尔"),
+    ("莱西自2011年以来首次访问", "莱西"),
+    ("普金做汇报时说", "普金"),
 ])
 def test_foreign_names_after_a_foreign_title(text, name):
     assert _after(text, foreign=True) == name
@@ -65,7 +67,8 @@ def test_a_common_noun_after_a_foreign_title_is_no_name():
                                   "强调的", "向大家表示", "主体作用", "的到来",
                                   "都对当地发展作出指示", "访农户、看庄稼", "下麦田，察看长势", "明白这一点",
                                   "人选名单后，由主席团提交", "访俄 强调合作", "看苗情、问收成", "叙问题特使访问",
-                                  "联组会。", "时将数以千计的文件", "新闻局3日发布消息"])
+                                  "联组会。", "时将数以千计的文件", "新闻局3日发布消息", "令人欢欣鼓舞。",
+                                  "和多国经贸官员表示"])
 def test_clauses_after_a_title_are_no_names(text):
     assert _after(text) is None
 

@@ -267,6 +267,13 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     # a verb and a noun joined by 和 inside a committee's name
     ("德国联邦议院气候保护和能源委员会主席克劳斯·恩斯多近日表示。", "克劳斯·恩斯多",
      ("主席", "德国联邦议院气候保护和能源委员会")),
+    # a state's body after its one-character abbreviation, and a ministry listed after it
+    ("据乌克兰媒体报道，包括乌总统办公室副主任季莫申卡、国防部副部长沙波瓦洛斯在内的官员辞职。", "沙波瓦洛斯",
+     ("副部长", "乌克兰国防部")),
+    # a compound title after a post in a foreign party the lexicon knows
+    ("在会见古共中央第一书记、国家主席迪亚斯-卡内多时，王志明指出。", "迪亚斯-卡内多", ("主席", "古巴共和国")),
+    # 复信 ends the clause before a body
+    ("国家主席王志明复信费城交响乐团总裁马思多。", "马思多", ("总裁", "费城交响乐团")),
     # 会 of 社会 ends no body
     ("希腊劳工和社会福利部长乔治斯说。", "乔治斯", ("部长", "希腊劳工和社会福利部")),
     # a department of a foreign party's central committee, 对 and all
@@ -322,6 +329,13 @@ def test_a_bare_title_in_a_record_of_several_items_takes_the_nearest_country_bef
 
 def test_a_leader_of_a_movement_in_history_holds_no_office():
     assert _posts("纪念美国民权运动领袖马丁·路德·克发表演讲60周年。") == {}
+
+
+@pytest.mark.parametrize("text", [
+    "陕西某粮农集团有限责任公司原党委书记、董事长王东明违规销售储备粮。",  # 原 inside the body: a former office
+])
+def test_a_former_office_inside_the_body_is_past(text):
+    assert not any(held for held in _posts(text).values())
 
 
 def test_a_post_at_a_former_body_is_past():

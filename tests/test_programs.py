@@ -193,3 +193,13 @@ def test_a_place_opened_by_zai_after_the_programme_is_where_it_happens():
 def test_places_a_programme_is_made_with_are_not_where_it_is():
     facts = facts_of("## 新闻\n\n内蒙古与广州、深圳、上海等城市合作推出“草原互游计划”。\n")
     assert one(facts["programs"], "草原互游计划")["provinces"] == ["内蒙古自治区"]
+
+
+def test_a_place_inside_another_quoted_name_places_nothing():
+    facts = facts_of("## 新闻\n\n在大会的“生态日”主题活动上，中国宣布牵头发起“昆明—日内瓦生态框架”实施倡议。\n")
+    assert all(p["provinces"] == [] for p in facts["programs"])
+
+
+def test_the_theme_of_a_meeting_is_no_programme():
+    facts = facts_of("## 新闻\n\n以“推动高质量防治，助力健康行动”为主题的学术年会在山西太原举行。\n")
+    assert facts["programs"] == []

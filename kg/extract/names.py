@@ -37,7 +37,7 @@ _ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
 _NEVER_OPENS_NAME = frozenset("访抵赴时")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或曾用")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或曾用自做作")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
@@ -143,6 +143,14 @@ def _is_ordinary_word(word: str) -> bool:
     return freq >= 10 and (tag in _NOT_NAME_TAGS or tag == "n" or tag.startswith("v"))
 
 
+_BODY_WORDS = ("党委", "党组", "政府", "公司", "集团", "工会", "委员", "支部")
+
+
+def _idiom(word: str) -> bool:
+    """欢欣鼓舞: a four-character idiom of the dictionary."""
+    return len(word) == 4 and segment.tagger().word_tag_tab.get(word, "") in ("i", "l")
+
+
 def _very_common_word(word: str) -> bool:
     """问题, 我们, 发展: a two-character word so common that no name holds it."""
     tag = segment.tagger().word_tag_tab.get(word, "")
@@ -189,6 +197,8 @@ def is_plausible_name(word: str) -> bool:
         return False
     if any(_very_common_word(core[i:i + 2]) for i in range(len(core) - 1)):
         return False  # 叙问题: 问题 is in no name
+    if any(w in core for w in _BODY_WORDS) or any(_idiom(core[i:i + 4]) for i in range(len(core) - 3)):
+        return False  # 原党委 (书记), 令人欢欣鼓舞: a body or an idiom is in no name
     return not _is_ordinary_word(core) and not _starts_with_function_word(core) and not _opens_with_common_word(core)
 
 
@@ -196,7 +206,7 @@ def _rare_surname_function_word(ch: str) -> bool:
     """都, 从, 和: a rare surname that is far more often an adverb, preposition, conjunction or
     direction word; a name it opens must be closed by a clear boundary."""
     tag = segment.tagger().word_tag_tab.get(ch, "")
-    return _surname_rank().get(ch, 999) > 200 and tag[:1] in ("d", "p", "c", "f") and \
+    return 200 < _surname_rank().get(ch, 0) and tag[:1] in ("d", "p", "c", "f") and \
         segment.tokenizer().FREQ.get(ch, 0) >= 50000
 
 
@@ -329,7 +339,7 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100
                                              or _surname_rank().get(word[1], 999) < 60):
             continue  # 和经济界, 应李华: a surname that is also a function word opens only a short, unusual name
-        if _rare_surname_function_word(text[pos]) and score < 3:
+        if _rare_surname_function_word(text[pos]) and (end not in han_ends or boundary(text, end) < 3):
             continue  # 总书记都对当地…: 都 is a rare surname and a very common adverb
         if is_plausible_name(word):
             return NameSpan(pos, end, word, end == other and end not in han_ends)

@@ -49,6 +49,10 @@ _ORG_END = re.compile(
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织|会议)$")
 # the last word of a body's name inside a longer organisation part
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
+# 原 after a body and before its committee (…有限责任公司原党委书记): an office held before
+_FORMER_INSIDE = re.compile(r"(?:公司|集团|局|厅|委|部|院|厂|银行|大学)原(?=党委|党组|纪委|工会|[\u4e00-\u9fff]{0,6}$)")
+# bodies of a state that follow its one-character abbreviation (乌总统办公室, 俄外交部)
+_STATE_BODY_WORDS = ("总统办公室", "总统府", "政府", "议会", "国会", "外交部", "国防部", "内阁")
 # a department of a party's central committee (中央对外部: 对 is part of its name)
 _CENTRAL_DEPARTMENT = re.compile(r"中央[\u4e00-\u9fff]{1,6}(?:部|委员会|委|办公室|办公厅)")
 # words that take an office away (the posts of that clause are not held after it)
@@ -418,7 +422,8 @@ class _Sentence:
         else:
             chain_past = False
         past_inside = next((w for w in ("时任", "原任", "前任") if w in text[start:org_end]), None) or \
-            next(("原" for p in self.places if start <= p.start and p.end < org_end and text[p.end] == "原"), None)
+            next(("原" for p in self.places if start <= p.start and p.end < org_end and text[p.end] == "原"), None) or \
+            ("原" if _FORMER_INSIDE.search(text, start, org_end) else None)
         if past_inside:  # 响水县时任环保局局长: an office held before
             chain_past = True
             cut = text.index(past_inside, start, org_end)
@@ -467,7 +472,9 @@ class _Sentence:
             if start == org_end:  # 外长A: the state printed in its own chain, else in the clause after its last verb
                 clause = self._clause_country(start, chain.start) or \
                     (self._clause_country(start, self._after_last_verb(start)) if not chain.posts else None)
-            c = country or (chain.country if chain.foreign else None) or \
+            party_state = next((lexicon.body_country(p.org.attrs.get("template", "")) for p in chain.posts
+                                if p.org is not None and lexicon.body_country(p.org.attrs.get("template", ""))), None)
+            c = country or (chain.country if chain.foreign else None) or party_state or \
                 (clause if clause is not None and clause.iso2 != "CN" else None) or \
                 (previous.country if previous and start == org_end and previous.foreign and clause is None
                  and not chain.posts else None)  # (中共中央总书记、国家主席A: the chain's own state)
@@ -501,6 +508,12 @@ class _Sentence:
             return self._membership(_Post(title, owned))
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
         known = [m for m in self.orgs if m.end == org_end and m.start >= start and text[m.start - 1:m.start] != "驻"]
+        if known and country is None and previous is not None and previous.foreign and not chain.posts and \
+                chain.start > 0 and text[chain.start - 1] == "、" and self._is_department(text[start:org_end], title) and \
+                not any(m.attrs.get("template") in lexicon.foreign_bodies() for m in known):
+            # 乌总统办公室副主任A、国防部副部长B: a list of one foreign state's officials, not China's ministry
+            chain.country, chain.foreign = previous.country, True
+            return self._country_post(previous.country, None, start, org_end, title)
         if known and (country is None or min(m.start for m in known) <= country_start
                       or all(m.attrs.get("template") in lexicon.foreign_bodies() for m in known)):
             # (叙利亚外交部副部长: the country's ministry, not the Chinese 外交部 the lexicon knows)
@@ -660,6 +673,10 @@ class _Sentence:
                         and _country_pattern().match(text, m.end() + 1).end() < end  # (在约旦与美国总统: no body)
                         and noun_run_start(text, m.end() + 1, end) == m.end() + 1):
                 return _country_named(m.group()), m.start(), m.end()
+        lead = lexicon.country_abbreviations().get(text[start:start + 1]) if end - start > 2 else None
+        if lead is not None and text.startswith(_STATE_BODY_WORDS, start + 1) and \
+                noun_run_start(text, start + 1, end) == start + 1 and lead.iso2 in _article_countries(self.found.article):
+            return lead, start, start + 1  # 乌总统办公室副主任: a state's body after its one-character abbreviation
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
         if abbr is not None and end - 2 >= start and text[end - 2] == "驻":
             # 俄驻美大使: the employer's abbreviation stands before 驻, the host's after it

@@ -79,6 +79,8 @@ class ProgramExtractor:
                     continue  # “一带一路”国际茶产业发展论坛在湖北举行: a meeting named after it, not the programme
                 crowded = len({p.surface for p in places}) >= 3  # a sentence listing many places
                 for p in venue or places:
+                    if _inside_a_name(s.text, p) and not (m.start <= p.start and p.end <= m.end):
+                        continue  # a place inside another quoted name or a title
                     if (m.attrs.get("national") or crowded and not _located_with_zai(s.text, p)) \
                             and not _same_clause(s.text, p, m):
                         continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
@@ -90,6 +92,8 @@ class ProgramExtractor:
         strategies: list[tuple[int, int]] = []  # 乡村振兴战略: known, and never a programme
 
         def add(name: str, a: int, b: int, **attrs) -> None:
+            if _THEME.match(text, b) or _THEME.match(text, b + 1):
+                return  # 以“…”为主题的年会: the theme of a meeting, not a programme
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
@@ -162,6 +166,7 @@ class ProgramExtractor:
 _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # a meeting named inside a quoted name: a one-off event
 _ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会")
+_THEME = re.compile(r"为主题|主题的|的主题")
 # what officials are reproached for doing (搞“形象工程”)
 _REPROACHED = re.compile(r"(?:搞|热衷于?)(?:“[^“”]*”)*$")
 # routine enforcement, unquoted (开展消防产品专项监督检查行动): generic actions, not named programmes
@@ -177,6 +182,15 @@ _EVENT_AFTER = re.compile(r"(?:峰会|论坛|会议|大会|博览会|进博会|�
 # a meeting named after a programme (“一带一路”国际…论坛)
 _EVENT_NAMED = re.compile(r"[”\"]?[^，。；、“”]{0,12}?(?:论坛|峰会|博览会|大会|研讨会|展览会|洽谈会|交流会|推介会|报告会|宣讲会"
                           r"|座谈会|发布会)")
+
+
+def _inside_a_name(text: str, place) -> bool:
+    """“昆明—蒙特利尔全球生物多样性框架”, 《…》: a place inside a quoted name or a title places nothing."""
+    for opening, closing in (("“", "”"), ("《", "》")):
+        opened = text.rfind(opening, 0, place.start)
+        if opened >= 0 and text.rfind(closing, 0, place.start) < opened and text.find(closing, place.end) >= 0:
+            return True
+    return False
 
 
 def _a_partner(text: str, place) -> bool:
