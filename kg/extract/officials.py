@@ -673,10 +673,13 @@ class _Sentence:
                         and _country_pattern().match(text, m.end() + 1).end() < end  # (在约旦与美国总统: no body)
                         and noun_run_start(text, m.end() + 1, end) == m.end() + 1):
                 return _country_named(m.group()), m.start(), m.end()
-        lead = lexicon.country_abbreviations().get(text[start:start + 1]) if end - start > 2 else None
-        if lead is not None and text.startswith(_STATE_BODY_WORDS, start + 1) and \
-                noun_run_start(text, start + 1, end) == start + 1 and lead.iso2 in _article_countries(self.found.article):
-            return lead, start, start + 1  # 乌总统办公室副主任: a state's body after its one-character abbreviation
+        for p in range(start, end - 2):
+            # 乌总统办公室副主任: a state's body after its one-character abbreviation
+            lead = lexicon.country_abbreviations().get(text[p])
+            if lead is not None and text.startswith(_STATE_BODY_WORDS, p + 1) and \
+                    (p == start or self._only_clause_before(start, p)) and \
+                    noun_run_start(text, p + 1, end) == p + 1 and lead.iso2 in _article_countries(self.found.article):
+                return lead, p, p + 1
         abbr = lexicon.country_abbreviations().get(text[end - 1:end]) if end - start >= 1 else None
         if abbr is not None and end - 2 >= start and text[end - 2] == "驻":
             # 俄驻美大使: the employer's abbreviation stands before 驻, the host's after it
