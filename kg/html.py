@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 SEED = 20240101
 EDGE_PX = 130          # typical link length on screen, in pixels
 PHYSICS_LIMIT = 300    # above this many nodes the page opens with physics off
+DRAWN_LIMIT = 2000     # nodes drawn when the page opens (the most linked); the page's others wait for
+PAGE_LIMIT = 20000     # a search or an expansion; a page holds at most this many (``busiest``)
 SOURCE_KINDS = ("page", "article")  # not drawn unless asked for
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -79,6 +81,16 @@ def find_province(graph: nx.MultiDiGraph, name: str) -> str:
     return find_node(graph, name, kind="province")
 
 
+def _page_dates(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """'<page file>' -> its date (archive records have one), from the page nodes of ``graph``."""
+    out = dict(graph.graph.get("dates", {}))
+    for _, d in graph.nodes(data=True):
+        a = d.get("attrs", {})
+        if d.get("kind") == "page" and isinstance(a.get("date"), str) and "source" in a:
+            out[a["source"]] = a["date"]
+    return out
+
+
 def _headlines(graph: nx.MultiDiGraph) -> dict[str, str]:
     """'<page file>#<article index>' -> headline, from the article nodes of ``graph``."""
     out = dict(graph.graph.get("headlines", {}))
@@ -89,13 +101,20 @@ def _headlines(graph: nx.MultiDiGraph) -> dict[str, str]:
     return out
 
 
-def busiest(graph: nx.MultiDiGraph, limit: int = 2000) -> nx.MultiDiGraph:
+def _ranked(graph: nx.MultiDiGraph) -> list[str]:
+    return sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))
+
+
+def busiest(graph: nx.MultiDiGraph, limit: int = PAGE_LIMIT) -> nx.MultiDiGraph:
     """At most ``limit`` nodes, the most linked first (ties by id), so that the page of a
-    whole archive stays drawable; ``kg view --focus/--province`` draws any other part."""
+    whole archive stays small enough; it draws the ``DRAWN_LIMIT`` most linked of them when
+    it opens and the others on a search or an expansion; ``kg view --focus/--province`` draws
+    any other part, and ``kg serve`` all of it."""
     if graph.number_of_nodes() <= limit:
         return graph
-    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))[:limit]
-    return graph.subgraph(ranked).copy()
+    sub = graph.subgraph(_ranked(graph)[:limit]).copy()
+    sub.graph.update(graph.graph)
+    return sub
 
 
 def subgraph(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
@@ -138,6 +157,7 @@ def subgraph(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
         keep.add(centre)
     sub = graph.subgraph(keep).copy()
     sub.graph["headlines"] = _headlines(graph)
+    sub.graph["dates"] = _page_dates(graph)
     return sub
 
 
@@ -231,13 +251,39 @@ def _where(ev: dict, headlines: dict[str, str]) -> str:
     return f"{headlines[key]}（{place}）" if headlines.get(key) else place
 
 
+def _context(graph: nx.MultiDiGraph, n: str, dates: list[str], articles: int) -> str:
+    """A short line that tells namesakes apart (as ``kg serve``'s search says it): a post, a parent
+    body, a place, an issuer, an operator; the dates; the number of articles."""
+    d, bits = graph.nodes[n], []
+    kind = d.get("kind")
+    out = sorted(graph.out_edges(n, keys=True, data=True), key=lambda e: (-graph.degree(e[1]), e[1], e[2]))
+    label = lambda v: graph.nodes[v].get("label", v)  # noqa: E731
+    if kind == "official":
+        bits += [f"{label(v)}{e.get('title', '')}" for _, v, _, e in out if e.get("kind") == "holds-post"][:2]
+    elif kind == "person":
+        bits += [str(d.get("attrs", {}).get(k)) for k in ("affiliation", "role") if d.get("attrs", {}).get(k)]
+    else:
+        rel = {"union": "sub-organization-of", "program": "operated-by", "policy": "issued-by"}.get(kind, "located-in")
+        bits += [label(v) for _, v, _, e in out if e.get("kind") == rel][:1]
+    if dates:
+        bits.append(dates[0] if dates[0] == dates[-1] else f"{dates[0]}…{dates[-1]}")
+    bits.append(f"{articles} 篇文章 articles")
+    return " · ".join(bits)
+
+
 def page_data(graph: nx.MultiDiGraph, title: str = "unionkg", seed: int = SEED) -> dict:
-    """Everything the page needs, as plain JSON: vis nodes/edges (built with pyvis), legend, options."""
-    from pyvis.network import Network
+    """Everything the page needs, as plain JSON: vis nodes/edges (built with pyvis), legend, options.
+
+    Every node of ``graph`` is in the data; the ``DRAWN_LIMIT`` most linked are drawn when the
+    page opens (``drawn``) and laid out here, the others are added by a search or an expansion."""
+    from pyvis.edge import Edge
+    from pyvis.node import Node
     headlines = _headlines(graph)
-    pos = layout(graph, seed)
+    page_dates = _page_dates(graph)
+    drawn = set(_ranked(graph)[:DRAWN_LIMIT]) if graph.number_of_nodes() > DRAWN_LIMIT else set(graph)
+    pos = layout(graph if len(drawn) == graph.number_of_nodes() else graph.subgraph(drawn), seed)
     degree = dict(graph.degree())
-    net = Network(directed=True)
+    vis_nodes, vis_edges = [], []  # as pyvis's Network.add_node/add_edge make them, without their O(n) checks
     for n in sorted(graph):
         d = graph.nodes[n]
         kind = d.get("kind", "")
@@ -249,19 +295,24 @@ def page_data(graph: nx.MultiDiGraph, title: str = "unionkg", seed: int = SEED) 
                 articles.append(_where(ev, headlines))
         attrs = {k: (graph.nodes[v].get("label", v) if isinstance(v, str) and v in graph else v)
                  for k, v in sorted(d.get("attrs", {}).items()) if isinstance(v, (str, int, float))}
-        net.add_node(n, label=d.get("label") or n, shape=shape, color=colour, x=pos[n][0], y=pos[n][1],
-                     size=round(9 + 4 * math.sqrt(degree[n]), 1), font={"size": min(14 + degree[n], 24)},
-                     kind=kind, aliases=list(d.get("aliases", [])), articles=articles,
-                     attrs=[f"{k}: {v}" for k, v in attrs.items()])
+        dates = sorted({page_dates[ev["page"]] for ev in d.get("provenance", []) if ev.get("page") in page_dates})
+        where = {"x": pos[n][0], "y": pos[n][1]} if n in pos else {}
+        vis_nodes.append(Node(n, shape, label=d.get("label") or n, color=colour, font_color=False, **where,
+                              size=round(9 + 4 * math.sqrt(degree[n]), 1), font={"size": min(14 + degree[n], 24)},
+                              kind=kind, aliases=list(d.get("aliases", [])), articles=articles,
+                              attrs=[f"{k}: {v}" for k, v in attrs.items()], drawn=n in drawn, degree=degree[n],
+                              dates=[dates[0], dates[-1]] if dates else [],
+                              context=_context(graph, n, dates, len(articles))).options)
     for i, (u, v, key, d) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):
         ev = (d.get("evidence") or [None])[0]
-        net.add_edge(u, v, id=f"e{i}", key=key, kind=d.get("kind", ""), label=d.get("title") or d.get("kind", ""),
-                     sentence=ev.get("text", "") if ev else "", where=_where(ev, headlines) if ev else "")
+        vis_edges.append(Edge(u, v, True, id=f"e{i}", key=key, kind=d.get("kind", ""), label=d.get("title") or d.get("kind", ""),
+                              sentence=ev.get("text", "") if ev else "",
+                              where=_where(ev, headlines) if ev else "").options)
     counts = Counter(graph.nodes[n].get("kind", "") for n in graph)
     legend = [{"kind": k, "shape": KINDS.get(k, _OTHER_KIND)[0], "color": KINDS.get(k, _OTHER_KIND)[1],
                "name": KINDS.get(k, _OTHER_KIND)[2] or k, "count": counts[k]}
               for k in [*KINDS, *sorted(set(counts) - set(KINDS))] if counts[k]]
-    physics = graph.number_of_nodes() <= PHYSICS_LIMIT
+    physics = len(drawn) <= PHYSICS_LIMIT
     options = {
         "autoResize": True,
         "layout": {"improvedLayout": False, "randomSeed": 1},
@@ -281,7 +332,7 @@ def page_data(graph: nx.MultiDiGraph, title: str = "unionkg", seed: int = SEED) 
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics,
                         "multiselect": False},
     }
-    return {"title": title, "nodes": net.nodes, "edges": net.edges, "legend": legend,
+    return {"title": title, "nodes": vis_nodes, "edges": vis_edges, "legend": legend,
             "physics": physics, "options": options}
 
 
@@ -310,6 +361,15 @@ def _vis_assets() -> tuple[str, str]:
     return js, css
 
 
+@lru_cache(maxsize=None)
+def _shared_js() -> str:
+    """The search box, local search and label placement shared with ``kg serve``'s explorer."""
+    js = (resources.files("kg.serve") / "static" / "graphview.js").read_text("utf-8")
+    if _NO_URL.search(js) or "</script" in js.lower():
+        raise ValueError("graphview.js cannot be inlined")
+    return js
+
+
 def _script_json(data) -> str:
     """JSON safe inside <script type="application/json">: no tag, entity, line separator or URL can form."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -324,8 +384,8 @@ def render_html(graph: nx.MultiDiGraph, title: str = "unionkg", seed: int = SEED
     js, css = _vis_assets()
     template = (resources.files("kg") / "html_template.html").read_text("utf-8")
     parts = {"TITLE": html.escape(title).replace("://", "&#58;//"), "VIS_CSS": css, "VIS_JS": js,
-             "DATA": _script_json(page_data(graph, title, seed))}
-    page = re.sub(r"@@(TITLE|VIS_CSS|VIS_JS|DATA)@@", lambda m: parts[m.group(1)], template)
+             "KG_JS": _shared_js(), "DATA": _script_json(page_data(graph, title, seed))}
+    page = re.sub(r"@@(TITLE|VIS_CSS|VIS_JS|KG_JS|DATA)@@", lambda m: parts[m.group(1)], template)
     # only these exact scripts may run: injected markup could not run a handler even if it got in
     hashes = " ".join("'sha256-%s'" % base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
                       for body in re.findall(r"<script>(.*?)</script>", page, re.S))

@@ -104,6 +104,8 @@
     var shown = expanded.get(id) || 0, limit = 40;
     var q = "/api/expand?id=" + encodeURIComponent(id) + "&limit=" + limit + "&offset=" + (more ? shown : 0);
     return api(q).then(function (d) {
+      var fresh = d.nodes.filter(function (n) { return !nodes.get(n.id); }).map(function (n) { return n.id; });
+      addedBy.set(id, (addedBy.get(id) || []).concat(fresh));
       addData(d, id);
       expanded.set(id, Math.max(shown, d.shown));
       if (d.total > d.shown) say(d.centre.label + "：显示 " + d.shown + " / " + d.total + " 个邻居 · neighbours shown");
@@ -112,13 +114,17 @@
       return d;
     });
   }
+  var addedBy = new Map();       // id -> the nodes its expansion added
   function collapse(id) {
-    var keep = new Set([id]);
-    expanded.forEach(function (_, e) { if (e !== id) keep.add(e); });
+    // what its expansion added, and neighbours linked to nothing else; not a node expanded itself or
+    // added by another open expansion
+    var added = new Set(addedBy.get(id) || []), other = new Set();
+    addedBy.forEach(function (list, by) { if (by !== id && expanded.has(by)) list.forEach(function (m) { other.add(m); }); });
     var gone = network.getConnectedNodes(id).filter(function (n) {
-      if (keep.has(n) || n === selected) return false;
-      return network.getConnectedNodes(n).every(function (m) { return m === id; });
+      if (n === id || expanded.has(n) || other.has(n) || n === selected) return false;
+      return added.has(n) || network.getConnectedNodes(n).every(function (m) { return m === id; });
     });
+    addedBy.delete(id);
     removeNodes(gone);
     expanded.delete(id);
     say(info.get(id).label + "：收起 " + gone.length + " 个节点 · collapsed " + gone.length);

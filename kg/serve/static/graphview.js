@@ -58,9 +58,12 @@
     });
   };
 
-  // A combobox: results come from find(query) (a promise of items); render(item) gives the option's
-  // content; choose(item) is called on click or Enter. Arrow keys move, Escape closes.
-  KG.searchBox = function (input, list, status, find, render, choose) {
+  // A combobox: results come from find(query) (a promise of {results, total}); render(item, li) fills
+  // an option; choose(item) is called on click or Enter. Arrow keys move, Escape closes.
+  // opts.delay: ms to wait after typing (default 120; 0 asks at once); opts.onResults(items, query).
+  KG.searchBox = function (input, list, status, find, render, choose, opts) {
+    opts = opts || {};
+    var delay = opts.delay === undefined ? 120 : opts.delay;
     var items = [], active = -1, asked = 0, timer = null;
     function close() { list.replaceChildren(); input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
     function mark(i) {
@@ -90,6 +93,7 @@
         ? total + " 个结果 · results" + (total > found.length ? "（显示前 " + found.length + " · first " + found.length + " shown）" : "")
         : "没有找到 · not found";
       if (found.length) mark(0);
+      if (opts.onResults) opts.onResults(found, query);
     }
     function ask() {
       var query = input.value.trim(), mine = ++asked;
@@ -97,7 +101,7 @@
       find(query).then(function (d) { if (mine === asked) show(d.results, d.total, query); });
     }
     function pick(i) { var item = items[i]; if (!item) return; close(); choose(item); }
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 120); });
+    input.addEventListener("input", function () { clearTimeout(timer); if (delay) timer = setTimeout(ask, delay); else ask(); });
     input.addEventListener("keydown", function (ev) {
       if (ev.key === "ArrowDown") { ev.preventDefault(); if (items.length) mark(Math.min(items.length - 1, active + 1)); }
       else if (ev.key === "ArrowUp") { ev.preventDefault(); if (items.length) mark(Math.max(0, active - 1)); }
@@ -110,5 +114,32 @@
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
     return { close: close };
+  };
+
+  // Search names held in the page: nodes [{id, label, aliases, degree}]; exact names first, then
+  // prefixes, then parts of names, the most linked first within each; NFKC and case folded.
+  KG.localSearch = function (nodes) {
+    function norm(s) { return String(s).normalize("NFKC").trim().toLowerCase(); }
+    var keys = [];
+    nodes.forEach(function (n) {
+      [n.label].concat(n.aliases || []).forEach(function (name) { var k = norm(name); if (k) keys.push([k, name, n]); });
+    });
+    return function (query, limit) {
+      var q = norm(query), best = new Map();
+      if (!q) return { results: [], total: 0 };
+      keys.forEach(function (k) {
+        var at = k[0].indexOf(q);
+        if (at < 0) return;
+        var level = at > 0 ? 2 : (k[0].length === q.length ? 0 : 1), seen = best.get(k[2].id);
+        if (!seen || level < seen.level) best.set(k[2].id, { level: level, node: k[2], matched: k[1] });
+      });
+      var found = Array.from(best.values()).sort(function (a, b) {
+        return a.level - b.level || (b.node.degree || 0) - (a.node.degree || 0) || (a.node.id < b.node.id ? -1 : 1);
+      });
+      return { results: found.slice(0, limit || 30).map(function (f) {
+        return { id: f.node.id, node: f.node, label: f.node.label, kind: f.node.kind, matched: f.matched,
+                 context: f.node.context || "", match: ["exact", "prefix", "part"][f.level] };
+      }), total: found.length };
+    };
   };
 })(window);
