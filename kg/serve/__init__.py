@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 
 DEFAULT_PORT = 7878
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
@@ -57,7 +56,8 @@ def serve_command(args) -> int:
 
     from kg.serve.app import READY_QUERIES, create_app
 
-    allowed = ["127.0.0.1", "localhost"] if args.host in LOOPBACK else None
+    # on 127.0.0.1 a request must name this machine (no DNS rebinding from a web page)
+    allowed = ["127.0.0.1", "localhost"] if args.host in ("127.0.0.1", "localhost") else None
     try:
         app = create_app(store, base=args.base, workers=args.workers, timeout=args.timeout,
                          max_bytes=args.max_result_bytes, memory=memory,

@@ -319,10 +319,7 @@ class GraphIndex:
     def neighbours(self, iri: str, limit: int = 40, offset: int = 0, kinds: set[str] | None = None) -> dict:
         """The entity's links (best-connected neighbours first), ``limit`` at a time."""
         links = [l for l in self.links.get(iri, ()) if not kinds or self.entities[l.other].kind in kinds]
-        others: list[str] = []
-        for l in links:
-            if l.other not in others:
-                others.append(l.other)
+        others = list(dict.fromkeys(l.other for l in links))  # best-connected first, as links are sorted
         chosen = set(others[offset:offset + limit])
         return {"nodes": [self.node(o) for o in others[offset:offset + limit]],
                 "edges": [self.edge(iri, l) for l in links if l.other in chosen],
@@ -332,9 +329,9 @@ class GraphIndex:
              kinds: set[str] | None = None) -> dict:
         """Everything within ``hops`` links of the entity (breadth first, at most ``per_node``
         neighbours of each and ``limit`` nodes in all), with every link between them."""
-        seen, frontier, cut = [iri], [iri], False
+        seen, frontier, cut = {iri: None}, [iri], False
         for _ in range(max(0, hops)):
-            nxt = []
+            nxt: dict[str, None] = {}
             for n in frontier:
                 shown = 0
                 for l in self.links.get(n, ()):
@@ -345,11 +342,11 @@ class GraphIndex:
                     if shown >= per_node or len(seen) + len(nxt) >= limit:
                         cut = True
                         break
-                    nxt.append(l.other)
+                    nxt[l.other] = None
                     shown += 1
-            seen += nxt
-            frontier = nxt
-        return dict(self.between(seen), cut=cut)
+            seen.update(nxt)
+            frontier = list(nxt)
+        return dict(self.between(list(seen)), cut=cut)
 
     def between(self, iris: list[str]) -> dict:
         wanted = [i for i in dict.fromkeys(iris) if i in self.entities]

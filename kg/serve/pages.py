@@ -18,6 +18,7 @@ from kg.serve.index import RELATION_NAMES, GraphIndex
 EVIDENCE_PER_LINK = 3
 MAX_ARTICLES = 200
 MAX_INCOMING = 2000  # triples pointing at a resource, in its RDF description
+LINKS_PER_SECTION = 200  # links of one kind on an entity's page (the best-connected first)
 
 
 def term(value) -> str:
@@ -91,7 +92,8 @@ class Pages:
                 "label": other.label, "href": self.local(other.iri), "kind": other.kind, "title": link.title,
                 "context": other.context, "evidence": evidence.get(key, [])[:EVIDENCE_PER_LINK],
                 "more_evidence": max(0, len(evidence.get(key, [])) - EVIDENCE_PER_LINK)})
-        sections = [{"name": RELATION_NAMES.get(k, f"{k[0]} ({k[1]})"), "links": v}
+        sections = [{"name": RELATION_NAMES.get(k, f"{k[0]} ({k[1]})"), "links": v[:LINKS_PER_SECTION],
+                     "total": len(v)}
                     for k, v in sorted(groups.items(), key=lambda kv: list(RELATION_NAMES).index(kv[0])
                                        if kv[0] in RELATION_NAMES else 99)]
         articles = []
