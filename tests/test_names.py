@@ -68,7 +68,7 @@ def test_a_common_noun_after_a_foreign_title_is_no_name():
                                   "都对当地发展作出指示", "访农户、看庄稼", "下麦田，察看长势", "明白这一点",
                                   "人选名单后，由主席团提交", "访俄 强调合作", "看苗情、问收成", "叙问题特使访问",
                                   "联组会。", "时将数以千计的文件", "新闻局3日发布消息", "令人欢欣鼓舞。",
-                                  "和多国经贸官员表示"])
+                                  "和多国经贸官员表示", "跟乡亲们说"])
 def test_clauses_after_a_title_are_no_names(text):
     assert _after(text) is None
 

@@ -274,6 +274,12 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     ("在会见古共中央第一书记、国家主席迪亚斯-卡内多时，王志明指出。", "迪亚斯-卡内多", ("主席", "古巴共和国")),
     # 复信 ends the clause before a body
     ("国家主席王志明复信费城交响乐团总裁马思多。", "马思多", ("总裁", "费城交响乐团")),
+    # a title the lexicon knows before 兼 (国务资政兼…部长)
+    ("韩一明会见了新加坡国务资政兼国家安全统筹部长张志明。", "张志明", ("部长", "新加坡国家安全统筹部")),
+    # a state's title after a party's post
+    ("朝鲜劳动党总书记、国务委员长金正明出席阅兵式。", "金正明", ("国务委员长", "朝鲜民主主义人民共和国")),
+    # 党团 is one word
+    ("德国联盟党联邦议会党团副主席瓦德富多表示。", "瓦德富多", ("副主席", "德国联盟党联邦议会党团")),
     # 会 of 社会 ends no body
     ("希腊劳工和社会福利部长乔治斯说。", "乔治斯", ("部长", "希腊劳工和社会福利部")),
     # a department of a foreign party's central committee, 对 and all

@@ -138,6 +138,9 @@ def test_generic_facility_in_synthetic_page_has_no_operator():
     "在重庆、江苏等地，消防部门开展消防产品专项监督检查行动。",  # routine enforcement
     "在江西，孩子们体验世界机器人大赛“超变战场”项目。",  # an event of a contest
     "辽宁重点谈到了社区养老、“一老一幼”服务等问题。",  # a category of services
+    "山东加快实施“十大创新”“十大扩需求”“十强产业”行动。",  # several actions listed
+    "新春佳节，某区举行了富有特色的“醒狮新春团拜”活动。",  # an event held once
+    "四川成都举行了一场“迎大运·健康跑”活动。",
     "“推动乡村振兴浙江实践研讨会暨媒体行动”今天在杭州举行。",  # a meeting
     "黑龙江设置了“非遗+旅游”项目体验展等活动。",  # a programme word inside a longer noun
 ])
@@ -181,7 +184,7 @@ def test_a_meeting_named_after_a_national_programme_does_not_place_it():
 
 
 def test_in_a_sentence_of_many_places_a_programme_is_where_its_clause_says():
-    facts = facts_of("## 新闻\n\n上海、浙江举办“红色足迹”主题阅读活动，江苏宿迁、山东临沂、四川广元等地分别开展诵读活动。\n")
+    facts = facts_of("## 新闻\n\n上海、浙江开展“红色足迹”主题阅读活动，江苏宿迁、山东临沂、四川广元等地分别开展诵读活动。\n")
     assert one(facts["programs"], "红色足迹主题阅读活动")["provinces"] == ["上海市", "浙江省"]
 
 

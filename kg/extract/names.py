@@ -256,7 +256,7 @@ def _one_unknown_word(run: str) -> bool:
     # syllables of a name
     freq = segment.tokenizer().FREQ
     if len(tokens) >= 2 and len(tokens[0].word) == 1 and (
-            tokens[0].flag == "f" or tokens[0].flag == "v" and (
+            tokens[0].flag in ("f", "p", "c") or tokens[0].flag == "v" and (
                 tokens[1].flag == "n" and freq.get(tokens[1].word, 0) >= 300 or freq.get(tokens[0].word, 0) >= 10000)):
         return False  # 下麦田, 访农户, 看苗情: a direction or a verb, then its object
     if any(len(t.word) > 1 and freq.get(t.word, 0) >= 500 and not t.flag.startswith(("nr", "ns", "nz"))

@@ -59,13 +59,13 @@ _CENTRAL_DEPARTMENT = re.compile(r"中央[\u4e00-\u9fff]{1,6}(?:部|委员会|�
 _REMOVAL = re.compile(r"免去|免职|解除[^，。；]{0,20}职务|撤销[^，。；]{0,20}职务|撤职|罢免|开除|被撤换")
 # a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
 _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
-_LAST_BODY_WORD = re.compile(r".*(?:党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
-                             r"(?!议|门|员|长|士|校)")  # (not 部门, 党员, 社会)
+_LAST_BODY_WORD = re.compile(r".*(?:党团|党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
+                             r"(?!议|门|员|长|士|校|团)")  # (not 部门, 党员, 党团, 社会)
 # words between a body and its title that say the office is new, current or not yet held
 _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
 _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相", "副首相", "国王", "女王", "议长", "副议长",
-                           "国家元首", "政府总理"})
+                           "国家元首", "政府总理", "国务委员长"})
 # words that name a kind of body, never one body
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "队伍", "集体", "班子", "小组", "中心", "协会",
                              "专家组", "工作组", "课题组", "专班", "科室",
@@ -74,6 +74,8 @@ _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "
 _TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
 _QUOTED_BODY = re.compile(r"“[\u4e00-\u9fff]{2,20}(?:联盟|组织|委员会|协会|基金会|联合会|中心|研究所|研究院)”$")
+_LATIN_BRACKETED_START = re.compile(r"[（(][A-Za-z]{2,10}[）)]")
+_LATIN_BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][A-Za-z]{2,10}[）)]$")  # 国际货币基金组织（IMF）…
 _BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)]$")
 # a party committee, discipline committee or party group named after its host (某公司党委)
 _PARTY_COMMITTEE = re.compile(r"(?:党委|纪委|党组)$")
@@ -313,7 +315,8 @@ class _Sentence:
             seg_start = seg_end
             while seg_start > limit and not self._separator(seg_start - 1):
                 if text[seg_start - 1] in _CHAIN_STOP:
-                    inner = _BRACKETED.search(text, limit, seg_start)  # 天津港（集团）有限公司: part of a name
+                    inner = _BRACKETED.search(text, limit, seg_start) or _LATIN_BRACKETED.search(text, limit, seg_start)
+                    # (天津港（集团）有限公司, 国际货币基金组织（IMF）货币与资本市场部: part of a name)
                     if inner is None or inner.start() <= limit:
                         inner = _QUOTED_BODY.search(text, limit, seg_start)  # “全球疫苗与免疫联盟”首席执行官
                         if inner is not None and inner.start() >= limit:
@@ -780,8 +783,11 @@ class _Sentence:
             if m.start != start and not self._only_clause_before(start, m.start):
                 continue
             rest = self.text[m.end:end]
-            if len(rest) > 14 or not _CJK.match(rest) or not _SUB_BODY_END.search(rest) or NOT_IN_ORG.search(rest):
-                continue
+            bracket = _LATIN_BRACKETED_START.match(rest)  # 国际货币基金组织（IMF）货币与资本市场部
+            rest = rest[bracket.end():] if bracket else rest
+            if len(rest) > 14 or not _CJK.match(rest) or not _SUB_BODY_END.search(rest) or \
+                    NOT_IN_ORG.search(re.sub(r"(?<=[\u4e00-\u9fff])[与和](?=[\u4e00-\u9fff])", "", rest)):
+                continue  # (货币与资本市场部: two fields joined inside the body's name)
             if any(o.start < end and m.end < o.end for o in self.orgs + self.places):
                 continue  # the rest is a body or place of its own
             return Mention("organization", self.text[m.start:end], self.s.index, m.start, end,
@@ -800,7 +806,8 @@ class _Sentence:
         name = text[org_start:end]
         if head and name and not name.endswith(head):
             name += head
-        if len(name) < 2 or len(name) > 30 or not _NAME_CHARS.match(name) or not _ORG_END.search(name):
+        if len(name) < 2 or len(name) > 30 or not _NAME_CHARS.match(name) or not _ORG_END.search(name) or \
+                name[0] in "）)":
             return None
         if name in _GENERIC_BODIES or name in _TOO_VAGUE:
             return None  # 应对团队高级顾问, 会议听取了大会副秘书长: a word for any body, naming none

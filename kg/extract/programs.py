@@ -94,6 +94,9 @@ class ProgramExtractor:
         def add(name: str, a: int, b: int, **attrs) -> None:
             if _THEME.match(text, b) or _THEME.match(text, b + 1):
                 return  # 以“…”为主题的年会: the theme of a meeting, not a programme
+            if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith("活动") and (
+                    _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
+                return  # “…新春团拜”活动, …活动在杭州举行: an event held once
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
@@ -124,6 +127,8 @@ class ProgramExtractor:
             tail, word = m.group("tail"), m.group("word")
             if text.endswith(_CONTEST, 0, m.start()) or _ONE_EVENT.search(m.group("quotes") + tail):
                 continue  # 机器人大赛“超变战场”项目, “…研讨会暨媒体行动”: an event of a contest or a meeting
+            if m.group("quotes").count("“") >= 3 or _COUNTED_LIST.fullmatch(m.group("quotes")):
+                continue  # “十大创新”“十大扩需求”“十强产业”行动: several actions listed, not one name
             if "等" in tail or text.endswith("等", 0, m.start()):
                 continue  # “五小”等…活动, 包机、包车等“点对点”服务: a kind of activity, not one program
             if tail and _starts_with_verb(tail) and not _LAUNCH_VERB.search(text[max(0, m.start() - 4):m.start()]):
@@ -165,7 +170,10 @@ class ProgramExtractor:
 # a contest whose events are quoted (世界机器人大赛“超变战场”项目)
 _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # a meeting named inside a quoted name: a one-off event
-_ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会")
+_ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会|巡游|团拜|健康跑|马拉松|庙会|灯会")
+# an activity the sentence says was held (…活动在杭州举行, 举办了…活动): an event, not a programme
+_HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕)")
+_COUNTED_LIST = re.compile(r"(?:“[一二三四五六七八九十百千万两双][^“”]*”){2,}")
 _THEME = re.compile(r"为主题|主题的|的主题")
 # what officials are reproached for doing (搞“形象工程”)
 _REPROACHED = re.compile(r"(?:搞|热衷于?)(?:“[^“”]*”)*$")
