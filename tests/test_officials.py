@@ -280,6 +280,11 @@ def test_a_country_name_ending_in_guo_gives_way_to_guojia():
     ("朝鲜劳动党总书记、国务委员长金正明出席阅兵式。", "金正明", ("国务委员长", "朝鲜民主主义人民共和国")),
     # 党团 is one word
     ("德国联盟党联邦议会党团副主席瓦德富多表示。", "瓦德富多", ("副主席", "德国联盟党联邦议会党团")),
+    # a committee of the CPPCC printed bare after a seat in it
+    ("会议确定，全国政协常委、外事委员会副主任刘一明为新闻发言人。", "刘一明",
+     ("副主任", "中国人民政治协商会议全国委员会外事委员会")),
+    # 国务部长 is a title of its own, not 部长 of a 国务部
+    ("会见由土库曼斯坦总统顾问别格利多、国务部长巴巴耶多等组成的代表团。", "巴巴耶多", ("国务部长", "土库曼斯坦")),
     # 会 of 社会 ends no body
     ("希腊劳工和社会福利部长乔治斯说。", "乔治斯", ("部长", "希腊劳工和社会福利部")),
     # a department of a foreign party's central committee, 对 and all

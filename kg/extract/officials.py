@@ -49,6 +49,8 @@ _ORG_END = re.compile(
     r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织|会议)$")
 # the last word of a body's name inside a longer organisation part
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
+# national assemblies whose committees are printed bare after a seat in them
+_NATIONAL_ASSEMBLIES = ("中国人民政治协商会议全国委员会", "全国人民代表大会")
 # 原 after a body and before its committee (…有限责任公司原党委书记): an office held before
 _FORMER_INSIDE = re.compile(r"(?:公司|集团|局|厅|委|部|院|厂|银行|大学)原(?=党委|党组|纪委|工会|[\u4e00-\u9fff]{0,6}$)")
 # bodies of a state that follow its one-character abbreviation (乌总统办公室, 俄外交部)
@@ -566,6 +568,10 @@ class _Sentence:
         if party and word.startswith("中央") and (not NOT_IN_ORG.search(word) or _CENTRAL_DEPARTMENT.fullmatch(word)):
             return Mention("organization", word, self.s.index, start, end,
                            {"template": party + word, "place": None})
+        if template in _NATIONAL_ASSEMBLIES and word.endswith("委员会") and 4 < len(word) <= 12 and \
+                not NOT_IN_ORG.search(word):
+            # 全国政协常委、外事委员会副主任: a committee of the assembly named in the segment before
+            return Mention("organization", word, self.s.index, start, end, {"template": template + word, "place": None})
         if word in ("人民政府", "政府") and shared.attrs.get("place"):
             return Mention("organization", word, self.s.index, start, end,
                            {"template": "{place}人民政府", "place": shared.attrs["place"]})
