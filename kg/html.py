@@ -503,8 +503,8 @@ def load_graph(inputs: list[str]) -> tuple[nx.MultiDiGraph, list[str]]:
         data = json.loads(Path(inputs[0]).read_text("utf-8"))
         return nx.node_link_graph(data, directed=True, multigraph=True, edges="links"), []
     summary = Summary()
-    pages = read_pages(find_pages(inputs), summary)
-    return build_graph(analyse(pages)), summary.failed
+    pages = read_pages(find_pages(inputs, summary.failed), summary)
+    return build_graph(analyse(pages, failed=summary.failed)), summary.failed
 
 
 def run_view(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ interrupted build never leaves a half-written file.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
@@ -29,7 +30,7 @@ from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg import shacl
 from kg.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
-from kg.rdf import DEFAULT_BASE, to_dataset, write_exports
+from kg.rdf import DEFAULT_BASE, RdfData, quad_table, write_exports
 from kg.resolve import KnowledgeBase, resolve, slug
 from kg.store import STORE_DIR, build_store, record_check
 
@@ -304,26 +305,63 @@ def page_local(key: str, sha256: str) -> str:
     return f"page/{slug(key)}-{sha256[:8]}"
 
 
-def _extract_page(task: tuple[Page, Path | None]) -> tuple[tuple[Page, list], bool]:
+def _extract_page(task: tuple[Page, Path | None]) -> tuple[tuple[Page, list | IngestError], bool]:
     """One page's findings (in a worker process), and whether they came from the cache: with
     ``--update`` a page whose content was extracted before is read back (if its entry is
-    sound, see ``kg.cache``), a new one is kept."""
+    sound, see ``kg.cache``), a new one is kept. A page an extractor fails on (it raises, or
+    gives a mention outside its sentence) comes back as an IngestError instead of findings:
+    that page fails, named, and the build goes on."""
     page, cached_at = task
     if cached_at is not None:
         findings = read_entry(cached_at, page)
-        if findings is not None:
+        if findings is not None and _ill_formed(page, findings) is None:
             return (page, findings), True
-    findings = [extract_article(a) for a in page.articles]
+    try:
+        findings = [extract_article(a) for a in page.articles]
+    except Exception as err:  # a bug of an extractor, met on this page
+        return (page, IngestError(f"{_where(page)}: extraction failed ({type(err).__name__}: {err}); "
+                                  f"please report it with this page")), False
+    problem = _ill_formed(page, findings)
+    if problem is not None:
+        return (page, IngestError(f"{_where(page)}: extraction failed ({problem}); please report it with this page")), False
     if cached_at is not None:
         write_entry(cached_at, page, findings)
     return (page, findings), False
 
 
-def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "ExtractionCache | None" = None):
+def _where(page: Page) -> str:
+    """The input a page was read from, as failure lines name it (``FILE`` or ``FILE:LINE``)."""
+    where = str(page.meta.get("input", page.source))
+    return f"{where}:{page.meta['line']}" if "line" in page.meta else where
+
+
+def _ill_formed(page: Page, findings: list) -> str | None:
+    """What makes findings unusable by resolution, which would stop the whole build on them: a
+    mention whose sentence or offsets are not in its article, a link to no mention."""
+    if len(findings) != len(page.articles):
+        return f"findings for {len(findings)} articles of {len(page.articles)}"
+    for article, found in zip(page.articles, findings):
+        sentences = article.sentences
+        for m in found.mentions:
+            if type(m.sentence) is not int or not 0 <= m.sentence < len(sentences):
+                return f"a {m.kind} mention in sentence {m.sentence!r} of article {article.index}, which has {len(sentences)}"
+            size = len(sentences[m.sentence].text)
+            if type(m.start) is not int or type(m.end) is not int or not 0 <= m.start <= m.end <= size:
+                return (f"the {m.kind} mention {m.surface[:40]!r} at offsets {m.start!r}-{m.end!r} of a sentence "
+                        f"of {size} characters")
+        for link in found.links:
+            if not all(type(i) is int and 0 <= i < len(found.mentions) for i in (link.source, link.target)):
+                return f"a {link.kind} link between mentions {link.source!r} and {link.target!r} of {len(found.mentions)}"
+    return None
+
+
+def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "ExtractionCache | None" = None,
+                  failed: list[str] | None = None):
     """Each page with its findings, in input order (so the build is the same whatever ``jobs``
     is), extracted in ``jobs`` worker processes. Results stream: at most a few hundred pages
     are in flight, so an archive is never held in memory whole. Pages whose content is in
-    ``cache`` are read back instead of extracted."""
+    ``cache`` are read back instead of extracted. A page extraction fails on is named in
+    ``failed`` and left out (without ``failed``, its IngestError is raised)."""
     bar = tqdm(pages, desc="extract", unit="page", file=sys.stderr, disable=not progress, mininterval=0.5)
     tasks = ((page, None if cache is None else cache.path_of(page)) for page in bar)
     pool, window = None, None
@@ -348,6 +386,11 @@ def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "Extracti
                 window.release()
             if cache is not None:
                 cache.reused += cached
+            if isinstance(result[1], IngestError):
+                if failed is None:
+                    raise result[1]
+                failed.append(str(result[1]))
+                continue
             yield result
     finally:
         if pool is not None:
@@ -355,8 +398,8 @@ def extract_pages(pages, jobs: int = 1, progress: bool = False, cache: "Extracti
             pool.join()
 
 
-def analyse(pages, jobs: int = 1, progress: bool = False) -> KnowledgeBase:
-    return resolve(extract_pages(pages, jobs, progress))
+def analyse(pages, jobs: int = 1, progress: bool = False, failed: list[str] | None = None) -> KnowledgeBase:
+    return resolve(extract_pages(pages, jobs, progress, failed=failed))
 
 
 def _counted(extracted, summary: Summary):
@@ -500,7 +543,7 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
         names = PageNames(generation.taken)
         # pages are resolved as their findings arrive, while the workers extract the next ones
         pages = (names.assign(page, summary) for page in _pages_only(iter_pages(paths, options), summary))
-        kb = resolve(_counted(extract_pages(pages, jobs, progress, cache), summary))
+        kb = resolve(_counted(extract_pages(pages, jobs, progress, cache, summary.failed), summary))
         clock.lap("extract+resolve")
         if not summary.pages:
             raise NothingToBuild("no page could be read" if summary.failed else "no page was found in the inputs",
@@ -551,7 +594,18 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     graph = build_graph(kb)
     del kb
     clock.lap("facts")
-    dataset = to_dataset(graph, base)
+    # graph.json and graph.html first: the graph can then go before the quads are sorted
+    _write_new(scratch / "graph.json", graph_json_parts(graph))
+    drawn = subgraph(graph)
+    shown = busiest(drawn)
+    title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
+    _write_new(scratch / "graph.html", render_html(shown, title=title))
+    del drawn, shown
+    clock.lap("json+html")
+    table = quad_table(graph, base)
+    del graph  # the last reference: the graph goes before its quads are sorted
+    dataset = RdfData.of(table)
+    del table
     clock.lap("rdf")
     new = {fmt: scratch / f"graph.{fmt}" for fmt in RDF_EXPORTS}
     summary.stages["export nq"] = write_exports(dataset, {"nq": new["nq"]})["nq"]
@@ -559,19 +613,13 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     dataset.keep_union_only()
     write_exports(dataset, {"nt": new["nt"]})
     clock.lap("export nt")
-    summary.triples = len(dataset.triples())
+    summary.triples = dataset.triple_count()
     del dataset  # every other export and the store are read from graph.nq and graph.nt
+    _give_back_memory()
     clock.restart()
     loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"], previous=generation.out)
     loader.start()
     try:
-        _write_new(scratch / "graph.json", graph_json_parts(graph))
-        drawn = subgraph(graph)
-        shown = busiest(drawn)
-        title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
-        _write_new(scratch / "graph.html", render_html(shown, title=title))
-        del graph, drawn, shown
-        clock.lap("json+html")
         for fmt, seconds in write_exports(None, {f: new[f] for f in ("ttl", "trig", "jsonld")},
                                           sources={"nq": new["nq"], "nt": new["nt"]}).items():
             summary.stages[f"export {fmt}"] = seconds
@@ -586,6 +634,15 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     if loader.found:
         raise ShapeViolation(shacl.report(loader.found))
     return facts_files
+
+
+def _give_back_memory() -> None:
+    """Hand the memory freed by the stages before back to the system (glibc keeps freed blocks
+    for reuse; the store thread's Oxigraph then grows into what Python has given back)."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc
 
 
 def _holds(path: Path, text: str) -> bool:
@@ -618,7 +675,7 @@ def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOption
     names = PageNames()
     pages = (names.assign(page, summary) for page in
              _pages_only(iter_pages(find_pages(inputs, summary.failed), options), summary))
-    kb = resolve(_counted(extract_pages(pages, jobs, progress), summary))
+    kb = resolve(_counted(extract_pages(pages, jobs, progress, failed=summary.failed), summary))
     if not summary.pages:
         if made:
             remove_if_unused(facts_dir)

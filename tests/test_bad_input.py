@@ -398,3 +398,31 @@ def test_folders_behind_symbolic_links_are_read_and_broken_links_named(tmp_path,
     assert officials(tmp_path / "out", "linked.json") == {"张建国"} == officials(tmp_path / "out", "here.json")
     assert err.count("failed:") == 2 and sorted(p.name for p in (tmp_path / "out" / "facts").iterdir()) == \
         ["here.json", "linked.json"]
+
+
+def test_a_page_an_extractor_fails_on_is_named_and_the_rest_built(tmp_path, good, capsys, monkeypatch):
+    """An extractor that raises on one page, or gives a mention outside its sentence (a mention
+    without offsets once stopped the build of ten years of news in resolution), fails that page
+    only."""
+    import kg.pipeline
+    from kg.extract.base import Mention
+
+    real = kg.pipeline.extract_article
+
+    def flawed(article):
+        found = real(article)
+        if "四川" in article.headline:
+            raise KeyError("a bug met on this page")
+        if "湖南" in article.headline:
+            found.add(Mention("organization", "湖南", 0, None, 2))
+        return found
+
+    monkeypatch.setattr(kg.pipeline, "extract_article", flawed)
+    raising, offsetless = tmp_path / "sichuan.txt", tmp_path / "hunan.txt"
+    raising.write_text(PAGE.replace("湖北省总工会开展", "四川省总工会开展"), encoding="utf-8")
+    offsetless.write_text(PAGE.replace("湖北省总工会开展", "湖南省总工会开展"), encoding="utf-8")
+    assert run("build", raising, offsetless, good, "--out", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"failed: {raising}: extraction failed (KeyError: 'a bug met on this page')" in err
+    assert f"failed: {offsetless}: extraction failed (the organization mention '湖南' at offsets None-2" in err
+    assert sorted(p.name for p in (tmp_path / "out" / "facts").iterdir()) == ["good.json"]

@@ -279,12 +279,12 @@ PAUSER = r"""
 import sys, time
 from pathlib import Path
 import kg.pipeline
-real = kg.pipeline.to_dataset
+real = kg.pipeline.quad_table
 def paused(*args, **kwargs):
     Path(sys.argv[1]).touch()
     time.sleep(float(sys.argv[2]))
     return real(*args, **kwargs)
-kg.pipeline.to_dataset = paused
+kg.pipeline.quad_table = paused
 from kg.cli import main
 sys.exit(main(sys.argv[3:]))
 """
