@@ -105,3 +105,24 @@ def _page_facts(kb: KnowledgeBase, page: str, here: list[Entity], rels: list[Rel
                       "byline": a.attrs["byline"], "dateline": a.attrs["dateline"], "type": a.attrs["type"],
                       "continued": a.attrs["continued"]} for a in sorted(articles, key=lambda a: a.attrs["index"])],
     }
+
+
+MERGE_LOG_HEADER = "# merged\tentity\tmentions\tseen in (page#article)\twhy\n"
+
+
+def merge_log_text(kb: KnowledgeBase) -> str:
+    """The merge log: one line per person whose namesakes resolution took as one, with the
+    pages and articles merged and the evidence that joined them (a shared body, posts at national
+    bodies only), so that a reviewer can check each merge. Lines are sorted, so the same input
+    gives the same bytes.
+
+    >>> from kg.resolve import Merge
+    >>> kb = KnowledgeBase({}, [], [], [Merge("王明", "official/wang-ming-1a2b3c4d", (("p.txt", 1), ("q.txt", 2)),
+    ...                                   ("posts at 中华全国总工会",))])
+    >>> print(merge_log_text(kb), end="")  # doctest: +NORMALIZE_WHITESPACE
+    # merged	entity	mentions	seen in (page#article)	why
+    王明	official/wang-ming-1a2b3c4d	2	p.txt#1 q.txt#2	posts at 中华全国总工会
+    """
+    lines = sorted(f"{m.name}\t{m.entity}\t{len(m.seen_in)}\t{' '.join(f'{p}#{a}' for p, a in m.seen_in)}\t"
+                   f"{'; '.join(m.reasons)}\n" for m in kb.merges)
+    return MERGE_LOG_HEADER + "".join(lines)

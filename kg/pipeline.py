@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from kg.cache import ExtractionCache, key_path, read_entry, write_entry
 from kg.extract import extract_article, warm_up
-from kg.facts import each_page_facts
+from kg.facts import each_page_facts, merge_log_text
 from kg.graph import build_graph, graph_json_parts
 from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
@@ -36,6 +36,7 @@ from kg.store import STORE_DIR, build_store, record_check
 
 PAGE_SUFFIXES = (".txt", ".md")
 RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
+MERGE_LOG = "merges.tsv"  # one line per merge of namesakes, for a reviewer (see kg.facts.merge_log_text)
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -554,7 +555,7 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
         if cache is not None:
             cache.prune()  # before the switch: the new folder gets the pruned cache
             summary.reused, summary.cache_keyless = cache.reused, cache.keyless
-        exports = {f"graph.{fmt}" for fmt in RDF_EXPORTS} | {"graph.json", "graph.html", STORE_DIR}
+        exports = {f"graph.{fmt}" for fmt in RDF_EXPORTS} | {"graph.json", "graph.html", MERGE_LOG, STORE_DIR}
         generation.commit(exports | facts_files, names.manifest())
         summary.file_by_file = not generation.exchange
         generation = None
@@ -589,6 +590,7 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
         else:
             _write_new(scratch / rel, text)
         facts_files.add(rel)
+    _write_new(scratch / MERGE_LOG, merge_log_text(kb))
     summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
     summary.links = Counter(r.kind for r in kb.relations)
     graph = build_graph(kb)

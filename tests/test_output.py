@@ -325,3 +325,16 @@ def test_a_killed_build_does_not_keep_the_folder_locked(tmp_path):
     assert kg("build", page(src, "y.txt", "李明"), "--out", out) == 0
     assert sorted(facts_in(out / "facts")) == ["y.json"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # its new folder was removed
+
+
+def test_a_build_writes_the_merge_log_a_reviewer_reads(tmp_path):
+    """Namesakes taken as one person are listed in merges.tsv with the articles and the reason."""
+    (tmp_path / "a.txt").write_text("## 甲\n\n四川省总工会主席李明华出席会议。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("## 乙\n\n四川省总工会党组书记、主席李明华讲话。\n", encoding="utf-8")
+    assert main(["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--out", str(tmp_path / "out")]) == 0
+    lines = (tmp_path / "out" / "merges.tsv").read_text("utf-8").splitlines()
+    assert lines[0].startswith("# merged\tentity\tmentions")
+    name, entity, count, seen, why = lines[1].split("\t")
+    assert (name, count, seen, why) == ("李明华", "2", "a.txt#1 b.txt#1", "posts at 四川省总工会")
+    assert entity.startswith("official/") and len(lines) == 2
+    assert "merges.tsv" in json.loads((tmp_path / "out" / MANIFEST).read_text("utf-8"))["files"]
