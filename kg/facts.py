@@ -107,7 +107,7 @@ def _page_facts(kb: KnowledgeBase, page: str, here: list[Entity], rels: list[Rel
     }
 
 
-MERGE_LOG_HEADER = "# merged\tentity\tmentions\tseen in (page#article)\twhy\n"
+MERGE_LOG_HEADER = "# merged\tentity\tarticles\tseen in (page#article)\twhy\n"
 
 
 def merge_log_text(kb: KnowledgeBase) -> str:
@@ -120,7 +120,7 @@ def merge_log_text(kb: KnowledgeBase) -> str:
     >>> kb = KnowledgeBase({}, [], [], [Merge("王明", "official/wang-ming-1a2b3c4d", (("p.txt", 1), ("q.txt", 2)),
     ...                                   ("posts at 中华全国总工会",))])
     >>> print(merge_log_text(kb), end="")  # doctest: +NORMALIZE_WHITESPACE
-    # merged	entity	mentions	seen in (page#article)	why
+    # merged	entity	articles	seen in (page#article)	why
     王明	official/wang-ming-1a2b3c4d	2	p.txt#1 q.txt#2	posts at 中华全国总工会
     """
     lines = sorted(f"{m.name}\t{m.entity}\t{len(m.seen_in)}\t{' '.join(f'{p}#{a}' for p, a in m.seen_in)}\t"

@@ -33,7 +33,7 @@ def test_committed_exports_are_what_build_writes(tmp_path):
     done = run_kg("build", str(SEEDS), "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     committed = ROOT / "exports"
-    for rel in ["graph.json", "graph.html", "graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld",
+    for rel in ["graph.json", "graph.html", "graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld", "merges.tsv",
                 "facts/000_328a50d97180c723.json", "facts/003_c578291eaf5148a9.json"]:
         assert filecmp.cmp(committed / rel, tmp_path / rel, shallow=False), f"{rel} differs from exports/"
 

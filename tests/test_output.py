@@ -333,7 +333,7 @@ def test_a_build_writes_the_merge_log_a_reviewer_reads(tmp_path):
     (tmp_path / "b.txt").write_text("## 乙\n\n四川省总工会党组书记、主席李明华讲话。\n", encoding="utf-8")
     assert main(["build", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--out", str(tmp_path / "out")]) == 0
     lines = (tmp_path / "out" / "merges.tsv").read_text("utf-8").splitlines()
-    assert lines[0].startswith("# merged\tentity\tmentions")
+    assert lines[0].startswith("# merged\tentity\tarticles")
     name, entity, count, seen, why = lines[1].split("\t")
     assert (name, count, seen, why) == ("李明华", "2", "a.txt#1 b.txt#1", "posts at 四川省总工会")
     assert entity.startswith("official/") and len(lines) == 2
