@@ -144,7 +144,7 @@ def measure(url: str, args) -> dict:
         times["entity page"].append(t)
         errors += status != 200
     queries = {}
-    for path in sorted((ROOT / "queries").glob("*.rq")):
+    for path in sorted((ROOT / "kg" / "queries").glob("*.rq")):
         text = path.read_text("utf-8")
         runs, rows = [], 0
         for _ in range(4):
@@ -165,7 +165,7 @@ def load(url: str, server_pid: int | None, measured: dict, clients: int, seconds
     counts = {"requests": 0, "errors": 0}
     latencies: list[float] = []
     lock = threading.Lock()
-    ready = [p.read_text("utf-8") for p in sorted((ROOT / "queries").glob("*.rq"))]
+    ready = [p.read_text("utf-8") for p in sorted((ROOT / "kg" / "queries").glob("*.rq"))]
     base = measured["base"]
     error_kinds: dict[str, int] = {}
 

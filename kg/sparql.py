@@ -408,7 +408,13 @@ def _read_source(args) -> _Source:
         raise QueryError("no query: give a .rq file or -e 'SELECT ...'")
     path = Path(args.query_file)
     if not path.is_file():
-        raise QueryError(f"{path}: no such query file")
+        from kg import READY_QUERIES, ready_query
+
+        shipped = ready_query(args.query_file)  # a ready query by name: `kg query union_ancestors`
+        if shipped is None:
+            names = ", ".join(sorted(p.stem for p in READY_QUERIES.glob("*.rq")))
+            raise QueryError(f"{path}: no such query file, nor a ready query of that name ({names})")
+        path = shipped
     try:
         return _Source(path.read_text(encoding="utf-8"), str(path))
     except UnicodeDecodeError:

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ROOT / "exports"
 NQ = EXPORTS / "graph.nq"
 TRIG = EXPORTS / "graph.trig"
-QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+QUERY_FILES = sorted((ROOT / "kg" / "queries").glob("*.rq"))
 
 PREFIXES = """PREFIX ukg: <https://w3id.org/unionkg/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>

@@ -230,7 +230,7 @@ def test_time_limit_and_result_size_cap(store):
 
 def test_ready_queries_are_listed_and_run(client):
     listed = client.get("/queries").json()["queries"]
-    assert {q["name"] for q in listed} == {p.name for p in (ROOT / "queries").glob("*.rq")}
+    assert {q["name"] for q in listed} == {p.name for p in (ROOT / "kg" / "queries").glob("*.rq")}
     for q in listed:
         r = client.post("/sparql", data={"query": q["text"]}, headers={"Accept": f"{JSON}, text/turtle;q=0.9"})
         assert r.status_code == 200, (q["name"], r.text)

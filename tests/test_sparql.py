@@ -165,6 +165,19 @@ def test_missing_query_file(workdir):
     assert done.returncode == 2 and "no_such.rq" in done.stderr
 
 
+def test_a_ready_query_runs_by_name(workdir):
+    """``kg query union_ancestors`` finds the query shipped in the package (an installed user has no
+    queries/ folder); a file of that name in the working folder still comes first."""
+    by_name = kg_query(workdir, "union_ancestors", "--bind", "union=北京市西城区总工会", "--format", "csv")
+    by_file = kg_query(workdir, QUERIES / "union_ancestors.rq", "--bind", "union=北京市西城区总工会", "--format", "csv")
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout == by_file.stdout and "北京市总工会" in by_name.stdout
+    assert kg_query(workdir, "union_ancestors.rq", "--bind", "union=北京市西城区总工会", "--format", "csv").stdout \
+        == by_name.stdout
+    done = kg_query(workdir, "no_such_query")
+    assert done.returncode == 2 and "no_such_query" in done.stderr and "union_ancestors" in done.stderr
+
+
 # ---------------------------------------------------------------------------
 # Bindings
 # ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@
   (``text/html``) or its description in RDF (Turtle, N-Triples, JSON-LD, RDF/XML by ``Accept``).
 - ``/``: the explorer (search, expand, filters, evidence, permalinks), drawn with the
   vis-network that pyvis ships (served from here: the pages load nothing from elsewhere).
-- ``/query``: a small query page with the ready queries of ``queries/``.
+- ``/query``: a small query page with the ready queries of ``kg/queries/``.
 
 Everything the store says reaches a page as text: templates escape it (Jinja2 autoescape),
 scripts set ``textContent``, and the Content-Security-Policy lets only this server's own
@@ -34,7 +34,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-memory", metavar="SIZE",
                    help="memory each query worker may use, e.g. 2G (default: a quarter of the machine's; 0: no limit)")
     p.add_argument("--workers", type=int, default=2, help="SPARQL query worker processes (default: 2)")
-    p.add_argument("--queries", default=None, help="folder of ready .rq queries to list (default: the project's queries/)")
+    p.add_argument("--queries", default=None, help="folder of ready .rq queries to list (default: the shipped ones, kg/queries/)")
     p.add_argument("--title", default="unionkg", help="title of the pages")
 
 

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kg import READY_QUERIES
 from kg.rdf import DEFAULT_BASE, PREFIXES
 from kg.serve.index import KIND_ORDER, RELATION_NAMES, GraphIndex
 from kg.serve.pages import Pages
@@ -25,7 +26,6 @@ from kg.serve.protocol import GRAPH_FORMATS, Refused, choose_format, error, read
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 MAX_IDS = 2000  # nodes a view may hold in one request
-READY_QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 
 def detect_base(store: ox.Store) -> str:
@@ -37,7 +37,7 @@ def detect_base(store: ox.Store) -> str:
 
 
 def ready_queries(folder: Path | None) -> list[dict]:
-    """The ready queries (``queries/*.rq``) with their first comment line as a description."""
+    """The ready queries (``kg/queries/*.rq``) with their first comment line as a description."""
     if folder is None or not folder.is_dir():
         return []
     out = []
