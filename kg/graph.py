@@ -3,6 +3,12 @@
 Node ids are the stable entity identifiers the RDF export uses. Nodes carry
 kind, canonical label, aliases and provenance; edges carry their kind (and a
 post's title) and the evidence sentences they were read from.
+
+``graph.json`` is networkx's node-link format with the edges under ``"edges"``, the key
+networkx 3.6 reads by default: ``nx.node_link_graph(json.load(f))`` loads it as it is,
+without arguments or warnings (3.4 and 3.5 need ``edges="edges"``: their default is the old
+key ``"links"``, with a FutureWarning). ``read_graph_json`` reads it, and a ``graph.json`` of
+an earlier build (``"links"``), on every networkx kg supports.
 """
 from __future__ import annotations
 
@@ -12,6 +18,9 @@ from pathlib import Path
 import networkx as nx
 
 from kg.resolve import Evidence, KnowledgeBase
+
+# graph.json's key for the edges: networkx's own default from 3.6 on (it was "links" before)
+EDGES_KEY = "edges"
 
 
 def _jsonable(value):
@@ -39,9 +48,9 @@ def graph_json_parts(g: nx.MultiDiGraph):
     """Node-link JSON in pieces, sorted so the same graph always gives the same bytes, one node
     or link per line (readable with grep, and written by json's C encoder, which indenting would
     bypass). Written piece by piece, an archive's graph never becomes one string."""
-    data = nx.node_link_data(g, edges="links")
+    data = nx.node_link_data(g, edges=EDGES_KEY)
     data["nodes"] = sorted(data["nodes"], key=lambda n: n["id"])
-    data["links"] = sorted(data["links"], key=lambda e: (e["source"], e["target"], e["key"]))
+    data[EDGES_KEY] = sorted(data[EDGES_KEY], key=lambda e: (e["source"], e["target"], e["key"]))
 
     def dumps(value) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=Evidence.as_dict)
@@ -49,7 +58,7 @@ def graph_json_parts(g: nx.MultiDiGraph):
     yield "{\n"
     for i, (key, value) in enumerate(sorted(data.items())):
         yield ",\n" if i else ""
-        if key in ("nodes", "links"):
+        if key in ("nodes", EDGES_KEY):
             if not value:
                 yield f"{dumps(key)}: []"
                 continue
@@ -69,3 +78,16 @@ def graph_json(g: nx.MultiDiGraph) -> str:
 def write_graph(g: nx.MultiDiGraph, path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.writelines(graph_json_parts(g))
+
+
+def graph_from_json(data: dict) -> nx.MultiDiGraph:
+    """The graph of a ``graph.json``'s data: this build's (``"edges"``) or an earlier one's
+    (``"links"``), read with the key named, so that no networkx version warns."""
+    key = EDGES_KEY if EDGES_KEY in data or "links" not in data else "links"
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges=key)
+
+
+def read_graph_json(path: Path) -> nx.MultiDiGraph:
+    """The graph a ``graph.json`` holds (``kg view``, ``kg export --format graphml``)."""
+    with open(path, encoding="utf-8") as f:
+        return graph_from_json(json.load(f))

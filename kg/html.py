@@ -497,11 +497,10 @@ def add_view_arguments(p: argparse.ArgumentParser) -> None:
 
 def load_graph(inputs: list[str]) -> tuple[nx.MultiDiGraph, list[str]]:
     """The graph of the given pages, or the graph.json ``kg build`` wrote; and what failed to read."""
-    from kg.graph import build_graph
+    from kg.graph import build_graph, read_graph_json
     from kg.pipeline import Summary, analyse, find_pages, read_pages
     if len(inputs) == 1 and inputs[0].endswith(".json"):
-        data = json.loads(Path(inputs[0]).read_text("utf-8"))
-        return nx.node_link_graph(data, directed=True, multigraph=True, edges="links"), []
+        return read_graph_json(Path(inputs[0])), []
     summary = Summary()
     pages = read_pages(find_pages(inputs, summary.failed), summary)
     return build_graph(analyse(pages, failed=summary.failed)), summary.failed

@@ -25,7 +25,7 @@ def test_build_prints_summary_and_writes_files(tmp_path):
     facts = sorted(p.name for p in (tmp_path / "facts").iterdir())
     assert facts == ["000_328a50d97180c723.json", "003_c578291eaf5148a9.json"]
     graph = json.loads((tmp_path / "graph.json").read_text("utf-8"))
-    assert {"nodes", "links"} <= graph.keys()
+    assert {"nodes", "edges"} <= graph.keys()
 
 
 def test_committed_exports_are_what_build_writes(tmp_path):
@@ -62,3 +62,15 @@ def test_view_writes_one_html_file(tmp_path):
     html = out.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "中华全国总工会" in html
     assert "http://" not in html and "https://" not in html
+    assert "http://" not in html and "https://" not in html
+
+
+def test_view_reads_the_graph_json_a_build_wrote(tmp_path):
+    """graph.json (edges under "edges") read back by kg view, with every warning an error."""
+    out = tmp_path / "g.html"
+    done = subprocess.run([sys.executable, "-W", "error", "-m", "kg", "view", str(ROOT / "exports" / "graph.json"),
+                           "-o", str(out), "--focus", "徐留平"], cwd=ROOT, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+    assert done.returncode == 0, done.stderr
+    html = out.read_text("utf-8")
+    assert "徐留平" in html and "中华全国总工会" in html
