@@ -62,7 +62,6 @@ def test_view_writes_one_html_file(tmp_path):
     html = out.read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>") and "中华全国总工会" in html
     assert "http://" not in html and "https://" not in html
-    assert "http://" not in html and "https://" not in html
 
 
 def test_view_reads_the_graph_json_a_build_wrote(tmp_path):
