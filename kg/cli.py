@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.html import add_view_arguments, run_view
 from kg.ingest import DEFAULT_MAX_BYTES, ERRORS, ArchiveFields
 from kg.rdf import DEFAULT_BASE, FORMATS, IRIError, check_base
+from kg.messages import printable
 from kg.serve import add_serve_arguments
+from kg.view import add_view_arguments, run_view
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,23 +81,6 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="extract in this many worker processes (default: the number of cores); the output is the same")
     p.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
-
-
-# Characters that would break a message line or hide part of it: controls, and what
-# str.splitlines also takes for a line end. A file name may hold any of them.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-
-
-def printable(line: str) -> str:
-    """A message as one readable line: control characters escaped (``\\r``, ``\\x01``), each
-    byte of a file name that is not UTF-8 (a lone surrogate to Python) as ``\\xNN``."""
-    def escaped(match: re.Match) -> str:
-        ch = match.group()
-        if "\udc80" <= ch <= "\udcff":
-            return f"\\x{ord(ch) - 0xdc00:02x}"
-        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
-            f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-    return _UNPRINTABLE.sub(escaped, line)
 
 
 def _progress(args) -> bool:
@@ -170,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _export(args) -> int:
-    from kg.pipeline import write_atomic
+    from kg.files import write_atomic
     from kg.rdf import RdfData, serialize
 
     source = Path(args.input)

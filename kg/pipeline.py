@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -25,6 +24,7 @@ from tqdm import tqdm
 from kg.cache import ExtractionCache, key_path, read_entry, write_entry
 from kg.extract import extract_article, warm_up
 from kg.facts import each_page_facts, merge_log_text
+from kg.files import write_atomic  # the one atomic writer; kept importable from here
 from kg.graph import build_graph, graph_json_parts
 from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
@@ -37,8 +37,6 @@ from kg.store import STORE_DIR, build_store, record_check
 PAGE_SUFFIXES = (".txt", ".md")
 RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
 MERGE_LOG = "merges.tsv"  # one line per merge of namesakes, for a reviewer (see kg.facts.merge_log_text)
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 @dataclass
@@ -420,21 +418,6 @@ def _pages_only(items, summary: Summary):
         else:
             summary.warnings.extend(item.warnings)
             yield item
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """``text`` into ``path`` by a temporary file renamed over it. The temporary name is short
-    (``.kg-XXXXXXXX.tmp``), whatever the length of ``path``'s name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kg-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def facts_text(facts: dict) -> str:

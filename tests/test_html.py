@@ -13,7 +13,8 @@ import networkx as nx
 import pytest
 
 from kg.graph import build_graph
-from kg.html import chromium, find_node, open_offline, page_data, render_html, subgraph, view_main, write_html
+from kg.html import chromium, find_node, open_offline, page_data, render_html, subgraph, write_html
+from kg.view import view_main
 from kg.pipeline import Summary, analyse, find_pages, read_pages
 
 ROOT = Path(__file__).resolve().parent.parent

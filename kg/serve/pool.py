@@ -14,25 +14,10 @@ import resource
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-
-@dataclass
-class Answer:
-    status: int
-    content_type: str
-    body: bytes
-    seconds: float = 0.0
-
-
-class Job:
-    """What a worker is asked: the query text and how the client wants the answer."""
-
-    def __init__(self, text: str, accept: str, default_graphs=(), named_graphs=(), fmt: str | None = None):
-        self.text, self.accept, self.fmt = text, accept, fmt
-        self.default_graphs, self.named_graphs = list(default_graphs), list(named_graphs)
+from kg.serve.protocol import GRAPH_FORMATS, RESULT_FORMATS, Answer, Job, choose_format, error
 
 
 class TooLarge(Exception):
@@ -61,7 +46,6 @@ class _CappedBuffer:
 
 def execute(store: ox.Store, job: Job, max_bytes: int) -> Answer:
     """Run one query and serialise its answer as the client asked (in the worker, or in tests)."""
-    from kg.serve.protocol import choose_format, GRAPH_FORMATS, RESULT_FORMATS, error
     from kg.sparql import PREFIXES
 
     clock = time.perf_counter()
@@ -106,7 +90,6 @@ def worker_main(argv: list[str]) -> int:
     from multiprocessing.connection import Connection
     from pathlib import Path
 
-    from kg.serve.protocol import error
     from kg.store import open_store
 
     store_dir, max_bytes, memory = argv[0], int(argv[1]), int(argv[2])
@@ -225,8 +208,6 @@ class QueryPool:
             self._idle.put_nowait(self._spawn())
 
     async def run(self, job: Job) -> Answer:
-        from kg.serve.protocol import error
-
         if self._idle is None:
             await self.start()
         try:

@@ -11,11 +11,11 @@ request elsewhere (``SERVICE``). The answer's format is chosen by ``Accept`` (or
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from kg.serve.pool import Answer, Job
 from kg.sparql import QueryError, network_keyword, update_keyword
 
 # short name -> (content type, pyoxigraph format); the first is the default
@@ -37,6 +37,23 @@ ALIASES = {
     "text/plain": "nt", "application/x-turtle": "ttl", "application/turtle": "ttl", "application/jsonld": "jsonld",
     "text/tsv": "tsv", "application/csv": "csv",
 }
+
+
+@dataclass
+class Answer:
+    """What a client gets: a status, a content type and the body (and how long the query ran)."""
+    status: int
+    content_type: str
+    body: bytes
+    seconds: float = 0.0
+
+
+class Job:
+    """What a worker is asked: the query text and how the client wants the answer."""
+
+    def __init__(self, text: str, accept: str, default_graphs=(), named_graphs=(), fmt: str | None = None):
+        self.text, self.accept, self.fmt = text, accept, fmt
+        self.default_graphs, self.named_graphs = list(default_graphs), list(named_graphs)
 
 
 def error(status: int, message: str) -> Answer:

@@ -1,0 +1,41 @@
+"""Writing a file so that a reader never sees half of it.
+
+Every text file ``kg`` writes (facts, graph.json, graph.html, exports) goes through
+``write_atomic``: the text goes into a temporary file in the same folder, which is then
+renamed over the target, so a crash or a full disk leaves the old file or the new one,
+never a mixture. This module imports nothing of ``kg``: any stage may use it.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["write_atomic"]
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """``text`` into ``path`` (UTF-8, ``\\n`` line ends) by a temporary file renamed over it.
+
+    The temporary name is short (``.kg-XXXXXXXX.tmp``), whatever the length of ``path``'s
+    name; the file gets the usual permissions (``0666`` less the umask), not ``mkstemp``'s 0600.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_atomic(folder / "sub" / "a.txt", "一\\n")
+    >>> (folder / "sub" / "a.txt").read_text("utf-8")
+    '一\\n'
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".kg-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
