@@ -59,14 +59,14 @@ _MAC_LENGTH = 64  # hex digits of an HMAC-SHA256, the entry's first line
 # (paths relative to it), and the libraries whose own data and code decide what it finds.
 PACKAGE = Path(__file__).resolve().parent
 EXTRACTION_SOURCES = ("extract", "segment.py", "ingest.py", "lexicon.py", "lexicons")
-EXTRACTION_LIBRARIES = ("jieba", "rjieba", "cpca")  # rjieba: kg/segment.py cuts sentences with it
+EXTRACTION_LIBRARIES = ("jieba", "rjieba")  # rjieba: kg/segment.py cuts sentences with it
 
 
 def extraction_digest(package: Path = PACKAGE) -> str:
     """SHA-256 of everything a page's findings depend on besides the page: the source of every
     module under ``kg/extract/``, ``kg/segment.py``, ``kg/ingest.py``, ``kg/lexicon.py``, every
     file in ``kg/lexicons/`` (each with its path, so a renamed or removed file counts too),
-    and the installed versions of jieba, rjieba and cpca. It is part of every entry's key: the
+    and the installed versions of jieba and rjieba. It is part of every entry's key: the
     package version alone stays the same while the extraction and the lexicons change (a
     working copy, an upgrade that forgets to bump it), and a page would keep stale findings.
     Reading them takes a few milliseconds; ``_extraction_digest`` does it once per process."""

@@ -2,7 +2,7 @@
 
 ``subgraph`` picks what to draw (a neighbourhood, some kinds, one province);
 ``write_html`` writes it as a single UTF-8 file that needs no network: the
-vis-network script and style that pyvis ships are inlined, node positions are
+vis-network script and style (``kg/vendor/vis-network/``) are inlined, node positions are
 computed here with a fixed seed (the same graph always gives the same bytes),
 and every string from the input travels as escaped JSON and is shown with
 ``textContent``, never parsed as HTML.
@@ -165,7 +165,7 @@ def subgraph(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
 
 def _repulsion(pos: np.ndarray, k: float, rows: int = 128) -> np.ndarray:
     """Sum over all pairs of k^2/d along the unit vector, a block of rows at a time (stays in cache)."""
-    import numpy as np  # numpy and pyvis are imported when used: `kg build` need not pay for them
+    import numpy as np  # numpy is imported when used: `kg build` need not pay for it
     x, y = pos[:, 0], pos[:, 1]
     out = np.empty_like(pos)
     for s in range(0, len(pos), rows):
@@ -272,18 +272,16 @@ def _context(graph: nx.MultiDiGraph, n: str, dates: list[str], articles: int) ->
 
 
 def page_data(graph: nx.MultiDiGraph, title: str = "unionkg", seed: int = SEED) -> dict:
-    """Everything the page needs, as plain JSON: vis nodes/edges (built with pyvis), legend, options.
+    """Everything the page needs, as plain JSON: vis nodes/edges, legend, options.
 
     Every node of ``graph`` is in the data; the ``DRAWN_LIMIT`` most linked are drawn when the
     page opens (``drawn``) and laid out here, the others are added by a search or an expansion."""
-    from pyvis.edge import Edge
-    from pyvis.node import Node
     headlines = _headlines(graph)
     page_dates = _page_dates(graph)
     drawn = set(_ranked(graph)[:DRAWN_LIMIT]) if graph.number_of_nodes() > DRAWN_LIMIT else set(graph)
     pos = layout(graph if len(drawn) == graph.number_of_nodes() else graph.subgraph(drawn), seed)
     degree = dict(graph.degree())
-    vis_nodes, vis_edges = [], []  # as pyvis's Network.add_node/add_edge make them, without their O(n) checks
+    vis_nodes, vis_edges = [], []  # vis-network's node and edge objects (the page sorts their keys)
     for n in sorted(graph):
         d = graph.nodes[n]
         kind = d.get("kind", "")
@@ -297,17 +295,17 @@ def page_data(graph: nx.MultiDiGraph, title: str = "unionkg", seed: int = SEED) 
                  for k, v in sorted(d.get("attrs", {}).items()) if isinstance(v, (str, int, float))}
         dates = sorted({page_dates[ev["page"]] for ev in d.get("provenance", []) if ev.get("page") in page_dates})
         where = {"x": pos[n][0], "y": pos[n][1]} if n in pos else {}
-        vis_nodes.append(Node(n, shape, label=d.get("label") or n, color=colour, font_color=False, **where,
+        vis_nodes.append(dict(id=n, shape=shape, label=d.get("label") or n, color=colour, **where,
                               size=round(9 + 4 * math.sqrt(degree[n]), 1), font={"size": min(14 + degree[n], 24)},
                               kind=kind, aliases=list(d.get("aliases", [])), articles=articles,
                               attrs=[f"{k}: {v}" for k, v in attrs.items()], drawn=n in drawn, degree=degree[n],
                               dates=[dates[0], dates[-1]] if dates else [],
-                              context=_context(graph, n, dates, len(articles))).options)
+                              context=_context(graph, n, dates, len(articles))))
     for i, (u, v, key, d) in enumerate(sorted(graph.edges(keys=True, data=True), key=lambda e: e[:3])):
         ev = (d.get("evidence") or [None])[0]
-        vis_edges.append(Edge(u, v, True, id=f"e{i}", key=key, kind=d.get("kind", ""), label=d.get("title") or d.get("kind", ""),
-                              sentence=ev.get("text", "") if ev else "",
-                              where=_where(ev, headlines) if ev else "").options)
+        vis_edges.append({"from": u, "to": v, "arrows": "to", "id": f"e{i}", "key": key, "kind": d.get("kind", ""),
+                          "label": d.get("title") or d.get("kind", ""), "sentence": ev.get("text", "") if ev else "",
+                          "where": _where(ev, headlines) if ev else ""})
     counts = Counter(graph.nodes[n].get("kind", "") for n in graph)
     legend = [{"kind": k, "shape": KINDS.get(k, _OTHER_KIND)[0], "color": KINDS.get(k, _OTHER_KIND)[1],
                "name": KINDS.get(k, _OTHER_KIND)[2] or k, "count": counts[k]}
@@ -343,13 +341,13 @@ _NO_URL = re.compile(r"(?i)https?://")
 
 @lru_cache(maxsize=None)
 def _vis_assets() -> tuple[str, str]:
-    """vis-network's script and style as pyvis ships them, made URL-free.
+    """vis-network's script and style (``kg/vendor/vis-network/``, the files pyvis shipped), made URL-free.
 
     The licence banner (which names web sites) becomes a plain notice and
     ``http://`` inside the code becomes ``http:\\/\\/``, which is the same string
     in any JS string, regex or comment; the source-map hint is dropped.
     """
-    root = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    root = resources.files("kg") / "vendor" / "vis-network"
     js = (root / "vis-network.min.js").read_text("utf-8")
     css = (root / "vis-network.css").read_text("utf-8")
     js = re.sub(r"\A\s*/\*\*.*?\*/\s*", "/* vis-network 9.1.2, as bundled by pyvis. (c) 2011-2017 Almende B.V., "

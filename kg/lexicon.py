@@ -3,12 +3,11 @@
 Everything here is general (administrative divisions, the union hierarchy,
 office titles, national programs); nothing is specific to any page.
 Province rows live in ``lexicons/provinces.tsv``; cities, districts and
-counties come from the division table shipped by the ``cpca`` package.
+counties in ``lexicons/divisions.tsv`` (the division table that the ``cpca`` package
+ships, without the package: see ``lexicons/SOURCES.md``).
 """
 from __future__ import annotations
 
-import csv
-import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -97,14 +96,6 @@ _SKIP_DIVISIONS = {"市辖区", "县", "省直辖县级行政区划", "自治区
 _CITY_SUFFIX = re.compile(r"(市|地区|盟)$")
 
 
-def _cpca_table() -> Path:
-    """The division table inside the installed cpca package (read without importing cpca)."""
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the cpca package is required for administrative divisions: pip install cpca")
-    return Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
-
-
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     divisions: dict[str, Division] = {}
@@ -126,25 +117,24 @@ def gazetteer() -> Gazetteer:
         for other in filter(None, (row.get("other") or "").split(",")):
             add(other.strip(), code)
 
-    with open(_cpca_table(), encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            code, name = row["adcode"][:6], row["name"]
-            if name in _SKIP_DIVISIONS or code.endswith("0000"):
-                continue
-            province = code[:2] + "0000"
-            if code.endswith("00"):
-                divisions[code] = Division(code, name, "city", province, None)
+    for row in _rows("divisions.tsv"):
+        code, name = row["code"], row["name"]
+        if name in _SKIP_DIVISIONS or code.endswith("0000"):
+            continue
+        province = code[:2] + "0000"
+        if code.endswith("00"):
+            divisions[code] = Division(code, name, "city", province, None)
+            add(name, code)
+            stem = _CITY_SUFFIX.sub("", name)
+            if stem != name and len(stem) >= 2:
+                add(stem, code)
+            if name.endswith("自治州") and len(name) > 5:
+                add(name[:2] + "州", code)  # 海南藏族自治州 is printed 海南州
+        else:
+            city = code[:4] + "00"
+            divisions[code] = Division(code, name, "district", province, city)
+            if len(name) >= 3:  # 城区, 郊区, 矿区 are ordinary words
                 add(name, code)
-                stem = _CITY_SUFFIX.sub("", name)
-                if stem != name and len(stem) >= 2:
-                    add(stem, code)
-                if name.endswith("自治州") and len(name) > 5:
-                    add(name[:2] + "州", code)  # 海南藏族自治州 is printed 海南州
-            else:
-                city = code[:4] + "00"
-                divisions[code] = Division(code, name, "district", province, city)
-                if len(name) >= 3:  # 城区, 郊区, 矿区 are ordinary words
-                    add(name, code)
     # a municipality's districts hang directly under it
     for code, d in list(divisions.items()):
         if d.level == "district" and d.city not in divisions:

@@ -222,7 +222,7 @@ def test_update_with_workers_reads_the_cache_like_one_process(tmp_path):
 
 def test_the_extraction_digest_follows_code_lexicons_and_libraries(tmp_path, monkeypatch):
     """A copy of the package: any change to an extractor, a lexicon (edited, added, removed)
-    or the version of jieba or cpca gives another digest; other modules do not count."""
+    or the version of jieba or rjieba gives another digest; other modules do not count."""
     import shutil
     import importlib.metadata
 
@@ -254,7 +254,7 @@ def test_the_extraction_digest_follows_code_lexicons_and_libraries(tmp_path, mon
         f.write("\n# not read by extraction\n")
     assert not changed()
     real = importlib.metadata.version
-    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.9" if name == "cpca" else real(name))
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "9.9" if name == "rjieba" else real(name))
     assert changed()
 
 

@@ -6,7 +6,7 @@
   default) answers here: ``<base>union/x`` is ``http://HOST:PORT/id/union/x``, as a page
   (``text/html``) or its description in RDF (Turtle, N-Triples, JSON-LD, RDF/XML by ``Accept``).
 - ``/``: the explorer (search, expand, filters, evidence, permalinks), drawn with the
-  vis-network that pyvis ships (served from here: the pages load nothing from elsewhere).
+  vis-network of kg/vendor/vis-network/ (served from here: the pages load nothing from elsewhere).
 - ``/query``: a small query page with the ready queries of ``kg/queries/``.
 
 Everything the store says reaches a page as text: templates escape it (Jinja2 autoescape),
