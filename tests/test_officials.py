@@ -561,3 +561,15 @@ def test_past_offices_generic_boards_and_foreign_premiers_make_no_chinese_post(t
     facts = facts_of(f"## 新闻\n\n意大利总统访华。意大利各界关注。{text}\n")
     assert all(p["org"] not in ("国务院", "董事会") for o in facts["officials"] for p in o["posts"])
     assert "温劲明" not in names(facts["officials"]) and "普京本" not in names(facts["officials"])
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("智利体育事务部长罗哈斯出席。", "罗哈斯", ("部长", "智利体育事务部")),
+    # a ministry whose name lists fields with 、: the body is read from the last field on, never a crash
+    ("他会见了新西兰渔业、海洋与气候事务部长罗伯逊。", "罗伯逊", ("部长", "新西兰海洋与气候事务部")),
+])
+def test_a_minister_of_a_shiwu_ministry_heads_the_ministry(text, name, post):
+    """部长 after X事务 heads X事务部 (not 也门问题特使's kind of title); a country carried to the
+    second field of a 、 list once gave an organisation mention without a start, which stopped
+    the whole build."""
+    assert post in _posts(text)[name]

@@ -709,13 +709,15 @@ class _Sentence:
         where the country is printed (None: it is carried over from the chain before)."""
         text, index = self.text, self.s.index
         rest = text[rest_start:org_end]
-        if rest.startswith("驻") or rest.endswith("问题") or rest.endswith("事务"):
-            title, rest = rest + title, ""  # 驻美国大使, 也门问题特使: part of the title
-        if not rest:
-            org = Mention("organization", text[country_start:rest_start], index, country_start, rest_start,
-                          {"template": country.name, "place": None, "country": country.iso2})
-            return _Post(title, org)
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
+        if rest.startswith("驻") or rest.endswith("问题") or (rest.endswith("事务") and not head):
+            title, rest = rest + title, ""  # 驻美国大使, 也门问题特使: part of the title (but 海洋事务部长 heads a 部)
+        if not rest:
+            org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
+                          index, rest_start if country_start is None else country_start, rest_start,
+                          {"template": country.name, "place": None, "country": country.iso2,
+                           **({} if country_start is not None else {"implied": True})})
+            return _Post(title, org)
         body = None if head and rest.endswith(head) else _LAST_BODY_WORD.search(rest)
         if body and body.end() < len(rest) and len(rest) - body.end() <= 4:
             # 乌干达外交部国务部长, 澳大利亚共产党全国主席, 印度尼西亚专业集团党总主席: the body, then the
