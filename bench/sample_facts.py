@@ -65,8 +65,11 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--markdown", action="store_true", help="a table with a column for the judgement")
     args = ap.parse_args(argv)
-    pages = (p for p in iter_pages(find_pages(args.inputs)) if not isinstance(p, IngestError))
-    kb = analyse(pages)
+    failed: list[str] = []
+    pages = (p for p in iter_pages(find_pages(args.inputs, failed)) if not isinstance(p, IngestError))
+    kb = analyse(pages, failed=failed)
+    for line in failed:  # a page extraction fails on is left out of the sample, and named
+        print(f"failed: {line}", file=sys.stderr)
     every = sorted(facts(kb), key=lambda f: (f[1], f[2].page, f[2].article, f[2].sentence))
     sample = random.Random(args.seed).sample(every, min(args.n, len(every)))
     if args.markdown:
