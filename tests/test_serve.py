@@ -288,6 +288,15 @@ def test_every_minted_iri_dereferences(client):
         r = client.get("/id/" + iri[len(BASE):], headers={"Accept": "text/html"})
         assert r.status_code == 200, iri
         assert client.get("/id/" + iri[len(BASE):], headers={"Accept": "application/n-triples"}).status_code == 200
+    # the names of the graphs too, the knowledge graph's included (it is in no triple)
+    graphs = select(client, "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", "text/csv").text.split()[1:]
+    assert f"{BASE}graph/knowledge" in graphs
+    for iri in graphs[:5] + [f"{BASE}graph/knowledge"]:
+        r = client.get("/id/" + iri[len(BASE):], headers={"Accept": "text/html"})
+        assert r.status_code == 200 and "named graph of" in r.text, iri
+        query = r.text.split('href="/sparql?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        turtle = client.get("/sparql?" + query)
+        assert turtle.status_code == 200 and turtle.headers["content-type"].startswith("text/turtle")
     assert client.get("/id/union/no-such-thing", headers={"Accept": "text/html"}).status_code == 404
     assert client.get("/id/union/no such thing").status_code == 404
 
@@ -405,3 +414,19 @@ def test_real_server_with_sparqlwrapper(server):
                     "CONSTRUCT { ?u skos:prefLabel ?n } WHERE { ?u skos:altLabel '全总'@zh ; skos:prefLabel ?n }")
     sparql.setReturnFormat(N3)
     assert "中华全国总工会" in sparql.queryAndConvert().decode("utf-8")
+
+
+@pytest.mark.slow
+def test_real_server_under_load_gives_no_errors(server):
+    """The load test of bench/serve_bench.py, shortened: 20 clients at once mixing searches,
+    expansions, entity pages and ready queries, and not one error (its 30 s run, with memory
+    sampled, is in docs/performance.md; nothing is timed here)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("serve_bench", ROOT / "bench" / "serve_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    iris, names = bench.samples(bench.Client(server), 20, 19)
+    base = json.loads(urllib.request.urlopen(server + "/api/meta", timeout=30).read())["base"]
+    done = bench.load(server, None, {"iris": iris, "names": names, "base": base}, clients=20, seconds=4, seed=19)
+    assert done["requests"] >= 20 and done["errors"] == 0, done["error_kinds"]

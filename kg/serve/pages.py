@@ -38,7 +38,10 @@ class Pages:
     # ---------------------------------------------------------------- any resource
 
     def exists(self, iri: str) -> bool:
-        return bool(self.store.query(f"ASK {{ {{ {term(iri)} ?p ?o }} UNION {{ ?s ?p {term(iri)} }} }}"))
+        """A resource the store says something about, or a named graph of it (``graph/knowledge``
+        is the name of a graph and in no triple)."""
+        t = term(iri)
+        return bool(self.store.query(f"ASK {{ {{ {t} ?p ?o }} UNION {{ ?s ?p {t} }} UNION {{ GRAPH {t} {{ ?a ?b ?c }} }} }}"))
 
     def description(self, iri: str) -> list[ox.Triple]:
         """The resource's own triples and (up to ``MAX_INCOMING``) those pointing at it."""
@@ -57,7 +60,11 @@ class Pages:
         for s, p in _one(self.store, f"SELECT ?s ?p {{ ?s ?p {t} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING}"):
             incoming.append({"s": self.value(s), "p": self.compact(p.value)})
         label = next((x["o"]["text"] for x in out if x["p"] in ("rdfs:label", "skos:prefLabel")), "")
-        return {"iri": iri, "label": label, "out": out, "in": incoming}
+        # a named graph: how many triples it holds, and a query that gives them
+        graph = _one(self.store, f"SELECT (COUNT(*) AS ?n) {{ GRAPH {t} {{ ?s ?p ?o }} }}")[0][0]
+        graph = int(graph.value) if graph is not None else 0
+        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {t} {{ ?s ?p ?o }} }}" if graph else ""
+        return {"iri": iri, "label": label, "out": out, "in": incoming, "graph_triples": graph, "graph_query": query}
 
     def compact(self, iri: str) -> str:
         for prefix, ns in PREFIXES.items():
