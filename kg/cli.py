@@ -39,12 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
 
     p = sub.add_parser("query", help="run a SPARQL query over the build's store or given RDF files")
-    p.add_argument("query_file", nargs="?", help="a .rq file")
+    p.add_argument("query_file", nargs="?", help="a .rq file, a ready query's name, or - for the query on standard input")
     p.add_argument("-e", "--expression", help="the query text itself")
     p.add_argument("--data", action="append", help="RDF file(s) to load and query instead of the build's store")
     p.add_argument("--store", help="the on-disk store `kg build` made (default: exports/store; "
                                     "without it, exports/graph.nq is loaded)")
-    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"],
+                   help="SELECT and ASK: table, csv, tsv, json or xml (the W3C SPARQL results formats); "
+                        "CONSTRUCT and DESCRIBE: table or ttl (Turtle), nt, jsonld (json too) or xml (RDF/XML)")
     p.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE",
                    help="bind a query variable to a value (an IRI in <>, else a Chinese literal)")
     p.add_argument("--update", action="store_true", help="allow INSERT/DELETE/LOAD/CLEAR/DROP")

@@ -50,6 +50,12 @@ DEFAULT_STORE = "exports/store"
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 RESULT_FORMATS = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
                   "json": ox.QueryResultsFormat.JSON}
+# --format of a CONSTRUCT or DESCRIBE result, a graph (json: JSON-LD, as jsonld; table: Turtle, as ttl)
+GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+                 "xml": ox.RdfFormat.RDF_XML}
+# every --format of kg query: a table of results takes the first five, a graph the last four and table, json
+QUERY_FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld")
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 
 class QueryError(Exception):
@@ -349,23 +355,103 @@ def solutions_rows(solutions: ox.QuerySolutions) -> tuple[list[str], list[list]]
 def graph_text(triples: Iterable[ox.Triple], fmt: str) -> str:
     """CONSTRUCT/DESCRIBE output, sorted so it is stable.
 
-    ``table`` gives Turtle with the export's prefixes (for reading), ``json`` expanded
-    JSON-LD, ``csv``/``tsv`` N-Triples (one triple per line, for line tools).
+    ``table`` and ``ttl`` give Turtle with the export's prefixes (for reading), ``json`` and
+    ``jsonld`` expanded JSON-LD, ``nt`` N-Triples (one triple per line, for line tools), ``xml``
+    RDF/XML. ``csv`` and ``tsv`` hold tables, not graphs: ``QueryError`` names the formats
+    that fit, rather than giving N-Triples under another name.
     """
+    if fmt not in GRAPH_FORMATS and fmt not in ("table", "json"):
+        raise QueryError(f"--format {fmt} is for the table of a SELECT (or ASK) query; this query gives "
+                         f"a graph (CONSTRUCT or DESCRIBE): use --format ttl, nt, jsonld or xml (RDF/XML), "
+                         f"or table (Turtle)")
     ordered = sorted(triples, key=str)
-    if fmt == "table":
+    if fmt in ("table", "ttl"):
         text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
         lines = text.splitlines()
         head = sorted(line for line in lines if line.startswith("@prefix"))  # Oxigraph's order varies
         return "\n".join(head + [""] + lines[len(head):]) + "\n"
-    if fmt == "json":
+    if fmt in ("json", "jsonld"):
         return ox.serialize(ordered, format=ox.RdfFormat.JSON_LD).decode("utf-8") + "\n"
+    if fmt == "xml":
+        from kg.rdf import XmlError, _xml_checked
+
+        try:
+            text = ox.serialize(_xml_checked(ordered), format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+        except XmlError as err:
+            raise QueryError(f"--format xml: {err}") from None
+        # a carriage return can only come from a literal, and an XML parser would read it as a line feed
+        return text.decode("utf-8").replace("\r", "&#13;") + "\n"
     return ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
+# Characters outside XML 1.0's Char production (no escape can carry them), and what must be escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XML_TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+_XML_ATTRIBUTE = {**_XML_TEXT, '"': "&quot;", "\t": "&#9;", "\n": "&#10;"}
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _xml_escaped(text: str, table: dict[str, str]) -> str:
+    return re.sub("[&<>\"\r\t\n]", lambda m: table.get(m.group(), m.group()), text)
+
+
+def _xml_term(term) -> str:
+    """One RDF term as the W3C SPARQL Query Results XML Format writes it: ``<uri>``, ``<bnode>``,
+    ``<literal>`` with ``xml:lang`` or ``datatype`` (none for a plain string), ``<triple>`` (RDF 1.2)."""
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{_xml_escaped(term.value, _XML_TEXT)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{_xml_escaped(term.value, _XML_TEXT)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            attribute = f' xml:lang="{_xml_escaped(term.language, _XML_ATTRIBUTE)}"'
+        elif term.datatype.value != _XSD_STRING:
+            attribute = f' datatype="{_xml_escaped(term.datatype.value, _XML_ATTRIBUTE)}"'
+        else:
+            attribute = ""
+        return f"<literal{attribute}>{_xml_escaped(term.value, _XML_TEXT)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+    raise QueryError(f"--format xml cannot write the term {term}")
+
+
+def results_xml(names: list[str], rows: list[list]) -> str:
+    """A SELECT result in the W3C SPARQL Query Results XML Format (one element a line).
+
+    Written here rather than by Oxigraph, which writes a carriage return as it is (an XML
+    parser reads it as a line feed) and a control character XML 1.0 cannot carry as it is
+    (no parser reads the document): here the first is ``&#13;`` and the second a
+    ``QueryError`` that names the row and variable and the formats that can carry it."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sparql xmlns="{SPARQL_RESULTS_NS}">', "<head>"]
+    out += [f'<variable name="{_xml_escaped(n, _XML_ATTRIBUTE)}"/>' for n in names]
+    out += ["</head>", "<results>"]
+    for number, row in enumerate(rows, 1):
+        out.append("<result>")
+        for name, term in zip(names, row):
+            if term is None:
+                continue
+            written = _xml_term(term)
+            bad = _NOT_XML.search(written)
+            if bad:
+                raise QueryError(f"row {number}, ?{name}: the value holds U+{ord(bad.group()):04X}, which XML 1.0 "
+                                 "cannot carry; use --format json, csv or tsv")
+            out.append(f'<binding name="{_xml_escaped(name, _XML_ATTRIBUTE)}">{written}</binding>')
+        out.append("</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def boolean_xml(value: bool) -> str:
+    """An ASK result in the W3C SPARQL Query Results XML Format."""
+    return "\n".join(['<?xml version="1.0" encoding="UTF-8"?>', f'<sparql xmlns="{SPARQL_RESULTS_NS}">',
+                      "<head/>", f"<boolean>{'true' if value else 'false'}</boolean>", "</sparql>"]) + "\n"
+
+
 def render(result, fmt: str) -> tuple[str, str]:
-    """(standard output, note for standard error) of a query result in ``fmt`` (table|csv|tsv|json);
-    ``ReadError`` when the results cannot be read (the store is read as they are)."""
+    """(standard output, note for standard error) of a query result in ``fmt`` (``QUERY_FORMATS``);
+    ``ReadError`` when the results cannot be read (the store is read as they are), ``QueryError``
+    for a format that does not fit the result (a graph as csv, a table as ttl)."""
     try:
         return _render(result, fmt)
     except (RuntimeError, OSError) as err:
@@ -373,13 +459,21 @@ def render(result, fmt: str) -> tuple[str, str]:
 
 
 def _render(result, fmt: str) -> tuple[str, str]:
-    if isinstance(result, ox.QueryBoolean):
-        if fmt == "json":
-            return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n", ""
-        return ("true" if bool(result) else "false") + "\n", ""
     if isinstance(result, ox.QueryTriples):
         triples = set(result)
         return graph_text(triples, fmt), f"{len(triples)} triples"
+    if fmt in GRAPH_FORMATS and fmt != "xml":
+        raise QueryError(f"--format {fmt} is for the graph of a CONSTRUCT or DESCRIBE query; this query gives "
+                         f"a table (SELECT) or true/false (ASK): use --format table, csv, tsv, json or xml")
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "json":
+            return result.serialize(format=ox.QueryResultsFormat.JSON).decode("utf-8") + "\n", ""
+        if fmt == "xml":
+            return boolean_xml(bool(result)), ""
+        return ("true" if bool(result) else "false") + "\n", ""
+    if fmt == "xml":
+        names, rows = solutions_rows(result)
+        return results_xml(names, rows), ""
     if fmt in RESULT_FORMATS:
         text = result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8")
         return text if text.endswith("\n") or not text else text + "\n", ""
@@ -404,6 +498,12 @@ def _read_source(args) -> _Source:
         raise QueryError("give either a query file or -e/--expression, not both")
     if args.expression:
         return _Source(args.expression, "-e")
+    if args.query_file == "-":  # `kg query -`: the query text on standard input
+        raw = getattr(args, "stdin_query", None)
+        try:
+            return _Source((sys.stdin.buffer.read() if raw is None else raw).decode("utf-8-sig"), "standard input")
+        except UnicodeDecodeError:
+            raise QueryError("standard input: not UTF-8 text") from None
     if not args.query_file:
         raise QueryError("no query: give a .rq file or -e 'SELECT ...'")
     path = Path(args.query_file)
@@ -444,6 +544,8 @@ def query_command(args) -> int:
     except ValueError as err:
         print(f"kg query: --max-memory: {err}", file=sys.stderr)
         return 2
+    if args.query_file == "-" and not args.expression:
+        args.stdin_query = sys.stdin.buffer.read()  # here: the child's standard input is closed (multiprocessing)
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     fd, captured = tempfile.mkstemp(prefix="kg-query-", suffix=".stderr")
     os.close(fd)

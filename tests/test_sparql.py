@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -98,16 +99,116 @@ def test_ask(workdir):
     assert json.loads(done.stdout) == {"head": {}, "boolean": False}
 
 
-def test_construct_prints_turtle_or_ntriples(workdir):
+def test_construct_prints_turtle_ntriples_jsonld_or_rdfxml(workdir):
     done = kg_query(workdir, QUERIES / "union_subgraph.rq")
     assert done.returncode == 0, done.stderr
     turtle = Graph().parse(data=done.stdout, format="turtle")
-    done = kg_query(workdir, QUERIES / "union_subgraph.rq", "--format", "csv")
-    ntriples = Graph().parse(data=done.stdout, format="nt")
-    done = kg_query(workdir, QUERIES / "union_subgraph.rq", "--format", "json")
-    jsonld = Graph().parse(data=done.stdout, format="json-ld")
-    assert len(turtle) == len(ntriples) > 10 and set(turtle) == set(ntriples) == set(jsonld)
+    graphs = {}
+    for fmt, parser in [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("json", "json-ld"), ("xml", "xml")]:
+        done = kg_query(workdir, QUERIES / "union_subgraph.rq", "--format", fmt)
+        assert done.returncode == 0, (fmt, done.stderr)
+        graphs[fmt] = set(Graph().parse(data=done.stdout, format=parser))
+    assert len(turtle) > 10 and all(g == set(turtle) for g in graphs.values()), graphs.keys()
     assert any(str(o) == "北京市西城区总工会" for o in turtle.objects())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_graph_is_not_written_as_csv(workdir, fmt):
+    """A CONSTRUCT's graph has no table: --format csv is refused with the formats that fit, not
+    answered with N-Triples under another name."""
+    done = kg_query(workdir, QUERIES / "union_subgraph.rq", "--format", fmt)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert f"--format {fmt} is for the table of a SELECT" in done.stderr
+    assert "ttl, nt, jsonld or xml" in done.stderr and "union_subgraph.rq" in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_a_table_is_not_written_as_a_graph_format(workdir, fmt):
+    done = kg_query(workdir, QUERIES / "officials_posts.rq", "--format", fmt)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "table, csv, tsv, json or xml" in done.stderr
+
+
+def _xml_bindings(text: str) -> tuple[list[str], list[dict]]:
+    """(variables, rows) of a W3C SPARQL Query Results XML document, each row as the JSON format's
+    binding objects, read with ElementTree alone."""
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
+    names = [v.get("name") for v in root.findall("r:head/r:variable", ns)]
+    rows = []
+    for result in root.findall("r:results/r:result", ns):
+        row = {}
+        for binding in result.findall("r:binding", ns):
+            (term,) = list(binding)
+            kind = term.tag.split("}")[1]
+            value = {"type": {"uri": "uri", "bnode": "bnode", "literal": "literal"}[kind], "value": term.text or ""}
+            lang = term.get("{http://www.w3.org/XML/1998/namespace}lang")
+            if lang:
+                value["xml:lang"] = lang
+            if term.get("datatype"):
+                value["datatype"] = term.get("datatype")
+            row[binding.get("name")] = value
+        rows.append(row)
+    return names, rows
+
+
+def test_xml_results_give_the_bindings_json_gives(workdir):
+    for query in ["officials_posts.rq", "unions_by_province.rq", "pages_and_articles.rq"]:
+        xml = kg_query(workdir, QUERIES / query, "--format", "xml")
+        assert xml.returncode == 0, xml.stderr
+        data = json.loads(kg_query(workdir, QUERIES / query, "--format", "json").stdout)
+        names, rows = _xml_bindings(xml.stdout)
+        assert names == data["head"]["vars"]
+        assert rows == data["results"]["bindings"] and len(rows) > 3, query
+
+
+def test_xml_results_of_ask(workdir):
+    done = kg_query(workdir, QUERIES / "union_under_acftu.rq", "--format", "xml")
+    assert done.returncode == 0, done.stderr
+    root = ET.fromstring(done.stdout)
+    assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+
+
+def test_xml_results_escape_markup_and_keep_carriage_returns():
+    """Markup characters in IRIs and literals, a carriage return (which an XML parser would read
+    as a line feed if written as it is), a typed literal and an unbound variable; a character
+    XML 1.0 cannot carry is refused, naming the row and variable."""
+    import pyoxigraph as ox
+
+    from kg.sparql import QueryError, render
+
+    store = ox.Store()
+    p = ox.NamedNode("http://example.org/p")
+    store.add(ox.Quad(ox.NamedNode("http://example.org/a?b=1&c=2"), p,
+                      ox.Literal('</literal> & "x" \'y\'\r\n]]> 工会', language="zh")))
+    store.add(ox.Quad(ox.BlankNode("b1"), p, ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    out, _ = render(store.query("SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?o"), "xml")
+    names, rows = _xml_bindings(out)
+    assert names == ["s", "o", "unbound"]
+    expected = json.loads(store.query("SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?o").serialize(
+        format=ox.QueryResultsFormat.JSON))["results"]["bindings"]
+    assert rows == expected
+    assert any(r["o"]["value"] == '</literal> & "x" \'y\'\r\n]]> 工会' for r in rows)
+    store.add(ox.Quad(ox.NamedNode("http://example.org/c"), p, ox.Literal("bell\x07")))
+    with pytest.raises(QueryError, match=r"row \d, \?o: the value holds U\+0007.*json, csv or tsv"):
+        render(store.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "xml")
+
+
+def test_query_text_from_standard_input(workdir):
+    """``kg query -`` reads the query from standard input; its errors name standard input."""
+    text = (QUERIES / "officials_posts.rq").read_text("utf-8")
+    piped = subprocess.run([sys.executable, "-m", "kg", "query", "-", "--format", "csv"], cwd=workdir, input=text,
+                           capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == kg_query(workdir, QUERIES / "officials_posts.rq", "--format", "csv").stdout
+    assert "徐留平" in piped.stdout
+    bad = subprocess.run([sys.executable, "-m", "kg", "query", "-"], cwd=workdir, input="SELECT ?x WHERE {",
+                         capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert bad.returncode == 2 and bad.stderr.startswith("kg query: standard input: SPARQL syntax error")
+    both = subprocess.run([sys.executable, "-m", "kg", "query", "-", "-e", "ASK {}"], cwd=workdir, input="ASK {}",
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert both.returncode == 2 and "not both" in both.stderr
 
 
 # ---------------------------------------------------------------------------
@@ -226,10 +327,11 @@ def test_bad_bind_syntax(workdir):
 @pytest.mark.parametrize("query", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.name)
 def test_the_build_store_answers_like_the_export_file(workdir, query):
     """``kg query`` reads ``exports/store`` when it exists; every ready query gives the same CSV
-    there as on graph.nq loaded into memory."""
+    there as on graph.nq loaded into memory (N-Triples for a CONSTRUCT)."""
     assert (workdir / "exports" / "store").is_dir()
-    from_store = kg_query(workdir, query, "--format", "csv")
-    from_file = kg_query(workdir, query, "--format", "csv", "--data", "exports/graph.nq")
+    fmt = "nt" if "CONSTRUCT" in query.read_text("utf-8") else "csv"
+    from_store = kg_query(workdir, query, "--format", fmt)
+    from_file = kg_query(workdir, query, "--format", fmt, "--data", "exports/graph.nq")
     assert from_store.returncode == from_file.returncode == 0, from_store.stderr + from_file.stderr
     assert from_store.stdout == from_file.stdout
     assert len(from_store.stdout.splitlines()) >= 1
