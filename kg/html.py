@@ -23,11 +23,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from kg.files import write_atomic
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # networkx and numpy are imported where used: `kg --help` need not load them
+    import networkx as nx
     import numpy as np
 
 SEED = 20240101
@@ -138,6 +137,8 @@ def subgraph(graph: nx.MultiDiGraph, focus: str | None = None, depth: int = 1,
     keep, centre = set(base), None
     if focus is not None:
         centre = find_node(base, focus)
+        import networkx as nx
+
         keep &= set(nx.single_source_shortest_path_length(base.to_undirected(as_view=True), centre, cutoff=depth))
     if province is not None:
         pid = find_province(base, province)
@@ -205,7 +206,9 @@ def layout(graph: nx.MultiDiGraph, seed: int = SEED) -> dict[str, tuple[int, int
     Packing keeps the many one-node parts (reporters, lone places) from being
     flung to the rim of the big part, and integers make the file byte-stable.
     """
+    import networkx as nx
     import numpy as np
+
     und = nx.Graph()
     und.add_nodes_from(sorted(graph))
     und.add_edges_from((u, v) for u, v in graph.edges() if u != v)

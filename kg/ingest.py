@@ -22,6 +22,8 @@ from typing import BinaryIO, Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from kg.defaults import DEFAULT_MAX_BYTES, ERRORS  # noqa: F401 (kg.ingest.ERRORS is used elsewhere)
+
 
 class IngestError(Exception):
     """A page that cannot be read; the message names the file and the reason."""
@@ -166,14 +168,12 @@ _CLOSING = _TERMINATORS | frozenset("：…”’」』）】〕].\"'»—")
 # ---------------------------------------------------------------------------
 
 
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024  # a newspaper page is some 20 KB; anything this big is not one
 # Encodings a Chinese archive is found in; anything else is refused rather than guessed.
 _CHINESE_ENCODINGS = ("utf_8", "gb18030", "big5", "utf_16")
 _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
           b"%PDF": "a PDF document", b"PK\x03\x04": "a ZIP archive (or Office document)",
           b"\x1f\x8b": "a gzip archive"}
 _HTML_DOCUMENT = re.compile(r"\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
-ERRORS = ("strict", "replace")  # --errors: refuse text that does not decode, or replace what does not
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _READ_CHUNK = 1 << 20

@@ -25,12 +25,12 @@ import numpy as np
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.defaults import DEFAULT_BASE
 from kg.ingest import valid_date  # an xsd:date is only ever a day of the calendar, in ASCII digits
 
 if TYPE_CHECKING:
     import networkx as nx
 
-DEFAULT_BASE = "https://w3id.org/unionkg/id/"
 ONTOLOGY = Path(__file__).parent / "ontology.ttl"
 SHAPES = Path(__file__).parent / "shapes.ttl"
 PREFIXES = {

@@ -10,11 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kg.html import KINDS, screenshot, subgraph, write_html
 from kg.messages import printable
+
+if TYPE_CHECKING:  # only in annotations: `kg --help` does not load networkx
+    import networkx as nx
 
 
 def add_view_arguments(p: argparse.ArgumentParser) -> None:

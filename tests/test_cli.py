@@ -73,3 +73,27 @@ def test_view_reads_the_graph_json_a_build_wrote(tmp_path):
     assert done.returncode == 0, done.stderr
     html = out.read_text("utf-8")
     assert "徐留平" in html and "中华全国总工会" in html
+
+
+# modules `kg --help` must not load: each costs tens to hundreds of milliseconds on import
+HEAVY = ("networkx", "numpy", "pyoxigraph", "jieba", "rjieba", "starlette", "uvicorn", "charset_normalizer",
+         "kg.ingest", "kg.rdf", "kg.pipeline")
+
+
+def test_help_loads_no_heavy_module():
+    """`kg --help` and a subcommand's help import only the argument parser's light modules (the
+    time itself is measured by hand, never in a test: the README's install section gives it)."""
+    for args in (["--help"], ["build", "--help"], ["query", "--help"], ["view", "--help"], ["export", "--help"]):
+        code = ("import sys\nfrom kg.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"
+                "print(' '.join(m for m in %r if m in sys.modules))" % (args, HEAVY))
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines()[-1] == "", f"kg {' '.join(args)} imports {done.stdout.splitlines()[-1]}"
+
+
+def test_the_help_choices_are_the_modules_own():
+    """kg.defaults repeats the format names kg.rdf has, so that the parser need not import kg.rdf."""
+    from kg.defaults import RDF_FORMATS
+    from kg.rdf import FORMATS
+
+    assert RDF_FORMATS == tuple(sorted(FORMATS))
