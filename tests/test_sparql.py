@@ -443,3 +443,25 @@ def test_a_store_option_that_is_not_a_store_folder_is_named(workdir, tmp_path):
     assert done.returncode == 2 and f"--store {tmp_path / 'missing'}: no such folder" in done.stderr
     done = kg_query(workdir, "-e", "ASK { ?s ?p ?o }")  # the default store of the folder still answers
     assert done.returncode == 0 and done.stdout == "true\n", done.stderr
+
+
+def test_plain_values_default_is_replaced_by_the_binding():
+    """The shipped queries give defaults as plain ``VALUES ?var { term }`` (Virtuoso reads the older
+    ``OPTIONAL { VALUES … }`` differently); ``--bind`` replaces that term, and a VALUES of several
+    terms is never touched."""
+    import pyoxigraph as ox
+
+    from kg.sparql import inline_bindings
+
+    text = 'SELECT ?name WHERE { VALUES ?name { "王明"@zh } VALUES ?c { <x:a> <x:b> } ?e ?c ?name }'
+    assert inline_bindings(text, None)[0] == text
+    out, rest = inline_bindings(text, {ox.Variable("name"): ox.Literal("李四", language="zh"),
+                                       ox.Variable("c"): ox.NamedNode("x:z")})
+    assert out == 'SELECT ?name WHERE { VALUES ?name { "李四"@zh } VALUES ?c { <x:a> <x:b> } ?e ?c ?name }'
+    assert rest == {ox.Variable("c"): ox.NamedNode("x:z")}  # several terms: a substitution, as before
+
+
+def test_shipped_queries_use_plain_values_defaults():
+    for path in (Path(__file__).resolve().parent.parent / "kg" / "queries").glob("*.rq"):
+        text = path.read_text("utf-8")
+        assert "OPTIONAL { VALUES" not in text, f"{path.name}: use plain VALUES for a default"
