@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from kg import __version__
-from kg.ingest import DEFAULT_MAX_BYTES, ERRORS, ArchiveFields
-from kg.rdf import DEFAULT_BASE, FORMATS, IRIError, check_base
+# only light modules here: `kg --help` must not load networkx, numpy, pyoxigraph or jieba (tests/test_cli.py)
+from kg.defaults import DEFAULT_BASE, DEFAULT_MAX_BYTES, ERRORS, RDF_FORMATS
 from kg.messages import printable
 from kg.serve import add_serve_arguments
 from kg.view import add_view_arguments, run_view
@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     add_view_arguments(p)
 
     p = sub.add_parser("export", help="convert an RDF export to another format")
-    p.add_argument("--format", required=True, choices=sorted(FORMATS))
+    p.add_argument("--format", required=True, choices=RDF_FORMATS)
     p.add_argument("--input", default="exports/graph.nq", help="RDF file to convert (default: exports/graph.nq)")
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
 
@@ -90,6 +90,7 @@ def _progress(args) -> bool:
 
 
 def _read_options(args):
+    from kg.ingest import ArchiveFields
     from kg.pipeline import ReadOptions
 
     names = {}
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         return serve_command(args)
     from kg.outdir import OutputError
     from kg.pipeline import NothingToBuild, ShapeViolation, StoreError, build, extract_facts  # jieba: only here
+    from kg.rdf import IRIError, check_base
 
     command = f"kg {args.command}"
     summary = None
