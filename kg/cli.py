@@ -8,8 +8,9 @@ from pathlib import Path
 
 from kg import __version__
 # only light modules here: `kg --help` must not load networkx, numpy, pyoxigraph or jieba (tests/test_cli.py)
-from kg.defaults import DEFAULT_BASE, DEFAULT_MAX_BYTES, ERRORS, RDF_FORMATS
+from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE, DEFAULT_MAX_BYTES, ERRORS
 from kg.messages import printable
+from kg.export import add_export_arguments
 from kg.serve import add_serve_arguments
 from kg.view import add_view_arguments, run_view
 
@@ -23,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     _input_options(p)
     p.add_argument("--out", default="exports", help="output folder (default: exports)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base of every minted IRI (default: {DEFAULT_BASE})")
+    p.add_argument("--license", default=DEFAULT_LICENSE, metavar="IRI",
+                   help=f"licence the dataset description states for the graph (default: CC BY 4.0, {DEFAULT_LICENSE})")
     p.add_argument("--update", action="store_true",
                    help="reuse the extraction of pages unchanged since the last --update build into --out")
 
@@ -33,10 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("view", help="pages or graph.json -> one self-contained interactive HTML graph")
     add_view_arguments(p)
 
-    p = sub.add_parser("export", help="convert an RDF export to another format")
-    p.add_argument("--format", required=True, choices=RDF_FORMATS)
-    p.add_argument("--input", default="exports/graph.nq", help="RDF file to convert (default: exports/graph.nq)")
-    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p = sub.add_parser("export", help="an RDF export in another RDF format, or graph.json as GraphML or GEXF")
+    add_export_arguments(p)
 
     p = sub.add_parser("query", help="run a SPARQL query over the build's store or given RDF files")
     p.add_argument("query_file", nargs="?", help="a .rq file, a ready query's name, or - for the query on standard input")
@@ -105,7 +106,8 @@ def _read_options(args):
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export":
-        return _export(args)
+        from kg.export import export_command
+        return export_command(args)
     if args.command == "view":
         return run_view(args)
     if args.command == "query":
@@ -127,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             check_base(args.base)
             summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args),
-                            jobs=max(1, args.jobs), progress=_progress(args), update=args.update)
+                            jobs=max(1, args.jobs), progress=_progress(args), update=args.update,
+                            license=args.license)
         else:
             summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args),
                                     jobs=max(1, args.jobs), progress=_progress(args))
@@ -153,35 +156,6 @@ def main(argv: list[str] | None = None) -> int:
         print(printable(line), file=sys.stderr)
     if summary.failed and not args.keep_going:
         return 1
-    return 0
-
-
-def _export(args) -> int:
-    from kg.files import write_atomic
-    from kg.rdf import RdfData, serialize
-
-    source = Path(args.input)
-    if not source.is_file():
-        print(f"kg export: {source}: no such file (run `kg build` first, or give --input)", file=sys.stderr)
-        return 2
-    try:
-        data = RdfData.from_file(source)
-    except (SyntaxError, ValueError, OSError) as err:
-        print(f"kg export: {source}: cannot parse: {err}", file=sys.stderr)
-        return 2
-    try:
-        text = serialize(data, args.format)
-    except ValueError as err:  # XmlError: a literal XML 1.0 cannot carry; an IRI RDF/XML cannot split
-        print(f"kg export: {source}: cannot write it as {args.format}: {err}", file=sys.stderr)
-        return 2
-    try:
-        if args.output:
-            write_atomic(Path(args.output), text)
-        else:
-            sys.stdout.write(text)
-    except OSError as err:
-        print(f"kg export: cannot write {args.output or 'to standard output'}: {err.strerror or err}", file=sys.stderr)
-        return 2
     return 0
 
 

@@ -97,3 +97,26 @@ def test_the_help_choices_are_the_modules_own():
     from kg.rdf import FORMATS
 
     assert RDF_FORMATS == tuple(sorted(FORMATS))
+
+
+def test_export_reads_standard_input_and_writes_standard_output(tmp_path):
+    """`--input -` and `-o -`: RDF through a pipe (N-Quads unless --input-format says otherwise),
+    graph.json to GraphML likewise; no file called "-" is made."""
+    exports = ROOT / "exports"
+    to_file = run_kg("export", "--format", "nt", "--input", str(exports / "graph.nq"), "-o", str(tmp_path / "a.nt"))
+    assert to_file.returncode == 0, to_file.stderr
+    for args, source in [(["--format", "nt", "--input", "-", "-o", "-"], "graph.nq"),
+                         (["--format", "nt", "--input", "-"], "graph.nt"),
+                         (["--format", "nt", "--input", "-", "--input-format", "ttl", "-o", "-"], "graph.ttl")]:
+        piped = subprocess.run([sys.executable, "-m", "kg", "export", *args], cwd=tmp_path,
+                               input=(exports / source).read_bytes(), capture_output=True, timeout=300)
+        assert piped.returncode == 0, piped.stderr.decode()
+        assert piped.stdout == (tmp_path / "a.nt").read_bytes(), (args, source)
+    graphml = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "graphml", "--input", "-", "-o", "-"],
+                             cwd=tmp_path, input=(exports / "graph.json").read_bytes(), capture_output=True, timeout=300)
+    assert graphml.returncode == 0, graphml.stderr.decode()
+    assert graphml.stdout.startswith(b"<?xml") and "徐留平".encode() in graphml.stdout
+    assert not (tmp_path / "-").exists()
+    bad = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "ttl", "--input", "-"], cwd=tmp_path,
+                         input=b"not rdf\n", capture_output=True, timeout=300)
+    assert bad.returncode == 2 and bad.stderr.decode().startswith("kg export: standard input: cannot parse as N-Quads")
