@@ -590,12 +590,9 @@ _FORWARD = ("下转", "转")
 @lru_cache(maxsize=1)
 def _surnames() -> dict[str, int]:
     """Surname -> rank (the lexicon lists common surnames first)."""
-    path = Path(__file__).parent / "lexicons" / "surnames.txt"
-    try:
-        lines = path.read_text(encoding="utf-8").split()
-    except OSError:
-        return {}
-    return {s: rank for rank, s in reversed(list(enumerate(lines)))}
+    from kg.lexicon import surnames_by_rank  # a missing or broken surnames.txt is an error, never no surnames
+
+    return {s: rank for rank, s in enumerate(surnames_by_rank())}
 
 
 def _split_run(token: str) -> list[str]:

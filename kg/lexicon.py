@@ -20,30 +20,50 @@ class LexiconError(ValueError):
     """A lexicon file that cannot be read as its header says: the message names file and line."""
 
 
+# A column name: what a header row holds. A first row of data taken for the header (a word list
+# whose header was forgotten) would silently drop that row; it is refused instead.
+_COLUMN = re.compile(r"[a-z][a-z0-9_]*")
+
+
 @lru_cache(maxsize=None)
 def _rows(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of a tab-separated lexicon file, checked strictly: lines starting with # are
-    comments, the first other line names the columns, and every row has exactly that many
-    cells (a missing or extra tab is an error naming the file and line, never a silent None)."""
+    """Rows of a lexicon file in ``kg/lexicons``, checked strictly. This is the one reader of
+    the lexicons: every module takes its knowledge through it.
+
+    Lines starting with ``#`` are comments (what the file holds, its columns), blank lines are
+    skipped; the first other line is the header, tab-separated column names (``kind``,
+    ``value``; a word list's one column: ``surname``); every other line is a row with exactly
+    as many tab-separated cells. A missing file, a missing or malformed header, a row with a
+    missing or extra cell, a cell with spaces around it and a file without rows are errors
+    naming the file (and line): a lexicon is never read as empty or with a cell shifted."""
     path = LEXICON_DIR / name
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LexiconError(f"{path}: lexicon file missing") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise LexiconError(f"{path}: cannot read the lexicon ({err})") from None
     header, rows = None, []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         cells = line.split("\t")
         if header is None:
+            if not all(_COLUMN.fullmatch(c) for c in cells) or len(set(cells)) != len(cells):
+                raise LexiconError(f"{path}:{number}: no header line (distinct column names such as "
+                                   f"kind<TAB>value before the first row): {line!r}")
             header = cells
             continue
         if len(cells) != len(header):
             raise LexiconError(f"{path}:{number}: {len(cells)} cells where the header names "
                                f"{len(header)} ({', '.join(header)})")
+        if any(c != c.strip() for c in cells):
+            raise LexiconError(f"{path}:{number}: a cell with spaces around it: {line!r}")
         rows.append(dict(zip(header, cells)))
     if header is None:
         raise LexiconError(f"{path}: no header line")
+    if not rows:
+        raise LexiconError(f"{path}: no rows under the header")
     return tuple(rows)
 
 
@@ -56,13 +76,13 @@ def _words_by_kind(name: str) -> dict[str, tuple[str, ...]]:
 
 
 def _lines(name: str) -> list[str]:
-    """Words of a one-word-per-line lexicon (# lines are comments)."""
-    path = LEXICON_DIR / name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LexiconError(f"{path}: lexicon file missing") from None
-    return [s.strip() for s in text.splitlines() if s.strip() and not s.startswith("#")]
+    """Words of a word list (``.txt``): a lexicon of one column, read by ``_rows``, in file order."""
+    rows = _rows(name)
+    if len(rows[0]) != 1:
+        raise LexiconError(f"{LEXICON_DIR / name}: a word list has one column; the header names "
+                           f"{len(rows[0])} ({', '.join(rows[0])})")
+    (column,) = rows[0]
+    return [r[column] for r in rows]
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ dictionary look-ups over its tokens.
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,17 +44,11 @@ _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _DOT = frozenset("·•．・")
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated lexicon in kg/lexicons (``#`` lines are comments)."""
-    with open(lexicon.LEXICON_DIR / name, encoding="utf-8") as f:
-        lines = [line for line in f if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
-
-
 def _kinds(name: str) -> dict[str, tuple[str, ...]]:
+    """A ``kind<TAB>value`` lexicon as kind -> values in file order (read by ``kg.lexicon``'s strict loader)."""
     out: dict[str, list[str]] = {}
-    for r in _rows(name):
-        out.setdefault(r["kind"], []).append(r["value"].strip())
+    for r in lexicon._rows(name):
+        out.setdefault(r["kind"], []).append(r["value"])
     return {k: tuple(v) for k, v in out.items()}
 
 

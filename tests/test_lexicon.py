@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -25,14 +26,58 @@ def test_a_row_with_a_missing_cell_names_file_and_line(tmp_path, monkeypatch):
         lexicon._rows.cache_clear()
 
 
+@pytest.mark.parametrize("text, error", [
+    ("王\n李\n", r"words\.txt:1: no header line"),  # a word list whose header was forgotten loses no word
+    ("# only a comment\n", r"words\.txt: no header line"),
+    ("word\n", r"words\.txt: no rows under the header"),
+    ("word\n王\n 李\n", r"words\.txt:3: a cell with spaces around it"),
+    ("word\tword\n王\t李\n", r"words\.txt:1: no header line"),  # a column named twice
+    ("kind\tvalue\n王\t李\n", r"words\.txt: a word list has one column; the header names 2"),
+])
+def test_a_word_list_needs_its_header_and_clean_rows(tmp_path, monkeypatch, text, error):
+    (tmp_path / "words.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
+    lexicon._rows.cache_clear()
+    try:
+        with pytest.raises(lexicon.LexiconError, match=error):
+            lexicon._lines("words.txt")
+        with pytest.raises(lexicon.LexiconError, match="missing"):
+            lexicon._lines("absent.txt")
+    finally:
+        lexicon._rows.cache_clear()
+
+
+def test_no_module_reads_a_lexicon_file_but_the_loader():
+    """kg.lexicon._rows is the one reader: no other module opens a file of kg/lexicons
+    (kg/cache.py hashes their bytes, to know when the extraction's knowledge changed)."""
+    package = lexicon.LEXICON_DIR.parent
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).as_posix() in ("lexicon.py", "cache.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "LEXICON_DIR" not in text and '"lexicons"' not in text, f"{path.relative_to(package)} reads a lexicon itself"
+
+
+def _sources_table() -> dict[str, str]:
+    """File -> source, from the table of SOURCES.md (a row may name several files)."""
+    table = {}
+    for line in (lexicon.LEXICON_DIR / "SOURCES.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 3 and "`" in cells[0]:
+            for name in re.findall(r"`([^`]+)`", cells[0]):
+                table[name] = cells[2]
+    return table
+
+
 def test_every_lexicon_loads_and_says_where_its_knowledge_comes_from():
-    sources = (lexicon.LEXICON_DIR / "SOURCES.md").read_text(encoding="utf-8")
-    for path in sorted(lexicon.LEXICON_DIR.glob("*.tsv")):
-        assert lexicon._rows(path.name), path.name
-        assert f"`{path.name}`" in sources, f"{path.name} has no entry in SOURCES.md"
-    for path in sorted(lexicon.LEXICON_DIR.glob("*.txt")):
-        assert lexicon._lines(path.name), path.name
-        assert f"`{path.name}`" in sources, f"{path.name} has no entry in SOURCES.md"
+    table = _sources_table()
+    files = sorted(p.name for p in lexicon.LEXICON_DIR.iterdir() if p.suffix in (".tsv", ".txt"))
+    for name in files:
+        assert lexicon._rows(name), name
+        if name.endswith(".txt"):
+            assert lexicon._lines(name), name
+        assert table.get(name), f"{name} has no source in the table of kg/lexicons/SOURCES.md"
+    assert sorted(table) == files, "SOURCES.md names files that are not in kg/lexicons"
 
 
 def test_countries_and_bodies_resolve_their_printed_forms():
