@@ -573,3 +573,13 @@ def test_a_minister_of_a_shiwu_ministry_heads_the_ministry(text, name, post):
     second field of a 、 list once gave an organisation mention without a start, which stopped
     the whole build."""
     assert post in _posts(text)[name]
+
+
+def test_dui_hua_opens_a_body_s_name_and_a_role_board_alone_names_no_body():
+    """对 is stripped before a chain (…将播出对古巴总理), but 对华/对外 open a noun the tagger reads
+    (对华合作国家委员会); a board named by its role alone (顾问委员会) is any body's."""
+    assert ("主席", "对华合作国家委员会") in \
+        _posts("塞尔维亚总统夫妇，对华合作国家委员会主席、前总统彼得罗维奇夫妇热情迎接。")["彼得罗维奇"]
+    assert _posts("顾问委员会主席约翰·史密斯等发言。") == {}
+    assert _posts("北京大学光华管理学院顾问委员会主席约翰·史密斯等发言。")["约翰·史密斯"] == \
+        {("主席", "北京大学光华管理学院顾问委员会")}

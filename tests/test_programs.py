@@ -206,3 +206,17 @@ def test_a_place_inside_another_quoted_name_places_nothing():
 def test_the_theme_of_a_meeting_is_no_programme():
     facts = facts_of("## 新闻\n\n以“推动高质量防治，助力健康行动”为主题的学术年会在山西太原举行。\n")
     assert facts["programs"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "有了这种“联合创新+转化平台”的新模式，王明的发明很快在深圳落地。",  # a way of working described
+    "广东海关同步开展打击走私第二轮集中收网行动。",  # one round of an operation
+    "四川“8·15”特大暴雨水毁桥梁恢复工程全部完工。",  # works reported finished
+])
+def test_a_model_a_round_and_finished_works_are_no_programmes(text):
+    assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []
+
+
+def test_a_programme_launched_is_still_one():
+    facts = facts_of("## 要闻\n\n四川省总工会开展“金秋助学”行动。\n")
+    assert names(facts["programs"]) == ["金秋助学"]

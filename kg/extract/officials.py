@@ -72,6 +72,8 @@ _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "队伍", "集体", "班子", "小组", "中心", "协会",
                              "专家组", "工作组", "课题组", "专班", "科室",
                              "委员会", "公司", "集团", "学校", "医院", "政府", "党委", "董事会", "理事会", "监事会"})
+# a board named by its role alone (顾问委员会主席 at the start of a sentence): any body's, naming none
+_ROLE_OF_BODY = re.compile(r"(?:顾问|咨询|执行|专家|学术|管理|监督|评审|组织|筹备|指导)(?:委员会|理事会)")
 # organisation parts too vague to name a body without an owner printed before them
 _TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
@@ -378,11 +380,18 @@ class _Sentence:
             changed = False
             for w in lexicon.name_context()["lead_word"]:
                 if self.text.startswith(w, start) and start + len(w) < end and w not in ("原", "前", "时任") and \
-                        segment.tokenizer().FREQ.get(self.text[start:start + len(w) + 1], 0) < 1000:
+                        segment.tokenizer().FREQ.get(self.text[start:start + len(w) + 1], 0) < 1000 and \
+                        not self._opens_noun(start, end, w):
                     start += len(w)  # (but 经济统筹部: 经 opens a word of the body's name)
                     changed = True
                     break
         return start
+
+    def _opens_noun(self, start: int, end: int, word: str) -> bool:
+        """Whether ``word`` at ``start`` is the head of a longer noun the tagger reads there (对华 in
+        对华合作国家委员会, 对外 in 对外友好协会), not a function word of its own."""
+        first = segment.tags(self.text[start:end])[0]
+        return len(first.word) > len(word) and first.flag[:1] in ("n", "s")
 
     def _strip_conjunction(self, start: int, end: int) -> int:
         for w in sorted(_CONJUNCTIONS, key=len, reverse=True):
@@ -817,7 +826,7 @@ class _Sentence:
         if len(name) < 2 or len(name) > 30 or not _NAME_CHARS.match(name) or not _ORG_END.search(name) or \
                 name[0] in "）)":
             return None
-        if name in _GENERIC_BODIES or name in _TOO_VAGUE:
+        if name in _GENERIC_BODIES or name in _TOO_VAGUE or _ROLE_OF_BODY.fullmatch(name):
             return None  # 应对团队高级顾问, 会议听取了大会副秘书长: a word for any body, naming none
         if any(p.start == org_start and p.end == end for p in self.places):
             return None  # a bare place before a title that heads no government

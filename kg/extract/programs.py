@@ -97,6 +97,10 @@ class ProgramExtractor:
             if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith("活动") and (
                     _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
                 return  # “…新春团拜”活动, …活动在杭州举行: an event held once
+            after = b + 1 if text.startswith("”", b) else b
+            if _DESCRIBED.match(text, after) or _ONE_ROUND.search(name) or \
+                    (name.endswith("工程") and _FINISHED.match(text, after)):
+                return  # “…平台”的新模式, 第一轮集中收网行动, …恢复工程全部完工: a model, a round, works built
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
@@ -167,6 +171,12 @@ class ProgramExtractor:
         return out
 
 
+# what follows a name that describes a way of working, not a programme (“…平台”的新模式)
+_DESCRIBED = re.compile(r"的?新?(?:模式|做法|经验|理念|思路|路径|打法)")
+# one round of an operation (第一轮集中收网行动), not the programme itself
+_ONE_ROUND = re.compile(r"第[一二三四五六七八九十\d]+(?:轮|次|场)")
+# construction works reported finished (…恢复工程全部完工): a building site, not a programme
+_FINISHED = re.compile(r"(?:已经?|已)?(?:全部|全面|全线|顺利|正式)?(?:完工|竣工|建成|通车|合龙|投运)")
 # a contest whose events are quoted (世界机器人大赛“超变战场”项目)
 _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # a meeting named inside a quoted name: a one-off event
