@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg import __version__
 # only light modules here: `kg --help` must not load networkx, numpy, pyoxigraph or jieba (tests/test_cli.py)
-from kg.defaults import DEFAULT_BASE, DEFAULT_MAX_BYTES, ERRORS
+from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE, DEFAULT_MAX_BYTES, ERRORS
 from kg.messages import printable
 from kg.export import add_export_arguments
 from kg.serve import add_serve_arguments
@@ -24,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     _input_options(p)
     p.add_argument("--out", default="exports", help="output folder (default: exports)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base of every minted IRI (default: {DEFAULT_BASE})")
+    p.add_argument("--license", default=DEFAULT_LICENSE, metavar="IRI",
+                   help=f"licence the dataset description states for the graph (default: CC BY 4.0, {DEFAULT_LICENSE})")
     p.add_argument("--update", action="store_true",
                    help="reuse the extraction of pages unchanged since the last --update build into --out")
 
@@ -127,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             check_base(args.base)
             summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args),
-                            jobs=max(1, args.jobs), progress=_progress(args), update=args.update)
+                            jobs=max(1, args.jobs), progress=_progress(args), update=args.update,
+                            license=args.license)
         else:
             summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args),
                                     jobs=max(1, args.jobs), progress=_progress(args))

@@ -10,3 +10,6 @@ DEFAULT_MAX_BYTES = 8 * 1024 * 1024  # a newspaper page is some 20 KB; anything 
 ERRORS = ("strict", "replace")  # --errors: refuse text that does not decode, or replace what does not
 DEFAULT_BASE = "https://w3id.org/unionkg/id/"  # the base of every minted IRI
 RDF_FORMATS = ("jsonld", "nq", "nt", "trig", "ttl", "xml")  # kg.rdf.FORMATS, by name
+# --license: the licence the dataset description states for the graph (an IRI); the sentences it
+# quotes stay under their publishers' terms, which the description says too (README, "Licence")
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"

@@ -30,7 +30,7 @@ from kg.html import busiest, render_html, subgraph
 from kg.ingest import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg import shacl
 from kg.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
-from kg.rdf import DEFAULT_BASE, RdfData, quad_table, write_exports
+from kg.rdf import DEFAULT_BASE, DEFAULT_LICENSE, RdfData, check_license, dataset_time, quad_table, write_exports
 from kg.resolve import KnowledgeBase, resolve, slug
 from kg.store import STORE_DIR, build_store, record_check
 
@@ -496,16 +496,20 @@ class _StoreAndShapes(threading.Thread):
 
 def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
           options: ReadOptions = ReadOptions(), jobs: int = 1, progress: bool = False,
-          update: bool = False) -> Summary:
+          update: bool = False, license: str = DEFAULT_LICENSE) -> Summary:
     """Build the graph of ``inputs`` into ``out_dir``. Raises ``OutputError`` (the folder cannot
     be used or written: nothing changed in it), ``NothingToBuild`` (no page could be read:
-    nothing written) and ``ShapeViolation`` (nothing written)."""
+    nothing written) and ``ShapeViolation`` (nothing written); ``IRIError`` for a ``license``
+    that is no IRI or a ``SOURCE_DATE_EPOCH`` that is no number (before anything is read).
+    ``license`` is stated in the dataset description (``kg.rdf``)."""
+    check_license(license)
+    dataset_time(())  # SOURCE_DATE_EPOCH, checked now rather than after minutes of extraction
     started = time.perf_counter()
     summary = Summary()
     made = check_output(out_dir, probe=False)  # before minutes of extraction (the lock writes a file there)
     try:
         with BuildLock(out_dir):
-            _build_locked(inputs, out_dir, base, options, jobs, progress, update, summary)
+            _build_locked(inputs, out_dir, base, options, jobs, progress, update, summary, license)
     except (NothingToBuild, ShapeViolation, StoreError, OutputError):
         if made:
             remove_if_unused(out_dir)  # "nothing was written": not even the folder
@@ -515,7 +519,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
 
 
 def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: int, progress: bool,
-                  update: bool, summary: Summary) -> None:
+                  update: bool, summary: Summary, license: str = DEFAULT_LICENSE) -> None:
     cache = ExtractionCache(out_dir / ".cache") if update else None
     clock = _Clock(summary)
     paths = find_pages(inputs, summary.failed)
@@ -534,7 +538,7 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
                                  summary.problems())
         held = [kb]
         del kb  # only ``held`` holds it: the writing drops it as soon as the graph is made
-        facts_files = _write_generation(held, names, generation, base, summary, clock)
+        facts_files = _write_generation(held, names, generation, base, summary, clock, license)
         if cache is not None:
             cache.prune()  # before the switch: the new folder gets the pruned cache
             summary.reused, summary.cache_keyless = cache.reused, cache.keyless
@@ -556,7 +560,7 @@ def _write_failed(out_dir: Path, err: OSError) -> str:
 
 
 def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: Generation, base: str,
-                      summary: Summary, clock: _Clock) -> set[str]:
+                      summary: Summary, clock: _Clock, license: str = DEFAULT_LICENSE) -> set[str]:
     """Every file of the build into the new generation's folder; returns the facts files
     (relative paths). ``held`` holds the knowledge base, and is emptied once the graph is made."""
     scratch = generation.folder
@@ -587,7 +591,7 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     _write_new(scratch / "graph.html", render_html(shown, title=title))
     del drawn, shown
     clock.lap("json+html")
-    table = quad_table(graph, base)
+    table = quad_table(graph, base, license)
     del graph  # the last reference: the graph goes before its quads are sorted
     dataset = RdfData.of(table)
     del table

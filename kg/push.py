@@ -8,8 +8,12 @@ content); in ``add`` mode it is a POST (the triples are added; RDF graphs are
 sets, so pushing the same data twice adds nothing). The body is N-Triples in
 UTF-8 (sorted, so the same input always sends the same bytes).
 
-Named graphs go first, in IRI order, and the default graph (the build
-activity, which points at the page graphs) last. The first failed request
+Named graphs go first, in IRI order, and the default graph, if the file has
+one, last (``kg build``'s exports have none: the build and the dataset
+description are in the ``graph/build`` graph). Only N-Quads and TriG are
+pushed: a Turtle, N-Triples or JSON-LD export is the union of all graphs, and
+in the default graph of a store that unites its graphs it would count twice.
+The first failed request
 stops the push: nothing after it is sent, and the report says which graphs
 already have their new content, which one failed and which were not sent.
 
@@ -100,6 +104,14 @@ def read_dataset(path: Path) -> list[GraphPayload]:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
     if fmt is None:
         raise PushError(f"{path}: unknown RDF format; give an .nq (N-Quads) or .trig (TriG) file")
+    if fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        # graph.ttl, .nt, .jsonld (and RDF/XML) hold the union of every graph without the graphs' names:
+        # pushed, it would all land in the default graph, and a store whose default graph is the union
+        # of its graphs would then hold every triple twice (counts double)
+        raise PushError(f"{path}: this {fmt.name} file holds one graph, not the dataset (kg's graph.ttl, .nt and "
+                        ".jsonld are the union of all graphs, without their names); pushed, it would fill the "
+                        "default graph with a second copy of every triple. Push graph.nq or graph.trig, which "
+                        "keep the graphs")
     graphs: dict[str | None, list] = {}
     try:
         for quad in ox.parse(path=str(path), format=fmt):

@@ -6,10 +6,21 @@ policies and programs. Every IRI is minted by ``mint`` (ASCII, validated,
 under a configurable base, never a blank node). A triple read from a page
 goes into that page's named graph; triples from general knowledge (the
 division table, the union hierarchy) go into the ``graph/knowledge`` graph;
-the build activity is in the default graph.
+the build activity and the dataset's description (VoID and DCAT: licence,
+sources, time) go into the ``graph/build`` graph. The default graph is empty:
+every triple is in a named graph, so a store whose default graph is the union
+of the named graphs (Jena's ``tdb:unionDefaultGraph``, Oxigraph's
+``--union-default-graph``, Virtuoso) still shows the provenance.
+
+Each entity also carries the classes of the reused vocabularies its class is
+under in ``ontology.ttl`` (a union body is an ``org:FormalOrganization`` and an
+``org:Organization``, a province a ``schema:AdministrativeArea`` and a
+``schema:Place``), so that the data alone, without the ontology, answers ORG or
+schema.org queries and meets the shapes' ``sh:class`` constraints.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -25,7 +36,7 @@ import numpy as np
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.defaults import DEFAULT_BASE
+from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE
 from kg.ingest import valid_date  # an xsd:date is only ever a day of the calendar, in ASCII digits
 
 if TYPE_CHECKING:
@@ -43,6 +54,8 @@ PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
 }
 
 
@@ -56,8 +69,9 @@ class _Vocabulary:
         return f"<{self._ns}{name}>"
 
 
-UKG, ORG, SKOS, PROV, DCTERMS, SDO, RDF, RDFS, XSD = (
-    _Vocabulary(PREFIXES[p]) for p in ("ukg", "org", "skos", "prov", "dcterms", "schema", "rdf", "rdfs", "xsd"))
+UKG, ORG, SKOS, PROV, DCTERMS, SDO, RDF, RDFS, XSD, VOID, DCAT = (
+    _Vocabulary(PREFIXES[p]) for p in ("ukg", "org", "skos", "prov", "dcterms", "schema", "rdf", "rdfs", "xsd",
+                                       "void", "dcat"))
 
 CLASS_OF = {"official": UKG.Official, "person": UKG.Person, "union": UKG.UnionBody,
             "organization": UKG.Organization, "province": UKG.Province, "policy": UKG.Policy,
@@ -74,6 +88,41 @@ def check_base(base: str) -> str:
     if not _BASE.match(base):
         raise IRIError(f"--base must be an ASCII http(s) or urn IRI ending in '/', '#' or ':': {base!r}")
     return base
+
+
+_LICENSE = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/%#?=&;:+,!$'()*@-]*)?"
+                      r"|urn:[A-Za-z0-9][A-Za-z0-9-]*:[A-Za-z0-9._~:/%-]+)$")
+
+
+def check_license(license: str) -> str:
+    """The licence IRI of ``--license``: an ASCII http(s) or urn IRI (SPDX's
+    ``https://spdx.org/licenses/CC0-1.0`` or a Creative Commons deed, say)."""
+    if not _LICENSE.match(license):
+        raise IRIError(f"--license must be the IRI of a licence, an ASCII http(s) or urn IRI such as "
+                       f"{DEFAULT_LICENSE} (the default): {license!r}")
+    return license
+
+
+class TimeError(IRIError):
+    """SOURCE_DATE_EPOCH is set but is no number of seconds (refused before anything is read or
+    written, like a bad --base or --license)."""
+
+
+def dataset_time(page_dates, environ=os.environ) -> str | None:
+    """The time the dataset description states (``dcterms:modified``), as an N-Triples literal:
+    ``SOURCE_DATE_EPOCH`` (https://reproducible-builds.org/specs/source-date-epoch/) when it is
+    set, as an xsd:dateTime in UTC; else the latest date of the input pages, as an xsd:date;
+    else None (pages read from plain files have no date). Never the clock: the same inputs give
+    the same bytes."""
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch != "":
+        if not epoch.isascii() or not epoch.isdigit():
+            raise TimeError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, "
+                            f"not {epoch!r}")
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch)))
+        return literal(stamp, XSD.dateTime)
+    dates = [d for d in page_dates if isinstance(d, str) and valid_date(d)]
+    return literal(max(dates), XSD.date) if dates else None
 
 
 def mint(base: str, local: str) -> str:
@@ -144,6 +193,7 @@ class _Quads(_Terms):
         super().__init__()
         self.base = base
         self.knowledge = mint(base, "graph/knowledge")
+        self.build = mint(base, "graph/build")
         self._iris: dict[str, str] = {}
 
     def iri(self, local: str) -> str:
@@ -258,15 +308,18 @@ class RdfData:
         return len(self._quads)
 
 
-def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> "RdfData":
+def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, license: str = DEFAULT_LICENSE) -> "RdfData":
     """The networkx graph as an RDF dataset (named graph per page)."""
-    return RdfData.of(quad_table(graph, base))
+    return RdfData.of(quad_table(graph, base, license))
 
 
-def quad_table(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> _Terms:
+def quad_table(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, license: str = DEFAULT_LICENSE) -> _Terms:
     """The quads of the graph, numbered and not yet sorted (``RdfData.of`` sorts them): a build
-    drops the graph in between, so that the two are never in memory with the sorting."""
+    drops the graph in between, so that the two are never in memory with the sorting.
+    ``license`` is the IRI the dataset description states (``check_license``); its time comes
+    from ``SOURCE_DATE_EPOCH`` or the pages' dates (``dataset_time``)."""
     check_base(base)
+    check_license(license)
     q = _Quads(base)
     pages = {d["attrs"]["source"]: n for n, d in graph.nodes(data=True) if d["kind"] == "page"}
     articles = {(d["attrs"]["source"], d["attrs"]["index"]): n
@@ -293,7 +346,7 @@ def quad_table(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> _Terms:
         _node_triples(q, graph, node, d, graphs_of, sentence, page_graph, articles)
     for s, o, key, d in graph.edges(keys=True, data=True):
         _edge_triples(q, graph, s, o, d, graphs_of, sentence, articles)
-    _build_activity(q, graph, pages, page_graph)
+    _build_description(q, graph, pages, page_graph, license)
     return q
 
 
@@ -329,6 +382,8 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
     if kind == "city":
         cls = UKG.District if a.get("level") == "district" else UKG.City
     q.add(s, RDF.type, cls, gs)
+    for above in reused_superclasses().get(cls, ()):
+        q.add(s, RDF.type, above, gs)
     q.add(s, SKOS.prefLabel, _zh(d["label"]), gs)
     q.add(s, RDFS.label, _zh(d["label"]), gs)
     for alias in d["aliases"]:
@@ -406,21 +461,90 @@ def _where_read(q: _Quads, resource, ev: dict, graphs, articles, sentence) -> No
         q.add(resource, UKG.endIndex, literal(ev["end"]), graphs)
 
 
-def _build_activity(q: _Quads, graph, pages: dict, page_graph: dict) -> None:
+@functools.lru_cache(maxsize=1)
+def reused_superclasses() -> dict[str, tuple[str, ...]]:
+    """Each ``ukg:`` class -> the classes of other vocabularies it is under in ``ontology.ttl``
+    (``rdfs:subClassOf``, transitively), as N-Triples terms in order. The entities of the export
+    are typed with these too: ``ukg:UnionBody`` gives ``org:FormalOrganization`` and
+    ``org:Organization``, ``ukg:Official`` ``schema:Person``, ``ukg:City`` ``schema:AdministrativeArea``
+    and ``schema:Place``. ``ukg:`` classes above a class are left out (queries that read the one
+    ``ukg:`` class of an entity keep one row)."""
+    parents: dict[str, set[str]] = {}
+    for quad in ox.parse(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE):
+        if quad.predicate.value == PREFIXES["rdfs"] + "subClassOf" and isinstance(quad.object, ox.NamedNode):
+            parents.setdefault(quad.subject.value, set()).add(quad.object.value)
+    out = {}
+    for cls in parents:
+        if not cls.startswith(PREFIXES["ukg"]):
+            continue
+        seen, todo = set(), list(parents[cls])
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo.extend(parents.get(c, ()))
+        out[f"<{cls}>"] = tuple(sorted(f"<{c}>" for c in seen if not c.startswith(PREFIXES["ukg"])))
+    return out
+
+
+# The files of a build and their media types (DCAT distributions of the dataset)
+_DISTRIBUTIONS = (("graph.nq", "application/n-quads"), ("graph.trig", "application/trig"),
+                  ("graph.ttl", "text/turtle"), ("graph.nt", "application/n-triples"),
+                  ("graph.jsonld", "application/ld+json"))
+_VOCABULARIES = ("ukg", "org", "skos", "prov", "dcterms", "schema")
+
+
+def _build_description(q: _Quads, graph, pages: dict, page_graph: dict, license: str) -> None:
+    """The ``graph/build`` graph: the build (a ``prov:Activity`` that used each page, by a
+    ``prov:SoftwareAgent``), each page graph's page and build, and the dataset as a
+    ``void:Dataset`` and ``dcat:Dataset``: title, description, licence (``license``) and rights,
+    time (``dataset_time``), sources (each page, ``prov:wasDerivedFrom``, and the URL of each page
+    that has one, ``dcterms:source``), vocabularies, IRI space and the files it is written in."""
     sums = sorted(graph.nodes[n]["attrs"]["sha256"] for n in pages.values())
-    build = q.iri(f"build/{_digest(__version__, *sums, n=16)}")
+    digest = _digest(__version__, *sums, n=16)
+    build = q.iri(f"build/{digest}")
     agent = q.iri("agent/unionkg")
-    default = [""]
-    q.add(build, RDF.type, PROV.Activity, default)
-    q.add(build, RDFS.label, literal(f"unionkg {__version__} build of {len(pages)} pages"), default)
-    q.add(build, UKG.toolVersion, literal(__version__), default)
-    q.add(build, PROV.wasAssociatedWith, agent, default)
-    q.add(agent, RDF.type, PROV.SoftwareAgent, default)
-    q.add(agent, RDFS.label, literal("unionkg"), default)
+    dataset = q.iri(f"dataset/{digest}")
+    g = [q.build]
+    q.add(build, RDF.type, PROV.Activity, g)
+    q.add(build, RDFS.label, literal(f"unionkg {__version__} build of {len(pages)} pages"), g)
+    q.add(build, UKG.toolVersion, literal(__version__), g)
+    q.add(build, PROV.wasAssociatedWith, agent, g)
+    q.add(agent, RDF.type, PROV.SoftwareAgent, g)
+    q.add(agent, RDFS.label, literal("unionkg"), g)
     for src, node in sorted(pages.items()):
-        q.add(build, PROV.used, q.iri(node), default)
-        q.add(page_graph[src], PROV.wasDerivedFrom, q.iri(node), default)
-        q.add(page_graph[src], PROV.wasGeneratedBy, build, default)
+        q.add(build, PROV.used, q.iri(node), g)
+        q.add(page_graph[src], PROV.wasDerivedFrom, q.iri(node), g)
+        q.add(page_graph[src], PROV.wasGeneratedBy, build, g)
+        q.add(dataset, PROV.wasDerivedFrom, q.iri(node), g)
+        url = graph.nodes[node]["attrs"].get("url")
+        if url:
+            q.add(dataset, DCTERMS.source, literal(url, XSD.anyURI), g)
+    q.add(dataset, RDF.type, VOID.Dataset, g)
+    q.add(dataset, RDF.type, DCAT.Dataset, g)
+    q.add(dataset, DCTERMS.title, _zh("unionkg: 工会新闻知识图谱"), g)
+    q.add(dataset, DCTERMS.title, '"unionkg: a knowledge graph of Chinese trade-union news"@en', g)
+    q.add(dataset, DCTERMS.description, literal(
+        f"Officials and their posts, union bodies, organisations, places, policies and programmes read "
+        f"from {len(pages)} pages of news by unionkg {__version__}; every fact is in the named graph of "
+        f"the page it was read from, with the article, sentence and character offsets.") + "@en", g)
+    q.add(dataset, DCTERMS.license, f"<{license}>", g)
+    q.add(dataset, DCTERMS.rights, literal(
+        "The licence is that of the graph. The sentences and headlines it quotes are the publishers' "
+        "and stay under their terms.") + "@en", g)
+    when = dataset_time(graph.nodes[n]["attrs"].get("date") for n in pages.values())
+    if when is not None:
+        q.add(dataset, DCTERMS.modified, when, g)
+    q.add(dataset, PROV.wasGeneratedBy, build, g)
+    q.add(dataset, VOID.uriSpace, literal(q.base), g)
+    for prefix in _VOCABULARIES:
+        q.add(dataset, VOID.vocabulary, f"<{PREFIXES[prefix]}>", g)
+    for name, media in _DISTRIBUTIONS:
+        file = q.iri(f"dataset/{digest}/{name}")
+        q.add(dataset, DCAT.distribution, file, g)
+        q.add(file, RDF.type, DCAT.Distribution, g)
+        q.add(file, DCTERMS.title, literal(name), g)
+        q.add(file, DCAT.mediaType, f"<https://www.iana.org/assignments/media-types/{media}>", g)
 
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,

@@ -443,6 +443,15 @@ def test_missing_or_unreadable_input_is_named(capsys, tmp_path):
     assert code == 2 and "bad.nq" in err
 
 
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_a_union_export_is_refused(capsys, fmt):
+    """graph.ttl, .nt and .jsonld are the union of every graph: pushed into the default graph of a store
+    whose default graph is the union, every triple would count twice. Refused before any request."""
+    code, out, err = kg_main(capsys, "push", "--endpoint", "http://127.0.0.1:9/store",
+                             "--input", str(EXPORTS / f"graph.{fmt}"))
+    assert code == 2 and f"graph.{fmt}" in err and "graph.nq or graph.trig" in err and out == ""
+
+
 # ---------------------------------------------------------------------------
 # A scripted server: what exactly is sent, failures half-way, timeouts
 # ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import filecmp
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -37,6 +38,11 @@ RDFLIB_FORMAT = {"ttl": "turtle", "nt": "nt", "trig": "trig", "nq": "nquads", "j
 OX_FORMAT = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
              "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
 OTHER_BASE = "https://example.org/kg/"
+BUILD_GRAPH = URIRef(DEFAULT_BASE + "graph/build")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+# the only predicates whose objects are IRIs of other sites: a licence, a vocabulary, a media type
+EXTERNAL_OBJECTS = {DCTERMS.license, VOID.vocabulary, DCAT.mediaType}
 # rdflib 7.6 warns about its own use of ConjunctiveGraph/default_context when parsing TriG, N-Quads, JSON-LD
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated, use:DeprecationWarning")
 
@@ -198,7 +204,7 @@ def _check_iris(quads: set[tuple], base: str) -> None:
         assert s.startswith(base), f"subject outside {base}: {s}"
         assert g is None or g.startswith(base), f"graph outside {base}: {g}"
         assert p in vocabulary, f"predicate not declared in ontology.ttl: {p}"
-        if isinstance(o, URIRef) and not o.startswith(base):
+        if isinstance(o, URIRef) and not o.startswith(base) and p not in EXTERNAL_OBJECTS:
             assert p in (RDF.type, RDF.predicate) and o in vocabulary, f"object outside {base}: {s} {p} {o}"
         if isinstance(o, Literal) and o.datatype is not None:
             assert o.datatype in vocabulary or str(o.datatype).startswith(str(XSD)), o.datatype
@@ -228,6 +234,8 @@ def test_base_option_changes_only_the_base(other_base, reference):
     def rebase(t):
         if isinstance(t, URIRef) and t.startswith(DEFAULT_BASE):
             return URIRef(OTHER_BASE + t[len(DEFAULT_BASE):])
+        if t == Literal(DEFAULT_BASE):  # the dataset's void:uriSpace
+            return Literal(OTHER_BASE)
         return t
 
     moved = ox_quads(other_base / "graph.nq", "nq")
@@ -290,7 +298,7 @@ def test_each_page_has_its_own_named_graph(reference):
         holding = [g for g, triples in graphs.items() if (page, RDF.type, UKG.Page) in triples]
         assert len(holding) == 1 and holding[0] is not None, f"{page} is described in {holding}"
         page_graph[page] = holding[0]
-        assert (holding[0], PROV.wasDerivedFrom, page) in graphs[None]
+        assert (holding[0], PROV.wasDerivedFrom, page) in graphs[BUILD_GRAPH]
     assert len(set(page_graph.values())) == len(pages), "two pages share a named graph"
     for page, g in page_graph.items():
         articles = {s for s, p, o in graphs[g] if p == RDF.type and o == UKG.Article}
@@ -299,12 +307,13 @@ def test_each_page_has_its_own_named_graph(reference):
         for other, og in page_graph.items():
             if other != page:
                 assert not any(s in articles for s, _, _ in graphs[og]), f"{g}'s articles leak into {og}"
-    # the default graph holds only the build's provenance; the rest is page graphs and general knowledge
-    assert set(graphs) == {None, *page_graph.values(), URIRef(DEFAULT_BASE + "graph/knowledge")}
+    # no default graph: the build's provenance and the dataset description are in graph/build (a store
+    # whose default graph is the union of the named graphs shows it), the rest is page graphs and general knowledge
+    assert set(graphs) == {BUILD_GRAPH, *page_graph.values(), URIRef(DEFAULT_BASE + "graph/knowledge")}
 
 
 def test_the_build_is_a_prov_activity_that_used_the_pages(reference):
-    default = by_graph(reference)[None]
+    default = by_graph(reference)[BUILD_GRAPH]
     builds = [s for s, p, o in default if p == RDF.type and o == PROV.Activity]
     assert len(builds) == 1
     build_iri = builds[0]
@@ -319,6 +328,113 @@ def test_the_build_is_a_prov_activity_that_used_the_pages(reference):
     for s, p, o in default:
         if p == PROV.wasGeneratedBy:
             assert o == build_iri
+
+
+def _description(quads) -> tuple[URIRef, dict]:
+    """The one void:Dataset of a build and its properties (predicate -> set of objects)."""
+    described = by_graph(quads)[BUILD_GRAPH]
+    datasets = {s for s, p, o in described if p == RDF.type and o == VOID.Dataset}
+    assert len(datasets) == 1, datasets
+    dataset = datasets.pop()
+    props = defaultdict(set)
+    for s, p, o in described:
+        if s == dataset:
+            props[p].add(o)
+    return dataset, props
+
+
+def test_the_dataset_describes_itself(reference):
+    """VoID and DCAT in graph/build: licence (CC BY 4.0 unless --license), rights of the quoted
+    text, the build that made it, the pages it was read from, vocabularies, IRI space, files."""
+    dataset, props = _description(reference)
+    assert props[RDF.type] == {VOID.Dataset, DCAT.Dataset}
+    assert props[DCTERMS.license] == {URIRef("https://creativecommons.org/licenses/by/4.0/")}
+    assert len(props[DCTERMS.rights]) == 1 and "publishers" in str(next(iter(props[DCTERMS.rights])))
+    assert {t.language for t in props[DCTERMS.title]} == {"zh", "en"}
+    builds = {s for s, p, o, _ in reference if p == RDF.type and o == PROV.Activity}
+    assert props[PROV.wasGeneratedBy] == builds
+    pages = {s for s, p, o, _ in reference if p == RDF.type and o == UKG.Page}
+    assert props[PROV.wasDerivedFrom] == pages and len(pages) == 2
+    assert DCTERMS.source not in props  # the seeds are files: no URL
+    # the seeds have no date and the build ran without SOURCE_DATE_EPOCH: no time, never the clock's
+    assert DCTERMS.modified not in props or "SOURCE_DATE_EPOCH" in os.environ
+    assert props[VOID.uriSpace] == {Literal(DEFAULT_BASE)}
+    assert URIRef("http://www.w3.org/ns/org#") in props[VOID.vocabulary]
+    files = {str(o) for s, p, o, _ in reference if p == DCTERMS.title and s in props[DCAT.distribution]}
+    assert files == {f"graph.{fmt}" for fmt in EXPORTS}
+
+
+def test_the_data_alone_has_the_reused_vocabularies_classes(reference):
+    """Without ontology.ttl, ORG and schema.org consumers find the entities: each has the classes
+    its ukg: class is under (union bodies are org:Organization, officials schema:Person, ...)."""
+    types = defaultdict(set)
+    for s, p, o, _ in reference:
+        if p == RDF.type:
+            types[s].add(o)
+    sdo = Namespace("https://schema.org/")
+    expected = {UKG.UnionBody: {ORG.FormalOrganization, ORG.Organization},
+                UKG.Organization: {ORG.FormalOrganization, ORG.Organization},
+                UKG.Official: {sdo.Person}, UKG.Person: {sdo.Person},
+                UKG.Province: {sdo.AdministrativeArea, sdo.Place}, UKG.City: {sdo.AdministrativeArea, sdo.Place}}
+    for cls, above in expected.items():
+        having = [s for s, ts in types.items() if cls in ts]
+        assert having, cls
+        for s in having:
+            assert above <= types[s], f"{s} is a {cls} but not {above - types[s]}"
+            assert len([t for t in types[s] if str(t).startswith(str(UKG))]) == 1  # still one ukg: class
+
+
+ARCHIVE = [{"id": "a1", "url": "https://example.org/news/1", "date": "2024-03-02", "title": "四川省总工会召开会议",
+            "text": "四川省总工会召开全委会议。四川省委副书记、省长黄明出席会议。"},
+           {"id": "a2", "url": "https://example.org/news/2", "date": "2024-05-17", "title": "湖北省总工会送温暖",
+            "text": "湖北省总工会开展送温暖活动。"}]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("archive") / "news.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ARCHIVE), "utf-8")
+    return path
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return {**env, **extra}
+
+
+def test_time_is_the_latest_page_date_and_sources_are_the_urls(tmp_path, archive):
+    done = run_kg("build", str(archive), "--out", str(tmp_path / "out"), "--quiet", env=_env())
+    assert done.returncode == 0, done.stderr
+    _, props = _description(ox_quads(tmp_path / "out" / "graph.nq", "nq"))
+    assert props[DCTERMS.modified] == {Literal("2024-05-17", datatype=XSD.date)}
+    assert {str(u) for u in props[DCTERMS.source]} == {r["url"] for r in ARCHIVE}
+
+
+def test_source_date_epoch_and_license_are_stated_and_builds_stay_identical(tmp_path, archive):
+    outs = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        done = run_kg("build", str(archive), "--out", str(out), "--quiet", "--license",
+                      "https://spdx.org/licenses/CC0-1.0", env=_env(SOURCE_DATE_EPOCH="1700000000"))
+        assert done.returncode == 0, done.stderr
+        outs.append(out)
+    _, props = _description(ox_quads(outs[0] / "graph.nq", "nq"))
+    assert props[DCTERMS.modified] == {Literal("2023-11-14T22:13:20Z", datatype=XSD.dateTime)}
+    assert props[DCTERMS.license] == {URIRef("https://spdx.org/licenses/CC0-1.0")}
+    for fmt in EXPORTS:
+        assert (outs[0] / f"graph.{fmt}").read_bytes() == (outs[1] / f"graph.{fmt}").read_bytes(), fmt
+
+
+@pytest.mark.parametrize("args, env, said", [
+    (["--license", "CC-BY-4.0"], {}, "--license"),
+    (["--license", "https://example.org/a licence"], {}, "--license"),
+    ([], {"SOURCE_DATE_EPOCH": "yesterday"}, "SOURCE_DATE_EPOCH"),
+    ([], {"SOURCE_DATE_EPOCH": "-5"}, "SOURCE_DATE_EPOCH")])
+def test_a_bad_license_or_source_date_epoch_is_refused_before_anything_is_written(tmp_path, archive, args, env, said):
+    out = tmp_path / "out"
+    done = run_kg("build", str(archive), "--out", str(out), "--quiet", *args, env=_env(**env))
+    assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not out.exists() or not any(out.iterdir())
 
 
 # ---------------------------------------------------------------------------
