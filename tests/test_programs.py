@@ -220,3 +220,8 @@ def test_a_model_a_round_and_finished_works_are_no_programmes(text):
 def test_a_programme_launched_is_still_one():
     facts = facts_of("## 要闻\n\n四川省总工会开展“金秋助学”行动。\n")
     assert names(facts["programs"]) == ["金秋助学"]
+
+
+def test_works_to_be_finished_are_still_named():
+    facts = facts_of("## 要闻\n\n作为首个深水项目，“海蓝一号”大气田三期工程建成后，产量将增至30亿立方米。\n")
+    assert any("海蓝一号大气田三期工程" in [p["name"], *p["aliases"]] for p in facts["programs"])

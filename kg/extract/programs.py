@@ -176,7 +176,7 @@ _DESCRIBED = re.compile(r"的?新?(?:模式|做法|经验|理念|思路|路径|�
 # one round of an operation (第一轮集中收网行动), not the programme itself
 _ONE_ROUND = re.compile(r"第[一二三四五六七八九十\d]+(?:轮|次|场)")
 # construction works reported finished (…恢复工程全部完工): a building site, not a programme
-_FINISHED = re.compile(r"(?:已经?|已)?(?:全部|全面|全线|顺利|正式)?(?:完工|竣工|建成|通车|合龙|投运)")
+_FINISHED = re.compile(r"(?:已经?|已)?(?:全部|全面|全线|顺利|正式)?(?:完工|竣工|建成|通车|合龙|投运)(?![后时])")
 # a contest whose events are quoted (世界机器人大赛“超变战场”项目)
 _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # a meeting named inside a quoted name: a one-off event
