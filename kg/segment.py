@@ -13,6 +13,7 @@ extractor reads. Part-of-speech tags and word frequencies still come from jieba 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from functools import lru_cache
 
@@ -22,7 +23,9 @@ import rjieba
 
 from kg import lexicon
 
-jieba.setLogLevel(logging.WARNING)
+# jieba logs a failure to write its cache with a traceback (logging.exception); the cache only
+# saves a second or so, so its failure is no message at all
+jieba.setLogLevel(logging.CRITICAL)
 
 
 @lru_cache(maxsize=1)
@@ -41,9 +44,26 @@ def _changes() -> tuple[tuple[tuple[str, int, str], ...], tuple[str, ...]]:
     return tuple(added), tuple(w for w in removed if w not in {a[0] for a in added})
 
 
+def _jieba_cache_folder() -> str:
+    """Where jieba keeps the prefix table of its dictionary (``jieba.cache``, marshal data it
+    trusts): the user's own ``$XDG_CACHE_HOME/unionkg`` (``~/.cache/unionkg``), beside the key of
+    the ``--update`` cache. jieba's default is the shared temporary folder, where any user of
+    the machine can leave a ``jieba.cache`` that changes every word cut (and one the user
+    cannot read or replace made jieba print a traceback on every build). A folder that cannot
+    be made leaves jieba nothing to read: it builds the table again, a second or so."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "unionkg")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        pass
+    return folder
+
+
 @lru_cache(maxsize=1)
 def _base_tokenizer() -> jieba.Tokenizer:
     tk = jieba.Tokenizer()
+    tk.tmp_dir = _jieba_cache_folder()
     tk.initialize()
     return tk
 

@@ -426,3 +426,40 @@ def test_a_page_an_extractor_fails_on_is_named_and_the_rest_built(tmp_path, good
     assert f"failed: {raising}: extraction failed (KeyError: 'a bug met on this page')" in err
     assert f"failed: {offsetless}: extraction failed (the organization mention '湖南' at offsets None-2" in err
     assert sorted(p.name for p in (tmp_path / "out" / "facts").iterdir()) == ["good.json"]
+
+
+# jieba keeps the prefix table of its dictionary in `<tmp>/jieba.cache` by default: one file in
+# /tmp for every user of the machine. Reads the tokenizer's frequency of a word, and where
+# the cache went.
+_JIEBA = """
+import os, sys
+from kg import segment
+tk = segment._base_tokenizer()
+print(tk.FREQ.get("工会", 0), tk.total, sorted(os.listdir(sys.argv[1])))
+"""
+
+
+def test_jieba_cache_is_the_users_own_and_quiet(tmp_path):
+    """Another user's ``jieba.cache`` in the shared temporary folder is never read (a planted one
+    changed every word cut; one the user cannot read or replace made jieba print a traceback
+    on every build): the cache is kept in the user's own cache folder, and a cache folder that
+    cannot be made is no message at all."""
+    import marshal
+
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    (shared / "jieba.cache").write_bytes(marshal.dumps(({"工会": 1}, 1)))  # planted: one word
+    env = {**os.environ, "TMPDIR": str(shared), "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", _JIEBA, str(shared)], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    freq, total, left = done.stdout.split(" ", 2)
+    assert int(total) > 1_000_000 and int(freq) > 1, "the planted cache was read"
+    assert (tmp_path / "cache" / "unionkg" / "jieba.cache").is_file() and eval(left) == ["jieba.cache"]
+    assert done.stderr == ""
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _JIEBA, str(shared)], capture_output=True, text=True,
+                          env={**env, "XDG_CACHE_HOME": str(a_file)}, cwd=ROOT, timeout=300)
+    assert done.returncode == 0 and done.stderr == "", done.stderr  # built again, without a traceback
+    assert int(done.stdout.split()[0]) > 1
