@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg import __version__
@@ -71,7 +73,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+",
-                   help="page files (.txt/.md), JSON-lines archives (.jsonl), or folders of them")
+                   help="page files (.txt/.md), JSON-lines archives (.jsonl), or folders of them; "
+                        "- for a page or an archive on standard input")
+    p.add_argument("--stdin-name", metavar="NAME",
+                   help="the file name standard input (-) is known by: the page's source, its facts file and "
+                        "IRI come from it, its suffix says page or archive (default: stdin.jsonl when the "
+                        "input starts with {, else stdin.txt)")
     p.add_argument("--keep-going", action="store_true", help="exit 0 even when some inputs failed (still listed)")
     p.add_argument("--encoding", help="decode pages with this encoding (default: UTF-8, else detected GB18030/Big5)")
     p.add_argument("--errors", choices=ERRORS, default="strict",
@@ -90,7 +97,45 @@ def _progress(args) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
 
-def _read_options(args):
+STDIN = "-"
+
+
+@contextmanager
+def _standard_input(args):
+    """``args.inputs`` with ``-`` replaced by a file that holds standard input, in a temporary
+    folder removed afterwards, and the ``ReadOptions.shown`` pair that names that file ``-`` in
+    messages and the manifest. The file's name (``--stdin-name``, else sniffed: ``stdin.jsonl``
+    for input starting with ``{``, else ``stdin.txt``) is the page's source: its facts file and
+    page IRI are made from it, as from any file's name. ``UsageError`` for a name that is no
+    page's or archive's, or ``-`` given twice."""
+    from kg.pipeline import ARCHIVE_SUFFIXES, PAGE_SUFFIXES
+
+    if STDIN not in args.inputs:
+        if args.stdin_name:
+            raise UsageError("--stdin-name names standard input, which is not among the inputs (give -)")
+        yield args.inputs, ()
+        return
+    if args.inputs.count(STDIN) > 1:
+        raise UsageError("- (standard input) is given more than once")
+    name = args.stdin_name
+    if name is not None and (Path(name).name != name or name.startswith(".")
+                             or Path(name).suffix.lower() not in PAGE_SUFFIXES + ARCHIVE_SUFFIXES):
+        raise UsageError(f"--stdin-name {name!r}: a file name (no folder, not hidden) ending in "
+                         f"{', '.join(PAGE_SUFFIXES + ARCHIVE_SUFFIXES)}")
+    data = sys.stdin.buffer.read()
+    if name is None:
+        name = "stdin.jsonl" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "stdin.txt"
+    with tempfile.TemporaryDirectory(prefix="kg-stdin-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        yield [str(path) if item == STDIN else item for item in args.inputs], ((str(path), STDIN),)
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given: exit 2."""
+
+
+def _read_options(args, shown: tuple = ()):
     from kg.ingest import ArchiveFields
     from kg.pipeline import ReadOptions
 
@@ -100,7 +145,7 @@ def _read_options(args):
         if name not in ("title", "text", "date", "url", "id") or not field:
             raise SystemExit(f"kg: --field takes NAME=FIELD with NAME one of title, text, date, url, id: {item!r}")
         names[name] = field
-    return ReadOptions(args.encoding, args.max_bytes, ArchiveFields(**names), args.errors)
+    return ReadOptions(args.encoding, args.max_bytes, ArchiveFields(**names), args.errors, shown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,16 +171,17 @@ def main(argv: list[str] | None = None) -> int:
     command = f"kg {args.command}"
     summary = None
     try:
-        if args.command == "build":
-            check_base(args.base)
-            summary = build(args.inputs, Path(args.out), base=args.base, options=_read_options(args),
-                            jobs=max(1, args.jobs), progress=_progress(args), update=args.update,
-                            license=args.license)
-        else:
-            summary = extract_facts(args.inputs, Path(args.facts_dir), _read_options(args),
-                                    jobs=max(1, args.jobs), progress=_progress(args))
-    except IRIError as err:
-        print(f"{command}: {err}", file=sys.stderr)
+        with _standard_input(args) as (inputs, shown):
+            if args.command == "build":
+                check_base(args.base)
+                summary = build(inputs, Path(args.out), base=args.base, options=_read_options(args, shown),
+                                jobs=max(1, args.jobs), progress=_progress(args), update=args.update,
+                                license=args.license)
+            else:
+                summary = extract_facts(inputs, Path(args.facts_dir), _read_options(args, shown),
+                                        jobs=max(1, args.jobs), progress=_progress(args))
+    except (IRIError, UsageError) as err:
+        print(printable(f"{command}: {err}"), file=sys.stderr)
         return 2
     except ShapeViolation as err:
         print(f"{command}: the RDF export violates kg/shapes.ttl; nothing was written.\n{err}", file=sys.stderr)

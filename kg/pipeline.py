@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -106,6 +106,9 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     fields: ArchiveFields = ArchiveFields()
     errors: str = "strict"  # "replace": undecodable bytes become U+FFFD, with a warning
+    # (path, name): an input known by another name in messages and the manifest. Standard input
+    # (``kg build -``) is copied to a file named like a page or an archive, and shown as "-".
+    shown: tuple[tuple[str, str], ...] = ()
 
 
 class NothingToBuild(Exception):
@@ -194,8 +197,13 @@ def _walk(folder: Path, found: list[Path], failed: list[str], visited: set, abov
 
 def iter_pages(paths: list[Path], options: ReadOptions = ReadOptions()):
     """Pages one by one (an archive's records streamed); a failure comes as an IngestError.
-    Each page notes the path it was read from (``meta["input"]``)."""
+    Each page notes the path it was read from (``meta["input"]``), or the name ``options.shown``
+    gives that path, which then also replaces the path at the head of its messages."""
+    shown = dict(options.shown)
     for path in paths:
+        if str(path) in shown:
+            yield from map(_renamed(str(path), shown[str(path)]), iter_pages([path], replace(options, shown=())))
+            continue
         if path.suffix.lower() in ARCHIVE_SUFFIXES:
             for item in read_archive(path, options.fields, options.max_bytes, options.errors):
                 if isinstance(item, Page):
@@ -209,6 +217,20 @@ def iter_pages(paths: list[Path], options: ReadOptions = ReadOptions()):
             continue
         page.meta["input"] = str(path)
         yield page
+
+
+def _renamed(path: str, name: str):
+    """A function that shows a page or failure read from ``path`` under ``name`` instead."""
+    def head(text: str) -> str:
+        return name + text[len(path):] if text.startswith(path) else text
+
+    def renamed(item):
+        if isinstance(item, Page):
+            item.meta["input"] = name
+            item.warnings = [head(w) for w in item.warnings]
+            return item
+        return IngestError(head(str(item)))
+    return renamed
 
 
 def read_pages(paths: list[Path], summary: Summary, options: ReadOptions = ReadOptions()) -> list[Page]:

@@ -120,3 +120,76 @@ def test_export_reads_standard_input_and_writes_standard_output(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "ttl", "--input", "-"], cwd=tmp_path,
                          input=b"not rdf\n", capture_output=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.decode().startswith("kg export: standard input: cannot parse as N-Quads")
+
+
+# ---------------------------------------------------------------------------
+# `-`: a page or an archive on standard input (in-process, so the extractor loads once)
+# ---------------------------------------------------------------------------
+
+STDIN_PAGE = "## 浙江部署\n\n浙江省总工会党组书记、常务副主席王建平出席会议。\n"
+
+
+def _with_stdin(monkeypatch, data: bytes) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_build_reads_a_page_from_standard_input(tmp_path, monkeypatch, capsys):
+    """`kg build -`: the page is known as stdin.txt (its facts file, its IRI), "-" is where it was
+    read (manifest); the RDF is what the same bytes in a file of that name give."""
+    from kg.cli import main
+
+    _with_stdin(monkeypatch, STDIN_PAGE.encode("utf-8"))
+    assert main(["build", "-", "--out", str(tmp_path / "piped"), "--jobs", "1", "--quiet"]) == 0
+    out = capsys.readouterr()
+    assert "pages: 1" in out.out and "failed" not in out.err
+    piped = tmp_path / "piped"
+    assert [p.name for p in (piped / "facts").iterdir()] == ["stdin.json"]
+    manifest = json.loads((piped / "manifest.json").read_text("utf-8"))
+    assert manifest["facts"]["stdin.json"] == {"source": "stdin.txt", "input": "-"}
+    assert "王建平" in (piped / "graph.json").read_text("utf-8")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "stdin.txt").write_text(STDIN_PAGE, encoding="utf-8")
+    assert main(["build", str(tmp_path / "pages"), "--out", str(tmp_path / "filed"), "--jobs", "1", "--quiet"]) == 0
+    for name in ("graph.nq", "graph.json", "facts/stdin.json"):
+        assert (piped / name).read_bytes() == (tmp_path / "filed" / name).read_bytes(), name
+
+
+def test_extract_reads_an_archive_from_standard_input(tmp_path, monkeypatch, capsys):
+    """Input that starts with { is an archive (stdin.jsonl); its bad records are named by "-" and
+    their line, on standard error, in extract as in build."""
+    from kg.cli import main
+
+    archive = (json.dumps({"id": "r1", "title": "会议", "text": STDIN_PAGE}, ensure_ascii=False) + "\nnot json\n")
+    _with_stdin(monkeypatch, archive.encode("utf-8"))
+    assert main(["extract", "-", "--facts-dir", str(tmp_path / "facts"), "--jobs", "1"]) == 1  # a record failed
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith("failed: -:2: not a JSON record")
+    assert [p.name for p in (tmp_path / "facts").iterdir()] == ["stdin-1.json"]
+    _with_stdin(monkeypatch, archive.encode("utf-8"))
+    assert main(["build", "-", "--stdin-name", "news.jsonl", "--out", str(tmp_path / "out"), "--jobs", "1",
+                 "--quiet", "--keep-going"]) == 0
+    out = capsys.readouterr()
+    assert "failed:" not in out.out and "failed: -:2: not a JSON record" in out.err
+    assert [p.name for p in (tmp_path / "out" / "facts").iterdir()] == ["news-1.json"]
+
+
+def test_standard_input_errors_are_messages(tmp_path, monkeypatch, capsys):
+    """Empty standard input fails as an empty file does (issue 14 saw a SHACL violation), and a
+    --stdin-name that is no page's name, or - twice, is refused before anything is read."""
+    from kg.cli import main
+
+    _with_stdin(monkeypatch, b"")
+    assert main(["build", "-", "--out", str(tmp_path / "out"), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["failed: -: empty file", "kg build: no page could be read; nothing was written"]
+    assert not (tmp_path / "out").exists()
+    for args, said in [(["-", "--stdin-name", "../x.txt"], "--stdin-name '../x.txt': a file name"),
+                       (["-", "--stdin-name", "page.html"], "ending in .txt, .md, .jsonl, .ndjson"),
+                       (["-", "-"], "given more than once"),
+                       ([str(SEEDS), "--stdin-name", "x.txt"], "not among the inputs")]:
+        _with_stdin(monkeypatch, STDIN_PAGE.encode("utf-8"))
+        assert main(["extract", *args, "--facts-dir", str(tmp_path / "f")]) == 2
+        assert said in capsys.readouterr().err
+    assert not (tmp_path / "f").exists()
