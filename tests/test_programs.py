@@ -212,6 +212,7 @@ def test_the_theme_of_a_meeting_is_no_programme():
     "有了这种“联合创新+转化平台”的新模式，王明的发明很快在深圳落地。",  # a way of working described
     "广东海关同步开展打击走私第二轮集中收网行动。",  # one round of an operation
     "四川“8·15”特大暴雨水毁桥梁恢复工程全部完工。",  # works reported finished
+    "为庆祝建城百年，“2024灯影耀江城”活动7日晚在武汉拉开帷幕。",  # an event whose curtain rose
 ])
 def test_a_model_a_round_and_finished_works_are_no_programmes(text):
     assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []

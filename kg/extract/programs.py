@@ -182,7 +182,7 @@ _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # a meeting named inside a quoted name: a one-off event
 _ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会|巡游|团拜|健康跑|马拉松|庙会|灯会")
 # an activity the sentence says was held (…活动在杭州举行, 举办了…活动): an event, not a programme
-_HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕)")
+_HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|启幕)")
 _COUNTED_LIST = re.compile(r"(?:“[一二三四五六七八九十百千万两双][^“”]*”){2,}")
 _THEME = re.compile(r"为主题|主题的|的主题")
 # what officials are reproached for doing (搞“形象工程”)
