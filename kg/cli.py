@@ -197,7 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{command}: {err.args[0]}; nothing was written", file=sys.stderr)
         return 1
     if args.command == "build":
-        print("\n".join(summary.lines()))
+        try:
+            print("\n".join(summary.lines()))
+            sys.stdout.flush()
+        except BrokenPipeError:  # `kg build ... | head`: the reader has seen enough; the build is done
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     for line in summary.problems():
         print(printable(line), file=sys.stderr)
     if summary.failed and not args.keep_going:

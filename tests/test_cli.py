@@ -193,3 +193,20 @@ def test_standard_input_errors_are_messages(tmp_path, monkeypatch, capsys):
         assert main(["extract", *args, "--facts-dir", str(tmp_path / "f")]) == 2
         assert said in capsys.readouterr().err
     assert not (tmp_path / "f").exists()
+
+
+def test_build_into_a_closed_pipe_is_no_traceback(tmp_path):
+    """`kg build ... | head` (a reader gone before the summary is printed): the build is done and
+    exits 0, with no BrokenPipeError traceback."""
+    import os
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg", "build", str(SEEDS / "000_328a50d97180c723.txt"),
+                               "--out", str(tmp_path / "out"), "--quiet"], cwd=ROOT, stdout=write,
+                              stderr=subprocess.PIPE, text=True, encoding="utf-8", timeout=300)
+    finally:
+        os.close(write)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert (tmp_path / "out" / "graph.nq").is_file()
