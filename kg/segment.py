@@ -92,8 +92,81 @@ def _rust() -> rjieba.Jieba:
 
 
 @lru_cache(maxsize=1)
+def _predecessors() -> dict[tuple[str, str], tuple[tuple[tuple[str, str], float], ...]]:
+    """For each state of jieba.posseg's HMM, the states that may precede it and the
+    log-probability of that transition."""
+    out: dict[tuple[str, str], list[tuple[tuple[str, str], float]]] = {}
+    for before, after in jieba.posseg.trans_P.items():
+        for state, p in after.items():
+            out.setdefault(state, []).append((before, p))
+    return {state: tuple(pairs) for state, pairs in out.items()}
+
+
+def _viterbi(obs: str) -> tuple[float, list[tuple[str, str]]]:
+    """``jieba.posseg.viterbi`` over the same tables, with the same result, faster.
+
+    jieba scores every (state, previous state) pair of each character, though a state can only
+    follow the few states with a transition to it (about 20 of 256): the others score minus
+    infinity and can never be the best while one transition exists, which jieba's own choice of
+    states guarantees. Here only those transitions are scored, each sum made in jieba's order
+    ((previous + transition) + emission) and ties broken as jieba's ``max`` over (score, state)
+    breaks them, so the path is the same, bit for bit."""
+    states, start_p, trans_p, emit_p = (jieba.posseg.char_state_tab_P, jieba.posseg.start_P,
+                                        jieba.posseg.trans_P, jieba.posseg.emit_P)
+    preds = _predecessors()
+    all_states = trans_p.keys()
+    first = obs[0]
+    v = {y: start_p[y] + emit_p[y].get(first, _MIN_FLOAT) for y in states.get(first, all_states)}
+    mem_path = [dict.fromkeys(v, "")]
+    for t in range(1, len(obs)):
+        prev_states = [x for x in mem_path[t - 1] if len(trans_p[x]) > 0]
+        prev_states_expect_next = {y for x in prev_states for y in trans_p[x]}
+        obs_states = set(states.get(obs[t], all_states)) & prev_states_expect_next
+        if not obs_states:
+            obs_states = prev_states_expect_next if prev_states_expect_next else all_states
+        char, prev_v, new_v, path = obs[t], v, {}, {}
+        for y in obs_states:
+            em = emit_p[y].get(char, _MIN_FLOAT)
+            prob, state = max([(prev_v[y0] + p + em, y0) for y0, p in preds.get(y, ()) if y0 in prev_v])
+            new_v[y] = prob
+            path[y] = state
+        v = new_v
+        mem_path.append(path)
+    prob, state = max((v[y], y) for y in mem_path[-1])
+    route = [None] * len(obs)
+    for i in range(len(obs) - 1, -1, -1):
+        route[i] = state
+        state = mem_path[i][state]
+    return prob, route
+
+
+_MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's score of a character a state never emits
+
+
+class _Tagger(jieba.posseg.POSTokenizer):
+    """jieba's part-of-speech tagger, its HMM for unknown words run by ``_viterbi``: the same
+    words and tags, in about a third of the time (the HMM was a tenth of extraction's time)."""
+
+    def _POSTokenizer__cut(self, sentence):  # jieba's private ``__cut``, as jieba writes it
+        prob, pos_list = _viterbi(sentence)
+        begin, nexti = 0, 0
+        for i, char in enumerate(sentence):
+            pos = pos_list[i][0]
+            if pos == "B":
+                begin = i
+            elif pos == "E":
+                yield jieba.posseg.pair(sentence[begin:i + 1], pos_list[i][1])
+                nexti = i + 1
+            elif pos == "S":
+                yield jieba.posseg.pair(char, pos_list[i][1])
+                nexti = i + 1
+        if nexti < len(sentence):
+            yield jieba.posseg.pair(sentence[nexti:], pos_list[nexti][1])
+
+
+@lru_cache(maxsize=1)
 def tagger() -> jieba.posseg.POSTokenizer:
-    return jieba.posseg.POSTokenizer(tokenizer())
+    return _Tagger(tokenizer())
 
 
 @lru_cache(maxsize=16384)
