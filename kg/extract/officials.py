@@ -108,16 +108,28 @@ def _all_titles() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _titles_by_last() -> dict[str, tuple[str, ...]]:
-    """``_all_titles()`` by their last character, in the same (longest first) order."""
-    out: dict[str, list[str]] = {}
+def _title_lengths_by_last() -> dict[str, tuple[int, ...]]:
+    """The lengths of ``_all_titles()`` by their last character, longest first."""
+    out: dict[str, set[int]] = {}
     for t in _all_titles():
-        out.setdefault(t[-1], []).append(t)
-    return {k: tuple(v) for k, v in out.items()}
+        out.setdefault(t[-1], set()).add(len(t))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
 
 
-def _titles_ending(text: str, end: int) -> tuple[str, ...]:
-    return _titles_by_last().get(text[end - 1], ()) if end > 0 else ()
+@lru_cache(maxsize=1)
+def _title_set() -> frozenset[str]:
+    return frozenset(_all_titles())
+
+
+def _titles_fitting(text: str, start: int, end: int) -> list[str]:
+    """The titles that ``text[start:end]`` ends with, longest first (the order of
+    ``_all_titles()``): one look-up per length of title instead of a comparison with each of
+    the hundreds of titles that end in the same character (长, 员)."""
+    if end <= 0:
+        return []
+    titles = _title_set()
+    return [text[end - n:end] for n in _title_lengths_by_last().get(text[end - 1], ())
+            if n <= end - start and text[end - n:end] in titles]
 
 
 def _forms(kind: str) -> tuple[lexicon.TitleForm, ...]:
@@ -329,7 +341,7 @@ class _Sentence:
                     seg_start = inner.start()
                     continue
                 seg_start -= 1
-            if not any(text.endswith(t, seg_start, seg_end) for t in _titles_ending(text, seg_end)):
+            if not _titles_fitting(text, seg_start, seg_end):
                 break
             segments.append((seg_start, seg_end))
             if seg_start > limit and self._separator(seg_start - 1):
@@ -371,7 +383,7 @@ class _Sentence:
         """``i`` separates two segments of a chain: 、, or 兼 after a title (国务委员兼外交部部长)."""
         if self.text[i] == "、":
             return True
-        return self.text[i] == "兼" and any(self.text.endswith(t, 0, i) for t in _titles_ending(self.text, i))
+        return self.text[i] == "兼" and bool(_titles_fitting(self.text, 0, i))
 
     def _strip_lead(self, start: int, end: int) -> int:
         """Skip function words (受, 由 …) that open a chain but belong to no organisation."""
@@ -412,7 +424,7 @@ class _Sentence:
     def segment(self, start: int, end: int, shared: Mention | None, chain: _Chain,
                 previous: _Chain | None, listed: bool = False) -> _Post | None:
         text = self.text
-        fits = [t for t in _titles_ending(text, end) if end - start >= len(t) and text.endswith(t, start, end)]
+        fits = _titles_fitting(text, start, end)
         if not fits:
             return None
         org_ends = {m.end for m in self.orgs}
@@ -448,8 +460,8 @@ class _Sentence:
                 org_end -= len(word)
                 chain_past = chain_past or word == "候任"
                 break
-        inner = next((t for t in _titles_ending(text, org_end) if org_end - start > len(t) and text.endswith(t, start, org_end)
-                      and t not in lexicon.government_heads()), None)
+        inner = next((t for t in _titles_fitting(text, start + 1, org_end)  # (shorter than org_end - start)
+                      if t not in lexicon.government_heads()), None)
         if inner is not None:
             # 乌克兰总统办公室主任顾问: the adviser of the office's head, a title of its own
             title, org_end = inner + title, org_end - len(inner)
