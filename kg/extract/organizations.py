@@ -109,16 +109,17 @@ class OrganizationExtractor:
     after = ("place",)
 
     def extract(self, article, found: ArticleFindings):
+        names_the_npc = _names_the_npc(article)  # (once an article, not once a sentence)
         for s in article.sentences:
             unions = list(self._unions(s, found))
             yield from unions
             taken = [(m.start, m.end) for m in unions]
-            for m in self._organizations(s, found):
+            for m in self._organizations(s, found, names_the_npc):
                 if not any(x < m.end and m.start < y for x, y in taken):
                     taken.append((m.start, m.end))
                     yield m
 
-    def _organizations(self, s, found: ArticleFindings):
+    def _organizations(self, s, found: ArticleFindings, names_the_npc: bool):
         text = s.text
         literal_words, (literal, endings), ending_re = _organization_forms()
         places = {m.end: m for m in found.of_kind("place", sentence=s.index)}
@@ -165,7 +166,7 @@ class OrganizationExtractor:
                     end, template = group.end(), template + group.group()
                 out.append(Mention("organization", text[start:end], s.index, start, end,
                                    {"template": template, "place": None}))
-        if _names_the_npc(found.article):
+        if names_the_npc:
             for start, end, tail in _npc_committee_tails()[0].spans(text):
                 if (start == 0 or text[start - 1] in "、，。；：了（(“") and \
                         not any(o.start < end and start < o.end for o in out):
