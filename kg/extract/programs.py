@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
+from kg.extract.phrases import WordSet
 
 _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
 # the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
@@ -266,6 +267,7 @@ def _starts_with_verb(text: str) -> bool:
 
 
 _QUOTE_MARKS = "“”‘’「」\"'"
+_QUOTE_MARK = re.compile("[" + re.escape(_QUOTE_MARKS) + "]")
 
 
 @lru_cache(maxsize=1)
@@ -278,14 +280,21 @@ def _national_pattern() -> tuple[re.Pattern, dict]:
     return re.compile("|".join(map(re.escape, forms))), by_form
 
 
+@lru_cache(maxsize=1)
+def _national_forms() -> WordSet:
+    """Every form of the national programmes, found in one pass of an automaton: most sentences
+    print none, and the automaton says so far faster than the alternation of all forms."""
+    return WordSet(_national_pattern()[1])
+
+
 def _national_programs(text: str):
     """(programme, start, end) of the national programmes and strategies printed in ``text``,
     quote marks inside a name ignored (“放管服”改革 is 放管服改革)."""
-    if any(mark in text for mark in _QUOTE_MARKS):
-        kept = [i for i, ch in enumerate(text) if ch not in _QUOTE_MARKS]
-        bare = "".join(text[i] for i in kept)
-    else:
-        kept, bare = range(len(text)), text
+    quoted = _QUOTE_MARK.search(text) is not None
+    bare = _QUOTE_MARK.sub("", text) if quoted else text
+    if not _national_forms().spans(bare):
+        return  # no form anywhere in the sentence
+    kept = [i for i, ch in enumerate(text) if ch not in _QUOTE_MARKS] if quoted else range(len(text))
     pattern, by_form = _national_pattern()
     for m in pattern.finditer(bare):
         a, b = kept[m.start()], kept[m.end() - 1] + 1
