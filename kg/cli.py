@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", help="run a SPARQL query over the build's store or given RDF files")
     p.add_argument("query_file", nargs="?", help="a .rq file, a ready query's name, or - for the query on standard input")
     p.add_argument("-e", "--expression", help="the query text itself")
-    p.add_argument("--data", action="append", help="RDF file(s) to load and query instead of the build's store")
+    p.add_argument("--data", action="append",
+                   help="RDF file(s) to load and query instead of the build's store; - for N-Quads or N-Triples on standard input")
     p.add_argument("--store", help="the on-disk store `kg build` made (default: exports/store; "
                                     "without it, exports/graph.nq is loaded)")
     p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"],

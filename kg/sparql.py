@@ -78,14 +78,23 @@ def one_line(err: BaseException, limit: int = 300) -> str:
 # ---------------------------------------------------------------------------
 
 
-def load_store(paths: Iterable[str | Path]) -> ox.Store:
-    """An in-memory store with every quad of the given RDF files (format from the extension).
+def load_store(paths: Iterable[str | Path], standard_input: bytes | None = None) -> ox.Store:
+    """An in-memory store with every quad of the given RDF files (format from the extension);
+    ``-`` is standard input (``standard_input``, else read now), N-Quads or N-Triples.
 
     Every named graph's triples are also put in the default graph, which so becomes
     the union of all graphs (see the module docstring for why not Oxigraph's union flag).
     """
     store = ox.Store()
     for path in map(Path, paths):
+        if str(path) == "-":
+            if standard_input is None:
+                standard_input = sys.stdin.buffer.read()
+            try:
+                store.load(standard_input, format=ox.RdfFormat.N_QUADS)
+            except (SyntaxError, ValueError) as err:
+                raise QueryError(f"standard input: cannot parse as N-Quads (or N-Triples): {err}") from None
+            continue
         if not path.is_file():
             raise QueryError(f"{path}: no such data file (run `kg build` first, or give --data)")
         fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
@@ -548,8 +557,13 @@ def query_command(args) -> int:
     except ValueError as err:
         print(f"kg query: --max-memory: {err}", file=sys.stderr)
         return 2
-    if args.query_file == "-" and not args.expression:
-        args.stdin_query = sys.stdin.buffer.read()  # here: the child's standard input is closed (multiprocessing)
+    reads_stdin = [what for what, given in (("the query", args.query_file == "-" and not args.expression),
+                                             ("the data", "-" in (args.data or []))) if given]
+    if len(reads_stdin) > 1:
+        print("kg query: standard input can hold the query (-) or the data (--data -), not both", file=sys.stderr)
+        return 2
+    if reads_stdin:  # read here: the child's standard input is closed (multiprocessing)
+        setattr(args, "stdin_query" if reads_stdin == ["the query"] else "stdin_data", sys.stdin.buffer.read())
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     fd, captured = tempfile.mkstemp(prefix="kg-query-", suffix=".stderr")
     os.close(fd)
@@ -682,7 +696,7 @@ def _run_query_command(args) -> int:
         if not args.data and not keyword and Path(args.store).is_dir():
             store, paths = _open_built_store(Path(args.store)), [args.store]
         else:
-            store = load_store(paths)
+            store = load_store(paths, getattr(args, "stdin_data", None))
         try:
             if keyword:
                 before = len(store)

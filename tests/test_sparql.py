@@ -465,3 +465,22 @@ def test_shipped_queries_use_plain_values_defaults():
     for path in (Path(__file__).resolve().parent.parent / "kg" / "queries").glob("*.rq"):
         text = path.read_text("utf-8")
         assert "OPTIONAL { VALUES" not in text, f"{path.name}: use plain VALUES for a default"
+
+
+def test_data_from_standard_input(workdir):
+    """``--data -`` loads N-Quads (or N-Triples) from standard input: the same rows as the file;
+    standard input cannot hold the query and the data at once."""
+    query = QUERIES / "officials_posts.rq"
+    from_file = kg_query(workdir, query, "--format", "csv", "--data", "exports/graph.nq")
+    for export in ("graph.nq", "graph.nt"):
+        piped = subprocess.run([sys.executable, "-m", "kg", "query", str(query), "--format", "csv", "--data", "-"],
+                               cwd=workdir, input=(workdir / "exports" / export).read_bytes(), capture_output=True,
+                               timeout=120)
+        assert piped.returncode == 0, piped.stderr.decode()
+        assert piped.stdout.decode("utf-8").replace("\r\n", "\n") == from_file.stdout and "徐留平" in from_file.stdout
+    both = subprocess.run([sys.executable, "-m", "kg", "query", "-", "--data", "-"], cwd=workdir, input=b"ASK {}",
+                          capture_output=True, timeout=120)
+    assert both.returncode == 2 and b"the query (-) or the data (--data -), not both" in both.stderr
+    bad = subprocess.run([sys.executable, "-m", "kg", "query", "-e", "ASK {}", "--data", "-"], cwd=workdir,
+                         input=b"@prefix x: <http://x/> .\n", capture_output=True, timeout=120)
+    assert bad.returncode == 2 and b"standard input: cannot parse as N-Quads (or N-Triples)" in bad.stderr
