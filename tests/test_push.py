@@ -284,8 +284,10 @@ def test_push_sends_every_graph_and_reports_it(server, exported):
         assert f"PUT {label} {n} triples: HTTP 201" in lines or f"PUT {label} {n} triples: HTTP 204" in lines, \
             (label, lines)
     assert lines[-1] == f"replace: {len(expected)} graphs, {sum(expected.values())} triples sent to {server.store}"
-    # the default graph (the build activity, which points at the page graphs) goes last
-    assert lines[-2].startswith("PUT default graph ")
+    # the build's exports have no default graph (the build and its description are in graph/build);
+    # the named graphs go in IRI order
+    assert None not in expected
+    assert [line.split()[1] for line in lines[:-1]] == [f"<{name}>" for name in sorted(expected)]
 
 
 def test_server_holds_exactly_the_file(server, exported):
@@ -523,12 +525,24 @@ def test_exact_requests_sent(capsys, exported):
         seen[name] = len(triples)
         assert req["body"].decode("utf-8")
     assert seen == expected
-    assert "default" in srv.requests[-1]["path"]
+    assert not any("default" in req["path"] for req in srv.requests)  # the exports have no default graph
+
+
+def test_a_default_graph_goes_last(capsys, tmp_path):
+    """A file with a default graph (not kg build's, whose default graph is empty): it is sent last, to ?default."""
+    mixed = tmp_path / "mixed.nq"
+    mixed.write_text('<https://example.org/s> <https://example.org/p> "default" .\n'
+                     '<https://example.org/s> <https://example.org/p> "named" <https://example.org/g> .\n', "utf-8")
+    with Scripted([(201, {}, 0)] * 2) as srv:
+        done = kg_inproc(capsys, "push", "--endpoint", srv.url, "--input", str(mixed))
+    assert done.returncode == 0, done.stderr
+    assert [r["path"] for r in srv.requests] == ["/gsp?graph=https%3A%2F%2Fexample.org%2Fg", "/gsp?default"]
+    assert done.stdout.splitlines()[1] == "PUT default graph 1 triples: HTTP 201"
 
 
 def test_failure_half_way_reports_what_was_replaced(capsys, exported):
-    names = [n for n in sorted(n for n in graphs_in(exported) if n)] + [None]
-    assert len(names) >= 3
+    names = sorted(graphs_in(exported))  # named graphs only: the exports have no default graph
+    assert len(names) >= 4
     with Scripted([(204, {}, 0), (204, {}, 0), (500, {}, 0)]) as srv:
         done = kg_inproc(capsys, "push", "--endpoint", srv.url, "--input", str(exported))
     assert done.returncode == 1
@@ -539,7 +553,7 @@ def test_failure_half_way_reports_what_was_replaced(capsys, exported):
     replaced = next(line for line in done.stderr.splitlines() if "already replaced" in line)
     assert f"(2 of {len(names)})" in replaced and f"<{names[0]}>" in replaced and f"<{names[1]}>" in replaced
     unsent = next(line for line in done.stderr.splitlines() if "not sent" in line)
-    assert "default graph" in unsent
+    assert f"<{names[3]}>" in unsent
     assert done.stdout.count("HTTP 204") == 2  # the graphs that were replaced are also reported
 
 
