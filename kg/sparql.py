@@ -591,15 +591,23 @@ def query_command(args) -> int:
 
 def _died(args, exitcode: int, said: str, limit: int | None) -> str:
     """One line for a query process that did not finish: out of memory (under ``limit``) or
-    killed. Reading an on-disk store is the likely cause, and rebuilding it the cure."""
+    killed. A store damaged in place is the likely cause of a crash, and rebuilding it the
+    cure; past the memory limit, a query that is simply that large is as likely, so the line
+    names both. Under the limit a Rust allocation fails ("memory allocation of"), Python's
+    (MemoryError), C++'s (std::bad_alloc), or RocksDB cannot start a thread, whose stack the
+    limit counts too (std::system_error "Resource temporarily unavailable")."""
     out_of_memory = exitcode == _OUT_OF_MEMORY or any(
-        sign in said for sign in ("memory allocation of", "MemoryError", "std::bad_alloc", "Cannot allocate memory"))
+        sign in said for sign in ("memory allocation of", "MemoryError", "std::bad_alloc", "Cannot allocate memory")) \
+        or bool(limit and "std::system_error" in said and "Resource temporarily unavailable" in said)
     if out_of_memory:
         how = f"needed more than the memory limit of {_size_text(limit)} (--max-memory)" if limit else "ran out of memory"
     else:
         how = f"stopped ({_signal_name(-exitcode)})" if exitcode < 0 else f"ended with exit code {exitcode}"
     store = Path(args.store or DEFAULT_STORE)
     if not args.data and store.is_dir():
+        if out_of_memory and limit:
+            return (f"{store}: the query {how}: give a higher --max-memory if it is that large; if it is not, "
+                    f"the store is probably damaged: {rebuild_advice(store)}")
         return f"{store}: reading the store {how}; it is probably damaged: {rebuild_advice(store)}"
     return f"loading {', '.join(args.data or [DEFAULT_DATA])} and running the query {how}"
 
