@@ -463,3 +463,27 @@ def test_jieba_cache_is_the_users_own_and_quiet(tmp_path):
                           env={**env, "XDG_CACHE_HOME": str(a_file)}, cwd=ROOT, timeout=300)
     assert done.returncode == 0 and done.stderr == "", done.stderr  # built again, without a traceback
     assert int(done.stdout.split()[0]) > 1
+
+
+def test_a_full_disk_in_extract_is_a_message_and_leaves_no_cut_file(tmp_path, good):
+    """``kg extract`` with the files it may write capped (as a full disk would stop them): one line,
+    exit 2; each facts file is whole or absent (the small page's, written first, fits; the seed's
+    does not)."""
+    import resource
+
+    first = tmp_path / "0.txt"  # before 000_….txt in name order
+    shutil.copy(good, first)
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    facts = tmp_path / "facts"
+    done = subprocess.run([sys.executable, "-m", "kg", "extract", str(first), str(SEED), "--facts-dir", str(facts),
+                           "--jobs", "1"], capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=ROOT,
+                          preexec_fn=small_files, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"kg extract: cannot write the facts into {facts}: File too large\n" or \
+        done.stderr.startswith(f"kg extract: cannot write the facts into {facts}: File too large ("), done.stderr
+    assert sorted(p.name for p in facts.iterdir()) == ["0.json"]
+    assert officials(facts.parent, "0.json") == {"张建国"}
