@@ -498,7 +498,7 @@ def _build_description(q: _Quads, graph, pages: dict, page_graph: dict, license:
     """The ``graph/build`` graph: the build (a ``prov:Activity`` that used each page, by a
     ``prov:SoftwareAgent``), each page graph's page and build, and the dataset as a
     ``void:Dataset`` and ``dcat:Dataset``: title, description, licence (``license``) and rights,
-    time (``dataset_time``), sources (each page, ``prov:wasDerivedFrom``, and the URL of each page
+    time (``dataset_time``), sources (each page, ``prov:hadPrimarySource``, and the URL of each page
     that has one, ``dcterms:source``), vocabularies, IRI space and the files it is written in."""
     sums = sorted(graph.nodes[n]["attrs"]["sha256"] for n in pages.values())
     digest = _digest(__version__, *sums, n=16)
@@ -516,7 +516,7 @@ def _build_description(q: _Quads, graph, pages: dict, page_graph: dict, license:
         q.add(build, PROV.used, q.iri(node), g)
         q.add(page_graph[src], PROV.wasDerivedFrom, q.iri(node), g)
         q.add(page_graph[src], PROV.wasGeneratedBy, build, g)
-        q.add(dataset, PROV.wasDerivedFrom, q.iri(node), g)
+        q.add(dataset, PROV.hadPrimarySource, q.iri(node), g)  # not wasDerivedFrom: that names a page's graph
         url = graph.nodes[node]["attrs"].get("url")
         if url:
             q.add(dataset, DCTERMS.source, literal(url, XSD.anyURI), g)

@@ -354,7 +354,7 @@ def test_the_dataset_describes_itself(reference):
     builds = {s for s, p, o, _ in reference if p == RDF.type and o == PROV.Activity}
     assert props[PROV.wasGeneratedBy] == builds
     pages = {s for s, p, o, _ in reference if p == RDF.type and o == UKG.Page}
-    assert props[PROV.wasDerivedFrom] == pages and len(pages) == 2
+    assert props[PROV.hadPrimarySource] == pages and len(pages) == 2
     assert DCTERMS.source not in props  # the seeds are files: no URL
     # the seeds have no date and the build ran without SOURCE_DATE_EPOCH: no time, never the clock's
     assert DCTERMS.modified not in props or "SOURCE_DATE_EPOCH" in os.environ
