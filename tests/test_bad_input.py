@@ -33,6 +33,7 @@ def good(tmp_path):
     return f
 
 
+@pytest.mark.slow
 def test_gb18030_page_is_decoded_not_mojibake(tmp_path, good):
     f = tmp_path / "gb.txt"
     f.write_bytes(SEED.read_text("utf-8").encode("gb18030"))
@@ -41,6 +42,7 @@ def test_gb18030_page_is_decoded_not_mojibake(tmp_path, good):
     assert {"徐留平", "李公乐"} <= officials(out, "gb.json")
 
 
+@pytest.mark.slow
 def test_big5_page_is_decoded(tmp_path):
     f = tmp_path / "big5.txt"
     f.write_bytes("## 廣東省總工會打造熱線服務平台\n\n本報訊(記者葉小鐘)廣東省總工會著力打造12351熱線服務平台，為職工辦實事。\n"
@@ -51,6 +53,7 @@ def test_big5_page_is_decoded(tmp_path):
     assert facts["articles"][0]["headline"] == "廣東省總工會打造熱線服務平台"
 
 
+@pytest.mark.slow
 def test_undecodable_file_is_refused_and_the_rest_built(tmp_path, good):
     bad = tmp_path / "latin.txt"
     bad.write_bytes("café résumé naïve ".encode("latin-1") * 20)
@@ -62,6 +65,7 @@ def test_undecodable_file_is_refused_and_the_rest_built(tmp_path, good):
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,content", [
     ("bom.txt", "\ufeff" + PAGE),
     ("crlf.txt", PAGE.replace("\n", "\r\n")),
@@ -78,6 +82,7 @@ def test_text_variants_are_read(tmp_path, name, content):
     assert "湖北省总工会" in {u["name"] for u in facts["union_bodies"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,content,reason", [
     ("empty.txt", b"", "empty file"),
     ("blank.txt", b"  \n\n ", "empty file"),
@@ -94,6 +99,7 @@ def test_unusable_file_is_named_with_reason(tmp_path, good, name, content, reaso
     assert officials(out, "good.json") == {"张建国"}, "the good page is still built"
 
 
+@pytest.mark.slow
 def test_missing_and_unreadable_paths(tmp_path, good):
     locked = tmp_path / "locked.txt"
     locked.write_text(PAGE, encoding="utf-8")
@@ -107,12 +113,14 @@ def test_missing_and_unreadable_paths(tmp_path, good):
     assert officials(out, "good.json") == {"张建国"}
 
 
+@pytest.mark.slow
 def test_keep_going_exits_zero_and_still_lists_failures(tmp_path, good):
     done, _ = build(tmp_path, tmp_path / "missing.txt", good, extra=["--keep-going"])
     assert done.returncode == 0
     assert "missing.txt: no such file" in done.stderr
 
 
+@pytest.mark.slow
 def test_archive_with_broken_line_and_missing_text(tmp_path):
     archive = tmp_path / "news.jsonl"
     lines = [json.dumps({"title": "湖北省总工会开展送温暖活动", "id": "n1", "url": "https://example.org/n1",
@@ -131,6 +139,7 @@ def test_archive_with_broken_line_and_missing_text(tmp_path):
     assert '"https://example.org/n1"^^xsd:anyURI' in graph and '"2024-01-05"^^xsd:date' in graph
 
 
+@pytest.mark.slow
 def test_archive_field_names_are_configurable(tmp_path):
     archive = tmp_path / "custom.jsonl"
     archive.write_text(json.dumps({"headline": "湖北", "body": PAGE.split("\n\n", 1)[1]}, ensure_ascii=False) + "\n",
@@ -140,6 +149,7 @@ def test_archive_field_names_are_configurable(tmp_path):
     assert officials(out, "custom-1.json") == {"张建国"}
 
 
+@pytest.mark.slow
 def test_huge_page_is_refused_with_the_limit(tmp_path, good):
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as f:
@@ -154,6 +164,7 @@ def test_huge_page_is_refused_with_the_limit(tmp_path, good):
     assert officials(out, "good.json") == {"张建国"}
 
 
+@pytest.mark.slow
 def test_markup_looking_text_is_just_text(tmp_path):
     f = tmp_path / "markup.txt"
     f.write_text("## <script>alert(1)</script>工会新闻\n\n本报讯(记者周敏)《<img src=x onerror=alert(1)>办法》"
@@ -170,6 +181,7 @@ def test_markup_looking_text_is_just_text(tmp_path):
     assert "<script>alert(1)</script>工会新闻" in titles  # kept as a literal, escaped by the serialiser
 
 
+@pytest.mark.slow
 def test_input_order_does_not_change_exports(tmp_path):
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     a = kg("build", *seeds, "--out", tmp_path / "a")
@@ -213,6 +225,7 @@ def record(**fields) -> str:
                       ensure_ascii=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["build", "extract"])
 def test_failures_go_to_standard_error_in_both_commands(tmp_path, good, capsys, command):
     target = ["--out", tmp_path / "out"] if command == "build" else ["--facts-dir", tmp_path / "facts"]
@@ -251,6 +264,7 @@ def test_inputs_that_all_fail_say_why_and_write_nothing(tmp_path, capsys, comman
     assert not target.exists()
 
 
+@pytest.mark.slow
 def test_a_fifo_and_a_device_are_refused_and_the_rest_built(tmp_path, good, capsys, no_hang):
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
@@ -282,6 +296,7 @@ def test_record_fields_are_checked_and_only_valid_dates_are_typed(tmp_path, caps
     assert '"https://example.org/n3"^^<http://www.w3.org/2001/XMLSchema#anyURI>' in nquads
 
 
+@pytest.mark.slow
 def test_errors_replace_reads_a_gb18030_page_with_bad_bytes(tmp_path, capsys):
     text = SEED.read_text("utf-8")
     f = tmp_path / "gb.txt"
@@ -334,6 +349,7 @@ def _as_another_user(args: list, cwd: Path):
     return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=cwd, env=env)
 
 
+@pytest.mark.slow
 def test_a_folder_that_cannot_be_written_is_a_message(tmp_path):
     base = Path(tempfile.mkdtemp(prefix="kg-ro-"))  # outside pytest's own folder, which others cannot enter
     try:
@@ -354,6 +370,7 @@ def test_a_folder_that_cannot_be_written_is_a_message(tmp_path):
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_a_message_and_leaves_the_previous_build_whole(tmp_path, good):
     """The files the build may write are capped (RLIMIT_FSIZE, as a full disk would stop them):
     one line on stderr, exit 2, the previous build unchanged and nothing of the new one left."""
@@ -439,6 +456,7 @@ print(tk.FREQ.get("工会", 0), tk.total, sorted(os.listdir(sys.argv[1])))
 """
 
 
+@pytest.mark.slow
 def test_jieba_cache_is_the_users_own_and_quiet(tmp_path):
     """Another user's ``jieba.cache`` in the shared temporary folder is never read (a planted one
     changed every word cut; one the user cannot read or replace made jieba print a traceback
@@ -465,6 +483,7 @@ def test_jieba_cache_is_the_users_own_and_quiet(tmp_path):
     assert int(done.stdout.split()[0]) > 1
 
 
+@pytest.mark.slow
 def test_a_full_disk_in_extract_is_a_message_and_leaves_no_cut_file(tmp_path, good):
     """``kg extract`` with the files it may write capped (as a full disk would stop them): one line,
     exit 2; each facts file is whole or absent (the small page's, written first, fits; the seed's

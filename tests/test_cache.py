@@ -17,6 +17,8 @@ from kg.extract.base import Link, Mention
 from kg.ingest import Article, Page, Sentence, read_page
 from kg.pipeline import build
 
+pytestmark = pytest.mark.slow  # each test builds with --update, some with worker processes
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 

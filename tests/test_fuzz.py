@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 from kg.cli import main
 from kg.store import open_store
 
+pytestmark = pytest.mark.slow  # builds killed and fuzzed command lines
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "60"))
 

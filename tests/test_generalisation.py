@@ -38,6 +38,7 @@ def test_own_pages_score(tmp_path):
     assert relation >= 0.90, report
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["pages_blind", "pages_holdout", "pages_blind2"])
 def test_pages_written_blind_score(tmp_path, folder):
     entity, relation, report = score(HERE / folder, tmp_path)

@@ -160,6 +160,7 @@ def js_graph(page):
     return nodes, edges, drawn
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("filters", [{}, {"focus": "全总", "depth": 2}, {"province": "北京"}, {"kinds": ["union"]}])
 def test_page_holds_exactly_the_graph(seeds, tmp_path, open_page, filters):
     part = subgraph(seeds, **filters)
@@ -169,6 +170,7 @@ def test_page_holds_exactly_the_graph(seeds, tmp_path, open_page, filters):
     assert sorted(map(tuple, edges)) == sorted(part.edges(keys=True))
 
 
+@pytest.mark.slow
 def test_search_by_alias_focuses_the_node(seeds, tmp_path, open_page):
     page = open_page(write_html(subgraph(seeds), tmp_path / "g.html"))
     target = find_node(seeds, "中华全国总工会")
@@ -182,6 +184,7 @@ def test_search_by_alias_focuses_the_node(seeds, tmp_path, open_page):
     assert "兰州" in seeds.nodes[page.evaluate("kgNetwork.getSelectedNodes()[0]")]["label"]
 
 
+@pytest.mark.slow
 def test_unticking_a_kind_hides_its_nodes(seeds, tmp_path, open_page):
     part = subgraph(seeds)
     page = open_page(write_html(part, tmp_path / "g.html"))
@@ -194,6 +197,7 @@ def test_unticking_a_kind_hides_its_nodes(seeds, tmp_path, open_page):
     assert set(page.evaluate(f"Array.from({visible})")) == set(part)
 
 
+@pytest.mark.slow
 def test_physics_switch(seeds, tmp_path, open_page):
     page = open_page(write_html(subgraph(seeds), tmp_path / "g.html"))
     assert page.is_checked("#kg-physics") and page.evaluate("kgNetwork.physics.physicsEnabled")
@@ -201,6 +205,7 @@ def test_physics_switch(seeds, tmp_path, open_page):
     assert page.evaluate("kgNetwork.physics.physicsEnabled") is False
 
 
+@pytest.mark.slow
 def test_markup_is_shown_as_text_never_run(tmp_path, open_page):
     page = open_page(write_html(evil_graph(), tmp_path / "evil.html"))
     # hover the node: vis-network's tooltip is a DOM element filled with textContent
@@ -222,6 +227,7 @@ def test_markup_is_shown_as_text_never_run(tmp_path, open_page):
     assert page.evaluate("typeof window.__xss") == "undefined"
 
 
+@pytest.mark.slow
 def test_empty_graph_still_opens(tmp_path, open_page):
     page = open_page(write_html(nx.MultiDiGraph(), tmp_path / "empty.html"))
     assert page.evaluate("kgNodes.length") == 0 and "0 节点" in page.text_content("#kg-count")

@@ -404,6 +404,7 @@ def test_bytes_are_counted_as_read_not_taken_from_the_size(no_hang):
         read_page(maps, max_bytes=100)
 
 
+@pytest.mark.slow
 def test_a_record_line_past_the_limit_is_skipped_without_being_held(tmp_path):
     import tracemalloc
     from kg.ingest import read_archive

@@ -127,6 +127,7 @@ def _bench():
     return module
 
 
+@pytest.mark.slow
 def test_beats_plain_jieba_on_the_first_300_dev_sentences():
     bench = _bench()
     path = bench.PD_DEFAULT / "example.dev"

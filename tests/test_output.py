@@ -22,6 +22,8 @@ from kg.pipeline import facts_name, page_local
 from kg.resolve import resolve
 from kg.store import open_store
 
+pytestmark = pytest.mark.slow  # each test builds into output folders with kg build
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = "## 湖北省总工会开展送温暖活动\n\n本报讯(记者周敏)湖北省总工会党组书记、常务副主席{name}带队开展送温暖活动。\n"
 UKG_PAGE = "https://w3id.org/unionkg/ontology#Page"

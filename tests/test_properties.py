@@ -3,6 +3,7 @@ and what is exported always re-parses."""
 import re
 import unicodedata
 
+import pytest
 import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ PAGES = st.one_of(st.text(max_size=300), st.lists(st.one_of(FRAGMENTS, st.text(m
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(PAGES)
 def test_ingest_offsets_point_at_the_sentence_text(text):
@@ -34,6 +36,7 @@ def test_ingest_offsets_point_at_the_sentence_text(text):
             assert "".join(_normalise(text[a:b]) for a, b in spans) == s.text
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(PAGES)
 def test_extraction_never_raises_and_mentions_are_exact(text):
@@ -49,6 +52,7 @@ def test_extraction_never_raises_and_mentions_are_exact(text):
                 assert m.surface in printed
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(PAGES)
 def test_every_export_reparses(text):

@@ -28,6 +28,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+pytestmark = pytest.mark.slow  # builds the seeds and pushes them to servers in other processes
+
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ROOT / "exports"
 NQ = EXPORTS / "graph.nq"

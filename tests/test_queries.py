@@ -306,6 +306,7 @@ def check_entities_per_graph(store):
     assert set(counts) >= {"Official", "UnionBody", "Program", "Province"} and counts["Official"] >= 10
 
 
+@pytest.mark.slow
 def test_pages_and_articles_on_an_archive(tmp_path):
     """On dated archive records: the latest day by default, any day when bound, nothing for a day not there."""
     records = [("2024-01-01", "第一条", "四川省总工会召开全委会议。"), ("2024-01-02", "第三条", "成都市总工会开展送温暖活动。"),
@@ -365,6 +366,7 @@ def test_default_graph_is_the_union_as_a_set(store, rdflib_ds):
     assert int(next(iter(run_query(store, in_graphs)))["n"].value) == n
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALL_QUERIES, ids=lambda p: p.name)
 def test_rdflib_agrees(store, rdflib_ds, path):
     text = path.read_text(encoding="utf-8")

@@ -44,7 +44,8 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 # the only predicates whose objects are IRIs of other sites: a licence, a vocabulary, a media type
 EXTERNAL_OBJECTS = {DCTERMS.license, VOID.vocabulary, DCAT.mediaType}
 # rdflib 7.6 warns about its own use of ConjunctiveGraph/default_context when parsing TriG, N-Quads, JSON-LD
-pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated, use:DeprecationWarning")
+pytestmark = [pytest.mark.slow,  # the seeds built with kg build (a process) in several ways
+              pytest.mark.filterwarnings("ignore:.*is deprecated, use:DeprecationWarning")]
 
 
 def run_kg(*args, cwd=ROOT, env=None, timeout=300):

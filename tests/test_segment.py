@@ -38,6 +38,7 @@ def test_tags_give_words_and_parts_of_speech():
     assert [p.flag for p in tagged if p.word == "参加"] == ["v"]
 
 
+@pytest.mark.slow
 def test_tagger_hmm_takes_jiebas_path():
     """segment._viterbi stands for jieba.posseg.viterbi (for speed): the same score and path on
     names the dictionary lacks and on random runs of characters, all unknown words."""

@@ -17,7 +17,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from serve_helpers import BASE, MARKUP, ROOT, markup_build, seed_build  # noqa: E402
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.slow,  # a store of the built seeds, kg serve as a process
+              pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 import warnings  # noqa: E402
 

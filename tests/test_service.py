@@ -19,6 +19,8 @@ from test_queries import seed_export
 
 from kg.sparql import QueryError, network_keyword, run_query, run_update
 
+pytestmark = pytest.mark.slow  # kg query runs as a process, over stores of built seeds
+
 ANSWER = json.dumps({"head": {"vars": ["x"]},
                      "results": {"bindings": [{"x": {"type": "literal", "value": "from-the-service"}}]}}).encode()
 

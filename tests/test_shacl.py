@@ -64,10 +64,12 @@ def test_every_constraint_of_the_shapes_becomes_a_query():
     assert sorted(c.constraint.split()[0] for c in holds) == ["sh:class", "sh:minCount"]
 
 
+@pytest.mark.slow
 def test_seed_export_conforms_under_both(seed_lines):
     assert ours(seed_lines) == set() == theirs(seed_lines)
 
 
+@pytest.mark.slow
 def test_the_data_alone_conforms_under_pyshacl():
     """graph.ttl as a consumer loads it, without ontology.ttl and without inference: every entity
     carries the ORG and schema.org classes its class is under, so sh:class org:FormalOrganization
@@ -77,6 +79,7 @@ def test_the_data_alone_conforms_under_pyshacl():
     assert conforms, text[:3000]
 
 
+@pytest.mark.slow
 def test_broken_export_gives_the_same_violations_as_pyshacl(seed_lines):
     lines = list(seed_lines)
     holds = next(i for i, line in enumerate(lines) if line.split(" ")[1] == "<http://www.w3.org/ns/org#holds>")
@@ -117,6 +120,7 @@ def test_report_names_shape_constraint_and_nodes(seed_lines):
     assert text.startswith("13 SHACL violations:")  # the seeds' 13 officials
 
 
+@pytest.mark.slow
 def test_a_violating_build_exits_3_and_writes_nothing(tmp_path, monkeypatch, capsys):
     from kg.cli import main
 
@@ -148,6 +152,7 @@ def _found(found) -> set[tuple]:
     return {(v.check.shape, v.check.path, v.check.constraint, v.focus) for v in found}
 
 
+@pytest.mark.slow
 def test_checking_the_changed_nodes_finds_what_a_full_check_finds(seed_lines):
     """A store that passed the checks, changed in ways that break a shape at the changed node
     itself or at a node that only points to it: the nodes ``changed_nodes`` names have exactly

@@ -24,6 +24,8 @@ from rdflib import Graph
 
 from test_queries import QUERIES, seed_export
 
+pytestmark = pytest.mark.slow  # kg query runs as a process, over stores of built seeds
+
 ACFTU_IRI = "https://w3id.org/unionkg/id/union/zhong-hua-quan-guo-zong-gong-hui-99ea4e8e"
 
 

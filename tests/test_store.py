@@ -12,6 +12,8 @@ from kg.pipeline import ShapeViolation, build
 from kg.rdf import SHAPES
 from kg.store import STAMP, _changed_lines, _graph_of, _quad_key, _triple_key, _Unsorted, open_store
 
+pytestmark = pytest.mark.slow  # on-disk stores of builds
+
 ORIGINAL_CHECKS = shacl.checks
 PAGES = {
     "a.txt": "## 四川省总工会召开全委会议\n\n本报讯 四川省总工会主席王小明在成都市出席会议，部署“送温暖”活动。\n",

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # Apache Jena (a JVM) reads every export
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 JENA = ROOT / ".ci" / "jena"  # runs a Jena command from Debian's jars by its class name
