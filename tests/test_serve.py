@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -139,6 +140,65 @@ def test_evidence_of_a_link(client):
     found = client.get("/api/evidence", params={"from": edge["from"], "to": edge["to"], "via": edge["via"]}).json()
     assert found["evidence"] and "徐留平" in found["evidence"][0]["sentence"]
     assert found["evidence"][0]["href"].startswith("/id/article/")
+
+
+def _busy_link_store(folder: Path, n: int) -> Path:
+    """A store in which one official holds one post with ``n`` evidence sentences, and another
+    post with two, each sentence in an article of its own on a day of its own."""
+    from kg.store import build_store
+
+    ukg, rdf, dct = "https://w3id.org/unionkg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", \
+        "http://purl.org/dc/terms/"
+    o, u, v = f"<{BASE}official/z-1>", f"<{BASE}union/u-1>", f"<{BASE}union/u-2>"
+    busy, quiet = f"<{BASE}post/busy>", f"<{BASE}post/quiet>"
+    lines = [(o, f"<{rdf}type>", f"<{ukg}Official>"), (o, "<http://www.w3.org/2004/02/skos/core#prefLabel>", '"赵一"@zh'),
+             (f"<{BASE}agent/unionkg>", f"<{rdf}type>", "<http://www.w3.org/ns/prov#SoftwareAgent>")]
+    for body, label, post, title in ((u, "甲省总工会", busy, "主席"), (v, "乙市总工会", quiet, "副主席")):
+        lines += [(body, f"<{rdf}type>", f"<{ukg}UnionBody>"),
+                  (body, "<http://www.w3.org/2004/02/skos/core#prefLabel>", f'"{label}"@zh'),
+                  (o, "<http://www.w3.org/ns/org#holds>", post), (post, "<http://www.w3.org/ns/org#postIn>", body),
+                  (post, f"<{ukg}title>", f'"{title}"@zh')]
+    for i in range(n + 2):
+        post = busy if i < n else quiet
+        a, pg, sent, e = (f"<{BASE}{x}/{i}>" for x in ("article", "page", "sentence", "evidence"))
+        lines += [(a, f"<{rdf}type>", f"<{ukg}Article>"), (a, f"<{dct}title>", f'"第{i}篇"@zh'),
+                  (a, f"<{dct}isPartOf>", pg), (pg, f"<{dct}date>", f'"2024-01-{1 + i % 28:02d}"'),
+                  (o, f"<{ukg}mentionedIn>", a), (sent, f"<{rdf}value>", f'"赵一任主席，第{i}句。"@zh'),
+                  (e, f"<{rdf}type>", f"<{ukg}Evidence>"), (e, f"<{rdf}subject>", o), (e, f"<{rdf}object>", post),
+                  (e, f"<{ukg}inSentence>", sent), (e, "<http://www.w3.org/ns/prov#wasDerivedFrom>", a)]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "graph.nt").write_text("".join(f"{a} {b} {c} .\n" for a, b, c in sorted(set(lines))), encoding="utf-8")
+    (folder / "graph.nq").write_text("".join(f"{a} {b} {c} <{BASE}graph/page/p> .\n" for a, b, c in sorted(set(lines))),
+                                     encoding="utf-8")
+    store, _ = build_store(folder / "store", folder / "graph.nq", folder / "graph.nt")
+    del store
+    return folder / "store"
+
+
+def test_a_link_with_many_sentences_shows_a_few_and_counts_the_rest(tmp_path):
+    """An official's page and the evidence panel read a link's evidence only up to a bound (an
+    official of ten years of news has thousands of sentences for one post): the page shows three
+    and counts the rest up to that bound, the panel fifty; a quiet link is counted exactly."""
+    from kg.serve.pages import COUNT_EVIDENCE_UP_TO, EVIDENCE_PER_LINK, EVIDENCE_PER_PANEL
+
+    n = COUNT_EVIDENCE_UP_TO + 30
+    with TestClient(create_app(_busy_link_store(tmp_path, n), workers=1)) as c:
+        page = c.get("/id/official/z-1", headers={"Accept": "text/html"}).text
+        assert page.count("<q>") == EVIDENCE_PER_LINK + 2
+        assert f"… +{COUNT_EVIDENCE_UP_TO - EVIDENCE_PER_LINK} 或更多 · or more" in page
+        assert page.count("… +") == 1  # the quiet post's two sentences are both shown
+        panel = c.get("/api/evidence", params={"from": f"{BASE}official/z-1", "to": f"{BASE}union/u-1",
+                                               "via": f"{BASE}post/busy"}).json()
+        assert len(panel["evidence"]) == EVIDENCE_PER_PANEL and panel["at_least"]
+        assert panel["more"] == COUNT_EVIDENCE_UP_TO - EVIDENCE_PER_PANEL
+        assert all(e["sentence"].startswith("赵一任主席") and e["href"].startswith("/id/article/") for e in panel["evidence"])
+        quiet = c.get("/api/evidence", params={"from": f"{BASE}official/z-1", "to": f"{BASE}union/u-2",
+                                               "via": f"{BASE}post/quiet"}).json()
+        assert {e["sentence"] for e in quiet["evidence"]} == {f"赵一任主席，第{i}句。" for i in (n, n + 1)}
+        assert quiet["more"] == 0 and not quiet["at_least"]
+        # the latest articles are listed, the latest first, from the index
+        days = re.findall(r"20\d\d-\d\d-\d\d", page.split("出现于文章 articles", 1)[1])
+        assert days and days == sorted(days, reverse=True)
 
 
 # ------------------------------------------------------------------ the SPARQL 1.1 Protocol

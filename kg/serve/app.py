@@ -173,7 +173,7 @@ class Server:
         via = p.get("via") or ""
         if via and not via.startswith(self.base):
             return JSONResponse({"error": "bad via"}, status_code=400)
-        return JSONResponse({"evidence": await run_in_threadpool(self.pages.evidence, source, target, via)})
+        return JSONResponse(await run_in_threadpool(self.pages.evidence, source, target, via))
 
     # ---------------------------------------------------------------- SPARQL
 

@@ -29,6 +29,7 @@ TYPE_KIND = {
     UKG + "Organization": "organization", UKG + "Province": "province", UKG + "City": "city",
     UKG + "District": "city", UKG + "Policy": "policy", UKG + "Program": "program",
 }
+RECENT_ARTICLES = 200  # articles an entity's page lists
 KIND_ORDER = ("union", "organization", "official", "person", "province", "city", "policy", "program")
 
 # entity -> entity predicates, as the relation names of graph.json
@@ -70,6 +71,9 @@ class Entity:
     provinces: set[str] = field(default_factory=set)  # IRIs
     context: str = ""
     keys: list[tuple[str, str]] = field(default_factory=list)  # (normalised name, how it matched)
+    # (day, article IRI) of its latest RECENT_ARTICLES articles, the latest first: an entity's page
+    # lists them without reading every article of a name mentioned ten thousand times
+    recent: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -154,15 +158,20 @@ class GraphIndex:
                                                    "?post org:postIn ?o ; ukg:title ?t }"):
             self._add_link(s.value, o.value, "holds-post", title.value, post.value, seen)
             posts[s.value].append((title.value, o.value))
-        articles, dates = defaultdict(set), defaultdict(set)
+        articles, dates = defaultdict(dict), defaultdict(set)
         for s, a, d in self._rows(store, "SELECT ?s ?a ?d { ?s ukg:mentionedIn ?a "
                                          "OPTIONAL { ?a dcterms:isPartOf/dcterms:date ?d } }"):
-            articles[s.value].add(a.value)
+            day = d.value if d is not None else ""
+            if day >= articles[s.value].get(a.value, ""):
+                articles[s.value][a.value] = day
             if d is not None:
                 dates[s.value].add(d.value)
         for iri, found in articles.items():
             if iri in self.entities:
                 self.entities[iri].articles = len(found)
+                latest = sorted(found.items(), key=lambda item: item[0])  # by IRI, then the latest day first
+                latest.sort(key=lambda item: item[1], reverse=True)
+                self.entities[iri].recent = [(day, a) for a, day in latest[:RECENT_ARTICLES]]
         all_dates = set()
         for iri, days in dates.items():
             if iri in self.entities:

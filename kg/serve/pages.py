@@ -16,7 +16,10 @@ from kg.rdf import PREFIXES
 from kg.serve.index import RELATION_NAMES, GraphIndex
 
 EVIDENCE_PER_LINK = 3
-MAX_ARTICLES = 200
+EVIDENCE_PER_PANEL = 50  # the explorer's evidence panel of one link
+COUNT_EVIDENCE_UP_TO = 50  # evidence of a link counted one by one; past this, "… or more"
+_RDF_SUBJECT = ox.NamedNode(PREFIXES["rdf"] + "subject")
+_RDF_OBJECT = ox.NamedNode(PREFIXES["rdf"] + "object")
 MAX_INCOMING = 2000  # triples pointing at a resource, in its RDF description
 LINKS_PER_SECTION = 200  # links of one kind on an entity's page (the best-connected first)
 
@@ -89,57 +92,100 @@ class Pages:
     def entity(self, iri: str) -> dict:
         idx = self.index
         e = idx.entities[iri]
-        evidence = self._evidence(iri)
         groups: dict[tuple, list] = defaultdict(list)
         for link in idx.links.get(iri, ()):
             other = idx.entities[link.other]
             s, o = (iri, link.other) if link.direction == "out" else (link.other, iri)
-            key = (s, link.via or o)
-            groups[(link.relation, link.direction)].append({
-                "label": other.label, "href": self.local(other.iri), "kind": other.kind, "title": link.title,
-                "context": other.context, "evidence": evidence.get(key, [])[:EVIDENCE_PER_LINK],
-                "more_evidence": max(0, len(evidence.get(key, [])) - EVIDENCE_PER_LINK)})
-        sections = [{"name": RELATION_NAMES.get(k, f"{k[0]} ({k[1]})"), "links": v[:LINKS_PER_SECTION],
-                     "total": len(v)}
-                    for k, v in sorted(groups.items(), key=lambda kv: list(RELATION_NAMES).index(kv[0])
-                                       if kv[0] in RELATION_NAMES else 99)]
-        articles = []
-        for a, title, day in _one(self.store, f"""
-                SELECT ?a (SAMPLE(?t) AS ?title) (SAMPLE(?d) AS ?day) {{ {term(iri)} ukg:mentionedIn ?a
-                  OPTIONAL {{ ?a dcterms:title ?t }} OPTIONAL {{ ?a dcterms:isPartOf/dcterms:date ?d }} }}
-                GROUP BY ?a ORDER BY DESC(?day) ?a LIMIT {MAX_ARTICLES}"""):
-            articles.append({"href": self.local(a.value), "title": title.value if title else self.compact(a.value),
-                             "date": day.value if day else ""})
+            groups[(link.relation, link.direction)].append((link, other, (s, link.via or o)))
+        shown_groups = {k: (v[:LINKS_PER_SECTION], len(v)) for k, v in groups.items()}
+        evidence = self.link_evidence({key for shown, _ in shown_groups.values() for _, _, key in shown},
+                                      EVIDENCE_PER_LINK)
+        sections = []
+        for k, (shown, total) in sorted(shown_groups.items(), key=lambda kv: list(RELATION_NAMES).index(kv[0])
+                                        if kv[0] in RELATION_NAMES else 99):
+            links = []
+            for link, other, key in shown:
+                items, more, at_least = evidence.get(key, ([], 0, False))
+                links.append({"label": other.label, "href": self.local(other.iri), "kind": other.kind,
+                              "title": link.title, "context": other.context, "evidence": items,
+                              "more_evidence": more, "at_least": at_least})
+            sections.append({"name": RELATION_NAMES.get(k, f"{k[0]} ({k[1]})"), "links": links, "total": total})
+        titles = {}
+        if e.recent:  # the latest articles (the index knows them); only their headlines are read here
+            values = " ".join(term(a) for _, a in e.recent)
+            for a, title in _one(self.store, f"SELECT ?a ?t {{ VALUES ?a {{ {values} }} ?a dcterms:title ?t }}"):
+                titles.setdefault(a.value, title.value)
+        articles = [{"href": self.local(a), "title": titles.get(a) or self.compact(a), "date": day}
+                    for day, a in e.recent]
         provinces = sorted(idx.entities[p].label for p in e.provinces if p in idx.entities)
         return {"iri": iri, "label": e.label, "kind": e.kind, "aliases": e.aliases, "context": e.context,
                 "provinces": provinces, "sections": sections, "articles": articles, "article_count": e.articles,
                 "first": e.dates[0] if e.dates else "", "last": e.dates[-1] if e.dates else ""}
 
-    def _evidence(self, iri: str) -> dict:
-        """(subject, object or post) -> [evidence: sentence, article link, headline], for every link
-        of the entity (as subject, object, or the organisation of a post)."""
-        t = term(iri)
-        rows = _one(self.store, f"""
-            SELECT ?s ?o ?text ?a ?title ?b ?end {{
-              {{ ?e rdf:subject {t} }} UNION {{ ?e rdf:object {t} }} UNION {{ ?post org:postIn {t} . ?e rdf:object ?post }}
-              ?e a ukg:Evidence ; rdf:subject ?s ; rdf:object ?o .
-              OPTIONAL {{ ?e ukg:inSentence/rdf:value ?text }}
-              OPTIONAL {{ ?e prov:wasDerivedFrom ?a OPTIONAL {{ ?a dcterms:title ?title }} }}
-              OPTIONAL {{ ?e ukg:beginIndex ?b ; ukg:endIndex ?end }}
-            }} LIMIT 5000""")
-        out: dict[tuple, list] = defaultdict(list)
-        for s, o, text, a, title, _, _ in rows:
-            item = {"sentence": text.value if text else "", "href": self.local(a.value) if a else None,
-                    "title": title.value if title else ""}
-            if item not in out[(s.value, o.value)]:
-                out[(s.value, o.value)].append(item)
-        for items in out.values():
+    def link_evidence(self, keys, per_link: int) -> dict:
+        """(subject, object or post) -> (up to ``per_link`` evidence: sentence, article link,
+        headline; how many more; whether that is a lower bound), for each link asked for.
+
+        A busy link (an official and the post he holds) has thousands of evidence sentences on
+        ten years of news; reading them all for a page took seconds, so each link's evidence is
+        read only up to ``COUNT_EVIDENCE_UP_TO`` (Oxigraph stops at the LIMIT) and only the
+        shown ones are read in full."""
+        chosen: dict[tuple, list[str]] = {}
+        counted: dict[tuple, int] = {}
+        for s, o in sorted(keys):
+            ids = self._evidence_of(s, o, COUNT_EVIDENCE_UP_TO + 1)
+            counted[(s, o)] = len(ids)
+            chosen[(s, o)] = ids[: per_link + 3]  # a few more: identical ones are merged
+        details: dict[str, dict] = {}
+        wanted = sorted({e for ids in chosen.values() for e in ids})
+        for at in range(0, len(wanted), 500):
+            values = " ".join(term(e) for e in wanted[at: at + 500])
+            for e, text, a, title in _one(self.store, f"""
+                    SELECT ?e ?text ?a ?title {{ VALUES ?e {{ {values} }} ?e a ukg:Evidence
+                      OPTIONAL {{ ?e ukg:inSentence ?sentence . ?sentence rdf:value ?text }}
+                      OPTIONAL {{ ?e prov:wasDerivedFrom ?a . OPTIONAL {{ ?a dcterms:title ?title }} }} }}"""):
+                details.setdefault(e.value, {"sentence": text.value if text else "",
+                                             "href": self.local(a.value) if a else None,
+                                             "title": title.value if title else ""})
+        out = {}
+        for key, ids in chosen.items():
+            items = []
+            for e in ids:
+                if e in details and details[e] not in items:
+                    items.append(details[e])
             items.sort(key=lambda x: (x["href"] or "", x["sentence"]))
+            items = items[:per_link]
+            total = min(counted[key], COUNT_EVIDENCE_UP_TO)
+            out[key] = (items, max(0, total - len(items)), counted[key] > COUNT_EVIDENCE_UP_TO)
         return out
 
-    def evidence(self, source: str, target: str, via: str = "") -> list[dict]:
-        """The evidence of one link (the explorer's panel)."""
-        return self._evidence(source).get((source, via or target), [])
+    def _evidence_of(self, s: str, o: str, limit: int) -> list[str]:
+        """Up to ``limit`` evidence nodes of the link s → o (``?e rdf:subject s ; rdf:object o``).
+
+        Read from both ends in turn, each node checked at the other end, until ``limit`` are
+        found or one end runs out (then every node was seen): the cost follows the smaller end.
+        Oxigraph reads a join's first pattern whole, and either end may be the large one (an
+        official's thousands of sentences, or a province's)."""
+        subject, obj = ox.NamedNode(s), ox.NamedNode(o)
+        ends = [(iter(self.store.quads_for_pattern(None, _RDF_SUBJECT, subject, ox.DefaultGraph())), _RDF_OBJECT, obj),
+                (iter(self.store.quads_for_pattern(None, _RDF_OBJECT, obj, ox.DefaultGraph())), _RDF_SUBJECT, subject)]
+        found: dict[str, None] = {}
+        while len(found) < limit:
+            for quads, predicate, other in ends:
+                quad = next(quads, None)
+                if quad is None:
+                    return list(found)
+                e = quad.subject
+                if e.value not in found and next(iter(self.store.quads_for_pattern(
+                        e, predicate, other, ox.DefaultGraph())), None) is not None:
+                    found[e.value] = None
+        return list(found)[:limit]
+
+    def evidence(self, source: str, target: str, via: str = "") -> dict:
+        """The evidence of one link (the explorer's panel): up to ``EVIDENCE_PER_PANEL`` of it."""
+        items, more, at_least = self.link_evidence([(source, via or target)], EVIDENCE_PER_PANEL).get(
+            (source, via or target), ([], 0, False))
+        return {"evidence": items, "more": more, "at_least": at_least}
 
     # ---------------------------------------------------------------- articles
 

@@ -202,6 +202,7 @@
           if (ev.href) { var link = el("a", "article-link", " " + (ev.title || "文章 article")); link.href = ev.href; li.appendChild(link); }
           list.appendChild(li);
         });
+        if (d.more) list.appendChild(el("li", "ctx", "… +" + d.more + (d.at_least ? " 或更多 · or more" : "")));
       });
   }
   network.on("click", function (p) {
