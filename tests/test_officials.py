@@ -583,3 +583,8 @@ def test_dui_hua_opens_a_body_s_name_and_a_role_board_alone_names_no_body():
     assert _posts("顾问委员会主席约翰·史密斯等发言。") == {}
     assert _posts("北京大学光华管理学院顾问委员会主席约翰·史密斯等发言。")["约翰·史密斯"] == \
         {("主席", "北京大学光华管理学院顾问委员会")}
+
+
+def test_a_title_read_across_two_bodies_names_no_one():
+    """部长 inside 农业农村部 + 长江…管理局: what stands before 管理局 is part of a body, not a name."""
+    assert _posts("记者从农业农村部长江流域渔政管理局获悉，禁渔成效明显。") == {}

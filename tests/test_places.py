@@ -114,3 +114,13 @@ def test_company_and_shop_names_do_not_yield_provinces():
     provinces = {p["name"] for p in facts["provinces"]}
     assert "山西省" not in provinces and "海南省" not in provinces
     assert {"内蒙古自治区", "贵州省"} <= provinces
+
+
+def test_district_names_that_are_ordinary_nouns_are_no_places():
+    """老城区 (old town) and 郊区 (suburbs) are also districts' names (of 洛阳, 阳泉 …): alone they
+    name none, so a programme in the sentence gets no province from them."""
+    facts = facts_of("## 要闻\n\n党中央十分关心老城区和棚户区改造，市民从郊区赶来。\n")
+    assert facts["cities"] == [] and all(p["provinces"] == [] for p in facts["programs"])
+    assert names(facts_of("## 要闻\n\n河南洛阳市老城区开展棚户区改造。\n")["cities"]) == ["洛阳市", "老城区"]
+    unions = facts_of("## 要闻\n\n呼和浩特市新城区总工会开展活动。\n")["union_bodies"]
+    assert [(u["name"], u["parent"]) for u in unions] == [("呼和浩特市新城区总工会", "呼和浩特市总工会")]

@@ -213,6 +213,11 @@ def test_the_theme_of_a_meeting_is_no_programme():
     "广东海关同步开展打击走私第二轮集中收网行动。",  # one round of an operation
     "四川“8·15”特大暴雨水毁桥梁恢复工程全部完工。",  # works reported finished
     "为庆祝建城百年，“2024灯影耀江城”活动7日晚在武汉拉开帷幕。",  # an event whose curtain rose
+    "四地海事部门共同启动了为期三天的“海安2030”渤海海域联合巡航执法行动。",  # an operation of three days
+    "眼下，贵州黎平县正在举行“山歌”大赛。",  # a contest being held
+    "选手围绕“育婴员”“保育员”两大赛项同台竞技。",  # two kinds of event counted
+    "明确把“国际科技创新中心”作为北京城市战略定位之一。",  # a role given to a place
+    "河北崇礼打造“世界级赛事+全民活动”的旅游体系。",  # a system described
 ])
 def test_a_model_a_round_and_finished_works_are_no_programmes(text):
     assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []
@@ -221,6 +226,8 @@ def test_a_model_a_round_and_finished_works_are_no_programmes(text):
 def test_a_programme_launched_is_still_one():
     facts = facts_of("## 要闻\n\n四川省总工会开展“金秋助学”行动。\n")
     assert names(facts["programs"]) == ["金秋助学"]
+    facts = facts_of("## 要闻\n\n要把产业工人队伍建设改革作为一项基础性工作抓紧抓实。\n")
+    assert names(facts["programs"]) == ["产业工人队伍建设改革"]
 
 
 def test_works_to_be_finished_are_still_named():

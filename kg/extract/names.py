@@ -31,6 +31,8 @@ _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # particles no personal name holds
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
+# words that end a body's name: what stands right before them is no personal name
+_BODY_AFTER = re.compile(r"管理局|管理处|办事处|研究院|研究所")
 # what follows 都 as an adverb (纽兰都曾…), not as a syllable (阿不都热依木)
 _ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
 # verbs of travel that open a clause after a title, never a name (外长访俄, 总统抵京)
@@ -334,6 +336,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         word = text[pos:end]
         if any(c in _NEVER_IN_NAME for c in word):
             continue  # 通了电话: a particle stands in no name
+        if _BODY_AFTER.match(text, end):
+            continue  # 交通运输部长江航务管理局: 部长 is read inside 交通运输部 + 长江…管理局, and no name follows
         if end not in han_ends and word[-1] in "会组局部署院处厅办委":
             continue  # 联组会, 新闻局: a meeting, a group or a body, not a transliterated name
         if text[pos] in _not_name_end() and (len(word) > 3 or segment.tokenizer().FREQ.get(word[1:], 0) >= 100

@@ -52,6 +52,12 @@ def _common_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _common_districts() -> frozenset[str]:
+    """District names that are ordinary nouns (老城区, 郊区): a district only right after its city."""
+    return frozenset(lexicon.place_words().get("common_district", ()))
+
+
+@lru_cache(maxsize=1)
 def _not_before() -> re.Pattern:
     return re.compile("|".join(map(re.escape, lexicon.place_words()["not_before"])))
 
@@ -122,6 +128,8 @@ class PlaceExtractor:
                     name = text[a:b]
                 if _not_before().match(text, b):
                     continue
+                if name in _common_districts() and not any(pb == a for _, pb, _ in matches):
+                    continue  # 关心老城区: the old town; 呼和浩特市新城区: the district
                 if len(name) == 2 and "中" in name and pairs is None:
                     pairs = _country_pairs(article)
                 if pairs and name in pairs:

@@ -95,12 +95,12 @@ class ProgramExtractor:
         def add(name: str, a: int, b: int, **attrs) -> None:
             if _THEME.match(text, b) or _THEME.match(text, b + 1):
                 return  # 以“…”为主题的年会: the theme of a meeting, not a programme
-            if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith("活动") and (
+            if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith(("活动", *_CONTEST)) and (
                     _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
                 return  # “…新春团拜”活动, …活动在杭州举行: an event held once
             after = b + 1 if text.startswith("”", b) else b
-            if _DESCRIBED.match(text, after) or _ONE_ROUND.search(name) or \
-                    (name.endswith("工程") and _FINISHED.match(text, after)):
+            if _DESCRIBED.match(text, after) or _ONE_ROUND.search(name) or _AS_ROLE.match(text, after) or \
+                    (name.endswith("工程") and _FINISHED.match(text, after)) or _FOR_DAYS.search(text, 0, a):
                 return  # “…平台”的新模式, 第一轮集中收网行动, …恢复工程全部完工: a model, a round, works built
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
@@ -134,8 +134,8 @@ class ProgramExtractor:
                 continue  # 机器人大赛“超变战场”项目, “…研讨会暨媒体行动”: an event of a contest or a meeting
             if m.group("quotes").count("“") >= 3 or _COUNTED_LIST.fullmatch(m.group("quotes")):
                 continue  # “十大创新”“十大扩需求”“十强产业”行动: several actions listed, not one name
-            if "等" in tail or text.endswith("等", 0, m.start()):
-                continue  # “五小”等…活动, 包机、包车等“点对点”服务: a kind of activity, not one program
+            if "等" in tail or text.endswith("等", 0, m.start()) or _ENUMERATION.match(tail + word):
+                continue  # “五小”等…活动, 包机、包车等“点对点”服务, “…”“…”两大赛项: kinds, not one program
             if tail and _starts_with_verb(tail) and not _LAUNCH_VERB.search(text[max(0, m.start() - 4):m.start()]):
                 continue  # “台独”分裂活动, “回归大游行”示威活动: an act described, not a programme launched
             if tail.endswith(_APPRAISAL):
@@ -173,7 +173,11 @@ class ProgramExtractor:
 
 
 # what follows a name that describes a way of working, not a programme (“…平台”的新模式)
-_DESCRIBED = re.compile(r"的?新?(?:模式|做法|经验|理念|思路|路径|打法)")
+_DESCRIBED = re.compile(r"的?[^，。；“”]{0,4}?(?:模式|做法|经验|理念|思路|路径|打法|体系|格局|定位)")
+# a role a place is given (把“国际科技创新中心”作为…定位): no programme
+_AS_ROLE = re.compile(r"作为[^，。；]{0,12}?定位")
+# an operation that lasts a few days (为期三天的“…”联合巡航执法行动): one of its kind, not a programme
+_FOR_DAYS = re.compile(r"为期[一二三四五六七八九十两\d]{1,3}(?:天|日)的?$")
 # one round of an operation (第一轮集中收网行动), not the programme itself
 _ONE_ROUND = re.compile(r"第[一二三四五六七八九十\d]+(?:轮|次|场)")
 # construction works reported finished (…恢复工程全部完工): a building site, not a programme
