@@ -228,6 +228,8 @@ def test_a_programme_launched_is_still_one():
     assert names(facts["programs"]) == ["金秋助学"]
     facts = facts_of("## 要闻\n\n要把产业工人队伍建设改革作为一项基础性工作抓紧抓实。\n")
     assert names(facts["programs"]) == ["产业工人队伍建设改革"]
+    # a programme every reader knows stays one in any phrase (共建“一带一路”大格局)
+    assert names(facts_of("## 要闻\n\n更加深度融入共建“一带一路”大格局。\n")["programs"]) == ["一带一路"]
 
 
 def test_works_to_be_finished_are_still_named():

@@ -99,8 +99,9 @@ class ProgramExtractor:
                     _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
                 return  # “…新春团拜”活动, …活动在杭州举行: an event held once
             after = b + 1 if text.startswith("”", b) else b
-            if _DESCRIBED.match(text, after) or _ONE_ROUND.search(name) or _AS_ROLE.match(text, after) or \
-                    (name.endswith("工程") and _FINISHED.match(text, after)) or _FOR_DAYS.search(text, 0, a):
+            if not attrs.get("canonical") and (
+                    _DESCRIBED.match(text, after) or _ONE_ROUND.search(name) or _AS_ROLE.match(text, after) or
+                    (name.endswith("工程") and _FINISHED.match(text, after)) or _FOR_DAYS.search(text, 0, a)):
                 return  # “…平台”的新模式, 第一轮集中收网行动, …恢复工程全部完工: a model, a round, works built
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
