@@ -8,11 +8,12 @@ the graph to ``kg.html``, which only selects, lays out and renders. Kept out of
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.html import KINDS, screenshot, subgraph, write_html
+from kg.html import KINDS, render_html, screenshot, subgraph, write_html
 from kg.messages import printable
 
 if TYPE_CHECKING:  # only in annotations: `kg --help` does not load networkx
@@ -21,7 +22,8 @@ if TYPE_CHECKING:  # only in annotations: `kg --help` does not load networkx
 
 def add_view_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", help="page files or folders, or one graph.json written by kg build")
-    p.add_argument("-o", "--output", default="graph.html", help="HTML file to write (default: graph.html)")
+    p.add_argument("-o", "--output", default="graph.html",
+                   help="HTML file to write, or - for standard output (default: graph.html)")
     p.add_argument("--focus", metavar="NAME", help="only the neighbourhood of this name or alias")
     p.add_argument("--depth", type=int, default=1, help="hops around --focus (default: 1)")
     p.add_argument("--kind", nargs="+", choices=list(KINDS), metavar="KIND",
@@ -51,8 +53,17 @@ def run_view(args: argparse.Namespace) -> int:
     except (LookupError, ValueError) as err:
         print(f"kg view: {err.args[0]}", file=sys.stderr)
         return 2
-    write_html(part, args.output, title=args.title)
-    print(f"{args.output}: {part.number_of_nodes()} nodes, {part.number_of_edges()} links")
+    said = f"{part.number_of_nodes()} nodes, {part.number_of_edges()} links"
+    if args.output == "-":  # the page alone on standard output, what was drawn on standard error
+        try:
+            sys.stdout.buffer.write(render_html(part, title=args.title).encode("utf-8"))
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"standard output: {said}", file=sys.stderr)
+    else:
+        write_html(part, args.output, title=args.title)
+        print(f"{args.output}: {said}")
     return 1 if failed and not args.keep_going else 0
 
 
@@ -63,6 +74,8 @@ def view_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshot", metavar="PNG", help="also render the page headless into this PNG")
     parser.add_argument("--search", metavar="NAME", help="with --screenshot: search this name first")
     args = parser.parse_args(argv)
+    if args.screenshot and args.output == "-":
+        parser.error("--screenshot renders the file -o writes: give -o FILE, not -")
     code = run_view(args)
     if code != 2 and args.screenshot:
         for problem in screenshot(args.output, args.screenshot, search=args.search):

@@ -214,3 +214,16 @@ def test_build_into_a_closed_pipe_is_no_traceback(tmp_path):
         os.close(write)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert (tmp_path / "out" / "graph.nq").is_file()
+
+
+def test_view_writes_standard_output(tmp_path):
+    """`kg view ... -o -`: the page alone on standard output (the count on standard error), the
+    same bytes as the file; no file called "-"."""
+    graph = str(ROOT / "exports" / "graph.json")
+    to_file = run_kg("view", graph, "-o", str(tmp_path / "g.html"), "--focus", "徐留平", cwd=tmp_path)
+    assert to_file.returncode == 0, to_file.stderr
+    piped = subprocess.run([sys.executable, "-m", "kg", "view", graph, "-o", "-", "--focus", "徐留平"], cwd=ROOT,
+                           capture_output=True, timeout=300)
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert piped.stdout == (tmp_path / "g.html").read_bytes()
+    assert piped.stderr.decode().startswith("standard output: ") and not (ROOT / "-").exists()
