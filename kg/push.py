@@ -96,9 +96,14 @@ def graph_url(endpoint: Endpoint, graph: str | None) -> str:
 
 
 def read_dataset(path: Path) -> list[GraphPayload]:
-    """The graphs of an RDF file, named graphs in IRI order then the default graph, as N-Triples bodies."""
+    """The graphs of an RDF file, named graphs in IRI order then the default graph, as N-Triples
+    bodies; ``-`` is N-Quads on standard input."""
     import pyoxigraph as ox
 
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        return _payloads(_graphs(lambda: ox.parse(data, format=ox.RdfFormat.N_QUADS), "standard input",
+                                 ox.RdfFormat.N_QUADS), "standard input")
     if not path.is_file():
         raise PushError(f"{path}: no such file (run `kg build` first, or give --input)")
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
@@ -112,9 +117,17 @@ def read_dataset(path: Path) -> list[GraphPayload]:
                         ".jsonld are the union of all graphs, without their names); pushed, it would fill the "
                         "default graph with a second copy of every triple. Push graph.nq or graph.trig, which "
                         "keep the graphs")
+    return _payloads(_graphs(lambda: ox.parse(path=str(path), format=fmt), path, fmt), path)
+
+
+def _graphs(parse, path, fmt) -> dict[str | None, list]:
+    """The triples of each graph (None: the default graph) of the quads ``parse()`` gives, read as
+    they are parsed; a file that cannot be opened or parsed is a ``PushError`` naming ``path``."""
+    import pyoxigraph as ox
+
     graphs: dict[str | None, list] = {}
     try:
-        for quad in ox.parse(path=str(path), format=fmt):
+        for quad in parse():
             name = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
             if isinstance(name, ox.BlankNode):
                 raise PushError(f"{path}: a graph named by a blank node ({name}) cannot be addressed over HTTP")
@@ -123,6 +136,12 @@ def read_dataset(path: Path) -> list[GraphPayload]:
         raise PushError(f"{path}: cannot parse as {fmt}: {err}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise PushError(f"{path}: cannot read: {err}") from None
+    return graphs
+
+
+def _payloads(graphs: dict[str | None, list], path) -> list[GraphPayload]:
+    import pyoxigraph as ox
+
     if not graphs:
         raise PushError(f"{path}: no triples to push")
     order = sorted(n for n in graphs if n is not None) + ([None] if None in graphs else [])

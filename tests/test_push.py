@@ -591,3 +591,20 @@ def test_credentials_in_the_url_are_sent_and_never_printed(capsys, exported):
     assert done.returncode == 1
     assert srv.requests[0]["headers"]["Authorization"] == "Basic d3JpdGVyOnMzY3JldA=="
     assert "s3cret" not in done.stdout + done.stderr
+
+
+def test_standard_input_is_read_as_n_quads(exported, monkeypatch):
+    """`kg push --input -`: N-Quads on standard input give the graphs the file gives; what does
+    not parse is named "standard input"."""
+    import io
+
+    from kg.push import PushError, read_dataset
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(exported.read_bytes())))
+    assert read_dataset(Path("-")) == read_dataset(exported)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"@prefix x: <http://x/> .\n")))
+    with pytest.raises(PushError, match="^standard input: cannot parse as"):
+        read_dataset(Path("-"))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    with pytest.raises(PushError, match="^standard input: no triples to push"):
+        read_dataset(Path("-"))
