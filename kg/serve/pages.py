@@ -200,9 +200,14 @@ class Pages:
             for p, o in _one(self.store, f"SELECT ?p ?o {{ {term(page.value)} ?p ?o }}"):
                 info.setdefault(self.compact(p.value), o.value)
         mentions = []
+        # one OPTIONAL per triple: Oxigraph reads an OPTIONAL group of two triples about ?m for
+        # every mention in the store (4 s for an article on a year of news), one triple per ?m
         for ent, b, end, sent in _one(self.store, f"""
-                SELECT ?ent ?b ?end ?sent {{ ?m ukg:mentionOf ?ent ; prov:wasDerivedFrom {t} .
-                  OPTIONAL {{ ?m ukg:beginIndex ?b ; ukg:endIndex ?end }} OPTIONAL {{ ?m ukg:inSentence ?sent }} }}"""):
+                SELECT ?ent ?b ?end ?sent {{ ?m prov:wasDerivedFrom {t} ; ukg:mentionOf ?ent .
+                  OPTIONAL {{ ?m ukg:beginIndex ?b }} OPTIONAL {{ ?m ukg:endIndex ?end }}
+                  OPTIONAL {{ ?m ukg:inSentence ?sent }} }}"""):
+            if (b is None) != (end is None):
+                b = end = None
             mentions.append((ent.value, int(b.value) if b else None, int(end.value) if end else None,
                              sent.value if sent else None))
         sentences = {}
