@@ -43,6 +43,7 @@ import tempfile
 from pathlib import Path
 
 from kg import __version__
+from kg.files import write_atomic
 from kg.store import STORE_DIR, swap_in
 
 MANIFEST = "manifest.json"
@@ -376,22 +377,8 @@ class Generation:
     def _write_manifest(folder: Path, files: set[str], manifest: dict) -> None:
         text = json.dumps({"format": MANIFEST_FORMAT, "tool": f"unionkg {__version__}", "files": sorted(files),
                            **manifest}, ensure_ascii=False, indent=1) + "\n"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kg-manifest-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, folder / MANIFEST)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(folder / MANIFEST, text)
 
     def discard(self) -> None:
         """Remove the new generation (the build failed): the folder stays as it was."""
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
