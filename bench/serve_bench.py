@@ -6,7 +6,8 @@ running), then, one request at a time:
 - search: names, aliases, their first two characters and their pinyin, sampled from the store;
 - expansion: ``/api/expand`` of sampled entities, the most linked among them;
 - entity page: ``/id/…`` as ``text/html`` of the same entities;
-- every ready query of ``queries/`` through ``/sparql`` (its first run, then the median of 3);
+- every ready query of ``queries/`` through ``/sparql``: its first run (the figure checked against
+  the target), then the median of 3 more, which the server answers from its answer cache;
 
 then a bounded load test: N concurrent clients (20) for S seconds (30) mixing searches,
 expansions, entity pages and ready queries, counting errors and sampling the memory (RSS) of
@@ -265,14 +266,15 @@ def main(argv=None) -> int:
             results.append(ok)
             print(f"{name:<14} {len(values):>5} {statistics.median(values) * 1000:>10.1f} {p95(values) * 1000:>8.1f} "
                   f"{max(values) * 1000:>8.1f} {TARGETS[name] * 1000:>6.0f}ms  {'PASS' if ok else 'FAIL'}")
-        print(f"\nready queries through /sparql (first run, then the median of 3)")
-        print(f"{'query':<34} {'rows':>6} {'first s':>8} {'median s':>9}")
+        print(f"\nready queries through /sparql (first run, then the median of 3 more from the answer cache)")
+        print(f"{'query':<34} {'rows':>6} {'first s':>8} {'cached s':>9}")
         for name, q in measured["queries"].items():
             print(f"{name:<34} {q['rows']:>6} {q['first']:>8.3f} {q['median']:>9.3f}")
-        slowest = max(measured["queries"].items(), key=lambda kv: kv[1]["median"])
-        ok = slowest[1]["median"] < QUERY_TARGET
+        slowest = max(measured["queries"].items(), key=lambda kv: kv[1]["first"])
+        ok = slowest[1]["first"] < QUERY_TARGET
         results.append(ok)
-        print(f"slowest: {slowest[0]} {slowest[1]['median']:.3f} s (target < {QUERY_TARGET:g} s)  {'PASS' if ok else 'FAIL'}")
+        print(f"slowest first run: {slowest[0]} {slowest[1]['first']:.3f} s (target < {QUERY_TARGET:g} s)  "
+              f"{'PASS' if ok else 'FAIL'}")
         done = load(url, pid, measured, args.clients, args.seconds, args.seed)
         print(f"\nload: {args.clients} clients for {args.seconds:g} s (40% search, 30% expand, 20% entity page, "
               f"10% ready query): {done['requests']} requests in {done['seconds']:.1f} s "

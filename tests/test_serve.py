@@ -245,6 +245,19 @@ def test_ask_construct_describe(client):
     assert client.get("/sparql", params={"query": construct}, headers={"Accept": JSON}).status_code == 406
 
 
+def test_answers_are_kept_for_the_same_query_and_format(client):
+    """The store is read-only while served: the same query in the same format is answered again
+    from memory (X-Cache: hit), another format or dataset is run."""
+    query = "SELECT ?n { ?u skos:altLabel '全总'@zh ; skos:prefLabel ?n } # cache test"
+    first = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    again = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert first.headers["x-cache"] == "miss" and again.headers["x-cache"] == "hit"
+    assert first.text == again.text and "中华全国总工会" in again.text
+    assert client.get("/sparql", params={"query": query}, headers={"Accept": JSON}).headers["x-cache"] == "miss"
+    bad = "SELECT WHERE { # cache test"
+    assert [client.get("/sparql", params={"query": bad}).headers["x-cache"] for _ in range(2)] == ["miss", "miss"]
+
+
 def test_default_graph_is_the_union_and_can_be_chosen(client):
     text = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
     union = int(select(client, text, "text/csv").text.split()[1])

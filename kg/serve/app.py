@@ -70,6 +70,41 @@ def _day(value) -> str | None:
     return value if isinstance(value, str) and _DAY.fullmatch(value) else None
 
 
+class AnswerCache:
+    """Answers of SPARQL queries already run, by query text, format and dataset. The store is
+    read-only while it is served, so an answer never goes stale: a ready query that reads the
+    whole archive (seconds on ten years of news) is read once. The least recently used answers
+    go first past ``max_bytes``."""
+
+    def __init__(self, max_bytes: int = 64 * 2 ** 20):
+        from collections import OrderedDict
+
+        self.max_bytes, self.size = max_bytes, 0
+        self._answers: OrderedDict = OrderedDict()
+
+    @staticmethod
+    def key(job) -> tuple:
+        return job.text, job.accept, job.fmt, tuple(job.default_graphs), tuple(job.named_graphs)
+
+    def get(self, job):
+        answer = self._answers.get(self.key(job))
+        if answer is not None:
+            self._answers.move_to_end(self.key(job))
+        return answer
+
+    def put(self, job, answer) -> None:
+        if answer.status != 200 or len(answer.body) > self.max_bytes // 4:
+            return
+        key = self.key(job)
+        if key in self._answers:
+            return
+        self._answers[key] = answer
+        self.size += len(answer.body)
+        while self.size > self.max_bytes:
+            _, old = self._answers.popitem(last=False)
+            self.size -= len(old.body)
+
+
 class Server:
     def __init__(self, store_dir: Path, base: str | None = None, workers: int = 2, timeout: float = 10.0,
                  max_bytes: int = 16 * 2 ** 20, memory: int | None = None, queries: Path | None = READY_QUERIES,
@@ -83,6 +118,7 @@ class Server:
         self.index = GraphIndex(self.store)
         self.pages = Pages(self.store, self.index, self.base, self.store_dir.parent)
         self.pool = QueryPool(str(self.store_dir), workers, timeout, max_bytes, memory)
+        self.answers = AnswerCache()
         self.queries = ready_queries(queries)
         self.title = title
         self.load_seconds = time.perf_counter() - clock
@@ -187,10 +223,13 @@ class Server:
                                await request.body() if request.method == "POST" else b"", accept)
         except Refused as err:
             return PlainTextResponse(str(err) + "\n", status_code=err.status)
-        answer = await self.pool.run(job)
-        headers = {"Vary": "Accept"}
+        answer = self.answers.get(job)
+        headers = {"Vary": "Accept", "X-Cache": "hit" if answer is not None else "miss"}
+        if answer is None:
+            answer = await self.pool.run(job)
+            self.answers.put(job, answer)
         if answer.status == 200:
-            headers["X-Query-Seconds"] = f"{answer.seconds:.4f}"
+            headers["X-Query-Seconds"] = f"{answer.seconds:.4f}"  # as it ran the first time
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type, headers=headers)
 
     async def query_page(self, request: Request) -> Response:
