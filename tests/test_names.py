@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import facts_of
 from kg.extract.names import is_plausible_name, name_after, name_before, names_after
 
 
@@ -136,3 +137,12 @@ def test_a_given_name_may_end_in_he_where_a_verb_follows():
 
 def test_a_dotted_name_ends_where_an_ordinary_word_begins():
     assert _after("伯恩哈德·鲁西喜欢用滑雪的方式往返") == "伯恩哈德·鲁西"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("韩国总统朴在洙热情欢迎代表团。", "朴在洙"),  # an ordinary word glued after a foreign run
+    ("所罗门群岛总理约瑟夫·温在会上表示。", "约瑟夫·温"),  # a one-character part after the dot, then 在
+])
+def test_a_foreign_name_ends_before_the_word_after_it(text, name):
+    facts = facts_of(f"## 要闻\n\n{text}\n")
+    assert [o["name"] for o in facts["officials"]] == [name]

@@ -291,6 +291,8 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             break
         if part >= 1 and boundary(text, i) == 3 and not (ch in _translit() and _follows_at(text, i + 1)):
             break  # (but 买买提出席 ends before 出席, not before 提出)
+        if part >= 1 and dotted and ch in _OTHER_STOP and boundary(text, i) >= 2:
+            break  # 菲勒蒙·扬在会上: a part after the dot may be one character, and 在 follows the name
         if part >= 2 and (ch in _OTHER_STOP or ((foreign or dotted) and ch not in _translit() and _word_at(text, i))
                           or ch == "都" and text[i + 1:i + 2] in _ADVERB_AFTER_DOU):
             break  # 萨尔维与…, 维克托会面, 伯恩哈德·鲁西喜欢: a function word or an ordinary word after the name
@@ -299,6 +301,9 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             return None
     if total < 2 or part < 1:
         return None
+    if foreign and not dotted and total >= 4 and _is_ordinary_word(text[i - 2:i]) and \
+            not all(c in _translit() for c in text[i - 2:i]):
+        i, total = i - 2, total - 2  # 李在明热情欢迎: the word after the name is no part of it
     regnal = _REGNAL.match(text, i)
     if regnal and foreign:
         i = regnal.end()  # 费利佩六世, 查尔斯三世: the regnal number is part of the name
