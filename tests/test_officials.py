@@ -588,3 +588,8 @@ def test_dui_hua_opens_a_body_s_name_and_a_role_board_alone_names_no_body():
 def test_a_title_read_across_two_bodies_names_no_one():
     """部长 inside 农业农村部 + 长江…管理局: what stands before 管理局 is part of a body, not a name."""
     assert _posts("记者从农业农村部长江流域渔政管理局获悉，禁渔成效明显。") == {}
+
+
+def test_two_fields_joined_with_he_stay_in_a_body_s_name_whatever_their_tags():
+    """城市和小城镇: the tagger may read the second field as a name (nr); it is still a noun of the body."""
+    assert _posts("中国农村和小城镇发展研究中心主任王立华介绍。")["王立华"] == {("主任", "中国农村和小城镇发展研究中心")}

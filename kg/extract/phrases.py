@@ -86,7 +86,7 @@ def _noun_run_start(text: str, start: int, end: int) -> int:
         noun = not token.flag.startswith(_NOT_ORG_TAGS) or token.flag == "vn" or token.word == "驻" \
             or token.word in _name_words()
         if token.word in ("和", "与") and keep >= 2 and keep < len(tokens) and \
-                all(len(t.word) > 1 and t.flag in ("n", "vn", "nz", "nt", "ns", "an", "v") for t in (tokens[keep - 2], tokens[keep])) \
+                all(len(t.word) > 1 and (t.flag[:1] == "n" or t.flag in ("vn", "an", "v")) for t in (tokens[keep - 2], tokens[keep])) \
                 and not ENTERPRISE_END.search(tokens[keep - 2].word) and not tokens[keep - 2].word.endswith(("会", "局", "部", "委")):
             keep -= 1  # 宪法和法律委员会: two fields joined inside a name (not two bodies: 市总工会与X公司)
             continue
