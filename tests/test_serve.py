@@ -178,10 +178,11 @@ def _busy_link_store(folder: Path, n: int) -> Path:
 def test_a_link_with_many_sentences_shows_a_few_and_counts_the_rest(tmp_path):
     """An official's page and the evidence panel read a link's evidence only up to a bound (an
     official of ten years of news has thousands of sentences for one post): the page shows three
-    and counts the rest up to that bound, the panel fifty; a quiet link is counted exactly."""
+    and counts the rest up to that bound, the panel fifty (and three more); a quiet link is counted
+    exactly."""
     from kg.serve.pages import COUNT_EVIDENCE_UP_TO, EVIDENCE_PER_LINK, EVIDENCE_PER_PANEL
 
-    n = COUNT_EVIDENCE_UP_TO + 30
+    n = max(COUNT_EVIDENCE_UP_TO, EVIDENCE_PER_PANEL) + 30
     with TestClient(create_app(_busy_link_store(tmp_path, n), workers=1)) as c:
         page = c.get("/id/official/z-1", headers={"Accept": "text/html"}).text
         assert page.count("<q>") == EVIDENCE_PER_LINK + 2
@@ -190,7 +191,7 @@ def test_a_link_with_many_sentences_shows_a_few_and_counts_the_rest(tmp_path):
         panel = c.get("/api/evidence", params={"from": f"{BASE}official/z-1", "to": f"{BASE}union/u-1",
                                                "via": f"{BASE}post/busy"}).json()
         assert len(panel["evidence"]) == EVIDENCE_PER_PANEL and panel["at_least"]
-        assert panel["more"] == COUNT_EVIDENCE_UP_TO - EVIDENCE_PER_PANEL
+        assert panel["more"] == max(COUNT_EVIDENCE_UP_TO, EVIDENCE_PER_PANEL + 3) - EVIDENCE_PER_PANEL
         assert all(e["sentence"].startswith("赵一任主席") and e["href"].startswith("/id/article/") for e in panel["evidence"])
         quiet = c.get("/api/evidence", params={"from": f"{BASE}official/z-1", "to": f"{BASE}union/u-2",
                                                "via": f"{BASE}post/quiet"}).json()

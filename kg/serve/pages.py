@@ -17,7 +17,7 @@ from kg.serve.index import RELATION_NAMES, GraphIndex
 
 EVIDENCE_PER_LINK = 3
 EVIDENCE_PER_PANEL = 50  # the explorer's evidence panel of one link
-COUNT_EVIDENCE_UP_TO = 50  # evidence of a link counted one by one; past this, "… or more"
+COUNT_EVIDENCE_UP_TO = 20  # evidence of a link counted one by one on its page; past this, "… or more"
 _RDF_SUBJECT = ox.NamedNode(PREFIXES["rdf"] + "subject")
 _RDF_OBJECT = ox.NamedNode(PREFIXES["rdf"] + "object")
 MAX_INCOMING = 2000  # triples pointing at a resource, in its RDF description
@@ -128,12 +128,13 @@ class Pages:
 
         A busy link (an official and the post he holds) has thousands of evidence sentences on
         ten years of news; reading them all for a page took seconds, so each link's evidence is
-        read only up to ``COUNT_EVIDENCE_UP_TO`` (Oxigraph stops at the LIMIT) and only the
-        shown ones are read in full."""
+        read only up to a bound (``COUNT_EVIDENCE_UP_TO``, or a few more than are shown) and
+        only the shown ones are read in full."""
+        bound = max(COUNT_EVIDENCE_UP_TO, per_link + 3)
         chosen: dict[tuple, list[str]] = {}
         counted: dict[tuple, int] = {}
         for s, o in sorted(keys):
-            ids = self._evidence_of(s, o, COUNT_EVIDENCE_UP_TO + 1)
+            ids = self._evidence_of(s, o, bound + 1)
             counted[(s, o)] = len(ids)
             chosen[(s, o)] = ids[: per_link + 3]  # a few more: identical ones are merged
         details: dict[str, dict] = {}
@@ -155,8 +156,8 @@ class Pages:
                     items.append(details[e])
             items.sort(key=lambda x: (x["href"] or "", x["sentence"]))
             items = items[:per_link]
-            total = min(counted[key], COUNT_EVIDENCE_UP_TO)
-            out[key] = (items, max(0, total - len(items)), counted[key] > COUNT_EVIDENCE_UP_TO)
+            total = min(counted[key], bound)
+            out[key] = (items, max(0, total - len(items)), counted[key] > bound)
         return out
 
     def _evidence_of(self, s: str, o: str, limit: int) -> list[str]:
