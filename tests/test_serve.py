@@ -505,3 +505,18 @@ def test_real_server_under_load_gives_no_errors(server):
     base = json.loads(urllib.request.urlopen(server + "/api/meta", timeout=30).read())["base"]
     done = bench.load(server, None, {"iris": iris, "names": names, "base": base}, clients=20, seconds=4, seed=19)
     assert done["requests"] >= 20 and done["errors"] == 0, done["error_kinds"]
+
+
+def test_a_resource_pointed_at_many_times_lists_the_first_few(tmp_path, monkeypatch):
+    """A post held in thousands of sentences: its page lists the first MAX_INCOMING triples that
+    point at it (sorted) and says the rest are a query away, without sorting them all."""
+    import kg.serve.pages as pages
+
+    monkeypatch.setattr(pages, "MAX_INCOMING", 10)
+    with TestClient(create_app(_busy_link_store(tmp_path, 40), workers=1)) as c:
+        page = c.get("/id/post/busy", headers={"Accept": "text/html"}).text
+        assert "(the first 10; the rest through /sparql)" in page
+        pointing = page.split("pointing here", 1)[1]
+        assert pointing.count("<tr>") == 10
+        quiet = c.get("/id/post/quiet", headers={"Accept": "text/html"}).text
+        assert "the rest through /sparql" not in quiet and quiet.split("pointing here", 1)[1].count("<tr>") == 3

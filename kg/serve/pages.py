@@ -60,14 +60,18 @@ class Pages:
         out, incoming = [], []
         for p, o in _one(self.store, f"SELECT ?p ?o {{ {t} ?p ?o }} ORDER BY ?p ?o"):
             out.append({"p": self.compact(p.value), "o": self.value(o)})
-        for s, p in _one(self.store, f"SELECT ?s ?p {{ ?s ?p {t} }} ORDER BY ?p ?s LIMIT {MAX_INCOMING}"):
+        # the first MAX_INCOMING in the store's order, sorted here: ORDER BY in the query would sort
+        # every one (a post held in 14,652 sentences of ten years: 6.6 s)
+        pointing = _one(self.store, f"SELECT ?s ?p {{ ?s ?p {t} }} LIMIT {MAX_INCOMING + 1}")
+        for s, p in sorted(pointing[:MAX_INCOMING], key=lambda row: (row[1].value, row[0].value)):
             incoming.append({"s": self.value(s), "p": self.compact(p.value)})
         label = next((x["o"]["text"] for x in out if x["p"] in ("rdfs:label", "skos:prefLabel")), "")
         # a named graph: how many triples it holds, and a query that gives them
         graph = _one(self.store, f"SELECT (COUNT(*) AS ?n) {{ GRAPH {t} {{ ?s ?p ?o }} }}")[0][0]
         graph = int(graph.value) if graph is not None else 0
         query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {t} {{ ?s ?p ?o }} }}" if graph else ""
-        return {"iri": iri, "label": label, "out": out, "in": incoming, "graph_triples": graph, "graph_query": query}
+        return {"iri": iri, "label": label, "out": out, "in": incoming, "more_in": len(pointing) > MAX_INCOMING,
+                "graph_triples": graph, "graph_query": query}
 
     def compact(self, iri: str) -> str:
         for prefix, ns in PREFIXES.items():
