@@ -6,8 +6,9 @@ running), then, one request at a time:
 - search: names, aliases, their first two characters and their pinyin, sampled from the store;
 - expansion: ``/api/expand`` of sampled entities, the most linked among them;
 - entity page: ``/id/…`` as ``text/html`` of the same entities;
-- every ready query of ``queries/`` through ``/sparql``: its first run (the figure checked against
-  the target), then the median of 3 more, which the server answers from its answer cache;
+- every ready query of ``queries/`` through ``/sparql``: once uncached (its text made new by a
+  comment line, so the server runs it), then the median of 3 runs of its own text, which ``kg
+  serve`` ran when it started and answers from its answer cache ("as served");
 
 then a bounded load test: N concurrent clients (20) for S seconds (30) mixing searches,
 expansions, entity pages and ready queries, counting errors and sampling the memory (RSS) of
@@ -148,8 +149,9 @@ def measure(url: str, args) -> dict:
     for path in sorted((ROOT / "kg" / "queries").glob("*.rq")):
         text = path.read_text("utf-8")
         runs, rows = [], 0
-        for _ in range(4):
-            t, status, data = sparql(client, text, "application/sparql-results+json, text/turtle;q=0.9")
+        for i in range(4):
+            fresh = f"# serve_bench {time.time_ns()}\n{text}" if i == 0 else text  # the first: not in the cache
+            t, status, data = sparql(client, fresh, "application/sparql-results+json, text/turtle;q=0.9")
             errors += status != 200
             runs.append(t)
             if status == 200 and data.startswith(b"{"):
@@ -253,6 +255,13 @@ def main(argv=None) -> int:
             time.sleep(0.2)
         print(proc.stdout.readline().strip())
         print(f"started and indexed in {time.perf_counter() - clock:.1f} s")
+    health = json.loads(Client(url).request("GET", "/health")[1])
+    clock = time.perf_counter()
+    while health.get("ready_queries_warmed", 0) < health.get("ready_queries", 0) and time.perf_counter() - clock < 900:
+        time.sleep(0.5)
+        health = json.loads(Client(url).request("GET", "/health")[1])
+    print(f"ready queries run at start-up: {health.get('ready_queries_warmed')} of {health.get('ready_queries')}, "
+          f"waited {time.perf_counter() - clock:.1f} s more")
     try:
         load_avg = os.getloadavg()
         measured = measure(url, args)
@@ -266,15 +275,16 @@ def main(argv=None) -> int:
             results.append(ok)
             print(f"{name:<14} {len(values):>5} {statistics.median(values) * 1000:>10.1f} {p95(values) * 1000:>8.1f} "
                   f"{max(values) * 1000:>8.1f} {TARGETS[name] * 1000:>6.0f}ms  {'PASS' if ok else 'FAIL'}")
-        print(f"\nready queries through /sparql (first run, then the median of 3 more from the answer cache)")
-        print(f"{'query':<34} {'rows':>6} {'first s':>8} {'cached s':>9}")
+        print(f"\nready queries through /sparql (uncached, then the median of 3 as served: run at start-up, from the answer cache)")
+        print(f"{'query':<34} {'rows':>6} {'uncached s':>10} {'served s':>9}")
         for name, q in measured["queries"].items():
-            print(f"{name:<34} {q['rows']:>6} {q['first']:>8.3f} {q['median']:>9.3f}")
-        slowest = max(measured["queries"].items(), key=lambda kv: kv[1]["first"])
-        ok = slowest[1]["first"] < QUERY_TARGET
-        results.append(ok)
-        print(f"slowest first run: {slowest[0]} {slowest[1]['first']:.3f} s (target < {QUERY_TARGET:g} s)  "
-              f"{'PASS' if ok else 'FAIL'}")
+            print(f"{name:<34} {q['rows']:>6} {q['first']:>10.3f} {q['median']:>9.3f}")
+        for column, what in (("first", "uncached"), ("median", "as served")):
+            slowest = max(measured["queries"].items(), key=lambda kv: kv[1][column])
+            ok = slowest[1][column] < QUERY_TARGET
+            results.append(ok)
+            print(f"slowest {what}: {slowest[0]} {slowest[1][column]:.3f} s (target < {QUERY_TARGET:g} s)  "
+                  f"{'PASS' if ok else 'FAIL'}")
         done = load(url, pid, measured, args.clients, args.seconds, args.seed)
         print(f"\nload: {args.clients} clients for {args.seconds:g} s (40% search, 30% expand, 20% entity page, "
               f"10% ready query): {done['requests']} requests in {done['seconds']:.1f} s "

@@ -259,6 +259,22 @@ def test_answers_are_kept_for_the_same_query_and_format(client):
     assert [client.get("/sparql", params={"query": bad}).headers["x-cache"] for _ in range(2)] == ["miss", "miss"]
 
 
+def test_ready_queries_are_run_when_the_server_starts(store):
+    """kg serve runs every ready query once at start-up, so the query page gets each from memory."""
+    from kg.serve.app import READY_ACCEPT
+
+    with TestClient(create_app(store, workers=2, warm=True)) as c:
+        clock = time.perf_counter()
+        while c.get("/health").json()["ready_queries_warmed"] < c.get("/health").json()["ready_queries"]:
+            assert time.perf_counter() - clock < 120, c.get("/health").json()
+            time.sleep(0.2)
+        for q in c.get("/queries").json()["queries"]:
+            r = c.post("/sparql", content=q["text"].encode("utf-8"),
+                       headers={"Content-Type": "application/sparql-query", "Accept": READY_ACCEPT})
+            assert r.status_code == 200 and r.headers["x-cache"] == "hit", q["name"]
+        assert select(c, COUNT, "text/csv").headers["x-cache"] == "miss"
+
+
 def test_default_graph_is_the_union_and_can_be_chosen(client):
     text = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
     union = int(select(client, text, "text/csv").text.split()[1])

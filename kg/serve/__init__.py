@@ -7,7 +7,8 @@
   (``text/html``) or its description in RDF (Turtle, N-Triples, JSON-LD, RDF/XML by ``Accept``).
 - ``/``: the explorer (search, expand, filters, evidence, permalinks), drawn with the
   vis-network of kg/vendor/vis-network/ (served from here: the pages load nothing from elsewhere).
-- ``/query``: a small query page with the ready queries of ``kg/queries/``.
+- ``/query``: a small query page with the ready queries of ``kg/queries/``, which are run once
+  when the server starts and answered from memory after that (the store does not change).
 
 Everything the store says reaches a page as text: templates escape it (Jinja2 autoescape),
 scripts set ``textContent``, and the Content-Security-Policy lets only this server's own
@@ -62,7 +63,7 @@ def serve_command(args) -> int:
         app = create_app(store, base=args.base, workers=args.workers, timeout=args.timeout,
                          max_bytes=args.max_result_bytes, memory=memory,
                          queries=Path(args.queries) if args.queries else READY_QUERIES, allowed_hosts=allowed,
-                         title=args.title)
+                         title=args.title, warm=True)
     except (OSError, RuntimeError) as err:
         print(f"kg serve: {store}: cannot open the store ({err})", file=sys.stderr)
         return 2

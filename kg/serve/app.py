@@ -23,6 +23,7 @@ from kg.serve.pages import Pages
 from kg.serve.pool import QueryPool
 from kg.serve.protocol import GRAPH_FORMATS, Refused, choose_format, error, read_request
 
+READY_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"  # what the query page asks for
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 MAX_IDS = 2000  # nodes a view may hold in one request
@@ -119,6 +120,7 @@ class Server:
         self.pages = Pages(self.store, self.index, self.base, self.store_dir.parent)
         self.pool = QueryPool(str(self.store_dir), workers, timeout, max_bytes, memory)
         self.answers = AnswerCache()
+        self.warmed = 0  # ready queries answered at start-up so far
         self.queries = ready_queries(queries)
         self.title = title
         self.load_seconds = time.perf_counter() - clock
@@ -288,7 +290,22 @@ class Server:
         return PlainTextResponse(f"not found: {self.base}{what}\n", status_code=404)
 
     async def health(self, request: Request) -> Response:
-        return JSONResponse({"ok": True, "entities": len(self.index.entities), "store": str(self.store_dir)})
+        return JSONResponse({"ok": True, "entities": len(self.index.entities), "store": str(self.store_dir),
+                             "ready_queries": len(self.queries), "ready_queries_warmed": self.warmed})
+
+    async def warm_ready_queries(self) -> None:
+        """Run every ready query once, one after the other, when the server starts, and keep the
+        answers as the query page asks for them: a few read the whole archive (1-2 s each on ten
+        years of news) and the store does not change while it is served. Users' queries take
+        turns with these for the workers."""
+        for q in self.queries:
+            try:
+                job = read_request("POST", [], "application/sparql-query", q["text"].encode("utf-8"), READY_ACCEPT)
+            except Refused:
+                continue
+            if self.answers.get(job) is None:
+                self.answers.put(job, await self.pool.run(job))
+            self.warmed += 1
 
     # ---------------------------------------------------------------- static
 
@@ -328,8 +345,9 @@ class SecurityHeaders:
 
 def create_app(store_dir, base: str | None = None, workers: int = 2, timeout: float = 10.0,
                max_bytes: int = 16 * 2 ** 20, memory: int | None = None, queries: Path | None = READY_QUERIES,
-               allowed_hosts: list[str] | None = None, title: str = "unionkg") -> Starlette:
-    """The application serving the store at ``store_dir`` (opened read-only)."""
+               allowed_hosts: list[str] | None = None, title: str = "unionkg", warm: bool = False) -> Starlette:
+    """The application serving the store at ``store_dir`` (opened read-only); ``warm``: run the
+    ready queries when it starts (``kg serve`` does)."""
     server = Server(Path(store_dir), base, workers, timeout, max_bytes, memory, queries, title)
     static = resources.files("kg.serve") / "static"
     routes = [
@@ -352,10 +370,15 @@ def create_app(store_dir, base: str | None = None, workers: int = 2, timeout: fl
 
     @asynccontextmanager
     async def lifespan(app):
+        import asyncio
+
         await server.pool.start()
+        warming = asyncio.create_task(server.warm_ready_queries()) if warm else None
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
             server.pool.close()
 
     from starlette.middleware import Middleware
