@@ -715,9 +715,10 @@ def _write_jsonld(ntriples: Path, path: Path) -> None:
         if node is not None:
             yield node
 
-    head = json.dumps({"@context": PREFIXES}, ensure_ascii=False, sort_keys=True)[:-1]
-    lines = [head + ',\n"@graph": [']
-    for i, node in enumerate(nodes()):
-        lines.append(("\n" if i == 0 else ",\n") + json.dumps(node, ensure_ascii=False, sort_keys=True))
-    lines.append("\n]}\n")
-    _write_lines(lines, path)
+    def lines():  # a generator: the file is written as the nodes come, never held whole
+        yield json.dumps({"@context": PREFIXES}, ensure_ascii=False, sort_keys=True)[:-1] + ',\n"@graph": ['
+        for i, node in enumerate(nodes()):
+            yield ("\n" if i == 0 else ",\n") + json.dumps(node, ensure_ascii=False, sort_keys=True)
+        yield "\n]}\n"
+
+    _write_lines(lines(), path)
