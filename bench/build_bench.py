@@ -292,9 +292,10 @@ def targets(report: dict) -> list[dict]:
                     "result": _verdict(two["ratio"] >= 1.0)})
     peak = max((max(b["max_rss_gb"], b["parent_gb"], b["worker_gb"]) for b in report["builds"]), default=0)
     whole = report["input"]["text_bytes"] >= CORPUS_BYTES
-    out.append({"target": "peak memory < 3 GB (ten-year corpus)",
-                "value": f"{peak:.2f} GB" + ("" if whole else f" at {report['input']['text_bytes'] / 1e6:.1f} MB"),
-                "result": _verdict(peak < 3) + ("" if whole else " at this size")})
+    for limit, whose in ((3, "ten-year corpus"), (2, "ten-year corpus, issue 14")):
+        out.append({"target": f"peak memory < {limit} GB ({whose})",
+                    "value": f"{peak:.2f} GB" + ("" if whole else f" at {report['input']['text_bytes'] / 1e6:.1f} MB"),
+                    "result": _verdict(peak < limit) + ("" if whole else " at this size")})
     if report.get("queries"):
         rows = report["queries"]["rows"]
         worst = max(rows, key=lambda r: r["oxigraph_s"])
