@@ -218,6 +218,7 @@ def test_the_theme_of_a_meeting_is_no_programme():
     "选手围绕“育婴员”“保育员”两大赛项同台竞技。",  # two kinds of event counted
     "明确把“国际科技创新中心”作为北京城市战略定位之一。",  # a role given to a place
     "河北崇礼打造“世界级赛事+全民活动”的旅游体系。",  # a system described
+    "今天上午，沈阳“九·一八”历史博物馆举行纪念活动，各界人士缅怀同胞。",  # a clause with 举行
 ])
 def test_a_model_a_round_and_finished_works_are_no_programmes(text):
     assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []

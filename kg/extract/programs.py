@@ -101,6 +101,7 @@ class ProgramExtractor:
             after = b + 1 if text.startswith("”", b) else b
             if not attrs.get("canonical") and (
                     _DESCRIBED.match(text, after) or _ONE_ROUND.search(name) or _AS_ROLE.match(text, after) or
+                    _A_CLAUSE.search(name) or
                     (name.endswith("工程") and _FINISHED.match(text, after)) or _FOR_DAYS.search(text, 0, a)):
                 return  # “…平台”的新模式, 第一轮集中收网行动, …恢复工程全部完工: a model, a round, works built
             name = name.replace("“", "").replace("”", "")
@@ -179,6 +180,8 @@ _DESCRIBED = re.compile(r"的?[^，。；“”]{0,4}?(?:模式|做法|经验|�
 _AS_ROLE = re.compile(r"作为[^，。；]{0,12}?定位")
 # an operation that lasts a few days (为期三天的“…”联合巡航执法行动): one of its kind, not a programme
 _FOR_DAYS = re.compile(r"为期[一二三四五六七八九十两\d]{1,3}(?:天|日)的?$")
+# a verb of holding inside a "name": a clause (…博物馆举行悼念活动), not a programme's name
+_A_CLAUSE = re.compile(r"举行|举办|召开")
 # one round of an operation (第一轮集中收网行动), not the programme itself
 _ONE_ROUND = re.compile(r"第[一二三四五六七八九十\d]+(?:轮|次|场)")
 # construction works reported finished (…恢复工程全部完工): a building site, not a programme
