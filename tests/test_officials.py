@@ -593,3 +593,8 @@ def test_a_title_read_across_two_bodies_names_no_one():
 def test_two_fields_joined_with_he_stay_in_a_body_s_name_whatever_their_tags():
     """城市和小城镇: the tagger may read the second field as a name (nr); it is still a noun of the body."""
     assert _posts("中国农村和小城镇发展研究中心主任王立华介绍。")["王立华"] == {("主任", "中国农村和小城镇发展研究中心")}
+
+
+def test_a_state_s_organisation_after_its_vice_president_keeps_the_state():
+    """伊朗副总统兼X组织主席: a 组织 of the state is one of its departments, printed without it."""
+    assert ("主席", "伊朗环境保护组织") in _posts("伊朗副总统兼环境保护组织主席萨拉里出席开幕式。")["萨拉里"]

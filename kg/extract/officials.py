@@ -770,7 +770,7 @@ class _Sentence:
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 10 and (
             bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院",
-                                         "联邦院", "委员会")))
+                                         "联邦院", "委员会", "组织")))
 
     def _after_last_verb(self, end: int) -> int:
         """Where the clause before ``end`` goes on after its last verb of meeting or greeting
