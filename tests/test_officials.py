@@ -598,3 +598,9 @@ def test_two_fields_joined_with_he_stay_in_a_body_s_name_whatever_their_tags():
 def test_a_state_s_organisation_after_its_vice_president_keeps_the_state():
     """伊朗副总统兼X组织主席: a 组织 of the state is one of its departments, printed without it."""
     assert ("主席", "伊朗环境保护组织") in _posts("伊朗副总统兼环境保护组织主席萨拉里出席开幕式。")["萨拉里"]
+
+
+def test_a_country_s_abbreviation_paired_with_zhong_stays_in_a_body_s_name():
+    """朝中友好: 朝 is a state's abbreviation before 中 here, not the preposition 朝 (towards)."""
+    assert _posts("朝鲜最高人民会议朝中友好议员团委员长金成男表示。")["金成男"] == \
+        {("委员长", "朝鲜最高人民会议朝中友好议员团")}

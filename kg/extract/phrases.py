@@ -84,7 +84,9 @@ def _noun_run_start(text: str, start: int, end: int) -> int:
         if not _PART_OF_NAME.fullmatch(token.word):
             break  # punctuation: 仪式上，X公司 starts after the comma
         noun = not token.flag.startswith(_NOT_ORG_TAGS) or token.flag == "vn" or token.word == "驻" \
-            or token.word in _name_words()
+            or token.word in _name_words() \
+            or (token.word in lexicon.country_abbreviations() and keep < len(tokens) and tokens[keep].word == "中")
+        # (朝中友好议员团: 朝 is North Korea's abbreviation paired with China's, not the preposition)
         if token.word in ("和", "与") and keep >= 2 and keep < len(tokens) and \
                 all(len(t.word) > 1 and (t.flag[:1] == "n" or t.flag in ("vn", "an", "v")) for t in (tokens[keep - 2], tokens[keep])) \
                 and not ENTERPRISE_END.search(tokens[keep - 2].word) and not tokens[keep - 2].word.endswith(("会", "局", "部", "委")):
