@@ -146,3 +146,9 @@ def test_a_dotted_name_ends_where_an_ordinary_word_begins():
 def test_a_foreign_name_ends_before_the_word_after_it(text, name):
     facts = facts_of(f"## 要闻\n\n{text}\n")
     assert [o["name"] for o in facts["officials"]] == [name]
+
+
+def test_he_between_two_people_whose_titles_follow_opens_no_name():
+    """国家主席和B总书记: 和 joins two people, each with titles after the name; 和B is no name."""
+    facts = facts_of("## 要闻\n\n在王明总书记、国家主席和坎贝总书记、国家主席战略引领下，两国关系发展。\n")
+    assert not [o for o in facts["officials"] if o["name"].startswith("和")]

@@ -341,6 +341,8 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         word = text[pos:end]
         if any(c in _NEVER_IN_NAME for c in word):
             continue  # 通了电话: a particle stands in no name
+        if text[pos] in "和与同及" and _title_at(text, end):
+            continue  # 国家主席和B总书记: 和 joins two people whose titles follow their names, and opens no name
         if _BODY_AFTER.match(text, end):
             continue  # 交通运输部长江航务管理局: 部长 is read inside 交通运输部 + 长江…管理局, and no name follows
         if end not in han_ends and word[-1] in "会组局部署院处厅办委":
