@@ -23,6 +23,24 @@ SOURCE_000 = "000_328a50d97180c723.txt"
 SOURCE_003 = "003_c578291eaf5148a9.txt"
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium, headless (kg.html.chromium): skipped where it cannot start, a failure
+    under CI=true, where .ci/run installs it."""
+    from kg.html import chromium  # networkx and playwright only for the browser tests
+
+    manager = chromium()
+    try:
+        b = manager.__enter__()
+    except Exception as err:  # playwright missing, chromium missing, cannot start ...
+        reason = f"headless chromium cannot start: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield b
+    manager.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def own_cache_key_folder(tmp_path_factory):
     """The key of the --update cache's MACs (``kg.cache``) lives in the user's cache folder:

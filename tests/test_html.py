@@ -5,7 +5,6 @@ itself refused. They skip (with the reason) when the browser cannot start,
 except under CI=true, where that is a failure.
 """
 import json
-import os
 import re
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import networkx as nx
 import pytest
 
 from kg.graph import build_graph
-from kg.html import chromium, find_node, open_offline, page_data, render_html, subgraph, write_html
+from kg.html import find_node, open_offline, page_data, render_html, subgraph, write_html
 from kg.view import view_main
 from kg.pipeline import Summary, analyse, find_pages, read_pages
 
@@ -25,19 +24,6 @@ EVIL = "<img src=x onerror=window.__xss=1>"
 def seeds():
     return build_graph(analyse(read_pages(find_pages([ROOT / "seeds"]), Summary())))
 
-
-@pytest.fixture(scope="module")
-def browser():
-    manager = chromium()
-    try:
-        b = manager.__enter__()
-    except Exception as err:  # playwright missing, chromium missing, cannot start ...
-        reason = f"headless chromium cannot start: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    yield b
-    manager.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ its kind and context (namesakes told apart) and whether it is drawn, a node's ne
 added and taken away in the page, and drawn labels never overlap."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import networkx as nx
@@ -12,7 +11,7 @@ import pytest
 
 import kg.html
 from kg.graph import build_graph
-from kg.html import chromium, open_offline, page_data, subgraph, write_html
+from kg.html import open_offline, page_data, subgraph, write_html
 from kg.pipeline import Summary, analyse, find_pages, read_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,19 +26,6 @@ def seeds():
             d["attrs"]["date"] = DATES[d["attrs"]["source"]]
     return graph
 
-
-@pytest.fixture(scope="module")
-def browser():
-    manager = chromium()
-    try:
-        b = manager.__enter__()
-    except Exception as err:  # playwright missing, chromium missing, cannot start ...
-        reason = f"headless chromium cannot start: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    yield b
-    manager.__exit__(None, None, None)
 
 
 def namesakes():

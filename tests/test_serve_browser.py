@@ -4,7 +4,6 @@ filters by province and date, the entity page and its article, the permalink, ex
 markup shown as text."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from serve_helpers import MARKUP, markup_build, seed_build  # noqa: E402
 
-from kg.html import chromium, wait_until  # noqa: E402
+from kg.html import wait_until  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -49,19 +48,6 @@ def site(tmp_path_factory):
     proc.terminate()
     proc.wait(20)
 
-
-@pytest.fixture(scope="module")
-def browser():
-    manager = chromium()
-    try:
-        b = manager.__enter__()
-    except Exception as err:  # playwright or chromium missing: a failure under CI=true, as in test_html.py
-        reason = f"headless chromium cannot start: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    yield b
-    manager.__exit__(None, None, None)
 
 
 class Tab:
