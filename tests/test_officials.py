@@ -344,6 +344,7 @@ def test_a_leader_of_a_movement_in_history_holds_no_office():
 
 @pytest.mark.parametrize("text", [
     "陕西某粮农集团有限责任公司原党委书记、董事长王东明违规销售储备粮。",  # 原 inside the body: a former office
+    "某部环境评估中心原党委委员、副主任赵明远接受审查。",  # (after a 中心, and over the segment after it)
 ])
 def test_a_former_office_inside_the_body_is_past(text):
     assert not any(held for held in _posts(text).values())
@@ -604,3 +605,10 @@ def test_a_country_s_abbreviation_paired_with_zhong_stays_in_a_body_s_name():
     """朝中友好: 朝 is a state's abbreviation before 中 here, not the preposition 朝 (towards)."""
     assert _posts("朝鲜最高人民会议朝中友好议员团委员长金成男表示。")["金成男"] == \
         {("委员长", "朝鲜最高人民会议朝中友好议员团")}
+
+
+@pytest.mark.parametrize("text", ["建立四学联动机制，党组织书记带学，党员干部领学。", "基层党组织书记王明远讲党课。"])
+def test_a_party_organisation_of_any_kind_names_no_body(text):
+    """党组织 is a kind of body (any unit's party branch), like 单位 or 部门: no post at it, and a
+    verb after its 书记 (带学) is no person."""
+    assert _posts(text) == {}

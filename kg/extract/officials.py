@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 
-from kg import lexicon, segment
+from kg import kinds, lexicon, segment
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.names import NameSpan, name_after, name_before, names_after
 from kg.extract.phrases import (GENERIC_HOSTS, NOT_IN_ORG, ENTERPRISE_END, WordSet, article_enterprise, clause_words,
@@ -52,7 +52,7 @@ _BOOK_TITLE = re.compile(r"《[^《》]*》")
 # national assemblies whose committees are printed bare after a seat in them
 _NATIONAL_ASSEMBLIES = ("中国人民政治协商会议全国委员会", "全国人民代表大会")
 # 原 after a body and before its committee (…有限责任公司原党委书记): an office held before
-_FORMER_INSIDE = re.compile(r"(?:公司|集团|局|厅|委|部|院|厂|银行|大学)原(?=党委|党组|纪委|工会|[\u4e00-\u9fff]{0,6}$)")
+_FORMER_INSIDE = re.compile(r"(?:公司|集团|局|厅|委|部|院|厂|银行|大学|中心|协会|学会|所|站|馆|社|署|办)原(?=党委|党组|纪委|工会|[\u4e00-\u9fff]{0,6}$)")
 # bodies of a state that follow its one-character abbreviation (乌总统办公室, 俄外交部)
 _STATE_BODY_WORDS = ("总统办公室", "总统府", "政府", "议会", "国会", "外交部", "国防部", "内阁")
 # a department of a party's central committee (中央对外部: 对 is part of its name)
@@ -69,7 +69,7 @@ _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相", "副首相", "国王", "女王", "议长", "副议长",
                            "国家元首", "政府总理", "国务委员长"})
 # words that name a kind of body, never one body
-_GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "队伍", "集体", "班子", "小组", "中心", "协会",
+_GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "党组织", "基层党组织", "队伍", "集体", "班子", "小组", "中心", "协会",
                              "专家组", "工作组", "课题组", "专班", "科室",
                              "委员会", "公司", "集团", "学校", "医院", "政府", "党委", "董事会", "理事会", "监事会"})
 # a board named by its role alone (顾问委员会主席 at the start of a sentence): any body's, naming none
@@ -245,7 +245,7 @@ class _Sentence:
     def __post_init__(self):
         self.text = self.s.text
         self.places = self.found.of_kind("place", sentence=self.s.index)
-        self.orgs = self.found.of_kind("union", "organization", sentence=self.s.index)
+        self.orgs = self.found.of_kind(*kinds.bodies(), sentence=self.s.index)
 
     @cached_property
     def cuts(self) -> set[int]:
