@@ -612,3 +612,13 @@ def test_a_party_organisation_of_any_kind_names_no_body(text):
     """党组织 is a kind of body (any unit's party branch), like 单位 or 部门: no post at it, and a
     verb after its 书记 (带学) is no person."""
     assert _posts(text) == {}
+
+
+def test_a_second_general_secretary_in_a_sentence_is_not_the_cpcs():
+    """A body's one head is one person: the second bare 总书记 of a sentence leads another party,
+    which the title alone does not name, so no post is guessed for him."""
+    posts = _posts("在王志明总书记、国家主席和宋达伦总书记、国家主席共同引领下，两国关系不断发展。")
+    assert posts["王志明"] == {("总书记", "中国共产党中央委员会")}
+    assert ("总书记", "中国共产党中央委员会") not in posts.get("宋达伦", set())
+    assert _posts("王志明副总理、李华强副总理出席。") == {
+        "王志明": {("副总理", "国务院")}, "李华强": {("副总理", "国务院")}}

@@ -68,6 +68,8 @@ _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
 _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相", "副首相", "国王", "女王", "议长", "副议长",
                            "国家元首", "政府总理", "国务委员长"})
+# titles that head their body: one holder at a time (two 总书记 in one sentence are not both the CPC's)
+_ONE_HOLDER = frozenset({"总书记", "委员长", "总理", "国家主席", "主席"})
 # words that name a kind of body, never one body
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "党组织", "基层党组织", "队伍", "集体", "班子", "小组", "中心", "协会",
                              "专家组", "工作组", "课题组", "专班", "科室",
@@ -241,6 +243,8 @@ class _Sentence:
     found: ArticleFindings
     claimed: list[NameSpan] = field(default_factory=list)
     han_names: bool = False  # the chain being read stands before Han names (总理 alone is 国务院's)
+    # the body each default title was given to, and to whom (总书记 -> the CPC's, once a sentence)
+    defaults: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         self.text = self.s.text
@@ -1018,6 +1022,11 @@ class OfficialExtractor:
             yield person
             yield Link("holds-post", person.id, min(before, key=lambda m: m.start).id, index, {"title": title})
             return
+        if default is not None and default.title in _ONE_HOLDER and \
+                sent.defaults.setdefault(default.title + default.org, name.text) != name.text:
+            # 习近平总书记、国家主席和B总书记、国家主席: one body's one office, given to another name of the
+            # sentence already; B leads another party, which the title alone does not say
+            default = None
         if default is not None:
             org = _implied(index, a, b, default.org)
             person = Mention("official", name.text, index, name.start, name.end, {})
