@@ -236,3 +236,21 @@ def test_a_programme_launched_is_still_one():
 def test_works_to_be_finished_are_still_named():
     facts = facts_of("## 要闻\n\n作为首个深水项目，“海蓝一号”大气田三期工程建成后，产量将增至30亿立方米。\n")
     assert any("海蓝一号大气田三期工程" in [p["name"], *p["aliases"]] for p in facts["programs"])
+
+
+@pytest.mark.parametrize("text", [
+    "江南主题街区推出“花好月正圆”等演艺活动，吸引不少游客。",  # examples of a show, not one programme
+    "山东持续打造“没有台阶”的图书馆。",  # quoted words that qualify a noun
+    "不久前，“广交首发新时尚”系列活动在广州各大商圈展开。",  # an event series under way
+])
+def test_examples_attributes_and_events_under_way_are_no_programmes(text):
+    assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []
+
+
+def test_a_later_clause_places_a_programme_only_with_zai():
+    # a later clause names whom the works serve, not where they are
+    facts = facts_of("## 要闻\n\n该工程是首个“风光水储一体化”能源基地外送工程，投运后每年可为湖北提供电量。\n")
+    assert all(p["provinces"] == [] for p in facts["programs"])
+    # 首批在大连、厦门: a later clause that opens with 在 after a short adverb does
+    facts = facts_of("## 要闻\n\n中国海员建设工会启动“船员安心”关爱行动，首批在大连、厦门两地港口设立服务站。\n")
+    assert one(facts["programs"], "船员安心关爱行动")["provinces"] == ["福建省", "辽宁省"]

@@ -35,7 +35,8 @@ _QUOTED_IS = re.compile(r"“(?P<name>[^“”]{2,20})”是[^。；]{0,60}?的[
 # a quoted name that someone launches or uses as the lever of its work: 推出的“工匠夜校”
 _QUOTED_LAUNCHED = re.compile(
     r"(?:推出|打造|创建|创立|发起|开通|上线|开发|建立)了?的?“(?P<name>[^“”]{2,12})”"
-    r"(?=$|[，。、；：！？）\s]|的|等|和|与|及|在|已|将|是)"
+    # (not 的: “没有围墙”的养老院 qualifies a noun; not 等 before a kind of show: examples of events)
+    r"(?=$|[，。、；：！？）\s]|等(?![^，。；]{0,6}?(?:活动|演出|节目|展览|展演|赛事))|和|与|及|在|已|将|是)"
     # what is built is a programme only when it is a place people come to (建设“朝暖驿家”58家)
     r"|(?:建设|建成|新建|共建)了?的?“(?P<built>[^“”]{2,12}(?:站|家|屋|院|堂|室|中心|基地))”"
     r"|以“(?P<lever>[^“”]{2,12})”(?:行动|活动|品牌)?为(?:抓手|载体|依托|牵引)")
@@ -85,6 +86,8 @@ class ProgramExtractor:
                     if (m.attrs.get("national") or crowded and not _located_with_zai(s.text, p)) \
                             and not _same_clause(s.text, p, m):
                         continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
+                    if p.start >= m.end and not _same_clause(s.text, p, m) and not _located_with_zai(s.text, p):
+                        continue  # “…”工程，投运后可为山东提供电量: a later clause names whom it serves, not where it is
                     yield Link("active-in", m.id, p.id, s.index, {})
 
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
@@ -191,7 +194,7 @@ _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # a meeting named inside a quoted name: a one-off event
 _ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会|巡游|团拜|健康跑|马拉松|庙会|灯会")
 # an activity the sentence says was held (…活动在杭州举行, 举办了…活动): an event, not a programme
-_HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|启幕)")
+_HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|启幕|展开|上演)")
 _COUNTED_LIST = re.compile(r"(?:“[一二三四五六七八九十百千万两双][^“”]*”){2,}")
 _THEME = re.compile(r"为主题|主题的|的主题")
 # what officials are reproached for doing (搞“形象工程”)
@@ -249,9 +252,10 @@ _A_KIND_OF = ("级", "类", "种")
 
 
 def _located_with_zai(text: str, place) -> bool:
-    """…活动，在湖北、贵州等地…: the place opens a clause with 在 (where something happens)."""
+    """…活动，在湖北、贵州等地…, …行动，首批在大连、厦门: the place opens a clause with 在 (where
+    something happens), after at most a short adverb."""
     clause_start = max(text.rfind(c, 0, place.start) for c in "，。；,;") + 1
-    return re.fullmatch(r"在(?:[^，。；、]{1,10}、)*", text[clause_start:place.start]) is not None
+    return re.fullmatch(r"[^，。；、“”]{0,6}?在(?:[^，。；、]{1,10}、)*", text[clause_start:place.start]) is not None
 
 
 @lru_cache(maxsize=1)
