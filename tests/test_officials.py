@@ -622,3 +622,10 @@ def test_a_second_general_secretary_in_a_sentence_is_not_the_cpcs():
     assert ("总书记", "中国共产党中央委员会") not in posts.get("宋达伦", set())
     assert _posts("王志明副总理、李华强副总理出席。") == {
         "王志明": {("副总理", "国务院")}, "李华强": {("副总理", "国务院")}}
+
+
+def test_a_clause_between_two_countries_is_no_title_and_no_body():
+    """…就甲国航空公司客机失事造成乙国人员伤亡向乙国国王A致慰问电: the clause is no part of a title, and the
+    first country of the sentence is not the king's; the country right before the title is."""
+    posts = _posts("主席就印度航空公司客机失事造成英国重大人员伤亡向英国国王亨利九世致慰问电。")
+    assert posts == {"亨利九世": {("国王", "大不列颠及北爱尔兰联合王国")}}

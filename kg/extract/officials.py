@@ -204,6 +204,12 @@ def _implied(sentence: int, start: int, end: int, name: str) -> Mention:
     return Mention("organization", "", sentence, start, end, {"template": name, "place": None, "implied": True})
 
 
+@lru_cache(maxsize=4096)
+def _has_verb(text: str) -> bool:
+    """``text`` holds a verb of two characters or more (失事, 造成): it is a clause, not a name or a title."""
+    return any(len(p.word) > 1 and p.flag.startswith("v") for p in segment.tags(text))
+
+
 @dataclass
 class _Post:
     title: str
@@ -695,7 +701,8 @@ class _Sentence:
                 continue  # 俄罗斯驻美国大使: the country the ambassador is sent to is part of the title
             between = text[previous_end:m.start()] if previous_end is not None else ""
             if previous_end is not None and not re.search(r"[与和及、，]", between) and not NOT_IN_ORG.search(between) \
-                    and not any(w in between for w in clause_words()) and not re.search(r"\d", between):
+                    and not any(w in between for w in clause_words()) and not re.search(r"\d", between) \
+                    and not _has_verb(between):  # (印度航空公司客机失事造成英国…: a clause, not one name)
                 return _country_named(text[first_start:previous_end]), first_start, previous_end
             previous_end, first_start = m.end(), m.start()
             if not (m.start() == start or self._only_clause_before(start, m.start())):
@@ -729,7 +736,7 @@ class _Sentence:
         return None, start, start
 
     def _country_post(self, country: lexicon.Country, country_start: int | None, rest_start: int, org_end: int,
-                      title: str) -> _Post:
+                      title: str) -> _Post | None:
         """A post at a country, its ministry or another of its bodies. ``country_start`` is
         where the country is printed (None: it is carried over from the chain before)."""
         text, index = self.text, self.s.index
@@ -749,6 +756,8 @@ class _Sentence:
             # words that belong to the title
             title, rest = rest[body.end():] + title, rest[:body.end()]
         elif not head and not _ORG_END.search(rest) and not re.search(r"(?:自治区|州|省|邦|区|市|岛)$", rest):
+            if len(rest) > 4 and _has_verb(rest):
+                return None  # …造成英国重大人员伤亡向英国国王: a clause, no title of the country
             title, rest = rest + title, ""  # 伊拉克宗教领袖: a title of the country, not a body
             org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
                           index, country_start or rest_start, rest_start,
