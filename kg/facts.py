@@ -7,6 +7,7 @@ articles) are informative and ignored by the scorer.
 """
 from __future__ import annotations
 
+from kg import kinds
 from kg.resolve import Entity, KnowledgeBase, Relation
 
 
@@ -44,67 +45,108 @@ def page_facts(kb: KnowledgeBase, page: str) -> dict:
 
 def _page_facts(kb: KnowledgeBase, page: str, here: list[Entity], rels: list[Relation],
                 articles: list[Entity]) -> dict:
+    """The page's facts: one section per entity kind, each made by the function ``_SECTIONS``
+    holds for its key in ``kg/kinds.py``, in the order of ``kinds.FACTS_SECTIONS``."""
     ents = kb.entities
-
-    def of(kind: str) -> list[Entity]:
-        return sorted((e for e in here if e.kind == kind), key=lambda e: (e.evidence[0].article,
-                                                                          e.evidence[0].sentence, e.name))
-
-    def name(eid: str | None) -> str | None:
-        return ents[eid].name if eid in ents else None
-
+    by_kind: dict[str, list[Entity]] = {}
+    for e in here:
+        by_kind.setdefault(e.kind, []).append(e)
+    for kind, found in by_kind.items():
+        kinds.entity_kind(kind)  # an entity of a kind nobody registered raises here, naming it
+        found.sort(key=lambda e: (e.evidence[0].article, e.evidence[0].sentence, e.name))
     by_source: dict[str, list[Relation]] = {}
     for r in rels:
         by_source.setdefault(r.source, []).append(r)
+    page_facts = _Page(kb, page, here, by_kind, by_source, articles)
+    return {section: _SECTIONS[section](page_facts) for section in kinds.FACTS_SECTIONS}
 
+
+class _Page:
+    """What the sections of one page's facts are made from."""
+
+    def __init__(self, kb: KnowledgeBase, page: str, here: list[Entity], by_kind: dict[str, list[Entity]],
+                 by_source: dict[str, list[Relation]], articles: list[Entity]):
+        self.kb, self.ents, self.page, self.here = kb, kb.entities, page, here
+        self.by_kind, self.by_source, self.articles = by_kind, by_source, articles
+
+    def of(self, kind: str) -> list[Entity]:
+        """The page's entities of ``kind``, in reading order."""
+        return self.by_kind.get(kind, [])
+
+    def name(self, eid: str | None) -> str | None:
+        return self.ents[eid].name if eid in self.ents else None
+
+
+def _officials(p: _Page) -> list[dict]:
     officials = []
-    for e in of("official"):
-        posts = [{"title": r.attrs["title"], "org": name(r.target)}
-                 for r in by_source.get(e.id, []) if r.kind == "holds-post"]
+    for e in p.of("official"):
+        posts = [{"title": r.attrs["title"], "org": p.name(r.target)}
+                 for r in p.by_source.get(e.id, []) if r.kind == "holds-post"]
         if posts:
             officials.append({"name": e.name, "posts": posts})
+    return officials
 
-    unions = [{"name": e.name, "aliases": _names(e), "parent": name(e.attrs.get("parent")),
-               "province": name(e.attrs.get("province"))} for e in of("union")]
 
-    province_ids = {e.id for e in of("province")}
-    for e in here:
+def _union_bodies(p: _Page) -> list[dict]:
+    return [{"name": e.name, "aliases": _names(e), "parent": p.name(e.attrs.get("parent")),
+             "province": p.name(e.attrs.get("province"))} for e in p.of("union")]
+
+
+def _provinces(p: _Page) -> list[dict]:
+    """The provinces named, and those of the bodies and cities named."""
+    province_ids = {e.id for e in p.of("province")}
+    for e in p.here:
         if e.kind in ("union", "organization") and e.attrs.get("province"):
             province_ids.add(e.attrs["province"])
         if e.kind == "city":
             province_ids.add(f"province/{e.attrs['code'][:2]}0000")
     provinces = []
     for pid in sorted(province_ids):
-        p = ents[pid]
-        aliases = set(p.aliases) | ({p.attrs["short"]} if p.attrs.get("short") else set())
-        provinces.append({"name": p.name, "aliases": sorted(aliases - {p.name})})
+        e = p.ents[pid]
+        aliases = set(e.aliases) | ({e.attrs["short"]} if e.attrs.get("short") else set())
+        provinces.append({"name": e.name, "aliases": sorted(aliases - {e.name})})
+    return provinces
 
-    policies = [{"name": e.name, "aliases": _names(e), "issuer": name(e.attrs.get("issuer")),
-                 "date": e.attrs.get("date")} for e in of("policy")]
 
+def _policies(p: _Page) -> list[dict]:
+    return [{"name": e.name, "aliases": _names(e), "issuer": p.name(e.attrs.get("issuer")),
+             "date": e.attrs.get("date")} for e in p.of("policy")]
+
+
+def _programs(p: _Page) -> list[dict]:
     programs = []
-    for e in of("program"):
-        mine = by_source.get(e.id, [])
-        operators = sorted({name(r.target) for r in mine if r.kind == "operated-by"})
-        places = sorted({name(r.target) for r in mine if r.kind == "active-in"})
+    for e in p.of("program"):
+        mine = p.by_source.get(e.id, [])
+        operators = sorted({p.name(r.target) for r in mine if r.kind == "operated-by"})
+        places = sorted({p.name(r.target) for r in mine if r.kind == "active-in"})
         programs.append({"name": e.name, "aliases": _names(e), "operators": operators, "provinces": places})
+    return programs
 
-    return {
-        "source": page,
-        "officials": officials,
-        "union_bodies": unions,
-        "provinces": provinces,
-        "policies": policies,
-        "programs": programs,
-        "persons": [{"name": e.name, "role": e.attrs.get("role"), "affiliation": e.attrs.get("affiliation"),
-                     "article": e.evidence[0].article} for e in of("person")],
-        "cities": [{"name": e.name, "aliases": _names(e),
-                    "province": ents[f"province/{e.attrs['code'][:2]}0000"].name} for e in of("city")],
-        "organizations": [{"name": e.name, "aliases": _names(e)} for e in of("organization")],
-        "articles": [{"headline": a.attrs["headline"], "kicker_or_subhead": a.attrs["kicker"],
-                      "byline": a.attrs["byline"], "dateline": a.attrs["dateline"], "type": a.attrs["type"],
-                      "continued": a.attrs["continued"]} for a in sorted(articles, key=lambda a: a.attrs["index"])],
-    }
+
+def _persons(p: _Page) -> list[dict]:
+    return [{"name": e.name, "role": e.attrs.get("role"), "affiliation": e.attrs.get("affiliation"),
+             "article": e.evidence[0].article} for e in p.of("person")]
+
+
+def _cities(p: _Page) -> list[dict]:
+    return [{"name": e.name, "aliases": _names(e),
+             "province": p.ents[f"province/{e.attrs['code'][:2]}0000"].name} for e in p.of("city")]
+
+
+def _organizations(p: _Page) -> list[dict]:
+    return [{"name": e.name, "aliases": _names(e)} for e in p.of("organization")]
+
+
+def _articles(p: _Page) -> list[dict]:
+    return [{"headline": a.attrs["headline"], "kicker_or_subhead": a.attrs["kicker"],
+             "byline": a.attrs["byline"], "dateline": a.attrs["dateline"], "type": a.attrs["type"],
+             "continued": a.attrs["continued"]} for a in sorted(p.articles, key=lambda a: a.attrs["index"])]
+
+
+# facts section (kg/kinds.py, EntityKind.facts) -> the function that writes it
+_SECTIONS = {"source": lambda p: p.page, "officials": _officials, "union_bodies": _union_bodies,
+             "provinces": _provinces, "policies": _policies, "programs": _programs, "persons": _persons,
+             "cities": _cities, "organizations": _organizations, "articles": _articles}
 
 
 MERGE_LOG_HEADER = "# merged\tentity\tarticles\tseen in (page#article)\twhy\n"

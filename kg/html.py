@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg import kinds
 from kg.files import write_atomic
 
 if TYPE_CHECKING:  # networkx and numpy are imported where used: `kg --help` need not load them
@@ -34,22 +35,12 @@ EDGE_PX = 130          # typical link length on screen, in pixels
 PHYSICS_LIMIT = 300    # above this many nodes the page opens with physics off
 DRAWN_LIMIT = 2000     # nodes drawn when the page opens (the most linked); the page's others wait for
 PAGE_LIMIT = 20000     # a search or an expansion; a page holds at most this many (``busiest``)
-SOURCE_KINDS = ("page", "article")  # not drawn unless asked for
+SOURCE_KINDS = tuple(k.name for k in kinds.ENTITY_KINDS if not k.drawn)  # page, article: not drawn unless asked for
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
-# kind -> (vis shape, colour, legend name); shapes with the label outside grow with size
-KINDS = {
-    "union": ("dot", "#d62728", "工会 union"),
-    "organization": ("hexagon", "#9467bd", "机构 organization"),
-    "official": ("diamond", "#1f77b4", "官员 official"),
-    "person": ("triangleDown", "#8c8c8c", "人物 person"),
-    "province": ("square", "#2ca02c", "省份 province"),
-    "city": ("triangle", "#17becf", "市县区 city"),
-    "policy": ("star", "#ff7f0e", "政策 policy"),
-    "program": ("star", "#e377c2", "项目 program"),
-    "page": ("box", "#c7c7c7", "版面 page"),
-    "article": ("ellipse", "#dbdb8d", "文章 article"),
-}
+# kind -> (vis shape, colour, legend name), as kg/kinds.py registers them; shapes with the label
+# outside grow with size
+KINDS = {k.name: (k.shape, k.colour, k.legend) for k in kinds.ENTITY_KINDS}
 _OTHER_KIND = ("dot", "#bcbd22", "")
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")  # Debian's; never a downloaded one

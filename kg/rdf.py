@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyoxigraph as ox
 
-from kg import __version__
+from kg import __version__, kinds
 from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE
 from kg.ingest import valid_date  # an xsd:date is only ever a day of the calendar, in ASCII digits
 
@@ -73,9 +73,17 @@ UKG, ORG, SKOS, PROV, DCTERMS, SDO, RDF, RDFS, XSD, VOID, DCAT = (
     _Vocabulary(PREFIXES[p]) for p in ("ukg", "org", "skos", "prov", "dcterms", "schema", "rdf", "rdfs", "xsd",
                                        "void", "dcat"))
 
-CLASS_OF = {"official": UKG.Official, "person": UKG.Person, "union": UKG.UnionBody,
-            "organization": UKG.Organization, "province": UKG.Province, "policy": UKG.Policy,
-            "program": UKG.Program, "page": UKG.Page, "article": UKG.Article}
+
+
+def curie(name: str) -> str:
+    """A CURIE of ``PREFIXES`` (``org:holds``) as an N-Triples term."""
+    prefix, _, local = name.partition(":")
+    return f"<{PREFIXES[prefix]}{local}>"
+
+
+# Each entity kind's class and each relation kind's property, as kg/kinds.py registers them
+# (a city of level district is a ukg:District, a city's located-in schema:containedInPlace)
+CLASS_OF = {k.name: getattr(UKG, k.rdf_class) for k in kinds.ENTITY_KINDS}
 _LOCAL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/-]*$")
 _BASE = re.compile(r"^(?:https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~/%-]*)?|urn:[A-Za-z0-9][A-Za-z0-9-]*:[A-Za-z0-9._~:/%-]*)[/#:]$")
 
@@ -320,6 +328,7 @@ def quad_table(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, license: str = 
     from ``SOURCE_DATE_EPOCH`` or the pages' dates (``dataset_time``)."""
     check_base(base)
     check_license(license)
+    check_kinds()
     q = _Quads(base)
     pages = {d["attrs"]["source"]: n for n, d in graph.nodes(data=True) if d["kind"] == "page"}
     articles = {(d["attrs"]["source"], d["attrs"]["index"]): n
@@ -378,9 +387,9 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
                 q.add(s, prop, _zh(a[key]), gs)
         q.add(s, UKG.articleType, literal(a["type"]), gs)
         return
-    cls = CLASS_OF.get(kind)
-    if kind == "city":
-        cls = UKG.District if a.get("level") == "district" else UKG.City
+    cls = CLASS_OF.get(kind) or getattr(UKG, kinds.entity_kind(kind).rdf_class)  # raises for an unknown kind
+    if kind == "city" and a.get("level") == "district":
+        cls = UKG.District
     q.add(s, RDF.type, cls, gs)
     for above in reused_superclasses().get(cls, ()):
         q.add(s, RDF.type, above, gs)
@@ -405,9 +414,7 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
         _where_read(q, m, ev, g, articles, sentence)
 
 
-_EDGE_PROPERTY = {"sub-organization-of": ORG.subOrganizationOf, "issued-by": SDO.legislationPassedBy,
-                  "operated-by": UKG.operatedBy, "active-in": UKG.activeIn,
-                  "mentioned-in": UKG.mentionedIn, "part-of": DCTERMS.isPartOf}
+_EDGE_PROPERTY = {r.name: curie(r.prop) for r in kinds.RELATION_KINDS}
 
 
 def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, articles) -> None:
@@ -435,11 +442,11 @@ def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, arti
         q.add(role, RDF.type, ORG.Role, gs)
         q.add(role, SKOS.prefLabel, _zh(d["title"]), gs)
         q.add(role, RDFS.label, _zh(d["title"]), gs)
-        p, o = ORG.holds, post
-    elif kind == "located-in":
-        p = SDO.containedInPlace if graph.nodes[source]["kind"] == "city" else SDO.location
+        p, o = _EDGE_PROPERTY[kind], post
+    elif kind == "located-in" and graph.nodes[source]["kind"] == "city":
+        p = SDO.containedInPlace
     else:
-        p = _EDGE_PROPERTY[kind]
+        p = _EDGE_PROPERTY.get(kind) or curie(kinds.relation_kind(kind).prop)  # raises for an unknown kind
     q.add(s, p, o, gs)
     for ev in evidence:
         e = q.iri(f"evidence/{_digest(source, p[1:-1], local_o, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), n=16)}")
@@ -459,6 +466,23 @@ def _where_read(q: _Quads, resource, ev: dict, graphs, articles, sentence) -> No
         q.add(resource, UKG.inSentence, sent, graphs)
         q.add(resource, UKG.beginIndex, literal(ev["start"]), graphs)
         q.add(resource, UKG.endIndex, literal(ev["end"]), graphs)
+
+
+@functools.lru_cache(maxsize=1)
+def check_kinds() -> None:
+    """Refuse a kind whose RDF class or property ``ontology.ttl`` does not declare (run once, when
+    the first export starts): an entity kind of ``kg/kinds.py`` without its class would be typed
+    with a class the vocabulary lacks, a relation kind without its property likewise."""
+    declared = {str(quad.subject) for quad in ox.parse(path=str(ONTOLOGY), format=ox.RdfFormat.TURTLE)
+                if quad.predicate.value == PREFIXES["rdf"] + "type"}
+    for kind in kinds.ENTITY_KINDS:
+        if CLASS_OF[kind.name] not in declared:
+            raise kinds.UnknownKind(f"entity kind {kind.name!r}: its class ukg:{kind.rdf_class} is not declared "
+                                    f"in {ONTOLOGY.name}")
+    for relation in kinds.RELATION_KINDS:
+        if _EDGE_PROPERTY[relation.name] not in declared:
+            raise kinds.UnknownKind(f"relation kind {relation.name!r}: its property {relation.prop} is not "
+                                    f"declared in {ONTOLOGY.name}")
 
 
 @functools.lru_cache(maxsize=1)

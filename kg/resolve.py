@@ -19,8 +19,8 @@ from typing import Iterable
 
 from pypinyin import lazy_pinyin
 
-from kg import lexicon
-from kg.extract import ArticleFindings, Mention
+from kg import kinds, lexicon
+from kg.extract import ArticleFindings, Link, Mention
 from kg.ingest import Page
 
 NATIONAL_UNION = "中华全国总工会"
@@ -312,37 +312,63 @@ def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: Art
         e.attrs.update(role=p.role, affiliation=p.affiliation)
         b.relate("mentioned-in", e.id, art.id)
 
-    _resolve_programs(b, page, findings, resolved, art.id)
+    for resolver in _article_resolvers():
+        resolver(b, page, findings, resolved, art.id)  # _resolve_programs
     _resolve_links(b, page, findings, resolved)
 
 
 def _resolve_mention(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings):
-    if m.kind == "place":
-        return b.division(ctx.codes[m.id], ev, alias=m.surface)
-    if m.kind == "union":
-        return _resolve_union(b, ctx, m, ev)
-    if m.kind == "organization":
-        return _resolve_organization(b, ctx, m, ev)
-    if m.kind == "official":
-        e = b.entity("official", f"{m.surface}\x1f{findings.article.index}\x1f{ev.page}\x1f{m.start}", m.surface, ev)
-        if m.attrs.get("bare_title"):
-            # 王明主席: the organisation is read from the same person's posts (_merge_officials)
-            e.attrs.setdefault("bare_titles", []).append((m.attrs["bare_title"], ev))
-        return e
-    if m.kind == "person":
-        e = b.entity("person", f"{m.surface}\x1f{m.attrs.get('role')}", m.surface, ev)
-        return e
-    if m.kind == "policy":
-        e = b.entity("policy", m.attrs["title"], m.attrs["title"], ev, alias=m.surface)
-        if m.attrs.get("short"):
-            e.aliases.add(m.attrs["short"])
-        if m.attrs.get("date") and not e.attrs.get("date"):
-            e.attrs["date"] = m.attrs["date"]
-        return e
-    return None  # programs are merged per article in _resolve_programs
+    """The entity a mention names, by the resolver ``kg/kinds.py`` registers for its kind (a kind
+    nobody registered raises ``UnknownKind`` naming it, instead of being dropped); None for the
+    kinds resolved with the whole article (programs, ``_resolve_programs``)."""
+    resolver = _mention_resolvers().get(m.kind)
+    if resolver is None:
+        kinds.mention_kind(m.kind)  # raises for an unregistered kind
+        return None  # resolved with the whole article
+    return resolver(b, ctx, m, ev, findings)
 
 
-def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Entity | None:
+@lru_cache(maxsize=1)
+def _mention_resolvers() -> dict:
+    """Mention kind -> the function resolving one mention of it, as ``kg/kinds.py`` names them
+    (kinds resolved with the whole article left out)."""
+    return {mention: kinds.function(name) for mention, name in kinds.mention_kinds().items()
+            if mention not in kinds.whole_article()}
+
+
+@lru_cache(maxsize=1)
+def _article_resolvers() -> tuple:
+    """The functions resolving all mentions of an article of a kind at once, in registry order."""
+    return tuple(kinds.function(kinds.mention_kind(mention)) for mention in kinds.whole_article())
+
+
+def _resolve_place(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    return b.division(ctx.codes[m.id], ev, alias=m.surface)
+
+
+def _resolve_official(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    e = b.entity("official", f"{m.surface}\x1f{findings.article.index}\x1f{ev.page}\x1f{m.start}", m.surface, ev)
+    if m.attrs.get("bare_title"):
+        # 王明主席: the organisation is read from the same person's posts (_merge_officials)
+        e.attrs.setdefault("bare_titles", []).append((m.attrs["bare_title"], ev))
+    return e
+
+
+def _resolve_person(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    return b.entity("person", f"{m.surface}\x1f{m.attrs.get('role')}", m.surface, ev)
+
+
+def _resolve_policy(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    e = b.entity("policy", m.attrs["title"], m.attrs["title"], ev, alias=m.surface)
+    if m.attrs.get("short"):
+        e.aliases.add(m.attrs["short"])
+    if m.attrs.get("date") and not e.attrs.get("date"):
+        e.attrs["date"] = m.attrs["date"]
+    return e
+
+
+def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
+                   findings: ArticleFindings | None = None) -> Entity | None:
     g, a = b.g, m.attrs
     printed = m.surface[:len(m.surface) - len(a.get("department", ""))]
     dept_ev, ev = ev, (None if a.get("department") else ev)  # the union itself has its own mention
@@ -402,7 +428,8 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Enti
     return base
 
 
-def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) -> Entity | None:
+def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
+                          findings: ArticleFindings | None = None) -> Entity | None:
     g, template, place = b.g, m.attrs["template"], m.attrs.get("place")
     if m.attrs.get("implied"):
         ev = None  # 总书记 names no organisation: the post has the evidence, the body no mention
@@ -440,31 +467,55 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence) 
 
 
 def _resolve_links(b: _Builder, page: Page, findings: ArticleFindings, resolved: dict[int, Entity]) -> None:
+    """Each link between two resolved mentions becomes relations, by the resolver ``kg/kinds.py``
+    registers for its kind (an unregistered kind, or one with no resolver, raises naming it)."""
     mentions = findings.mentions
     for link in findings.links:
+        resolver = _link_resolvers().get(link.kind) or _no_link_resolver(link.kind)
         src, dst = resolved.get(link.source), resolved.get(link.target)
         if src is None or dst is None:
             continue
         ev = _evidence(page, findings, mentions[link.source])
-        if link.kind == "holds-post":
-            src.attrs.setdefault("posts", [])
-            post = (link.attrs["title"], dst.id)
-            if post not in src.attrs["posts"]:
-                src.attrs["posts"].append(post)
-            b.relate("holds-post", src.id, dst.id, ev, title=link.attrs["title"])
-        elif link.kind == "issued-by" and not src.attrs.get("issuer"):
-            src.attrs["issuer"] = dst.id
-            b.relate("issued-by", src.id, dst.id, ev)
-        elif link.kind == "operated-by":
-            operator = dst
-            while operator.attrs.get("department") and operator.attrs.get("parent"):
-                operator = b.entities[operator.attrs["parent"]]
-            b.relate("operated-by", src.id, operator.id, ev)
-            if operator.attrs.get("province"):
-                b.relate("active-in", src.id, operator.attrs["province"], ev)
-        elif link.kind == "active-in":
-            province = dst.id if dst.kind == "province" else f"province/{b.g.divisions[dst.attrs['code']].province}"
-            b.relate("active-in", src.id, province, ev)
+        resolver(b, src, dst, ev, link)
+
+
+@lru_cache(maxsize=1)
+def _link_resolvers() -> dict:
+    return {r.name: kinds.function(r.resolver) for r in kinds.RELATION_KINDS if r.resolver}
+
+
+def _no_link_resolver(kind: str):
+    kinds.relation_kind(kind)  # raises for a kind nobody registered
+    raise kinds.UnknownKind(f"link kind {kind!r} has no resolver in kg/kinds.py RELATION_KINDS: "
+                            f"extractors may not write it as a Link")
+
+
+def _link_holds_post(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    src.attrs.setdefault("posts", [])
+    post = (link.attrs["title"], dst.id)
+    if post not in src.attrs["posts"]:
+        src.attrs["posts"].append(post)
+    b.relate("holds-post", src.id, dst.id, ev, title=link.attrs["title"])
+
+
+def _link_issued_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    if not src.attrs.get("issuer"):
+        src.attrs["issuer"] = dst.id
+        b.relate("issued-by", src.id, dst.id, ev)
+
+
+def _link_operated_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    operator = dst
+    while operator.attrs.get("department") and operator.attrs.get("parent"):
+        operator = b.entities[operator.attrs["parent"]]
+    b.relate("operated-by", src.id, operator.id, ev)
+    if operator.attrs.get("province"):
+        b.relate("active-in", src.id, operator.attrs["province"], ev)
+
+
+def _link_active_in(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    province = dst.id if dst.kind == "province" else f"province/{b.g.divisions[dst.attrs['code']].province}"
+    b.relate("active-in", src.id, province, ev)
 
 
 def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolved: dict[int, Entity],

@@ -3,7 +3,8 @@
 Every entity kind has one module here defining ``EXTRACTOR``, an object with
 ``kind`` (what it finds), ``after`` (kinds whose mentions it reads) and
 ``extract(article, found) -> list[Mention | Link]``. Adding a kind means adding
-one module (and its lexicon file); the registry below finds it by itself.
+one module (and its lexicon file) and its entry in ``kg/kinds.py``; ``extractors`` below finds
+the module by itself and refuses one whose kind the registry does not know.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
+from kg import kinds
 from kg.extract.base import ArticleFindings, Extractor, Link, Mention
 from kg.ingest import Article
 
@@ -25,6 +27,7 @@ def extractors() -> tuple[Extractor, ...]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         ex = getattr(module, "EXTRACTOR", None)
         if ex is not None:
+            kinds.mention_kind(ex.kind)  # a kind kg/kinds.py does not know raises here, naming it
             found[ex.kind] = ex
     ordered, done = [], set()
 

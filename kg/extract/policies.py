@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg import lexicon
+from kg import kinds, lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 
 _TITLE = re.compile(r"《([^《》]{1,120})》")
@@ -66,7 +66,7 @@ class PolicyExtractor:
 
     def _issuer(self, s, found: ArticleFindings, start: int, end: int):
         text = s.text
-        orgs = [o for o in found.of_kind("union", "organization", sentence=s.index)
+        orgs = [o for o in found.of_kind(*kinds.bodies(), sentence=s.index)
                 if not any(g.start() <= o.start < g.end() for g in _GUIDANCE.finditer(text))
                 and not o.attrs.get("implied")]
         # 《中国侨联、国务院侨办关于…的决定》: the title opens with its issuers, the first printed wins

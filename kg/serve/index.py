@@ -21,16 +21,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from kg import kinds
 from kg.rdf import PREFIXES
 
 UKG = PREFIXES["ukg"]
-TYPE_KIND = {
-    UKG + "UnionBody": "union", UKG + "Official": "official", UKG + "Person": "person",
-    UKG + "Organization": "organization", UKG + "Province": "province", UKG + "City": "city",
-    UKG + "District": "city", UKG + "Policy": "policy", UKG + "Program": "program",
-}
+# an entity's class -> its kind, as kg/kinds.py registers them (a district is a city)
+TYPE_KIND = {UKG + k.rdf_class: k.name for k in kinds.ENTITY_KINDS if k.drawn} | {UKG + "District": "city"}
 RECENT_ARTICLES = 200  # articles an entity's page lists
-KIND_ORDER = ("union", "organization", "official", "person", "province", "city", "policy", "program")
+KIND_ORDER = kinds.drawn()
 
 # entity -> entity predicates, as the relation names of graph.json
 RELATIONS = {

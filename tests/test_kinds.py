@@ -1,0 +1,119 @@
+"""The kinds registry (kg/kinds.py): every kind has every part, and a kind nobody registered
+raises, naming it, wherever it first appears (issue 15). The pages are invented."""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+
+import networkx as nx
+import pytest
+
+from kg import api, facts, html, kinds, rdf, resolve
+from kg.extract import extractors
+from kg.extract.base import Link, Mention
+
+PAGE = "# 河南省总工会召开全委会议\n\n本报讯 河南省总工会党组书记、主席李明远出席会议，部署“职工之家”建设。\n"
+_VIS_SHAPES = {"dot", "diamond", "triangle", "triangleDown", "square", "star", "hexagon", "box", "ellipse",
+               "circle", "text", "database"}
+
+
+def _kb(text: str = PAGE):
+    page = api.read_text(text, "kinds.txt")
+    return page, api.resolve_pages([(page, api.extract_page(page))])
+
+
+@pytest.mark.parametrize("kind", kinds.ENTITY_KINDS, ids=lambda k: k.name)
+def test_every_entity_kind_has_every_part(kind):
+    module = kind.extractor.partition(":")[0]
+    importlib.import_module(module)  # its extractor's module
+    if ":" in kind.extractor:
+        assert callable(kinds.function(kind.extractor))
+    assert callable(kinds.function(kind.resolver))  # its resolver
+    assert kind.rdf_class and rdf.CLASS_OF[kind.name] == f"<{rdf.PREFIXES['ukg']}{kind.rdf_class}>"
+    assert kind.facts in kinds.FACTS_SECTIONS and kind.facts in facts._SECTIONS
+    assert html.KINDS[kind.name] == (kind.shape, kind.colour, kind.legend)
+    assert kind.shape in _VIS_SHAPES and kind.colour.startswith("#") and len(kind.colour) == 7
+
+
+def test_every_class_and_property_is_in_the_ontology():
+    rdf.check_kinds.cache_clear()
+    rdf.check_kinds()  # raises naming a kind whose class or property ontology.ttl lacks
+
+
+@pytest.mark.parametrize("relation", kinds.RELATION_KINDS, ids=lambda r: r.name)
+def test_every_relation_kind_has_its_property_and_link_resolver(relation):
+    assert rdf._EDGE_PROPERTY[relation.name] == rdf.curie(relation.prop)
+    if relation.resolver:
+        assert callable(kinds.function(relation.resolver))
+
+
+def test_every_extractor_writes_a_registered_kind():
+    assert {ex.kind for ex in extractors()} <= set(kinds.mention_kinds())
+    assert set(kinds.bodies()) <= set(kinds.mention_kinds())
+
+
+def test_the_facts_of_a_page_have_every_section_in_order():
+    page, kb = _kb()
+    out = facts.page_facts(kb, page.source)
+    assert tuple(out) == kinds.FACTS_SECTIONS
+    assert out["union_bodies"][0]["name"] == "河南省总工会"
+
+
+@pytest.mark.parametrize("field", ["extractor", "resolver", "rdf_class", "facts", "shape", "colour", "legend"])
+def test_a_kind_lacking_a_part_is_refused_naming_it(monkeypatch, field):
+    broken = dataclasses.replace(kinds.ENTITY_KINDS[0], **{"name": "factory", "facts": "factories", field: ""})
+    monkeypatch.setattr(kinds, "ENTITY_KINDS", (*kinds.ENTITY_KINDS, broken))
+    monkeypatch.setattr(kinds, "FACTS_SECTIONS", (*kinds.FACTS_SECTIONS, broken.facts))
+    with pytest.raises(ValueError, match="factory"):
+        kinds.check()
+
+
+def test_a_relation_kind_without_its_property_is_refused(monkeypatch):
+    monkeypatch.setattr(kinds, "RELATION_KINDS", (*kinds.RELATION_KINDS, kinds.RelationKind("owned-by", "")))
+    with pytest.raises(ValueError, match="owned-by"):
+        kinds.check()
+
+
+def test_an_unknown_kind_raises_naming_it():
+    for lookup in (kinds.entity_kind, kinds.mention_kind, kinds.relation_kind):
+        with pytest.raises(kinds.UnknownKind, match="'factory'"):
+            lookup("factory")
+
+
+def test_a_mention_of_an_unknown_kind_is_not_dropped_silently():
+    page = api.read_text(PAGE, "kinds.txt")
+    found = api.extract_page(page)
+    found[0].add(Mention("factory", "职工之家", 1, 0, 2))
+    with pytest.raises(kinds.UnknownKind, match="'factory'"):
+        resolve.resolve([(page, found)])
+
+
+def test_a_link_of_an_unknown_kind_raises_naming_it():
+    page = api.read_text(PAGE, "kinds.txt")
+    found = api.extract_page(page)
+    found[0].add(Link("owned-by", 0, 1, 1))
+    with pytest.raises(kinds.UnknownKind, match="'owned-by'"):
+        resolve.resolve([(page, found)])
+
+
+def test_rdf_refuses_a_node_or_edge_of_an_unknown_kind():
+    _, kb = _kb()
+    graph = api.to_networkx(kb)
+    node = next(n for n, d in graph.nodes(data=True) if d["kind"] == "union")
+    odd = nx.MultiDiGraph(graph)
+    odd.nodes[node]["kind"] = "factory"
+    with pytest.raises(kinds.UnknownKind, match="'factory'"):
+        rdf.quad_table(odd)
+    odd = nx.MultiDiGraph(graph)
+    target = next(iter(set(odd) - {node}))
+    odd.add_edge(node, target, key="owned-by", kind="owned-by", evidence=[])
+    with pytest.raises(kinds.UnknownKind, match="'owned-by'"):
+        rdf.quad_table(odd)
+
+
+def test_facts_refuse_an_entity_of_an_unknown_kind():
+    page, kb = _kb()
+    union = next(e for e in kb.entities.values() if e.kind == "union")
+    union.kind = "factory"
+    with pytest.raises(kinds.UnknownKind, match="'factory'"):
+        facts.page_facts(kb, page.source)
