@@ -566,8 +566,8 @@ def test_past_offices_generic_boards_and_foreign_premiers_make_no_chinese_post(t
 
 @pytest.mark.parametrize("text, name, post", [
     ("智利体育事务部长罗哈斯出席。", "罗哈斯", ("部长", "智利体育事务部")),
-    # a ministry whose name lists fields with 、: the body is read from the last field on, never a crash
-    ("他会见了新西兰渔业、海洋与气候事务部长罗伯逊。", "罗伯逊", ("部长", "新西兰海洋与气候事务部")),
+    # a ministry whose name lists fields with 、: the whole name, never a crash
+    ("他会见了新西兰渔业、海洋与气候事务部长罗伯逊。", "罗伯逊", ("部长", "新西兰渔业、海洋与气候事务部")),
 ])
 def test_a_minister_of_a_shiwu_ministry_heads_the_ministry(text, name, post):
     """部长 after X事务 heads X事务部 (not 也门问题特使's kind of title); a country carried to the
@@ -629,3 +629,19 @@ def test_a_clause_between_two_countries_is_no_title_and_no_body():
     first country of the sentence is not the king's; the country right before the title is."""
     posts = _posts("主席就印度航空公司客机失事造成英国重大人员伤亡向英国国王亨利九世致慰问电。")
     assert posts == {"亨利九世": {("国王", "大不列颠及北爱尔兰联合王国")}}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("他会见了希腊国民经济和财政部长帕帕斯。", "帕帕斯", ("部长", "希腊国民经济和财政部")),
+    ("秘鲁经济财政部长胡安·罗萨斯表示。", "胡安·罗萨斯", ("部长", "秘鲁经济财政部")),
+    ("他会见了爱尔兰农业、食品与海洋事务部长奥莱利。", "奥莱利", ("部长", "爱尔兰农业、食品与海洋事务部")),
+    ("美国国务卿布朗、国防部长格林出席。", "格林", ("部长", "美国国防部")),
+])
+def test_a_foreign_ministry_keeps_every_field_of_its_name(text, name, post):
+    """希腊国民经济和财政部长: the ministry is 国民经济和财政部 of Greece, not the 财政部 a compound title
+    names alone (China's); the fields before a 、 belong to the ministry too."""
+    assert _posts(text)[name] == {post}
+
+
+def test_two_offices_joined_by_he_are_no_ministry():
+    assert ("部长", "希腊总理和财政部") not in _posts("他会见了希腊总理和财政部长帕帕斯。").get("帕帕斯", set())

@@ -210,6 +210,19 @@ def _has_verb(text: str) -> bool:
     return any(len(p.word) > 1 and p.flag.startswith("v") for p in segment.tags(text))
 
 
+# fields joined inside one ministry's name (国民经济和, 农业、食品与海洋事务): short words, 、, 和 or 与 between
+_FIELD = r"(?:(?![、和与])[\u4e00-\u9fff]){2,4}"
+_FIELDS = re.compile(_FIELD + r"(?:[、和与]" + _FIELD + r"){0,3}[和与]?")
+
+
+def _field_list(text: str) -> bool:
+    """``text`` lists fields of one ministry after its state (希腊国民经济和财政部长, 爱尔兰农业、食品与海洋事务部长):
+    nouns joined by 、, 和 or 与, with no title (希腊总理和财政部长 are two offices), no state and no verb."""
+    return any(j in text for j in "、和与") and _FIELDS.fullmatch(text) is not None and \
+        not _title_spans(text) and _country_pattern().search(text) is None and \
+        all(p.word in "、和与" or p.flag[:1] == "n" or p.flag in ("vn", "b") for p in segment.tags(text))
+
+
 @dataclass
 class _Post:
     title: str
@@ -352,6 +365,9 @@ class _Sentence:
                     continue
                 seg_start -= 1
             if not _titles_fitting(text, seg_start, seg_end):
+                if segments and seg_end + 1 == segments[-1][0]:
+                    # 爱尔兰农业、食品与海洋事务部长: the 、 lists fields inside one ministry's name
+                    segments[-1] = (self._fields_before(seg_start, *segments[-1]), segments[-1][1])
                 break
             segments.append((seg_start, seg_end))
             if seg_start > limit and self._separator(seg_start - 1):
@@ -382,6 +398,19 @@ class _Sentence:
             for post in chain.posts:
                 post.past = True  # 免去A的…职务, 给予…撤职处分: an office the sentence takes away
         return chain if chain.posts else None
+
+    def _fields_before(self, piece_start: int, start: int, end: int) -> int:
+        """Where the segment ``[start, end)`` printed after a 、 begins when the words before the 、
+        are the first fields of its ministry's name after its state (爱尔兰农业、食品与海洋事务部长:
+        at 爱尔兰); else ``start``."""
+        title = _titles_fitting(self.text, start, end)[0]
+        org_end = end - len(title)
+        if not title.endswith("部长") or not re.search(r"[和与]", self.text[start:org_end]):
+            return start  # (only a ministry's fields: 苏丹总统A、爱沙尼亚总统B are two chains)
+        for m in reversed(list(_country_pattern().finditer(self.text, piece_start, start - 1))):
+            if m.start() in self.cuts and _field_list(self.text[m.end():org_end]):
+                return m.start()
+        return start
 
     def _removed_from(self, start: int, end: int) -> bool:
         """The clause around ``[start, end)`` removes someone from office."""
@@ -497,11 +526,20 @@ class _Sentence:
             chain.country, chain.foreign = country, country.iso2 != "CN"
         if compound is not None:
             # 委内瑞拉外长, 越南国家主席: the state a compound title belongs to is printed right before it
+            body = compound.org.replace("{short}", "")  # 财政部 of 财政部长 (外长 does not print its body)
             adjacent = [m for m in _country_pattern().finditer(text, start, org_end) if m.end() == org_end]
             if adjacent:
                 country, country_start, rest_start = _country_named(adjacent[-1].group()), \
                     adjacent[-1].start(), org_end
                 chain.country, chain.foreign = country, country.iso2 != "CN"
+            elif country is not None and rest_start != org_end and compound.printed.startswith(body) and \
+                    (_field_list(text[rest_start:org_end]) or noun_run_start(text, rest_start, org_end) == rest_start):
+                # 希腊国民经济和财政部长, 秘鲁经济财政部长: the words before 财政部 are part of the ministry's name
+                name = country.short + text[rest_start:org_end] + body
+                org = Mention("organization", text[country_start:org_end + len(body)], index, country_start,
+                              org_end + len(body), {"template": name, "place": None, "country": country.iso2})
+                chain.country, chain.foreign = country, country.iso2 != "CN"
+                return _Post(compound.title, org)
             elif country is not None and rest_start != org_end:
                 country = None  # 俄罗斯媒体援引…外长: a country further back is not the office's
             clause = None
@@ -708,6 +746,7 @@ class _Sentence:
             if not (m.start() == start or self._only_clause_before(start, m.start())):
                 continue
             if m.end() == end or text.startswith("驻", m.end()) or _PARTY_NAME.fullmatch(text, m.end(), end) \
+                    or _field_list(text[m.end():end]) \
                     or noun_run_start(text, m.end(), end) == m.end() \
                     or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
                         and _country_pattern().match(text, m.end() + 1) is not None
