@@ -645,3 +645,19 @@ def test_a_foreign_ministry_keeps_every_field_of_its_name(text, name, post):
 
 def test_two_offices_joined_by_he_are_no_ministry():
     assert ("部长", "希腊总理和财政部") not in _posts("他会见了希腊总理和财政部长帕帕斯。").get("帕帕斯", set())
+
+
+@pytest.mark.parametrize("text, name", [
+    ("他会见了秘鲁前经济财政部长胡安·罗萨斯。", "胡安·罗萨斯"),  # 前 after the state
+    ("韩国代总统金明洙1日宣布辞去代总统及总理职务。", "金明洙"),  # the offices he gives up
+    ("第八届全国人民代表大会常务委员会副委员长王振国同志，因病医治无效，于2025年1月8日在北京逝世。", "王振国"),
+    ("主席就纳米比亚开国总统努纳马逝世致唁电。", "努纳马"),  # an obituary; 开国 is a past office
+])
+def test_past_offices_of_the_retired_the_resigned_and_the_dead_make_no_post(text, name):
+    facts = facts_of("## 要闻\n\n" + text + "\n")
+    assert name not in names(facts["officials"])
+    assert name in names(facts["persons"])
+
+
+def test_a_party_named_qianjin_is_no_past_office():
+    assert _posts("法国前进党主席让·杜邦出席。") == {"让·杜邦": {("主席", "法国前进党")}}

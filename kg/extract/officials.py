@@ -58,7 +58,10 @@ _STATE_BODY_WORDS = ("总统办公室", "总统府", "政府", "议会", "国会
 # a department of a party's central committee (中央对外部: 对 is part of its name)
 _CENTRAL_DEPARTMENT = re.compile(r"中央[\u4e00-\u9fff]{1,6}(?:部|委员会|委|办公室|办公厅)")
 # words that take an office away (the posts of that clause are not held after it)
-_REMOVAL = re.compile(r"免去|免职|解除[^，。；]{0,20}职务|撤销[^，。；]{0,20}职务|撤职|罢免|开除|被撤换")
+_REMOVAL = re.compile(r"免去|免职|解除[^，。；]{0,20}职务|撤销[^，。；]{0,20}职务|撤职|罢免|开除|被撤换|辞去[^，。；]{0,20}职务")
+# the death of the person just named (…副委员长王明同志，因病医治无效，于…在北京逝世): an obituary's offices are past
+_DIED = re.compile(r"(?:同志|先生|女士)?(?:[，,]?(?:因病医治无效|因病|在[^，。；]{1,10}|于[^，。；]{1,24}))*[，,]?"
+                   r"(?:逝世|去世|病逝|辞世)")
 # a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
 _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
 _LAST_BODY_WORD = re.compile(r".*(?:党团|党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
@@ -494,6 +497,9 @@ class _Sentence:
             cut = text.index(past_inside, start, org_end)
             text_before = text[start:cut]
             start = cut + len(past_inside) if not text_before else start
+        if any(text.startswith(f.printed, m.end()) and m.end() + len(f.printed) in self.cuts
+               for f in _forms("past") for m in _country_pattern().finditer(text, start, org_end)):
+            chain_past = True  # 厄瓜多尔前经济财政部长: 前 after the state (not 法国前进党, one word)
         for word in _NOT_YET_OR_NOW:  # 菲律宾新任总统, 以色列候任总理: the office, as printed after the word
             if text.endswith(word, start, org_end) and org_end - len(word) > start:
                 org_end -= len(word)
@@ -979,6 +985,9 @@ class OfficialExtractor:
             if chain is None:
                 continue
             chain.place = self._place_of(chain) or (linked.place if linked else None)
+            if _DIED.match(sent.text, names[-1].end):
+                for post in chain.posts:
+                    post.past = True  # 开国总统A逝世, …副委员长A同志逝世: offices of the dead are past
             sent.claimed.extend(names)
             yield from self._emit(sent, names, chain.posts)
             previous, previous_end = chain, names[-1].end
@@ -1072,7 +1081,7 @@ class OfficialExtractor:
             return
         if default is not None and default.title in _ONE_HOLDER and \
                 sent.defaults.setdefault(default.title + default.org, name.text) != name.text:
-            # 习近平总书记、国家主席和B总书记、国家主席: one body's one office, given to another name of the
+            # A总书记、国家主席和B总书记、国家主席: one body's one office, given to another name of the
             # sentence already; B leads another party, which the title alone does not say
             default = None
         if default is not None:
