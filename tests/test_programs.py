@@ -242,6 +242,16 @@ def test_works_to_be_finished_are_still_named():
     "江南主题街区推出“花好月正圆”等演艺活动，吸引不少游客。",  # examples of a show, not one programme
     "山东持续打造“没有台阶”的图书馆。",  # quoted words that qualify a noun
     "不久前，“广交首发新时尚”系列活动在广州各大商圈展开。",  # an event series under way
+    "浙江按照“一镇一站点”的规模推进建设。",  # a norm
+    "湖北支持企业建立了“智慧车间”等标杆梯度体系。",  # examples of a kind of system
+    "上海在“创新中心”维度中排名第一。",  # a measure of an index
+    "在青海，一个50万千瓦“风电+储能”项目加紧建设。",  # one project of a kind, counted
+    "在湖南长沙，当地首个“原址重建”试点项目已经开工。",  # the first of a kind
+    "今年，山西出台构建“大服务”格局行动方案。",  # a document, not an action
+    "在江苏苏州等地，当地设置了多处“清凉驿站”，供快递员歇脚。",  # many of a kind of facility
+    "上海公布城市更新30个“优秀案例”项目。",  # a designation counted
+    "我国最大的“风电+氢能”储能项目在内蒙古建设完工。",  # the largest of a kind
+    "江西省组建了由劳模组成的“大国工匠”宣讲团。",  # who a group's members are
 ])
 def test_examples_attributes_and_events_under_way_are_no_programmes(text):
     assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []

@@ -27,16 +27,18 @@ _LONGER_NOUN = "体系|机制|模式|理念|能力|水平|质量|意识|功能|�
 _KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作法|大赛"
 _DROP = "品牌|服务|平台|热线|小程序|APP|专场招聘会|招聘会"
 _QUOTE = r"“[^“”]{1,30}”"
+# a document after a programme word (“大消费”格局行动方案): a policy, which the policy extractor reads
+_DOCUMENT = "方案|意见|办法|规划|纲要|细则"
 _QUOTED_WITH_WORD = re.compile(
     rf"(?P<quotes>(?:{_QUOTE})+)(?P<tail>(?:(?![的和与及、])[\u4e00-\u9fff\dA-Za-z]){{0,10}}?)"
-    rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大|周|{_LONGER_NOUN})")
+    rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大|周|{_LONGER_NOUN}|{_DOCUMENT})")
 _QUOTED_ENDING = re.compile(r"“(?P<name>[^“”]{2,30}?(?:站|平台|热线|之家|驿家|小屋|学院|工匠|工程|行动|计划|品牌|项目|中心|节))”")
 _QUOTED_IS = re.compile(r"“(?P<name>[^“”]{2,20})”是[^。；]{0,60}?的[^。；，]{0,30}?(?:品牌|行动|工程|项目|平台|服务)")
 # a quoted name that someone launches or uses as the lever of its work: 推出的“工匠夜校”
 _QUOTED_LAUNCHED = re.compile(
     r"(?:推出|打造|创建|创立|发起|开通|上线|开发|建立)了?的?“(?P<name>[^“”]{2,12})”"
     # (not 的: “没有围墙”的养老院 qualifies a noun; not 等 before a kind of show: examples of events)
-    r"(?=$|[，。、；：！？）\s]|等(?![^，。；]{0,6}?(?:活动|演出|节目|展览|展演|赛事))|和|与|及|在|已|将|是)"
+    r"(?=$|[，。、；：！？）\s]|等(?![^，。；]{0,6}?(?:活动|演出|节目|展览|展演|赛事|体系|模式|场景))|和|与|及|在|已|将|是)"
     # what is built is a programme only when it is a place people come to (建设“朝暖驿家”58家)
     r"|(?:建设|建成|新建|共建)了?的?“(?P<built>[^“”]{2,12}(?:站|家|屋|院|堂|室|中心|基地))”"
     r"|以“(?P<lever>[^“”]{2,12})”(?:行动|活动|品牌)?为(?:抓手|载体|依托|牵引)")
@@ -111,7 +113,7 @@ class ProgramExtractor:
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
             if not attrs.get("canonical") and (_GENERIC_CORE.search(attrs.get("core") or name)
-                                               or text.endswith(_A_KIND_OF, 0, a)):
+                                               or text.endswith(_A_KIND_OF, 0, a) or _ONE_OF_A_KIND.search(text, 0, a)):
                 return  # “十四五”…工程, “百日行动”, 百万千瓦级“水光互补”项目: a period, a span or a type
             if any(m.start < b and a < m.end for m in out) or any(x < b and a < y for x, y in strategies):
                 return
@@ -156,6 +158,8 @@ class ProgramExtractor:
                 continue  # 以“…”、“大国工程”等为主题: examples of a theme, not programmes
             if _REPROACHED.search(text, 0, m.start()) or _ONE_EVENT.search(m.group("name")):
                 continue  # 搞“形象工程”“政绩工程”: a reproach, not a programme
+            if _A_GROUP.match(text, m.end()):
+                continue  # “劳模工匠”宣讲团: the quoted words say who the group's members are
             if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
                 add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_LAUNCHED.finditer(text):
@@ -178,7 +182,9 @@ class ProgramExtractor:
 
 
 # what follows a name that describes a way of working, not a programme (“…平台”的新模式)
-_DESCRIBED = re.compile(r"的?[^，。；“”]{0,4}?(?:模式|做法|经验|理念|思路|路径|打法|体系|格局|定位)")
+# or a measure, a norm or a function (“科学中心”维度, “一县一中心”的规模, “科技创新中心”首都核心功能)
+_DESCRIBED = re.compile(r"的?[^，。；“”]{0,4}?(?:模式|做法|经验|理念|思路|路径|打法|体系|格局|定位"
+                        r"|维度|指标|规模|标准|原则|功能)")
 # a role a place is given (把“国际科技创新中心”作为…定位): no programme
 _AS_ROLE = re.compile(r"作为[^，。；]{0,12}?定位")
 # an operation that lasts a few days (为期三天的“…”联合巡航执法行动): one of its kind, not a programme
@@ -238,6 +244,8 @@ def _held_at(text: str, program, place) -> bool:
     return re.fullmatch(r"”?[^，。；,;“”]{0,3}?在", text[program.end:place.start]) is not None
 
 
+# a group of people right after a quoted name (“劳模工匠”宣讲团)
+_A_GROUP = re.compile(r"(?:宣讲|代表|志愿服务|服务|突击|攻关)?(?:团|队|小组|班)")
 _EXAMPLES = re.compile(r"(?:、?“[^“”]{1,20}”)*等")
 # a plan named by its count of fields (九大重点领域研发计划, 十项行动): an enumeration, not a name
 _ENUMERATION = re.compile(r"[一二三四五六七八九十百千两\d]+多?(?:大|项|个|类)")
@@ -249,6 +257,10 @@ _GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百�
                            r"|^[\u4e00-\u9fff]{1,3}[型式]$|^一[\u4e00-\u9fff]一[\u4e00-\u9fff]$")  # (“一老一幼”)
 # words right before a quoted name that make it a kind of thing (第一个百万千瓦级“水光互补”项目)
 _A_KIND_OF = ("级", "类", "种")
+# one project counted or measured (一个70万千瓦“光热+光伏”项目, 当地首个“原拆原建”试点项目): one of a kind
+# and many of a kind (设置了多处“爱心驿站”, 公布40个“最佳实践”项目, 我国最大的“…”储能项目)
+_ONE_OF_A_KIND = re.compile(r"(?:(?:一|首|第[一二三四五六七八九十\d]+|\d+)个|多处|一批|最大的?|首座)"
+                            r"[\d.万千百亿]*(?:千瓦|兆瓦|吨|亩|平方米)?“?$")
 
 
 def _located_with_zai(text: str, place) -> bool:
