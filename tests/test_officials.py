@@ -661,3 +661,11 @@ def test_past_offices_of_the_retired_the_resigned_and_the_dead_make_no_post(text
 
 def test_a_party_named_qianjin_is_no_past_office():
     assert _posts("法国前进党主席让·杜邦出席。") == {"让·杜邦": {("主席", "法国前进党")}}
+
+
+def test_a_body_printed_bare_after_an_international_organisation_is_its_own():
+    """联合国副秘书长兼妇女署执行主任: the 妇女署 is the UN's, shared from the segment before (a bare 妇女署
+    names no body); a body the lexicon knows by its short form keeps its own name."""
+    assert _posts("联合国副秘书长兼妇女署执行主任玛丽亚·洛佩斯出席。")["玛丽亚·洛佩斯"] == {
+        ("副秘书长", "联合国"), ("执行主任", "联合国妇女署")}
+    assert ("署长", "联合国开发计划署") in _posts("联合国副秘书长兼开发计划署署长汉斯·穆勒出席。")["汉斯·穆勒"]

@@ -647,6 +647,13 @@ class _Sentence:
                 not NOT_IN_ORG.search(word):
             # 全国政协常委、外事委员会副主任: a committee of the assembly named in the segment before
             return Mention("organization", word, self.s.index, start, end, {"template": template + word, "place": None})
+        if not party and template in lexicon.foreign_bodies() and \
+                (_SUB_BODY_END.search(word) or word.endswith(("署", "组织", "基金"))):
+            if 2 <= len(word) <= 10 and _CJK.match(word) and not NOT_IN_ORG.search(word) and \
+                    not any(m.start < end and start < m.end for m in self.orgs + self.places):
+                # 联合国副秘书长兼妇女署执行主任: the UN's 妇女署, printed without the UN it shares
+                return Mention("organization", word, self.s.index, start, end,
+                               {"template": template + word, "place": None})
         if word in ("人民政府", "政府") and shared.attrs.get("place"):
             return Mention("organization", word, self.s.index, start, end,
                            {"template": "{place}人民政府", "place": shared.attrs["place"]})
