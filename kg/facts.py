@@ -3,9 +3,12 @@
 The format is ``../shared/eval/SCHEMA.md``: officials with posts, union bodies
 with parent and province, provinces, policies with issuer and date, programs
 with operators and provinces. Extra keys (persons, cities, organizations,
-articles) are informative and ignored by the scorer.
+articles) are informative and ignored by the scorer. Each kind's section, its key and the
+function writing it, is named in ``kg/kinds.py``.
 """
 from __future__ import annotations
+
+from functools import lru_cache
 
 from kg import kinds
 from kg.resolve import Entity, KnowledgeBase, Relation
@@ -45,8 +48,8 @@ def page_facts(kb: KnowledgeBase, page: str) -> dict:
 
 def _page_facts(kb: KnowledgeBase, page: str, here: list[Entity], rels: list[Relation],
                 articles: list[Entity]) -> dict:
-    """The page's facts: one section per entity kind, each made by the function ``_SECTIONS``
-    holds for its key in ``kg/kinds.py``, in the order of ``kinds.FACTS_SECTIONS``."""
+    """The page's facts: one section per entity kind, each written by the function ``kg/kinds.py``
+    names for it, in the order of ``kinds.FACTS_SECTIONS``."""
     ents = kb.entities
     by_kind: dict[str, list[Entity]] = {}
     for e in here:
@@ -58,7 +61,7 @@ def _page_facts(kb: KnowledgeBase, page: str, here: list[Entity], rels: list[Rel
     for r in rels:
         by_source.setdefault(r.source, []).append(r)
     page_facts = _Page(kb, page, here, by_kind, by_source, articles)
-    return {section: _SECTIONS[section](page_facts) for section in kinds.FACTS_SECTIONS}
+    return {section: write(page_facts) for section, write in _writers()}
 
 
 class _Page:
@@ -143,10 +146,16 @@ def _articles(p: _Page) -> list[dict]:
              "continued": a.attrs["continued"]} for a in sorted(p.articles, key=lambda a: a.attrs["index"])]
 
 
-# facts section (kg/kinds.py, EntityKind.facts) -> the function that writes it
-_SECTIONS = {"source": lambda p: p.page, "officials": _officials, "union_bodies": _union_bodies,
-             "provinces": _provinces, "policies": _policies, "programs": _programs, "persons": _persons,
-             "cities": _cities, "organizations": _organizations, "articles": _articles}
+def _source(p: _Page) -> str:
+    return p.page
+
+
+@lru_cache(maxsize=1)
+def _writers() -> tuple:
+    """(section, the function writing it) in the order of ``kinds.FACTS_SECTIONS``, as ``kg/kinds.py``
+    names them."""
+    writer = {k.facts: kinds.function(k.facts_writer) for k in kinds.ENTITY_KINDS}
+    return tuple((section, writer[section]) for section in kinds.FACTS_SECTIONS)
 
 
 MERGE_LOG_HEADER = "# merged\tentity\tarticles\tseen in (page#article)\twhy\n"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["EntityKind", "RelationKind", "UnknownKind", "ENTITY_KINDS", "RELATION_KINDS", "FACTS_SECTIONS",
-           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "bodies", "whole_article", "drawn", "function", "check"]
+           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "bodies", "refinements", "whole_article", "drawn", "function", "check"]
 
 
 class UnknownKind(ValueError):
@@ -38,11 +38,16 @@ class EntityKind:
     ``None`` for pages and articles, which are read from the page itself). ``extractor``: the
     module (or ``module:function``) that finds it. ``resolver``: the function of ``kg.resolve``
     (or ``module:function``) that makes its mentions entities. ``rdf_class``: its class, a local
-    name in the ``ukg:`` namespace of ``ontology.ttl``. ``facts``: its key in a page's facts JSON.
+    name in the ``ukg:`` namespace of ``ontology.ttl``. ``facts``: its key in a page's facts JSON,
+    ``facts_writer`` the function (``module:function``, given the page's ``kg.facts._Page``) that
+    writes that section.
     ``shape``, ``colour`` and ``legend``: how ``graph.html`` and ``kg serve`` draw it. ``body``:
     an organisation a post is held at, a policy issued by or a program operated by.
     ``whole_article``: its resolver is called once an article, with all its mentions, after the
-    other mentions (``resolve._resolve_programs`` merges a program's wordings of one article)."""
+    other mentions (``resolve._resolve_programs`` merges a program's wordings of one article).
+    ``refines`` and ``accepts``: a kind read from another kind's mentions too: a mention of kind
+    ``refines`` that ``accepts`` accepts is resolved by this kind's resolver instead (an
+    organisation named as an enterprise is an enterprise, whichever extractor found it)."""
 
     name: str
     mention: str | None
@@ -50,12 +55,15 @@ class EntityKind:
     resolver: str
     rdf_class: str
     facts: str
+    facts_writer: str
     shape: str
     colour: str
     legend: str
     body: bool = False
     whole_article: bool = False  # its resolver takes all its mentions of an article at once
     drawn: bool = True  # pages and articles are not drawn unless asked for
+    refines: str | None = None  # a mention kind some of whose mentions are of this kind ...
+    accepts: str | None = None  # ... those this function (module:function, mention -> bool) accepts
 
 
 @dataclass(frozen=True)
@@ -73,25 +81,25 @@ class RelationKind:
 # In the order graph.html's legend and kg serve list them.
 ENTITY_KINDS: tuple[EntityKind, ...] = (
     EntityKind("union", "union", "kg.extract.organizations", "_resolve_union", "UnionBody", "union_bodies",
-               "dot", "#d62728", "工会 union", body=True),
+               "kg.facts:_union_bodies", "dot", "#d62728", "工会 union", body=True),
     EntityKind("organization", "organization", "kg.extract.organizations", "_resolve_organization", "Organization",
-               "organizations", "hexagon", "#9467bd", "机构 organization", body=True),
+               "organizations", "kg.facts:_organizations", "hexagon", "#9467bd", "机构 organization", body=True),
     EntityKind("official", "official", "kg.extract.officials", "_resolve_official", "Official", "officials",
-               "diamond", "#1f77b4", "官员 official"),
+               "kg.facts:_officials", "diamond", "#1f77b4", "官员 official"),
     EntityKind("person", "person", "kg.extract.officials", "_resolve_person", "Person", "persons",
-               "triangleDown", "#8c8c8c", "人物 person"),
+               "kg.facts:_persons", "triangleDown", "#8c8c8c", "人物 person"),
     EntityKind("province", "place", "kg.extract.places", "_resolve_place", "Province", "provinces",
-               "square", "#2ca02c", "省份 province"),
+               "kg.facts:_provinces", "square", "#2ca02c", "省份 province"),
     EntityKind("city", "place", "kg.extract.places", "_resolve_place", "City", "cities",
-               "triangle", "#17becf", "市县区 city"),
+               "kg.facts:_cities", "triangle", "#17becf", "市县区 city"),
     EntityKind("policy", "policy", "kg.extract.policies", "_resolve_policy", "Policy", "policies",
-               "star", "#ff7f0e", "政策 policy"),
+               "kg.facts:_policies", "star", "#ff7f0e", "政策 policy"),
     EntityKind("program", "program", "kg.extract.programs", "_resolve_programs", "Program", "programs",
-               "star", "#e377c2", "项目 program", whole_article=True),
+               "kg.facts:_programs", "star", "#e377c2", "项目 program", whole_article=True),
     EntityKind("page", None, "kg.ingest:parse_page", "resolve", "Page", "source",
-               "box", "#c7c7c7", "版面 page", drawn=False),
+               "kg.facts:_source", "box", "#c7c7c7", "版面 page", drawn=False),
     EntityKind("article", None, "kg.ingest:parse_page", "_resolve_article", "Article", "articles",
-               "ellipse", "#dbdb8d", "文章 article", drawn=False),
+               "kg.facts:_articles", "ellipse", "#dbdb8d", "文章 article", drawn=False),
 )
 
 # The keys of a page's facts JSON, in the order they are written (the scored sections of
@@ -152,6 +160,15 @@ def bodies() -> tuple[str, ...]:
     return tuple(k.mention for k in ENTITY_KINDS if k.body)
 
 
+def refinements() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Mention kind -> (accepts, resolver) of each kind that refines it, in registry order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for k in ENTITY_KINDS:
+        if k.refines is not None and k.accepts is not None:
+            out.setdefault(k.refines, []).append((k.accepts, k.resolver))
+    return {m: tuple(v) for m, v in out.items()}
+
+
 def whole_article() -> tuple[str, ...]:
     """The mention kinds resolved once an article, all at once (see ``EntityKind``)."""
     return tuple(k.mention for k in ENTITY_KINDS if k.whole_article and k.mention is not None)
@@ -179,8 +196,10 @@ def check() -> None:
     if len(set(names)) != len(names):
         raise ValueError(f"kg/kinds.py: an entity kind is registered twice: {names}")
     for k in ENTITY_KINDS:
-        missing = [f for f in ("extractor", "resolver", "rdf_class", "facts", "shape", "colour", "legend")
-                   if not getattr(k, f)]
+        missing = [f for f in ("extractor", "resolver", "rdf_class", "facts", "facts_writer", "shape", "colour",
+                               "legend") if not getattr(k, f)]
+        if (k.refines is None) != (k.accepts is None):
+            missing.append("accepts" if k.accepts is None else "refines")
         if missing:
             raise ValueError(f"kg/kinds.py: entity kind {k.name!r} lacks {', '.join(missing)}")
     sections = [k.facts for k in ENTITY_KINDS]

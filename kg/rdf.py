@@ -420,7 +420,7 @@ _EDGE_PROPERTY = {r.name: curie(r.prop) for r in kinds.RELATION_KINDS}
 def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, articles) -> None:
     s, o = q.iri(source), q.iri(target)
     kind, evidence = d["kind"], d.get("evidence", [])
-    if kind == "part-of":
+    if kind == "part-of" and graph.nodes[source]["kind"] == "article":
         return  # written with the article
     if kind == "mentioned-in":
         page = graph.nodes[target]["attrs"]["source"]

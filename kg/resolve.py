@@ -320,7 +320,11 @@ def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: Art
 def _resolve_mention(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings):
     """The entity a mention names, by the resolver ``kg/kinds.py`` registers for its kind (a kind
     nobody registered raises ``UnknownKind`` naming it, instead of being dropped); None for the
-    kinds resolved with the whole article (programs, ``_resolve_programs``)."""
+    kinds resolved with the whole article (programs, ``_resolve_programs``). A kind that refines
+    the mention's kind (``EntityKind.refines``) takes the mentions it accepts."""
+    for accepts, refined in _refinements().get(m.kind, ()):
+        if accepts(m):
+            return refined(b, ctx, m, ev, findings)  # an organisation named as an enterprise, say
     resolver = _mention_resolvers().get(m.kind)
     if resolver is None:
         kinds.mention_kind(m.kind)  # raises for an unregistered kind
@@ -334,6 +338,13 @@ def _mention_resolvers() -> dict:
     (kinds resolved with the whole article left out)."""
     return {mention: kinds.function(name) for mention, name in kinds.mention_kinds().items()
             if mention not in kinds.whole_article()}
+
+
+@lru_cache(maxsize=1)
+def _refinements() -> dict:
+    """Mention kind -> ((accepts, resolver), ...) of the kinds ``kg/kinds.py`` says refine it."""
+    return {mention: tuple((kinds.function(accepts), kinds.function(resolver)) for accepts, resolver in found)
+            for mention, found in kinds.refinements().items()}
 
 
 @lru_cache(maxsize=1)

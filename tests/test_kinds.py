@@ -30,7 +30,9 @@ def test_every_entity_kind_has_every_part(kind):
         assert callable(kinds.function(kind.extractor))
     assert callable(kinds.function(kind.resolver))  # its resolver
     assert kind.rdf_class and rdf.CLASS_OF[kind.name] == f"<{rdf.PREFIXES['ukg']}{kind.rdf_class}>"
-    assert kind.facts in kinds.FACTS_SECTIONS and kind.facts in facts._SECTIONS
+    assert kind.facts in kinds.FACTS_SECTIONS and callable(kinds.function(kind.facts_writer))
+    if kind.refines is not None:
+        assert kind.refines in kinds.mention_kinds() and callable(kinds.function(kind.accepts))
     assert html.KINDS[kind.name] == (kind.shape, kind.colour, kind.legend)
     assert kind.shape in _VIS_SHAPES and kind.colour.startswith("#") and len(kind.colour) == 7
 
@@ -59,9 +61,13 @@ def test_the_facts_of_a_page_have_every_section_in_order():
     assert out["union_bodies"][0]["name"] == "河南省总工会"
 
 
-@pytest.mark.parametrize("field", ["extractor", "resolver", "rdf_class", "facts", "shape", "colour", "legend"])
+@pytest.mark.parametrize("field", ["extractor", "resolver", "rdf_class", "facts", "facts_writer", "shape", "colour",
+                                   "legend", "accepts"])
 def test_a_kind_lacking_a_part_is_refused_naming_it(monkeypatch, field):
-    broken = dataclasses.replace(kinds.ENTITY_KINDS[0], **{"name": "factory", "facts": "factories", field: ""})
+    broken = dataclasses.replace(kinds.ENTITY_KINDS[0], **{"name": "factory", "facts": "factories",
+                                                           "refines": "organization", "accepts": "kg.x:y", field: ""})
+    if field == "accepts":
+        broken = dataclasses.replace(broken, accepts=None)  # refines a kind, but accepts nothing
     monkeypatch.setattr(kinds, "ENTITY_KINDS", (*kinds.ENTITY_KINDS, broken))
     monkeypatch.setattr(kinds, "FACTS_SECTIONS", (*kinds.FACTS_SECTIONS, broken.facts))
     with pytest.raises(ValueError, match="factory"):
