@@ -257,3 +257,15 @@ def test_an_enterprise_named_in_full_is_what_a_later_bare_jituan_means():
 def test_a_bare_meng_zong_gonghui_is_the_leagues():
     facts = facts_of("## 驿站\n\n锡林郭勒盟总工会主席乌日图介绍，盟总工会今年新建驿站18个。\n")
     assert names(facts["union_bodies"]) == ["锡林郭勒盟总工会"]
+
+
+@pytest.mark.parametrize("text, body", [
+    ("希腊国民经济和财政部发表声明。", "希腊国民经济和财政部"),
+    ("法国经济与财政部发表声明。", "法国经济与财政部"),
+    ("秘鲁经济财政部发布报告。", "秘鲁经济财政部"),
+])
+def test_a_foreign_ministry_ending_in_a_chinese_ministrys_name_is_the_states(text, body):
+    """希腊国民经济和财政部: the words between the state and 财政部 are the ministry's fields, and the body
+    is Greece's, never China's 财政部."""
+    facts = facts_of("## 国际\n\n" + text + "\n")
+    assert names(facts["organizations"]) == [body]

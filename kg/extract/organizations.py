@@ -81,6 +81,30 @@ def _foreign_country_before(text: str, start: int) -> tuple[str, "lexicon.Countr
     return None
 
 
+# what the fields of a ministry's name are tagged (nouns, 临时政府 as a body), and words that are no field
+_FIELD_FLAGS = frozenset({"n", "nz", "vn", "b", "nt"})
+_NOT_A_FIELD = frozenset({"新任", "现任", "候任", "前任", "原", "前"})
+
+
+def _foreign_ministry_before(text: str, start: int) -> tuple[int, str, "lexicon.Country"] | None:
+    """(where the state is printed, the fields after it, the state) of a foreign ministry whose name ends in a
+    Chinese ministry's (希腊国民经济和财政部, 秘鲁经济财政部: not China's 财政部): a state, then short nouns,
+    with 、, 和 or 与 between them and no title."""
+    for j in range(start - 2, max(0, start - 13), -1):
+        fields = text[j:start]
+        if not re.fullmatch(r"[\u4e00-\u9fff、]+", fields) or fields[0] in "、和与":
+            break
+        country = _foreign_country_before(text, j)
+        if country is None:
+            continue
+        titles = lexicon.titles()
+        if any(p.word in titles or p.word in _NOT_A_FIELD for p in segment.tags(fields)) or \
+                not all(p.word in "、和与" or p.flag in _FIELD_FLAGS for p in segment.tags(fields)):
+            return None  # (黎巴嫩四国农业部, 俄亥俄州环保部: a place; 以色列新任国家安全部: the office is new)
+        return j - len(country[0]), fields, country[1]
+    return None
+
+
 # a leading group or joint conference of a body, named after its task (…促进中小企业发展工作领导小组办公室)
 _LEADING_GROUP = re.compile(r"[\u4e00-\u9fff]{0,20}?(?:领导小组办公室|领导小组|工作小组|联席会议办公室|联席会议|联防联控机制|工作机制)")
 # the term of a congress or committee printed between its place and its name (第十四届)
@@ -153,6 +177,13 @@ class OrganizationExtractor:
                 if start not in cuts or end not in cuts:
                     continue  # 央视网消息: 央视 inside a longer word names no body
             country = _foreign_country_before(text, start) if literal[word] not in lexicon.foreign_bodies() else None
+            if country is None and word.endswith("部") and start > 2 and literal[word] not in lexicon.foreign_bodies():
+                ministry = _foreign_ministry_before(text, start)  # 希腊国民经济和财政部: Greece's ministry
+                if ministry is not None and not any(o.start < end and ministry[0] < o.end for o in out):
+                    begin, fields, state = ministry
+                    out.append(Mention("organization", text[begin:end], s.index, begin, end,
+                                       {"template": state.short + fields + word, "place": None, "country": state.iso2}))
+                    continue
             if country is not None and not any(o.start < end and start - len(country[0]) < o.end for o in out):
                 # 伊朗外交部: the ministry of the state printed before it, not China's
                 out.append(Mention("organization", text[start - len(country[0]):end], s.index, start - len(country[0]),
@@ -164,6 +195,8 @@ class OrganizationExtractor:
                 if group and not any(o.start < group.end() and end < o.end for o in out):
                     # 国务院促进中小企业发展工作领导小组办公室: a group of the body, named after what it does
                     end, template = group.end(), template + group.group()
+                elif text.startswith("办公厅", end) and not template.endswith("办公厅"):
+                    end, template = end + 3, template + "办公厅"  # 中央纪委办公厅: the body's general office
                 out.append(Mention("organization", text[start:end], s.index, start, end,
                                    {"template": template, "place": None}))
         if names_the_npc:
