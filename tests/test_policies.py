@@ -146,3 +146,17 @@ def test_the_subject_is_the_body_opening_an_earlier_clause_and_no_other():
                      "全会讨论并通过了中央纪律检查委员会的工作报告，讨论并通过了《职工代表工作条例》。\n")
     assert one(facts["policies"], "全总应用数字技术行动方案")["issuer"] == "中华全国总工会"
     assert one(facts["policies"], "职工代表工作条例")["issuer"] is None
+
+
+def test_a_body_that_presents_a_document_is_not_its_issuer():
+    facts = facts_of("## 要闻\n\n国务院新闻办举行吹风会，民政部、商务部等部门介绍，日前印发的《关于促进养老消费的行动方案》。\n")
+    assert one(facts["policies"], "关于促进养老消费的行动方案")["issuer"] is None
+    facts = facts_of("## 要闻\n\n中国证监会相关负责人介绍，刚刚印发的《关于推动资金入市的实施方案》。\n")
+    assert one(facts["policies"], "关于推动资金入市的实施方案")["issuer"] is None
+
+
+def test_the_general_office_of_a_central_body_issues_in_its_own_name():
+    facts = facts_of("## 要闻\n\n近日，中央纪委办公厅印发《关于节日期间严格落实规定的通知》。\n")
+    assert one(facts["policies"], "关于节日期间严格落实规定的通知")["issuer"] == "中共中央纪律检查委员会办公厅"
+    facts = facts_of("## 要闻\n\n近日，教育部办公厅印发《关于做好招生工作的通知》。\n")
+    assert one(facts["policies"], "关于做好招生工作的通知")["issuer"] == "教育部办公厅"

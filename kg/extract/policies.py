@@ -16,6 +16,8 @@ from kg.extract.base import ArticleFindings, Link, Mention
 _TITLE = re.compile(r"《([^《》]{1,120})》")
 _SHORT = re.compile(r"[（(]?以下简称[“《]([^”》]{1,30})[”》][）)]?")
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+# a body that speaks of a document in its own clause (A、B等部门介绍，…印发的《…》) presents it
+_PRESENTS = re.compile(r"[^，。；：《》]{0,12}?(?:介绍|解读|表示|指出|透露|答记者问|回答)[^，。；：《》]{0,4}[，：]")
 # 在…指导下: an organisation that guides is not the one that issues
 _GUIDANCE = re.compile(r"在[^，。；]{0,30}?(?:指导|领导|帮助|支持|推动)下")
 
@@ -101,7 +103,10 @@ class PolicyExtractor:
         for clause in sorted({max(text.rfind(p, 0, o.start) for p in "，。；：") + 1 for o in before}, reverse=True):
             opening = [o for o in before if o.start == clause]
             if opening:
-                return min(opening, key=lambda o: -o.end)
+                body = min(opening, key=lambda o: -o.end)
+                if _PRESENTS.match(text, body.end):
+                    return None  # A等部门介绍，日前印发的《…》: A presents the document; who issued it is not said
+                return body
         return None
 
 
