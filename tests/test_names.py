@@ -152,3 +152,10 @@ def test_he_between_two_people_whose_titles_follow_opens_no_name():
     """国家主席和B总书记: 和 joins two people, each with titles after the name; 和B is no name."""
     facts = facts_of("## 要闻\n\n在王明总书记、国家主席和坎贝总书记、国家主席战略引领下，两国关系发展。\n")
     assert not [o for o in facts["officials"] if o["name"].startswith("和")]
+
+
+@pytest.mark.parametrize("text, name", [("总统汉斯之子亨特·汉斯出席", "汉斯"), ("总统卡洛斯之女玛丽亚出席", "卡洛斯")])
+def test_a_transliterated_name_ends_before_a_word_of_kin(text, name):
+    """总统A之子B: 之子 starts the son's description; the president's name is A alone."""
+    found = name_after(text, 2, foreign=True)
+    assert found is not None and found.text == name

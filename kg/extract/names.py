@@ -33,6 +33,8 @@ _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
 # words that end a body's name: what stands right before them is no personal name
 _BODY_AFTER = re.compile(r"管理局|管理处|办事处|研究院|研究所")
+# a kin of the person just named (总统A之子B): the name ends before it
+_KIN = re.compile(r"之(?:子|女|妻|夫|母|父|孙|兄|弟|姐|妹)")
 # what follows 都 as an adverb (纽兰都曾…), not as a syllable (阿不都热依木)
 _ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
 # verbs of travel that open a clause after a title, never a name (外长访俄, 总统抵京)
@@ -325,6 +327,9 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
         return None  # 的到来, 在会上, 称西方: a name never opens with a function or following word (曾, 于 are surnames)
     readings = [(end, score) for end, score in _han_readings(text, pos) if score >= 1.5]
     other = _other_reading(text, pos, foreign)
+    kin = _KIN.search(text, pos, other) if other is not None else None
+    if kin is not None:
+        other = kin.start() if kin.start() - pos >= 2 else None  # 拜登之子亨特·拜登: 拜登, then his son
     if other is not None and any(c in _DOTS for c in text[pos:other]) and other - pos >= 4:
         readings = [(other, 4)]  # 安娜·罗西: the dot joins the parts whatever the first one looks like
     elif other is not None:
