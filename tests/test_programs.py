@@ -264,3 +264,17 @@ def test_a_later_clause_places_a_programme_only_with_zai():
     # 首批在大连、厦门: a later clause that opens with 在 after a short adverb does
     facts = facts_of("## 要闻\n\n中国海员建设工会启动“船员安心”关爱行动，首批在大连、厦门两地港口设立服务站。\n")
     assert one(facts["programs"], "船员安心关爱行动")["provinces"] == ["福建省", "辽宁省"]
+
+
+def test_a_quoted_label_without_a_programme_word_places_nothing():
+    # 打造“…”: a slogan, a goal or a kind of facility as often as a brand; kept, but placed nowhere
+    facts = facts_of("## 要闻\n\n福建加快港口基础设施建设，打造“智慧港口”。\n")
+    assert one(facts["programs"], "智慧港口")["provinces"] == []
+    # a name that ends in a programme word still places it
+    facts = facts_of("## 要闻\n\n福建推出“闽工驿站”，服务户外劳动者。\n")
+    assert one(facts["programs"], "闽工驿站")["provinces"] == ["福建省"]
+
+
+def test_a_guide_is_no_action():
+    facts = facts_of("## 要闻\n\n“丝路精神”是各国应对挑战的优势所在，已成为成员国的共同行动指南。\n")
+    assert facts["programs"] == []
