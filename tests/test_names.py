@@ -166,3 +166,27 @@ def test_a_transliterated_name_ends_before_the_adverb_or_preposition_after_it(te
     """普京未就此…, 普京同…会谈: 未 and 同 are words of the sentence after the name, not its syllables."""
     assert name_after(text, 2, foreign=True).text == "普京"
 
+
+@pytest.mark.parametrize("text, name", [
+    ("伊朗驻某国大使侯赛因·萨法里出席。", "侯赛因·萨法里"),  # 因 before the dot is a syllable, not "because"
+    ("挪威国王奥拉夫九世·哈康会见代表团。", "奥拉夫九世·哈康"),  # a regnal number inside a dotted name
+])
+def test_a_dotted_name_keeps_the_part_after_the_dot(text, name):
+    facts = facts_of(f"## 要闻\n\n{text}\n")
+    assert [o["name"] for o in facts["officials"]] == [name]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("以色列总理莫拉塔尼亚多次声称要继续行动。", "莫拉塔尼亚"),  # 多次 is a word of the sentence
+    ("柬埔寨国王萨哈莫尼登基30周年庆典举行。", "萨哈莫尼"),  # so is 登基 (though tagged as a name)
+    ("日本首相岸田文明当选。", "岸田文明"),  # but a given name the dictionary knows stays in the name
+])
+def test_a_transliterated_name_ends_where_a_common_word_of_the_sentence_begins(text, name):
+    facts = facts_of(f"## 要闻\n\n{text}\n")
+    assert [o["name"] for o in facts["officials"]] == [name]
+
+
+def test_common_words_after_a_foreign_title_are_no_name():
+    """总统新任期有…: 新, 任期, 有 are words of the sentence from the first character on."""
+    facts = facts_of("## 要闻\n\n他希望两国关系在美国总统新任期有一个好的开始。\n")
+    assert facts["officials"] == []

@@ -281,6 +281,28 @@ def _word_at(text: str, i: int) -> bool:
     return segment.tokenizer().FREQ.get(text[i:i + 2], 0) >= 20
 
 
+def _dot_at(text: str, i: int) -> bool:
+    """A dot joining two parts of a name stands at ``i`` (a Chinese character follows it)."""
+    return i + 1 < len(text) and text[i] in _DOTS and bool(_CJK.match(text[i + 1]))
+
+
+def _word_inside_run(text: str, pos: int, end: int) -> int:
+    """Where the segmenter, cutting the whole sentence, sees a common word begin inside the run
+    ``[pos, end)`` (``end`` if nowhere): 内塔尼亚胡|多次声称, 西哈莫尼|登基20周年, 新|任期有. Syllables of a
+    transliteration are rare words or none; a word of a thousand uses (多次, 登基, 任期) is the
+    sentence going on after the name, whatever tag the dictionary gives it (登基 is tagged nrt),
+    unless it is a given name (岸田文明: 文明 is tagged nr) or a place (阿里)."""
+    cuts = sorted(b for b in segment.boundaries(text) if pos < b)
+    freq, tag = segment.tokenizer().FREQ, segment.tagger().word_tag_tab
+    for j, k in zip(cuts, cuts[1:]):
+        if j >= end:
+            break
+        word = text[j:k]
+        if k - j >= 2 and freq.get(word, 0) >= 1000 and tag.get(word, "") not in ("nr", "nrfg", "ns"):
+            return j
+    return end
+
+
 def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int | None:
     """End of a name without a Han surname: a run closed by a boundary, parts joined by ·."""
     i, part, total, dotted = pos, 0, 0, False
@@ -291,6 +313,14 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             continue
         if not _CJK.match(ch):
             break
+        regnal = _REGNAL.match(text, i) if part >= 1 else None
+        if regnal and _dot_at(text, regnal.end()):
+            i, part, dotted = regnal.end() + 1, 0, True  # 卡尔十六世·古斯塔夫: the regnal number inside a dotted name
+            total += regnal.end() - regnal.start()
+            continue
+        if ch in _OTHER_STOP and part >= 1 and _dot_at(text, i + 1):
+            i, part, total = i + 1, part + 1, total + 1  # 侯赛因·阿克巴里: a syllable before the dot, not 因 (because)
+            continue
         if part >= 1 and boundary(text, i) == 3 and not (ch in _translit() and _follows_at(text, i + 1)):
             break  # (but 买买提出席 ends before 出席, not before 提出)
         if part >= 1 and dotted and ch in _OTHER_STOP and boundary(text, i) >= 2:
@@ -303,6 +333,12 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             return None
     if total < 2 or part < 1:
         return None
+    if not dotted:
+        cut = _word_inside_run(text, pos, i)
+        if cut - pos < 2:
+            return None  # 新任期有: common words from the start, no syllables of a name
+        total -= i - cut
+        i = cut  # 内塔尼亚胡多次声称, 西哈莫尼登基: the name ends where a word of the sentence begins
     if foreign and not dotted and total >= 4 and _is_ordinary_word(text[i - 2:i]) and \
             not all(c in _translit() for c in text[i - 2:i]):
         i, total = i - 2, total - 2  # 李在明热情欢迎: the word after the name is no part of it
