@@ -75,6 +75,14 @@ def _words_by_kind(name: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v, key=lambda s: (-len(s), s))) for k, v in out.items()}
 
 
+@lru_cache(maxsize=None)
+def words_by_kind(name: str) -> dict[str, tuple[str, ...]]:
+    """A ``kind<TAB>value`` lexicon of ``kg/lexicons`` as kind -> values, longest first, read by the
+    one strict loader: how the module of a kind added through ``kg/kinds.py`` reads its own lexicon
+    without an accessor here (``kg/extract/enterprises.py`` reads ``enterprises.tsv``)."""
+    return _words_by_kind(name)
+
+
 def _lines(name: str) -> list[str]:
     """Words of a word list (``.txt``): a lexicon of one column, read by ``_rows``, in file order."""
     rows = _rows(name)
