@@ -84,6 +84,9 @@ ENTITY_KINDS: tuple[EntityKind, ...] = (
                "kg.facts:_union_bodies", "dot", "#d62728", "工会 union", body=True),
     EntityKind("organization", "organization", "kg.extract.organizations", "_resolve_organization", "Organization",
                "organizations", "kg.facts:_organizations", "hexagon", "#9467bd", "机构 organization", body=True),
+    EntityKind("enterprise", "enterprise", "kg.extract.enterprises", "kg.extract.enterprises:resolve", "Enterprise",
+               "enterprises", "kg.extract.enterprises:facts", "hexagon", "#8c564b", "企业 enterprise",
+               refines="organization", accepts="kg.extract.enterprises:names_an_enterprise"),
     EntityKind("official", "official", "kg.extract.officials", "_resolve_official", "Official", "officials",
                "kg.facts:_officials", "diamond", "#1f77b4", "官员 official"),
     EntityKind("person", "person", "kg.extract.officials", "_resolve_person", "Person", "persons",
@@ -105,7 +108,8 @@ ENTITY_KINDS: tuple[EntityKind, ...] = (
 # The keys of a page's facts JSON, in the order they are written (the scored sections of
 # ../shared/eval/SCHEMA.md first, then the informative ones).
 FACTS_SECTIONS: tuple[str, ...] = ("source", "officials", "union_bodies", "provinces", "policies", "programs",
-                                   "persons", "cities", "organizations", "articles")
+                                   "persons", "cities", "organizations", "enterprises",
+                                   "articles")
 
 RELATION_KINDS: tuple[RelationKind, ...] = (
     RelationKind("holds-post", "org:holds", "_link_holds_post"),  # through an org:Post (rdf._edge_triples)
@@ -115,7 +119,7 @@ RELATION_KINDS: tuple[RelationKind, ...] = (
     RelationKind("sub-organization-of", "org:subOrganizationOf"),
     RelationKind("located-in", "schema:location"),  # a city's: schema:containedInPlace (rdf._edge_triples)
     RelationKind("mentioned-in", "ukg:mentionedIn"),
-    RelationKind("part-of", "dcterms:isPartOf"),
+    RelationKind("part-of", "dcterms:isPartOf", "kg.extract.enterprises:resolve_part_of"),  # a union's enterprise
 )
 
 _ENTITY = {k.name: k for k in ENTITY_KINDS}
