@@ -669,3 +669,13 @@ def test_a_body_printed_bare_after_an_international_organisation_is_its_own():
     assert _posts("联合国副秘书长兼妇女署执行主任玛丽亚·洛佩斯出席。")["玛丽亚·洛佩斯"] == {
         ("副秘书长", "联合国"), ("执行主任", "联合国妇女署")}
     assert ("署长", "联合国开发计划署") in _posts("联合国副秘书长兼开发计划署署长汉斯·穆勒出席。")["汉斯·穆勒"]
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("德国看守政府外长安娜莉娜说，", "安娜莉娜", ("部长", "德国外交部")),  # the state's caretaker government
+    # one state's officials listed with commas, transliterated names: not China's ministry
+    ("马来西亚总理安瓦尔，外交部部长穆罕默德，陪同部长等高级官员迎接。", "穆罕默德", ("部长", "马来西亚外交部")),
+    ("主席会见美国总统拜伦，外交部部长王文明参加。", "王文明", ("部长", "外交部")),  # a Han name: China's
+])
+def test_a_compound_title_after_a_states_government_and_a_list_of_one_states_officials(text, name, post):
+    assert _posts(text)[name] == {post}

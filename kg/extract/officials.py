@@ -71,6 +71,8 @@ _NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
 _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相", "副首相", "国王", "女王", "议长", "副议长",
                            "国家元首", "政府总理", "国务委员长"})
+# a state's government described by its standing, between the state and a compound title (德国看守政府外长)
+_GOVERNMENT_OF = re.compile(r"(?:看守|临时|过渡|新|联邦|现|本届)?政府")
 # titles that head their body: one holder at a time (two 总书记 in one sentence are not both the CPC's)
 _ONE_HOLDER = frozenset({"总书记", "委员长", "总理", "国家主席", "主席"})
 # words that name a kind of body, never one body
@@ -265,6 +267,7 @@ class _Sentence:
     found: ArticleFindings
     claimed: list[NameSpan] = field(default_factory=list)
     han_names: bool = False  # the chain being read stands before Han names (总理 alone is 国务院's)
+    transliterated: bool = False  # … before names made of transliteration characters only (穆罕默德)
     # the body each default title was given to, and to whom (总书记 -> the CPC's, once a sentence)
     defaults: dict[str, str] = field(default_factory=dict)
 
@@ -533,6 +536,11 @@ class _Sentence:
         if compound is not None:
             # 委内瑞拉外长, 越南国家主席: the state a compound title belongs to is printed right before it
             body = compound.org.replace("{short}", "")  # 财政部 of 财政部长 (外长 does not print its body)
+            for m in _country_pattern().finditer(text, start, org_end):
+                if _GOVERNMENT_OF.fullmatch(text, m.end(), org_end) and \
+                        (m.start() == start or self._only_clause_before(start, m.start())):
+                    # 德国看守政府外长: the state's caretaker government, whose foreign minister is the state's
+                    country, country_start, rest_start = _country_named(m.group()), m.start(), m.end()
             adjacent = [m for m in _country_pattern().finditer(text, start, org_end) if m.end() == org_end]
             if adjacent:
                 country, country_start, rest_start = _country_named(adjacent[-1].group()), \
@@ -546,6 +554,9 @@ class _Sentence:
                               org_end + len(body), {"template": name, "place": None, "country": country.iso2})
                 chain.country, chain.foreign = country, country.iso2 != "CN"
                 return _Post(compound.title, org)
+            elif country is not None and rest_start != org_end and not compound.printed.startswith(body) and \
+                    _GOVERNMENT_OF.fullmatch(text, rest_start, org_end):
+                pass  # (德国看守政府外长: found above)
             elif country is not None and rest_start != org_end:
                 country = None  # 俄罗斯媒体援引…外长: a country further back is not the office's
             clause = None
@@ -589,9 +600,11 @@ class _Sentence:
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
         known = [m for m in self.orgs if m.end == org_end and m.start >= start and text[m.start - 1:m.start] != "驻"]
         if known and country is None and previous is not None and previous.foreign and not chain.posts and \
-                chain.start > 0 and text[chain.start - 1] == "、" and self._is_department(text[start:org_end], title) and \
+                chain.start > 0 and (text[chain.start - 1] == "、" or text[chain.start - 1] in "，," and self.transliterated) \
+                and self._is_department(text[start:org_end], title) and \
                 not any(m.attrs.get("template") in lexicon.foreign_bodies() for m in known):
-            # 乌总统办公室副主任A、国防部副部长B: a list of one foreign state's officials, not China's ministry
+            # 乌总统办公室副主任A、国防部副部长B (马来西亚总理A，外交部部长B: transliterated names after a comma): a
+            # list of one foreign state's officials, not China's ministry
             chain.country, chain.foreign = previous.country, True
             return self._country_post(previous.country, None, start, org_end, title)
         if known and (country is None or min(m.start for m in known) <= country_start
@@ -981,6 +994,8 @@ class OfficialExtractor:
                 continue
             linked = previous if previous is not None and self._coordinated(sent.text, previous_end, a) else None
             sent.han_names = not any(n.foreign for n in names)
+            sent.transliterated = all(all(c in lexicon.transliteration_chars() for c in n.text.replace("·", ""))
+                                      for n in names)
             chain = sent.chain(b, linked) if title not in lexicon.worker_titles() else \
                 self._chain_before_work(sent, b, a, linked)
             if chain is None and title in lexicon.worker_titles():
