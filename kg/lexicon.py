@@ -186,9 +186,10 @@ def titles() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def worker_titles() -> frozenset[str]:
-    """Workplace positions (班组长, 队长) and occupations (快递员, 全国劳模): whoever is named with
-    one is a worker, a person, not an official."""
-    return frozenset(_lines("worker_titles.txt")) | frozenset(_lines("occupations.txt"))
+    """Workplace positions (班组长, 队长), occupations (快递员, 全国劳模) and professional ranks
+    (主任护师, 高级工程师): whoever is named with one is a worker, a person, not an official."""
+    return frozenset(_lines("worker_titles.txt")) | frozenset(_lines("occupations.txt")) | \
+        frozenset(_lines("professional_ranks.txt"))
 
 
 @lru_cache(maxsize=1)

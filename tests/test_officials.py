@@ -671,6 +671,20 @@ def test_a_body_printed_bare_after_an_international_organisation_is_its_own():
     assert ("署长", "联合国开发计划署") in _posts("联合国副秘书长兼开发计划署署长汉斯·穆勒出席。")["汉斯·穆勒"]
 
 
+@pytest.mark.parametrize("text, name", [
+    ("市第一人民医院主任护师吴晓岚介绍经验。", "吴晓岚"),
+    ("市第一人民医院副主任医师吴晓岚介绍经验。", "吴晓岚"),
+    ("某报社主任记者吴晓岚介绍经验。", "吴晓岚"),
+    ("某公司高级工程师吴晓岚介绍经验。", "吴晓岚"),
+])
+def test_a_professional_rank_is_no_office(text, name):
+    """主任护师 is a rank (职称), not the office 主任 followed by the name 护师吴晓岚: the holder is a
+    person with no post."""
+    facts = facts_of(f"## 要闻\n\n{text}\n")
+    assert facts["officials"] == []
+    assert name in names(facts["persons"])
+
+
 @pytest.mark.parametrize("text, name, post", [
     ("德国看守政府外长安娜莉娜说，", "安娜莉娜", ("部长", "德国外交部")),  # the state's caretaker government
     # one state's officials listed with commas, transliterated names: not China's ministry
