@@ -4,6 +4,7 @@ RDF (with the shapes), HTML and facts. The pages are invented."""
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 
 from kg import api, facts, html, kinds, shacl
 
@@ -21,7 +22,8 @@ PAGE = """# 机械厂职工技能比武开赛
 """
 
 
-def _kb():
+@pytest.fixture(scope="module")
+def built():
     page = api.read_text(PAGE, "enterprises.txt")
     return page, api.resolve_pages([page])
 
@@ -36,8 +38,8 @@ def _relations(kb, source, kind: str) -> list[str]:
     return [kb.entities[r.target].name for r in kb.relations if r.source == source.id and r.kind == kind]
 
 
-def test_an_enterprise_union_is_part_of_its_enterprise_and_under_the_local_federation():
-    _, kb = _kb()
+def test_an_enterprise_union_is_part_of_its_enterprise_and_under_the_local_federation(built):
+    _, kb = built
     port = _one(kb, "enterprise", "天津港（集团）有限公司")
     assert _relations(kb, port, "located-in") == ["天津市"]
     union = _one(kb, "union", "天津港（集团）有限公司工会")
@@ -51,8 +53,8 @@ def test_an_enterprise_union_is_part_of_its_enterprise_and_under_the_local_feder
     assert _relations(kb, _one(kb, "union", "湖北省荆州市第一人民医院工会"), "sub-organization-of") == ["荆州市总工会"]
 
 
-def test_a_body_any_extractor_finds_named_as_an_enterprise_is_one_and_a_known_body_is_not():
-    _, kb = _kb()
+def test_a_body_any_extractor_finds_named_as_an_enterprise_is_one_and_a_known_body_is_not(built):
+    _, kb = built
     machine = _one(kb, "enterprise", "荆州长江机械股份有限公司")
     chair = _one(kb, "official", "赵立新")
     assert [(title, kb.entities[org].name) for title, org in chair.attrs["posts"]] == [("董事长", machine.name)]
@@ -61,8 +63,8 @@ def test_a_body_any_extractor_finds_named_as_an_enterprise_is_one_and_a_known_bo
     assert not [e for e in kb.entities.values() if e.kind == "enterprise" and "银行" in e.name]
 
 
-def test_the_facts_have_an_enterprises_section_and_keep_the_scored_ones():
-    page, kb = _kb()
+def test_the_facts_have_an_enterprises_section_and_keep_the_scored_ones(built):
+    page, kb = built
     out = facts.page_facts(kb, page.source)
     assert list(out) == list(kinds.FACTS_SECTIONS)
     assert {e["name"]: e["province"] for e in out["enterprises"]} == {
@@ -73,8 +75,8 @@ def test_the_facts_have_an_enterprises_section_and_keep_the_scored_ones():
     assert {"name": "赵立新", "posts": [{"title": "董事长", "org": "荆州长江机械股份有限公司"}]} in out["officials"]
 
 
-def test_rdf_types_the_enterprise_links_its_union_and_meets_the_shapes():
-    _, kb = _kb()
+def test_rdf_types_the_enterprise_links_its_union_and_meets_the_shapes(built):
+    _, kb = built
     store = ox.Store()
     store.extend(api.to_oxigraph(kb))
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -87,7 +89,7 @@ def test_rdf_types_the_enterprise_links_its_union_and_meets_the_shapes():
     assert not shacl.violations(store), shacl.report(shacl.violations(store))
 
 
-def test_html_draws_enterprises_in_their_own_style():
+def test_html_draws_enterprises_in_their_own_style(built):
     assert html.KINDS["enterprise"] == ("hexagon", "#8c564b", "企业 enterprise")
-    _, kb = _kb()
+    _, kb = built
     assert "企业 enterprise" in html.render_html(api.to_networkx(kb))

@@ -123,3 +123,10 @@ def test_facts_refuse_an_entity_of_an_unknown_kind():
     union.kind = "factory"
     with pytest.raises(kinds.UnknownKind, match="'factory'"):
         facts.page_facts(kb, page.source)
+
+
+def test_an_extractor_of_a_kind_the_registry_lacks_is_refused_at_start_up(monkeypatch):
+    registered = kinds.mention_kinds()
+    monkeypatch.setattr(kinds, "mention_kinds", lambda: {k: v for k, v in registered.items() if k != "enterprise"})
+    with pytest.raises(kinds.UnknownKind, match="'enterprise'"):
+        extractors.__wrapped__()  # (the listing itself is cached once a process)
