@@ -7,6 +7,8 @@ are small invented texts in the newspaper's style, analysed on their own with
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SOURCE_000 = "000_328a50d97180c723.txt"
 SOURCE_003 = "003_c578291eaf5148a9.txt"
+
+
+def run_kg(*args, cwd: Path | str = ROOT, env: dict | None = None, input: str | None = None,
+           timeout: float = 300) -> subprocess.CompletedProcess:
+    """``python -m kg ARGS`` as a user runs it, in its own process: the one way the CLI smoke tests
+    start the command (text in and out as UTF-8; arguments may be paths)."""
+    return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], cwd=cwd, env=env, input=input,
+                          capture_output=True, text=True, encoding="utf-8", timeout=timeout)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_kg
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_328a50d97180c723.txt"
@@ -13,8 +14,7 @@ PAGE = "## 湖北省总工会开展送温暖活动\n\n本报讯(记者周敏)湖
 
 
 def kg(*args):
-    return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", timeout=300, cwd=ROOT)
+    return run_kg(*args)
 
 
 def build(tmp_path, *inputs, extra=()):

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import pickle
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import run_kg
 from kg import cache, codec
 from kg.cache import ExtractionCache, read_entry, write_entry
 from kg.extract import extract_article
@@ -208,8 +207,7 @@ def test_update_with_workers_reads_the_cache_like_one_process(tmp_path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
 
     def kg(*args):
-        return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], capture_output=True, text=True,
-                              encoding="utf-8", timeout=600, cwd=ROOT, env=env)
+        return run_kg(*args, env=env, timeout=600)
 
     for expect in (0, 2):
         done = kg("build", SEEDS, "--out", tmp_path / "out", "--update", "--jobs", "2", "--quiet")

@@ -6,16 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_kg
 
 pytestmark = pytest.mark.slow  # each test runs kg as a process
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-
-
-def run_kg(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=300)
 
 
 def test_build_prints_summary_and_writes_files(tmp_path):

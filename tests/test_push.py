@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import run_kg
 
 pytestmark = pytest.mark.slow  # builds the seeds and pushes them to servers in other processes
 
@@ -71,11 +72,6 @@ QUERIES = [pytest.param(text, id=name) for name, text in OWN_QUERIES.items()] + 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-
-def run_kg(*args, cwd=ROOT, timeout=120):
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=timeout)
 
 
 def kg_push(exported: Path, *args) -> subprocess.CompletedProcess:

@@ -12,8 +12,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
-import sys
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -25,6 +23,7 @@ from rdflib import RDF, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
+from conftest import run_kg
 from kg import __version__
 from kg.rdf import DEFAULT_BASE, FORMATS, ONTOLOGY, SHAPES
 
@@ -46,11 +45,6 @@ EXTERNAL_OBJECTS = {DCTERMS.license, VOID.vocabulary, DCAT.mediaType}
 # rdflib 7.6 warns about its own use of ConjunctiveGraph/default_context when parsing TriG, N-Quads, JSON-LD
 pytestmark = [pytest.mark.slow,  # the seeds built with kg build (a process) in several ways
               pytest.mark.filterwarnings("ignore:.*is deprecated, use:DeprecationWarning")]
-
-
-def run_kg(*args, cwd=ROOT, env=None, timeout=300):
-    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=timeout, env=env)
 
 
 def build(out: Path, *args, inputs=(str(SEEDS),), hashseed: str = "0") -> Path:

@@ -1,10 +1,9 @@
 """Archive-scale behaviour on small inputs: streamed records, worker processes, same output."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_kg
 
 pytestmark = pytest.mark.slow  # archive-sized builds, several worker processes
 
@@ -12,8 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def kg(*args):
-    return subprocess.run([sys.executable, "-m", "kg", *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", timeout=600, cwd=ROOT)
+    return run_kg(*args, timeout=600)
 
 
 def test_jobs_do_not_change_the_output(tmp_path):

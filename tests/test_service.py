@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 import threading
 
 import pyoxigraph as ox
@@ -17,6 +15,7 @@ import pytest
 
 from test_queries import seed_export
 
+from conftest import run_kg
 from kg.sparql import QueryError, network_keyword, run_query, run_update
 
 pytestmark = pytest.mark.slow  # kg query runs as a process, over stores of built seeds
@@ -91,8 +90,7 @@ def workdir():
 
 
 def kg_query(workdir, *args):
-    return subprocess.run([sys.executable, "-m", "kg", "query", *map(str, args)], cwd=workdir,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return run_kg("query", *args, cwd=workdir, timeout=120)
 
 
 # every way of writing a request that Oxigraph runs (each checked to reach the listener without the guard)

@@ -23,6 +23,7 @@ import pytest
 from rdflib import Graph
 
 from test_queries import QUERIES, seed_export
+from conftest import run_kg
 
 pytestmark = pytest.mark.slow  # kg query runs as a process, over stores of built seeds
 
@@ -35,8 +36,7 @@ def workdir():
 
 
 def kg_query(workdir, *args):
-    return subprocess.run([sys.executable, "-m", "kg", "query", *map(str, args)], cwd=workdir,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    return run_kg("query", *args, cwd=workdir, timeout=120)
 
 
 def width(line: str) -> int:
