@@ -693,3 +693,11 @@ def test_a_professional_rank_is_no_office(text, name):
 ])
 def test_a_compound_title_after_a_states_government_and_a_list_of_one_states_officials(text, name, post):
     assert _posts(text)[name] == {post}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("副总理会见沙特阿美董事长鲁达尼。", "鲁达尼", ("董事长", "沙特阿美")),  # a state has no 董事长
+    ("阿曼石油首席执行官哈米德等先后发言。", "哈米德", ("首席执行官", "阿曼石油")),
+])
+def test_an_enterprise_named_after_its_state_holds_its_heads_titles(text, name, post):
+    assert _posts(text)[name] == {post}

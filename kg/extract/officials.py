@@ -94,6 +94,8 @@ _COMMITTEE_NAME = {"党委": "委员会", "纪委": "纪律检查委员会", "�
 # titles of an enterprise's own management, held at the enterprise even after its party committee
 _CORPORATE_TITLES = ("董事长", "副董事长", "总经理", "副总经理", "总裁", "副总裁", "厂长", "副厂长", "经理",
                      "院长", "副院长", "校长", "副校长", "行长", "副行长")
+# other titles of an enterprise's head, which no state has
+_CORPORATE_HEADS = ("董事会主席", "首席执行官", "首席执行官兼总裁", "董事长兼首席执行官")
 # endings of a body inside another (a committee, an office, a department)
 _SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|学部|部|局|司|处|厅)$")
 
@@ -823,6 +825,11 @@ class _Sentence:
         elif not head and not _ORG_END.search(rest) and not re.search(r"(?:自治区|州|省|邦|区|市|岛)$", rest):
             if len(rest) > 4 and _has_verb(rest):
                 return None  # …造成英国重大人员伤亡向英国国王: a clause, no title of the country
+            if title in _CORPORATE_TITLES + _CORPORATE_HEADS and country_start is not None and not _has_verb(rest):
+                # 沙特阿美董事长: an enterprise named after its state (a state has no 董事长)
+                org = Mention("organization", text[country_start:org_end], index, country_start, org_end,
+                              {"template": text[country_start:org_end], "place": None, "country": country.iso2})
+                return _Post(title, org)
             title, rest = rest + title, ""  # 伊拉克宗教领袖: a title of the country, not a body
             org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
                           index, country_start or rest_start, rest_start,
