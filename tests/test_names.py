@@ -60,6 +60,22 @@ def test_foreign_names_after_a_foreign_title(text, name):
     assert _after(text, foreign=True) == name
 
 
+@pytest.mark.parametrize("text, name", [
+    ("波里斯科夫赴机场热情迎接", "波里斯科夫"),  # a verb of one character after the syllables
+    ("马德拉祝两国人民新年幸福", "马德拉"),
+    ("萨米诺遇袭受伤", "萨米诺"),
+    ("达尼洛夫愿与对方会晤", "达尼洛夫"),
+    ("阿尔多夫前一天视察了", "阿尔多夫"),        # a time word
+    ("卡米诺共进晚餐", "卡米诺"),                # an adverb
+    ("卡洛先科20日称", "卡洛先科"),              # but 先 is a syllable where syllables follow it
+    ("伯纳垂在致辞中表示", "伯纳垂"),            # a rarer verb right before 在 is a syllable
+    ("塞米扬提交的名单", "塞米扬"),              # 提交 is cut as a word, not at 交
+    ("拉尼都、", "拉尼都"),                      # nothing follows: no clause opens
+])
+def test_a_transliterated_name_ends_where_a_clause_opens(text, name):
+    assert _after(text, foreign=True) == name
+
+
 def test_a_common_noun_after_a_foreign_title_is_no_name():
     assert _after("官邸克里姆林宫遭到袭击", foreign=True) is None
 

@@ -303,6 +303,38 @@ def _word_inside_run(text: str, pos: int, end: int) -> int:
     return end
 
 
+# tags of one-character words that open a clause after a name: verbs, adverbs, conjunctions,
+# prepositions, direction and time words (赴, 祝, 愿, 再, 共, 所, 前, 当; not pronouns: 吾 is a syllable)
+_CLAUSE_OPENING_TAGS = ("v", "vn", "d", "c", "p", "f", "t")
+
+
+def _clause_after_syllables(text: str, pos: int, end: int) -> int:
+    """Where a run of transliteration syllables (``lexicons/ner_persons.tsv``) gives way to a word
+    of the sentence (``end`` if it does not): 菲佐|遇袭, 欧尔班|赴机场, 托卡耶夫|共进晚餐, 普京|愿与….
+    The first character after two or more syllables that is no syllable itself and, standing alone,
+    is a verb, an adverb or another function word opens the clause, where no syllable follows it in
+    the run (加卢先科, 塞瓦略斯: 先 and 略 are rarer syllables), the sentence goes on after the run
+    (拉尼都、) and it makes no word with the syllable before it (佩泽希齐扬|提交 is cut elsewhere). A name
+    that goes on in other characters (岸田文雄, 高市早苗: not syllables from the start) is left whole."""
+    tag, freq = segment.tagger().word_tag_tab, segment.tokenizer().FREQ
+    syllables = _translit()
+    j = pos
+    while j < end and text[j] in syllables:
+        j += 1
+    if j - pos < 2 or j >= end:
+        return end
+    ch = text[j]
+    if any(c in syllables for c in text[j:end]) or end >= len(text) or text[end] in _HARD_STOP:
+        return end  # 加卢先科, 塞瓦略斯: syllables go on after it; 拉尼都、: nothing follows it
+    if freq.get(text[j - 1:j + 1], 0) > 0:
+        return end  # 佩泽希齐扬|提交: the character belongs to a word begun inside the run
+    if end - j == 1 and text[end] in _not_name_end() and freq.get(ch, 0) < 5000:
+        return end  # 考文垂在…: a name is what stands before 在; a rarer verb there is a syllable
+    if tag.get(ch, "") in _CLAUSE_OPENING_TAGS and freq.get(ch, 0) >= 500:
+        return j
+    return end
+
+
 def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int | None:
     """End of a name without a Han surname: a run closed by a boundary, parts joined by ·."""
     i, part, total, dotted = pos, 0, 0, False
@@ -339,6 +371,10 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             return None  # 新任期有: common words from the start, no syllables of a name
         total -= i - cut
         i = cut  # 内塔尼亚胡多次声称, 西哈莫尼登基: the name ends where a word of the sentence begins
+    if not dotted:
+        cut = _clause_after_syllables(text, pos, i)
+        total -= i - cut
+        i = cut  # 菲佐遇袭受伤, 欧尔班赴机场, 莱希祝…: the name ends where its syllables do
     if foreign and not dotted and total >= 4 and _is_ordinary_word(text[i - 2:i]) and \
             not all(c in _translit() for c in text[i - 2:i]):
         i, total = i - 2, total - 2  # 李在明热情欢迎: the word after the name is no part of it
