@@ -701,3 +701,35 @@ def test_a_compound_title_after_a_states_government_and_a_list_of_one_states_off
 ])
 def test_an_enterprise_named_after_its_state_holds_its_heads_titles(text, name, post):
     assert _posts(text)[name] == {post}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # China has no president: a bare president's office is the foreign state's the sentence or article is about
+    ("离开时，哈萨克斯坦总统卡米洛夫率总统办公厅主任别尔坦等到机场送行。", "别尔坦", ("主任", "哈萨克斯坦总统办公厅")),
+    ("乌克兰总统萨文科10日说，乌代表团团长、总统办公室主任科瓦连科当天辞职。", "科瓦连科", ("主任", "乌克兰总统办公室")),
+    ("李明访问白俄罗斯。会见总统办公厅主任别尔坦时，李明表示，愿保持交往。", "别尔坦", ("主任", "白俄罗斯总统办公厅")),
+    # a ministry after a clause naming its state (由 …率领)
+    ("以色列代表团由战略事务部长埃尔达德率领。", "埃尔达德", ("部长", "以色列战略事务部")),
+    # a hyphen inside the name of a state of a federation is part of the name
+    ("德国北莱茵-威斯特法伦州内政部长施密特24日表示。", "施密特", ("部长", "德国北莱茵-威斯特法伦州内政部")),
+    # a title with a prefix (行政部长) does not take the last field of the ministry's name
+    ("波兰内政和行政部长科瓦尔斯基3日宣布。", "科瓦尔斯基", ("部长", "波兰内政和行政部")),
+    # a ministry of a state's government: 内政 names the ministry, not a title
+    ("叙利亚过渡政府内政部长阿卜杜勒25日发表声明。", "阿卜杜勒", ("部长", "叙利亚过渡政府内政部")),
+])
+def test_a_foreign_body_keeps_its_state_and_its_whole_name(text, name, post):
+    assert post in _posts(text)[name]
+
+
+def test_a_ministry_of_fields_after_jian_keeps_its_first_field():
+    """科特迪瓦国务部长兼农业、农村发展与粮食生产部长: the 、 lists fields of one ministry after 兼."""
+    assert _posts("科特迪瓦国务部长兼农业、农村发展与粮食生产部长库阿西表示。")["库阿西"] == {
+        ("国务部长", "科特迪瓦共和国"), ("部长", "科特迪瓦农业、农村发展与粮食生产部")}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    ("巴勒斯坦解放组织执行委员会秘书长纳比勒今天说。", "纳比勒", ("秘书长", "巴勒斯坦委员会")),  # one name, no clause
+    ("以色列内阁授权总理奥伦和国防部长莫尔登决定。", "莫尔登", ("部长", "以色列总理奥伦和国防部")),  # two people
+])
+def test_no_state_body_is_made_of_a_name_or_of_two_people(text, name, post):
+    assert post not in _posts(text).get(name, set())

@@ -37,7 +37,7 @@ from kg.extract.phrases import (GENERIC_HOSTS, NOT_IN_ORG, ENTERPRISE_END, WordS
 
 _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
-_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]+$")  # an organisation's name may hold a bracketed word
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]+(?:[-‐－–][\u4e00-\u9fff（）()]+)*$")  # a bracketed word, a hyphen
 _TITLED_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff])(?P<title>女士|先生|师傅)")
 _CONJUNCTIONS = ("和", "与", "及", "以及", "同", "、")
 # words that stand right after a name and belong to the person (王明夫妇, 王明夫人)
@@ -62,6 +62,11 @@ _REMOVAL = re.compile(r"免去|免职|解除[^，。；]{0,20}职务|撤销[^，
 # the death of the person just named (…副委员长王明同志，因病医治无效，于…在北京逝世): an obituary's offices are past
 _DIED = re.compile(r"(?:同志|先生|女士)?(?:[，,]?(?:因病医治无效|因病|在[^，。；]{1,10}|于[^，。；]{1,24}))*[，,]?"
                    r"(?:逝世|去世|病逝|辞世)")
+# bodies of a president's office: China has no president, so printed bare (…总统A率总统办公厅主任B) they are a
+# foreign state's, the state the clause, the chain or the article is about
+_PRESIDENTIAL_BODY = re.compile(r"总统(?:行政)?(?:办公厅|办公室|府)$")
+# a hyphen inside a transliterated name (北莱茵-威斯特法伦州): part of the name, not punctuation
+_NAME_HYPHEN = "-‐－–"
 # a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
 _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
 _LAST_BODY_WORD = re.compile(r".*(?:党团|党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
@@ -230,6 +235,18 @@ def _field_list(text: str) -> bool:
         all(p.word in "、和与" or p.flag[:1] == "n" or p.flag in ("vn", "b") for p in segment.tags(text))
 
 
+def _name_run_start(text: str, start: int, end: int) -> int:
+    """``noun_run_start``, reading a hyphen between two Han characters as part of a name (德国北莱茵-威斯特法伦州
+    内政部: the state 北莱茵-威斯特法伦, not 威斯特法伦 alone)."""
+    run = noun_run_start(text, start, end)
+    while run - 2 >= start and text[run - 1] in _NAME_HYPHEN and _CJK.match(text[run - 2]):
+        before = noun_run_start(text, start, run - 1)
+        if before >= run - 1:
+            break
+        run = before
+    return run
+
+
 @dataclass
 class _Post:
     title: str
@@ -376,6 +393,9 @@ class _Sentence:
                 if segments and seg_end + 1 == segments[-1][0]:
                     # 爱尔兰农业、食品与海洋事务部长: the 、 lists fields inside one ministry's name
                     segments[-1] = (self._fields_before(seg_start, *segments[-1]), segments[-1][1])
+                    if segments[-1][0] == seg_start and seg_start > limit and self._separator(seg_start - 1):
+                        seg_end = seg_start - 1  # (…国务部长兼农业、…部长: the chain goes on before the 兼)
+                        continue
                 break
             segments.append((seg_start, seg_end))
             if seg_start > limit and self._separator(seg_start - 1):
@@ -418,6 +438,9 @@ class _Sentence:
         for m in reversed(list(_country_pattern().finditer(self.text, piece_start, start - 1))):
             if m.start() in self.cuts and _field_list(self.text[m.end():org_end]):
                 return m.start()
+        if piece_start > 0 and self.text[piece_start - 1] == "兼" and self._separator(piece_start - 1) and \
+                _field_list(self.text[piece_start:org_end]):
+            return piece_start  # 科特迪瓦国务部长兼农业、农村发展与粮食生产部长: the fields start after 兼
         return start
 
     def _removed_from(self, start: int, end: int) -> bool:
@@ -475,6 +498,7 @@ class _Sentence:
         if not fits:
             return None
         org_ends = {m.end for m in self.orgs}
+        fits = [t for t in fits if not self._takes_last_field(start, end, t, fits)] or fits
         title = fits[0]
         for t in fits:  # 中央书记处 + 书记, not 中央 + 书记处书记: the split whose organisation is known
             org_end = end - len(t)
@@ -527,6 +551,20 @@ class _Sentence:
         if post is not None and any(f.printed in text[start:org_end] for f in _forms("temporary")):
             post.membership = True  # 大会主席团常务委员会委员: a seat for one meeting, not an office
         return post
+
+    def _takes_last_field(self, start: int, end: int, title: str, fits: list[str]) -> bool:
+        """``title`` takes the last field of a ministry's name: 波兰内政和行政部长 is 部长 of the 内政和行政部,
+        not 行政部长 (a prefixed title) of a 内政和; 经济与财政部长 is not 财政部长 of an 经济与. The words
+        before the shorter title, after the state, are fields joined by 和, 与 or 、 (but 希腊总理和财政部长:
+        two offices; 总理A和国防部长B: two people)."""
+        org_end = end - len(title)
+        if org_end == start or self.text[org_end - 1] not in "和与及、":
+            return False
+        shorter = next((t for t in fits if len(t) < len(title)), None)
+        if shorter is None:
+            return False
+        state = _country_pattern().match(self.text, start, org_end)
+        return _field_list(self.text[state.end() if state else start:end - len(shorter)])
 
     def _post(self, start: int, org_end: int, title: str, shared: Mention | None, chain: _Chain,
               previous: _Chain | None, listed: bool = False) -> _Post | None:
@@ -591,6 +629,9 @@ class _Sentence:
                 return _Post(title, Mention("organization", "", index, start, org_end, {
                     "template": state.name, "place": None, "country": state.iso2, "implied": True}))
             return None  # 政府总理 with no state printed or known: no body to name
+        presidential = self._presidential_body(start, org_end, chain, previous) if country is None else None
+        if presidential is not None:
+            return self._membership(_Post(title, presidential))
         hosted = self._hosted_body(start, org_end, shared)
         if hosted is not None:
             return self._membership(_Post(title, hosted))
@@ -638,6 +679,14 @@ class _Sentence:
                 # in the same clause, before the country of the chain before
                 chain.country, chain.foreign = own, True
                 return self._country_post(own, None, start, org_end, title)
+        run = _name_run_start(text, start, org_end)
+        if start < run < org_end and not self.han_names and self._is_department(text[run:org_end], title) and \
+                _last_flag(text[start:run])[:1] in ("p", "u"):  # (由, 的: not 解放组织执行委员会, one name)
+            own = self._clause_country(run, start)
+            if own is not None and own.iso2 != "CN":
+                # 以色列代表团由战略事务部长A率领: a ministry of the state the clause before it names
+                chain.country, chain.foreign = own, True
+                return self._country_post(own, None, run, org_end, title)
         sub = self._sub_body(start, org_end)
         if sub is not None:
             return self._membership(_Post(title, sub))
@@ -645,6 +694,21 @@ class _Sentence:
         if org is None:
             return None
         return self._membership(_Post(title, org))
+
+    def _presidential_body(self, start: int, end: int, chain: _Chain, previous: _Chain | None) -> Mention | None:
+        """总统办公厅, 总统办公室 printed without their state (哈萨克斯坦总统A率总统办公厅主任B, 乌克兰总统A说，
+        …、总统办公室主任B): China has no president, so the office is the foreign state's the chain is
+        about, else the clause, the chain before, or the sentence or article (``country_before``)."""
+        body = _PRESIDENTIAL_BODY.search(self.text, start, end)
+        if body is None or not (body.start() == start or self._only_clause_before(start, body.start())):
+            return None
+        state = (chain.country if chain.foreign else None) or self._clause_country(body.start()) or \
+            (previous.country if previous is not None and previous.foreign else None) or self.country_before(body.start())
+        if state is None or state.iso2 == "CN":
+            return None
+        chain.country, chain.foreign = state, True
+        return Mention("organization", body.group(), self.s.index, body.start(), end,
+                       {"template": state.short + body.group(), "place": None, "country": state.iso2})
 
     def _owned_by_shared(self, start: int, end: int, shared: Mention | None) -> Mention | None:
         """A body printed without its owner, who stands in the segment before: 越共中央政治局委员、
@@ -775,7 +839,7 @@ class _Sentence:
                 continue
             if m.end() == end or text.startswith("驻", m.end()) or _PARTY_NAME.fullmatch(text, m.end(), end) \
                     or _field_list(text[m.end():end]) \
-                    or noun_run_start(text, m.end(), end) == m.end() \
+                    or _name_run_start(text, m.end(), end) == m.end() \
                     or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
                         and _country_pattern().match(text, m.end() + 1) is not None
                         and _country_pattern().match(text, m.end() + 1).end() < end  # (在约旦与美国总统: no body)
@@ -818,6 +882,8 @@ class _Sentence:
                            **({} if country_start is not None else {"implied": True})})
             return _Post(title, org)
         body = None if head and rest.endswith(head) else _LAST_BODY_WORD.search(rest)
+        if body and head and rest[:body.end()].endswith("政府"):
+            body = None  # 叙利亚过渡政府内政部长: a ministry of the government, 内政 is the ministry's name
         if body and body.end() < len(rest) and len(rest) - body.end() <= 4:
             # 乌干达外交部国务部长, 澳大利亚共产党全国主席, 印度尼西亚专业集团党总主席: the body, then the
             # words that belong to the title
@@ -853,6 +919,8 @@ class _Sentence:
     def _is_department(self, rest: str, title: str) -> bool:
         """A ministry or house of a state, printed without the state (发展部, 国民议会)."""
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
+        if head and _field_list(rest):
+            return True  # 农业、农村发展与粮食生产部长: the fields of one ministry
         return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 10 and (
             bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院",
                                          "联邦院", "委员会", "组织")))
@@ -914,7 +982,7 @@ class _Sentence:
         、 is an organisation as a whole (推动…发展领导小组组长), verbs and all."""
         text = self.text
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
-        org_start = start if listed else noun_run_start(text, start, end)
+        org_start = start if listed else _name_run_start(text, start, end)
         if listed and "的" in text[start:end]:
             org_start = text.rindex("的", start, end) + 1  # 、带领员工…的儿童福利院院长: the body after the clause
         name = text[org_start:end]
