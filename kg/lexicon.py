@@ -257,6 +257,13 @@ def foreign_bodies() -> frozenset[str]:
     return frozenset(b.canonical for b in bodies() if b.type not in _CHINESE_BODY_TYPES)
 
 
+@lru_cache(maxsize=1)
+def chinese_central_bodies() -> frozenset[str]:
+    """Canonical names of China's central party, state and people's bodies (中国共产党中央委员会,
+    中华人民共和国国务院 …): an office at one of them is China's."""
+    return frozenset(b.canonical for b in bodies() if b.type in _CHINESE_BODY_TYPES)
+
+
 _CHINESE_BODY_TYPES = frozenset({
     "party", "party_department", "discipline", "npc", "cppcc", "state_council", "ministry", "commission", "bureau",
     "directly_affiliated", "court", "procuratorate", "military", "supervision", "people_org", "democratic_party",

@@ -733,3 +733,20 @@ def test_a_ministry_of_fields_after_jian_keeps_its_first_field():
 ])
 def test_no_state_body_is_made_of_a_name_or_of_two_people(text, name, post):
     assert post not in _posts(text).get(name, set())
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # a chain at a foreign party is that state's, and so is the chain listed after it
+    ("主席同越共中央总书记阮文安、国家主席黎明就建交互致贺电。", "黎明", ("主席", "越南社会主义共和国")),
+    ("会见老挝人民革命党中央总书记坎平、总理宋巴。", "宋巴", ("总理", "老挝人民民主共和国")),
+    # a chain at a Chinese central body is China's, whatever state the clause names before it
+    ("越南各界热切期待中共中央总书记、国家主席王明对越南进行国事访问。", "王明", ("主席", "中华人民共和国")),
+    # 国防大臣, 财政大臣, 内政大臣: a minister's title that carries its ministry, as 外交大臣 does
+    ("伊朗总统会见到访的沙特国防大臣法赫德时表示，", "法赫德", ("大臣", "沙特国防部")),
+    ("英国财政大臣布朗宁说，", "布朗宁", ("大臣", "英国财政部")),
+    # short forms of central bodies (中央农办, 首规委)
+    ("中央财办副主任、中央农办副主任王明在青海宣讲。", "王明", ("副主任", "中央农村工作领导小组办公室")),
+    ("中共中央政治局委员、首规委主任李华主持会议。", "李华", ("主任", "首都规划建设委员会")),
+])
+def test_the_state_of_a_chain_from_its_party_and_bodies_named_by_their_title_or_short_form(text, name, post):
+    assert post in _posts(text)[name]

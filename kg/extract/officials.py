@@ -425,6 +425,12 @@ class _Sentence:
         if chain.posts and self._removed_from(chain.start, end):
             for post in chain.posts:
                 post.past = True  # 免去A的…职务, 给予…撤职处分: an office the sentence takes away
+        if not chain.foreign:
+            # 越共中央总书记A、国家主席B: a chain at a foreign party is that state's, and so is the chain listed after it
+            state = next((lexicon.body_country(p.org.attrs.get("template", "")) for p in chain.posts
+                          if p.org is not None and lexicon.body_country(p.org.attrs.get("template", ""))), None)
+            if state is not None and state.iso2 != "CN":
+                chain.country, chain.foreign = state, True
         return chain if chain.posts else None
 
     def _fields_before(self, piece_start: int, start: int, end: int) -> int:
@@ -605,6 +611,10 @@ class _Sentence:
                     (self._clause_country(start, self._after_last_verb(start)) if not chain.posts else None)
             party_state = next((lexicon.body_country(p.org.attrs.get("template", "")) for p in chain.posts
                                 if p.org is not None and lexicon.body_country(p.org.attrs.get("template", ""))), None)
+            if clause is not None and party_state is None and any(
+                    p.org is not None and p.org.attrs.get("template") in lexicon.chinese_central_bodies()
+                    for p in chain.posts):
+                clause = None  # 越南各界期待中共中央总书记、国家主席A: the chain is China's, whatever state the clause names
             c = country or (chain.country if chain.foreign else None) or party_state or \
                 (clause if clause is not None and clause.iso2 != "CN" else None) or \
                 (previous.country if previous and start == org_end and previous.foreign and clause is None
