@@ -61,6 +61,19 @@ def test_foreign_names_after_a_foreign_title(text, name):
 
 
 @pytest.mark.parametrize("text, name", [
+    ("陈强当地时间5日抵达", "陈强"),        # 当地时间 follows a name as 当天 does (not 陈强当)
+    ("周明关于人选的提名", "周明"),          # so does 关于 (not 周明关)
+])
+def test_han_names_before_a_time_phrase_or_about(text, name):
+    assert _after(text) == name
+
+
+@pytest.mark.parametrize("text", ["赵刚监誓。", "钱立新监誓。"])
+def test_a_known_han_name_and_a_guessed_verb_are_not_one_name(text):
+    assert _after(text) is None  # 赵刚 then 监誓 (a verb the segmenter guesses), not the name 赵刚监誓
+
+
+@pytest.mark.parametrize("text, name", [
     ("波里斯科夫赴机场热情迎接", "波里斯科夫"),  # a verb of one character after the syllables
     ("马德拉祝两国人民新年幸福", "马德拉"),
     ("萨米诺遇袭受伤", "萨米诺"),

@@ -266,6 +266,9 @@ def _one_unknown_word(run: str) -> bool:
     if any(len(t.word) > 1 and freq.get(t.word, 0) >= 500 and not t.flag.startswith(("nr", "ns", "nz"))
            for t in tokens):
         return False  # 人选名单后: common words of the dictionary, not syllables of a name
+    if tokens[0].flag.startswith("nr") and len(tokens[0].word) >= 2 and tokens[0].word[0] in _surname_set() and \
+            len(tokens) >= 2 and tokens[1].flag.startswith("v") and len(tokens[1].word) >= 2:
+        return False  # 王明监誓: a Han name the segmenter knows, then a verb it only guesses
     return not any(t.flag[:1] in ("v", "p") and (len(run) > 4 or len(t.word) > 1 and freq.get(t.word, 0) > 0)
                    for t in tokens) and \
         not (tokens[0].flag.startswith("nr") and 3 <= len(tokens[0].word) < len(run)
