@@ -750,3 +750,12 @@ def test_no_state_body_is_made_of_a_name_or_of_two_people(text, name, post):
 ])
 def test_the_state_of_a_chain_from_its_party_and_bodies_named_by_their_title_or_short_form(text, name, post):
     assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # one body with two names: the party's name where printed so, the state's where printed bare
+    ("中国共产党中央军事委员会副主席张明简历", "张明", ("副主席", "中国共产党中央军事委员会")),
+    ("中共中央政治局委员、中央军委副主席张又明出席。", "张又明", ("副主席", "中华人民共和国中央军事委员会")),
+])
+def test_the_partys_and_the_states_military_commission_as_printed(text, name, post):
+    assert post in _posts(text)[name]
