@@ -377,7 +377,7 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
     if not dotted:
         cut = _clause_after_syllables(text, pos, i)
         total -= i - cut
-        i = cut  # 菲佐遇袭受伤, 欧尔班赴机场, 莱希祝…: the name ends where its syllables do
+        i = cut  # 某国总理米洛遇袭受伤, 总理卡多赴机场, 总统萨里祝…: the name ends where its syllables do
     if foreign and not dotted and total >= 4 and _is_ordinary_word(text[i - 2:i]) and \
             not all(c in _translit() for c in text[i - 2:i]):
         i, total = i - 2, total - 2  # 李在明热情欢迎: the word after the name is no part of it
