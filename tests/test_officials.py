@@ -759,3 +759,34 @@ def test_the_state_of_a_chain_from_its_party_and_bodies_named_by_their_title_or_
 ])
 def test_the_partys_and_the_states_military_commission_as_printed(text, name, post):
     assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # 纪念 inside the word 纪念活动 is no verb opening a clause
+    ("中共中央政治局常委、纪念活动领导小组组长王志远出席。", "王志远", ("组长", "纪念活动领导小组")),
+    ("纪念活动领导小组副组长王志远、李海涛参加活动。", "李海涛", ("副组长", "纪念活动领导小组")),
+    # 的 inside the word 党的建设 ends no clause
+    ("中共中央政治局常委、中央党的建设工作领导小组组长王志远主持会议。", "王志远", ("组长", "中央党的建设工作领导小组")),
+    # a body named after its task: the verb (表彰, 执行) is part of its name when nouns stand before it
+    ("中共中央政治局常委、党和国家功勋荣誉表彰工作委员会主任王志远出席。", "王志远",
+     ("主任", "党和国家功勋荣誉表彰工作委员会")),
+    ("阿尔法国家解放组织执行委员会秘书长纳比勒今天说。", "纳比勒", ("秘书长", "阿尔法国家解放组织执行委员会")),
+])
+def test_a_chinese_body_is_not_cut_at_a_word_inside_its_name(text, name, post):
+    assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text, name, posts", [
+    # 中国 begins the known body's name; the party committee is named as party committees are, and the
+    # body's own titles after it are the body's
+    ("中国证券监督管理委员会党委书记、主席王志远在某地作报告。", "王志远",
+     {("书记", "中共中国证券监督管理委员会委员会"), ("主席", "中国证券监督管理委员会")}),
+    ("中国人民银行党委委员、副行长王志远作报告。", "王志远",
+     {("委员", "中共中国人民银行委员会"), ("副行长", "中国人民银行")}),
+])
+def test_the_party_committee_of_a_known_body_keeps_the_bodys_whole_name(text, name, posts):
+    assert _posts(text)[name] == posts
+
+
+def test_a_verb_before_a_body_named_by_its_kind_alone_still_ends_the_clause():
+    assert _posts("他会见工作委员会主任王志远。").get("王志远", set()) == set()

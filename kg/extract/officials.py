@@ -82,7 +82,7 @@ _GOVERNMENT_OF = re.compile(r"(?:看守|临时|过渡|新|联邦|现|本届)?政
 _ONE_HOLDER = frozenset({"总书记", "委员长", "总理", "国家主席", "主席"})
 # words that name a kind of body, never one body
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "党组织", "基层党组织", "队伍", "集体", "班子", "小组", "中心", "协会",
-                             "专家组", "工作组", "课题组", "专班", "科室",
+                             "专家组", "工作组", "课题组", "专班", "科室", "工作委员会", "领导小组",
                              "委员会", "公司", "集团", "学校", "医院", "政府", "党委", "董事会", "理事会", "监事会"})
 # a board named by its role alone (顾问委员会主席 at the start of a sentence): any body's, naming none
 _ROLE_OF_BODY = re.compile(r"(?:顾问|咨询|执行|专家|学术|管理|监督|评审|组织|筹备|指导)(?:委员会|理事会)")
@@ -101,6 +101,11 @@ _CORPORATE_TITLES = ("董事长", "副董事长", "总经理", "副总经理", "
                      "院长", "副院长", "校长", "副校长", "行长", "副行长")
 # other titles of an enterprise's head, which no state has
 _CORPORATE_HEADS = ("董事会主席", "首席执行官", "首席执行官兼总裁", "董事长兼首席执行官")
+# a body's name that says only what kind of body it is (工作委员会, 领导小组): printed after a verb, the verb is part
+# of the body's name (党和国家功勋荣誉表彰工作委员会), not the end of a clause before it
+_NAMED_BY_TASK = re.compile(r"(?:工作)?(?:委员会|领导小组|小组|办公室)")
+# titles held in a party committee; other titles printed bare after one are its host body's (党委书记、主席)
+_PARTY_OFFICE = re.compile(r".*(?:书记|委员|常委)")
 # endings of a body inside another (a committee, an office, a department)
 _SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|学部|部|局|司|处|厅)$")
 
@@ -512,10 +517,15 @@ class _Sentence:
                 title = t
                 break
         org_end = end - len(title)
-        verb = max((text.rfind(w, start, org_end) + len(w) for w in _before_title_verbs()
-                    if text.rfind(w, start, org_end) >= 0), default=-1)
-        if verb > start and not any(m.start < verb < m.end for m in self.orgs + self.places):
-            start = verb  # 在努尔苏丹会见首任总统A: the clause before the title is no part of its body
+        verb, verb_word = max(((text.rfind(w, start, org_end) + len(w), w) for w in _before_title_verbs()
+                               if text.rfind(w, start, org_end) >= 0), default=(-1, ""))
+        if verb > start and verb in self.cuts and verb - len(verb_word) in self.cuts and \
+                not any(m.start < verb < m.end for m in self.orgs + self.places) and \
+                not (_NAMED_BY_TASK.fullmatch(text, verb, org_end) and
+                     noun_run_start(text, start, verb - len(verb_word)) < verb - len(verb_word)):
+            # 在努尔苏丹会见首任总统A: the clause before the title is no part of its body (but 纪念活动领导小组: 纪念
+            # inside a longer word; …功勋荣誉表彰工作委员会主任: a body named after its task, nouns before the verb)
+            start = verb
         # a past word between the organisation and the title: 农业农村部原党组书记
         for f in _forms("past"):
             if text.endswith(f.printed, start, org_end):
@@ -650,6 +660,9 @@ class _Sentence:
                                                         _foreign_party_of(p.org.attrs.get("template", ""))), None))
         if owned is not None:
             return self._membership(_Post(title, owned))
+        committee = self._committee_of_known(start, org_end)
+        if committee is not None:
+            return self._membership(_Post(title, committee))
         # a known body ending right before the title (执政党苏格兰民族党领袖: the body, not the description)
         known = [m for m in self.orgs if m.end == org_end and m.start >= start and text[m.start - 1:m.start] != "驻"]
         if known and country is None and previous is not None and previous.foreign and not chain.posts and \
@@ -719,6 +732,23 @@ class _Sentence:
         chain.country, chain.foreign = state, True
         return Mention("organization", body.group(), self.s.index, body.start(), end,
                        {"template": state.short + body.group(), "place": None, "country": state.iso2})
+
+    def _committee_of_known(self, start: int, end: int) -> Mention | None:
+        """The party committee of a known body (中国证券监督管理委员会党委, 国资委党委): named as party committees
+        are (中共…委员会), with the known body's whole name as its host."""
+        committee = _PARTY_COMMITTEE.search(self.text, start, end)
+        if committee is None:
+            return None
+        hosts = [m for m in self.orgs if m.kind == "organization" and m.end == committee.start() and m.start >= start
+                 and "{" not in m.attrs.get("template", "{") and not m.attrs.get("implied")
+                 and (m.start == start or self._only_clause_before(start, m.start))]
+        if not hosts:
+            return None
+        host = min(hosts, key=lambda m: m.start)
+        template = host.attrs["template"]
+        return Mention("organization", self.text[host.start:end], self.s.index, host.start, end,
+                       {"template": ("中共" if not template.startswith("中共") else "") + template +
+                        _COMMITTEE_NAME[committee.group()], "place": None, "host": template})
 
     def _owned_by_shared(self, start: int, end: int, shared: Mention | None) -> Mention | None:
         """A body printed without its owner, who stands in the segment before: 越共中央政治局委员、
@@ -796,8 +826,10 @@ class _Sentence:
             org = Mention("organization", "", self.s.index, start, start + len(title),
                           {"template": state.name, "place": None, "country": state.iso2, "implied": True})
             return _Post(title, org)
-        if shared is not None and shared.attrs.get("host") and title in _CORPORATE_TITLES:
-            host = shared.attrs["host"]  # 某公司党委书记、董事长: the chair of the enterprise itself
+        if shared is not None and shared.attrs.get("host") and (title in _CORPORATE_TITLES or (
+                shared.attrs.get("template") != shared.attrs["host"] and not _PARTY_OFFICE.fullmatch(title))):
+            # 某公司党委书记、董事长, 中国证监会党委书记、主席: the head of the host body itself, not of its committee
+            host = shared.attrs["host"]
             return _Post(title, Mention("organization", "", self.s.index, start, start + len(title),
                                         {"template": host, "place": None, "implied": True}))
         if shared is not None:
@@ -839,6 +871,8 @@ class _Sentence:
             # no country of its own (罗马尼亚亲罗马尼亚党: the party of 罗马尼亚)
             if m.start() > 0 and text[m.start() - 1] == "驻":
                 continue  # 俄罗斯驻美国大使: the country the ambassador is sent to is part of the title
+            if _country_named(m.group()).iso2 == "CN" and any(o.start == m.start() and o.end > m.end() for o in self.orgs):
+                continue  # 中国证券监督管理委员会党委: 中国 begins a known body's name, it is not its owner
             between = text[previous_end:m.start()] if previous_end is not None else ""
             if previous_end is not None and not re.search(r"[与和及、，]", between) and not NOT_IN_ORG.search(between) \
                     and not any(w in between for w in clause_words()) and not re.search(r"\d", between) \
@@ -993,8 +1027,14 @@ class _Sentence:
         text = self.text
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         org_start = start if listed else _name_run_start(text, start, end)
-        if listed and "的" in text[start:end]:
-            org_start = text.rindex("的", start, end) + 1  # 、带领员工…的儿童福利院院长: the body after the clause
+        clause_ends = [i for i in range(start, end) if text[i] == "的" and i in self.cuts and i + 1 in self.cuts]
+        if listed and clause_ends:  # (中央党的建设工作领导小组: 的 inside the word 党的建设)
+            org_start = clause_ends[-1] + 1  # 、带领员工…的儿童福利院院长: the body after the clause
+        if not listed and org_start > start and _NAMED_BY_TASK.fullmatch(text, org_start, end):
+            # 党和国家功勋荣誉表彰工作委员会主任: the run goes on over the verb that says the body's task
+            task = segment.tags(text[start:org_start])[-1]
+            if task.flag.startswith("v") and noun_run_start(text, start, org_start - len(task.word)) < org_start - len(task.word):
+                org_start = noun_run_start(text, start, org_start - len(task.word))
         name = text[org_start:end]
         if head and name and not name.endswith(head):
             name += head
