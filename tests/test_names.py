@@ -83,10 +83,15 @@ def test_a_known_han_name_and_a_guessed_verb_are_not_one_name(text):
     ("卡洛先科20日称", "卡洛先科"),              # but 先 is a syllable where syllables follow it
     ("伯纳垂在致辞中表示", "伯纳垂"),            # a rarer verb right before 在 is a syllable
     ("塞米扬提交的名单", "塞米扬"),              # 提交 is cut as a word, not at 交
-    ("拉尼都、", "拉尼都"),                      # nothing follows: no clause opens
+    ("卡尼都、", "卡尼都"),                      # nothing follows: no clause opens
 ])
 def test_a_transliterated_name_ends_where_a_clause_opens(text, name):
     assert _after(text, foreign=True) == name
+
+
+@pytest.mark.parametrize("text", ["颁授“友谊勋章”", "殿下举行会晤", "非正式会议。", "调兵进入某市", "前不久在成都会晤"])
+def test_rare_dictionary_words_after_a_foreign_title_are_no_names(text):
+    assert _after(text, foreign=True) is None  # verbs, place words, attributes, idioms of the dictionary
 
 
 def test_a_common_noun_after_a_foreign_title_is_no_name():

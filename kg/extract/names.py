@@ -43,6 +43,9 @@ _NEVER_OPENS_NAME = frozenset("访抵赴时")
 # 阿不都热依木 holds 都, 买买提 has no surname)
 _OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或曾用自做作同未")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
+# tags of dictionary words that are no names at any frequency: places words, attributes, idioms
+# (殿下 is tagged s, 非正式 b, 前不久 i)
+_NO_NAME_WORD_TAGS = ("s", "b", "i", "l")
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
 
@@ -144,6 +147,10 @@ def _is_ordinary_word(word: str) -> bool:
         return True  # 普通, 中国: far too common a word to be a name, whatever its tag
     if len(word) >= 4 and freq > 0 and tag not in ("ns", "nz", "j"):
         return True  # four-character dictionary entries are idioms and terms, not names
+    if freq > 0 and (tag.startswith("v") or tag in _NOT_NAME_TAGS or tag in _NO_NAME_WORD_TAGS) and \
+            not all(c in _translit() for c in word):
+        return True  # 颁授, 调兵, 殿下, 非正式: a rare word of the dictionary, but a verb, a place word or an
+        # attribute, and not made of transliteration syllables (a rare noun may be a name: 祖马)
     return freq >= 10 and (tag in _NOT_NAME_TAGS or tag == "n" or tag.startswith("v"))
 
 
@@ -313,12 +320,12 @@ _CLAUSE_OPENING_TAGS = ("v", "vn", "d", "c", "p", "f", "t")
 
 def _clause_after_syllables(text: str, pos: int, end: int) -> int:
     """Where a run of transliteration syllables (``lexicons/ner_persons.tsv``) gives way to a word
-    of the sentence (``end`` if it does not): 菲佐|遇袭, 欧尔班|赴机场, 托卡耶夫|共进晚餐, 普京|愿与….
+    of the sentence (``end`` if it does not): 萨米诺|遇袭, 波里斯科夫|赴机场, 卡米诺|共进晚餐, 达尼洛夫|愿与….
     The first character after two or more syllables that is no syllable itself and, standing alone,
     is a verb, an adverb or another function word opens the clause, where no syllable follows it in
-    the run (加卢先科, 塞瓦略斯: 先 and 略 are rarer syllables), the sentence goes on after the run
-    (拉尼都、) and it makes no word with the syllable before it (佩泽希齐扬|提交 is cut elsewhere). A name
-    that goes on in other characters (岸田文雄, 高市早苗: not syllables from the start) is left whole."""
+    the run (卡洛先科, 塞瓦略夫: 先 and 略 are rarer syllables), the sentence goes on after the run
+    (卡尼都、 in a list) and it makes no word with the syllable before it (塞米扬|提交 is cut elsewhere). A name
+    that goes on in other characters (山田一雄, 中村早苗: not syllables from the start) is left whole."""
     tag, freq = segment.tagger().word_tag_tab, segment.tokenizer().FREQ
     syllables = _translit()
     j = pos
@@ -328,11 +335,11 @@ def _clause_after_syllables(text: str, pos: int, end: int) -> int:
         return end
     ch = text[j]
     if any(c in syllables for c in text[j:end]) or end >= len(text) or text[end] in _HARD_STOP:
-        return end  # 加卢先科, 塞瓦略斯: syllables go on after it; 拉尼都、: nothing follows it
+        return end  # 卡洛先科, 塞瓦略夫: syllables go on after it; 卡尼都、: nothing follows it
     if freq.get(text[j - 1:j + 1], 0) > 0:
-        return end  # 佩泽希齐扬|提交: the character belongs to a word begun inside the run
+        return end  # 塞米扬|提交: the character belongs to a word begun inside the run
     if end - j == 1 and text[end] in _not_name_end() and freq.get(ch, 0) < 5000:
-        return end  # 考文垂在…: a name is what stands before 在; a rarer verb there is a syllable
+        return end  # 伯纳垂在…: a name is what stands before 在; a rarer verb there is a syllable
     if tag.get(ch, "") in _CLAUSE_OPENING_TAGS and freq.get(ch, 0) >= 500:
         return j
     return end
