@@ -145,7 +145,7 @@ def gazetteer() -> Gazetteer:
         for other in filter(None, (row.get("other") or "").split(",")):
             add(other.strip(), code)
 
-    for row in _rows("divisions.tsv"):
+    for row in [*_rows("divisions.tsv"), *_rows("divisions_since_2016.tsv")]:
         code, name = row["code"], row["name"]
         if name in _SKIP_DIVISIONS or code.endswith("0000"):
             continue

@@ -124,3 +124,13 @@ def test_district_names_that_are_ordinary_nouns_are_no_places():
     assert names(facts_of("## 要闻\n\n河南洛阳市老城区开展棚户区改造。\n")["cities"]) == ["洛阳市", "老城区"]
     unions = facts_of("## 要闻\n\n呼和浩特市新城区总工会开展活动。\n")["union_bodies"]
     assert [(u["name"], u["parent"]) for u in unions] == [("呼和浩特市新城区总工会", "呼和浩特市总工会")]
+
+
+def test_divisions_created_since_2016_are_places_with_their_city():
+    """即墨市 became 即墨区 of 青岛 in 2017; 杭州's 临平区 dates from 2021 (divisions_since_2016.tsv)."""
+    g = gazetteer()
+    assert g.divisions["370215"].name == "即墨区" and g.divisions["370215"].city == "370200"
+    facts = facts_of("即墨区总工会推行师徒制，区总工会主席韩文梅介绍了经验。\n杭州市临平区总工会开展送温暖活动。")
+    unions = {u["name"]: u for u in facts["union_bodies"]}
+    assert unions["青岛市即墨区总工会"]["parent"] == "青岛市总工会"
+    assert unions["杭州市临平区总工会"]["province"] == "浙江省"
