@@ -790,3 +790,18 @@ def test_the_party_committee_of_a_known_body_keeps_the_bodys_whole_name(text, na
 
 def test_a_verb_before_a_body_named_by_its_kind_alone_still_ends_the_clause():
     assert _posts("他会见工作委员会主任王志远。").get("王志远", set()) == set()
+
+
+@pytest.mark.parametrize("text, posts", [
+    # 或 separates two people as 和 does: the titles before A are A's only
+    ("乌克兰第一副总理、经济部长萨文科或外交部长科瓦连科代表政府签署协议。", {
+        "萨文科": {("第一副总理", "乌克兰"), ("部长", "乌克兰经济部")}, "科瓦连科": {("部长", "乌克兰外交部")}}),
+    # …and where nothing before the title says the chain is foreign, a transliterated name before 或 and the
+    # next chain is read all the same
+    ("乌克兰政府发布政府令，授权乌第一副总理、经济部长萨文科或外交部长科瓦连科签署协议。", {
+        "萨文科": {("副总理", "乌克兰"), ("部长", "乌克兰经济部")}, "科瓦连科": {("部长", "乌克兰外交部")}}),
+    ("授权国务院副总理王志远或商务部部长李海涛签署协议。", {
+        "王志远": {("副总理", "国务院")}, "李海涛": {("部长", "商务部")}}),
+])
+def test_huo_separates_two_people(text, posts):
+    assert _posts(text) == posts

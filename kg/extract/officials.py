@@ -39,7 +39,7 @@ _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]+(?:[-‐－–][\u4e00-\u9fff（）()]+)*$")  # a bracketed word, a hyphen
 _TITLED_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff])(?P<title>女士|先生|师傅)")
-_CONJUNCTIONS = ("和", "与", "及", "以及", "同", "、")
+_CONJUNCTIONS = ("和", "与", "及", "以及", "同", "或", "、")
 # words that stand right after a name and belong to the person (王明夫妇, 王明夫人)
 _FOLLOWING_A_NAME = ("夫妇", "一行", "同志")
 # words an organisation's name may end with, when no lexicon knows the organisation
@@ -1111,7 +1111,7 @@ class OfficialExtractor:
                 continue
             foreign = self._foreign_context(sent, a)
             names = []
-            for n in names_after(sent.text, b, foreign):
+            for n in names_after(sent.text, b, foreign) or self._foreign_before_next_chain(sent, b, foreign):
                 if sent.is_claimed(n.start, n.end) or sent.in_mention(n.start, n.end):
                     break  # 会长A、日本商工会议所会长B: the list ends where a body begins
                 names.append(n)
@@ -1138,6 +1138,19 @@ class OfficialExtractor:
             sent.claimed.extend(names)
             yield from self._emit(sent, names, chain.posts)
             previous, previous_end = chain, names[-1].end
+
+    @staticmethod
+    def _foreign_before_next_chain(sent: _Sentence, b: int, foreign: bool) -> list[NameSpan]:
+        """A transliterated name read where nothing says the chain is foreign, when the next chain follows it
+        after 或, 和 or 与 (…第一副总理、经济部长A或外交部长B): a name, for the conjunction joins two people."""
+        if foreign:
+            return []
+        found = names_after(sent.text, b, True)
+        if len(found) != 1 or found[0].end + 1 >= len(sent.text) or sent.text[found[0].end] not in "或和与":
+            return []
+        rest = sent.text[found[0].end + 1:found[0].end + 17]
+        titles = _title_spans(rest)  # (the next chain: 外交部长B, 乌克兰外交部长B)
+        return found if titles and not any(c in _CHAIN_STOP for c in rest[:titles[0][0]]) else []
 
     @staticmethod
     def _chain_before_work(sent: _Sentence, end: int, work_start: int, linked: _Chain | None) -> _Chain | None:
