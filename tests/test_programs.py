@@ -278,3 +278,19 @@ def test_a_quoted_label_without_a_programme_word_places_nothing():
 def test_a_guide_is_no_action():
     facts = facts_of("## 要闻\n\n“丝路精神”是各国应对挑战的优势所在，已成为成员国的共同行动指南。\n")
     assert facts["programs"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "首批试点包括8所“双一流”建设高校和香港1所高校。",  # the place belongs to the words joined by 和
+    "该行推出数字人民币“钱包卡”与澳门“通行卡”联通。",  # …与: another thing's place
+    "第五届“一带一路”青年创意大赛将在成都举办。",  # a contest named after the programme
+    "推动“四好农村路”高质量发展现场会在江西召开。",  # a meeting about it
+])
+def test_a_national_programme_is_not_placed_by_the_words_after_it(text):
+    facts = facts_of(f"## 要闻\n\n{text}\n")
+    assert facts["programs"] and all(p["provinces"] == [] for p in facts["programs"])
+
+
+def test_a_national_programme_carried_out_in_a_place_is_there():
+    facts = facts_of("## 要闻\n\n2030年全国“三下乡”集中示范活动在江西举行。\n")
+    assert one(facts["programs"], "三下乡")["provinces"] == ["江西省"]

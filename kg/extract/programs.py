@@ -94,6 +94,10 @@ class ProgramExtractor:
                         continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
                     if p.start >= m.end and not _same_clause(s.text, p, m) and not _located_with_zai(s.text, p):
                         continue  # “…”工程，投运后可为山东提供电量: a later clause names whom it serves, not where it is
+                    if m.attrs.get("national") and p.start >= m.end and p not in venue and \
+                            _CONJOINED.search(s.text, m.end, p.start):
+                        continue  # 11所“双一流”建设高校和香港大学, 数字人民币“硬钱包”与香港“八达通”: the place
+                        # belongs to the words joined to the programme's, not to the programme
                     yield Link("active-in", m.id, p.id, s.index, {})
 
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
@@ -224,9 +228,11 @@ _APPRAISAL = ("重要", "重大", "重点", "关键", "标志性", "示范性", 
 _EVENT_AFTER = re.compile(r"(?:峰会|论坛|会议|大会|博览会|进博会|运动会|亚运会|冬奥会|奥运会|年会|会晤)")
 
 
-# a meeting named after a programme (“一带一路”国际…论坛)
+# a meeting or a contest named after a programme (“一带一路”国际…论坛, …高级别会议, …技能大赛, …竞赛决赛)
 _EVENT_NAMED = re.compile(r"[”\"]?[^，。；、“”]{0,12}?(?:论坛|峰会|博览会|大会|研讨会|展览会|洽谈会|交流会|推介会|报告会|宣讲会"
-                          r"|座谈会|发布会)")
+                          r"|座谈会|发布会|现场会|会议|大赛|竞赛|比赛)")
+# a word that joins another noun phrase to the one that holds a programme (…高校和香港大学)
+_CONJOINED = re.compile(r"[和与及]")
 
 
 def _inside_a_name(text: str, place) -> bool:
