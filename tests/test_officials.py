@@ -805,3 +805,18 @@ def test_a_verb_before_a_body_named_by_its_kind_alone_still_ends_the_clause():
 ])
 def test_huo_separates_two_people(text, posts):
     assert _posts(text) == posts
+
+
+@pytest.mark.parametrize("text, name", [
+    # the counterpart of China's head of state met with 同 is no premier of China's 国务院, whatever his name looks like
+    ("今年6月，主席同林志成总理举行友好会见，就下阶段两国关系发展作出战略规划。", "林志成"),
+    ("他表示，在王志远主席和林志成总理战略引领下，两国确立了伙伴关系新定位。", "林志成"),
+    ("副主席分别会见德索萨总统和林志成总理。", "林志成"),  # a president's fellow: China has no president
+])
+def test_a_bare_premier_joined_to_a_foreign_head_is_not_chinas(text, name):
+    assert ("总理", "国务院") not in _posts(text).get(name, set())
+
+
+def test_chinas_leaders_greeted_together_keep_the_premiers_default():
+    """转达对A主席和B总理的问候: no two states are spoken of, B is China's premier."""
+    assert _posts("来宾转达了对王志远主席和林志成总理的诚挚问候。")["林志成"] == {("总理", "国务院")}

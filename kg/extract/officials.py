@@ -78,6 +78,8 @@ _STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相
                            "国家元首", "政府总理", "国务委员长"})
 # a state's government described by its standing, between the state and a compound title (德国看守政府外长)
 _GOVERNMENT_OF = re.compile(r"(?:看守|临时|过渡|新|联邦|现|本届)?政府")
+# a head of state or government joined to the name after it (A主席同B总理, A总统和B总理)
+_HEAD_JOINED = re.compile(r"(?P<head>主席|总统|总理|首相|国王|女王|埃米尔)(?P<joined>同|和|与)$")
 # titles that head their body: one holder at a time (two 总书记 in one sentence are not both the CPC's)
 _ONE_HOLDER = frozenset({"总书记", "委员长", "总理", "国家主席", "主席"})
 # words that name a kind of body, never one body
@@ -1226,7 +1228,7 @@ class OfficialExtractor:
             sum(counts.values()) >= 2  # 同马塔雷拉总统、孔特总理会谈
         # an article about another country (越南 named three times or more): 范明政总理 may be its premier,
         # so the organisation is read from the same person's posts, not assumed
-        transliterated = transliterated or max(counts.values(), default=0) >= 3
+        transliterated = transliterated or max(counts.values(), default=0) >= 3 or self._counterpart(sent, name)
         default = next((f for f in _forms("default") if f.printed == title
                         and (not f.han_only or not name.foreign and not transliterated)),
                        None) if not sent.foreign_named() else None
@@ -1253,6 +1255,18 @@ class OfficialExtractor:
             return
         # 王明主席: the organisation is read from the same person's posts at resolution
         yield Mention("official", name.text, index, name.start, name.end, {"bare_title": title})
+
+    @staticmethod
+    def _counterpart(sent: _Sentence, name: NameSpan) -> bool:
+        """The name follows a head of state or government joined to it by 同, 和 or 与 (A主席同B总理, A总统和B总理):
+        B is the head's counterpart or a fellow of a foreign head, not China's premier, whatever his name looks
+        like. A 主席 with 和 or 与 may be China's two leaders greeted together (转达对A主席和B总理的问候), so
+        only where the sentence speaks of two states (两国, 双边)."""
+        head = _HEAD_JOINED.search(sent.text, 0, name.start)
+        if head is None:
+            return False
+        return head.group("head") != "主席" or head.group("joined") == "同" or \
+            re.search(r"两国|双边", sent.text) is not None
 
     def _persons(self, s):
         """刘女士, 王先生: people named by surname only; never officials."""
