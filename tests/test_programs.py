@@ -294,3 +294,22 @@ def test_a_national_programme_is_not_placed_by_the_words_after_it(text):
 def test_a_national_programme_carried_out_in_a_place_is_there():
     facts = facts_of("## 要闻\n\n2030年全国“三下乡”集中示范活动在江西举行。\n")
     assert one(facts["programs"], "三下乡")["provinces"] == ["江西省"]
+
+
+@pytest.mark.parametrize("text", [
+    "某县文化馆推出的“我来学剪纸”体验活动，吸引了不少孩子。",  # a day of trying a craft
+    "在某市，各大商场开展“满城欢购”促销活动。",  # a sale
+    "2030年全国“节能宣传日”主场活动今天在江西南昌举行。",  # the main venue's event of a campaign
+    "在某县，表演队伍展示了非遗“舞板凳”民俗活动。",  # a folk show
+    "某市商务部门开展“好物上网”出口转内销对接活动。",  # a matchmaking fair
+    "在某古镇，“老街过大年”活动营造了浓浓年味。",  # a festivity of the new year
+    "某市推出“夜游奇妙夜”活动，吸引游客打卡。",
+    "在滑雪场上，运动员和孩子们开展“大手牵小手，冰上同欢乐”活动。",  # a slogan with a comma: one outing
+])
+def test_activities_of_one_occasion_are_no_programmes(text):
+    assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []
+
+
+def test_a_campaign_named_activity_is_still_a_programme():
+    facts = facts_of("## 要闻\n\n某省总工会持续开展“工会送清凉”活动，慰问一线职工。\n")
+    assert names(facts["programs"]) == ["工会送清凉活动"]

@@ -108,6 +108,8 @@ class ProgramExtractor:
         def add(name: str, a: int, b: int, **attrs) -> None:
             if _THEME.match(text, b) or _THEME.match(text, b + 1):
                 return  # 以“…”为主题的年会: the theme of a meeting, not a programme
+            if not attrs.get("canonical") and (_ONE_OCCASION.search(name) or "，" in name and name.endswith("活动")):
+                return  # “…”体验活动, “…”促销活动, “…过大年”活动, “…，…”活动: one occasion, not a programme
             if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith(("活动", *_CONTEST)) and (
                     _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
                 return  # “…新春团拜”活动, …活动在杭州举行: an event held once
@@ -211,6 +213,11 @@ _FINISHED = re.compile(r"(?:已经?|已)?(?:全部|全面|全线|顺利|正式)?
 # a contest whose events are quoted (世界机器人大赛“超变战场”项目)
 _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # a meeting named inside a quoted name: a one-off event
+# an activity of one occasion: named by its format (体验活动 a day of trying, 促销活动 a sale, 主场活动 the main
+# venue's event of a campaign, 民俗活动 a folk show, 对接活动 a matchmaking fair) or by a festivity (过大年,
+# 贺新春 at the new year, 嘉年华, 奇妙夜, 集市): an event, not a programme
+_ONE_OCCASION = re.compile(r"(?:体验|促销|优惠|主场|专场|民俗|对接|展销|游园|联欢)活动$"
+                           r"|过大年|贺新春|闹元宵|嘉年华|奇妙夜|集市")
 _ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会|巡游|团拜|健康跑|马拉松|庙会|灯会")
 # an activity the sentence says was held (…活动在杭州举行, 举办了…活动): an event, not a programme
 _HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|启幕|展开|上演)")
