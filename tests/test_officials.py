@@ -820,3 +820,14 @@ def test_a_bare_premier_joined_to_a_foreign_head_is_not_chinas(text, name):
 def test_chinas_leaders_greeted_together_keep_the_premiers_default():
     """转达对A主席和B总理的问候: no two states are spoken of, B is China's premier."""
     assert _posts("来宾转达了对王志远主席和林志成总理的诚挚问候。")["林志成"] == {("总理", "国务院")}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # a body the lexicon knows as China's, printed bare after 、 or 兼 in a chain of one foreign state: the state's
+    ("越南副总理兼财政部部长胡文明等出席开幕式。", "胡文明", ("部长", "越南财政部")),
+    ("韩国副总理兼教育部长朴振浩表示。", "朴振浩", ("部长", "韩国教育部")),
+    ("副主席会见由越南共产党中央政治局委员、河内市委书记丁文明率领的代表团。", "丁文明", ("书记", "越南河内市委")),
+])
+def test_a_known_chinese_body_in_a_foreign_chain_is_the_foreign_states(text, name, post):
+    assert post in _posts(text)[name]
+    assert not any(org in ("财政部", "教育部") or org.startswith("中共") for _, org in _posts(text)[name])

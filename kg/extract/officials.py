@@ -675,6 +675,12 @@ class _Sentence:
             # list of one foreign state's officials, not China's ministry
             chain.country, chain.foreign = previous.country, True
             return self._country_post(previous.country, None, start, org_end, title)
+        if known and country is None and chain.foreign and chain.country is not None and chain.posts and \
+                start > 0 and self._separator(start - 1) and self._is_department(text[start:org_end], title) and \
+                not any(m.attrs.get("template") in lexicon.foreign_bodies() for m in known):
+            # 越南副总理兼财政部部长A: a ministry printed bare in a chain of one foreign state is that state's, not
+            # the Chinese 财政部 the lexicon knows
+            return self._country_post(chain.country, None, start, org_end, title)
         if known and (country is None or min(m.start for m in known) <= country_start
                       or all(m.attrs.get("template") in lexicon.foreign_bodies() for m in known)):
             # (叙利亚外交部副部长: the country's ministry, not the Chinese 外交部 the lexicon knows)
