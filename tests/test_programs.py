@@ -313,3 +313,18 @@ def test_activities_of_one_occasion_are_no_programmes(text):
 def test_a_campaign_named_activity_is_still_a_programme():
     facts = facts_of("## 要闻\n\n某省总工会持续开展“工会送清凉”活动，慰问一线职工。\n")
     assert names(facts["programs"]) == ["工会送清凉活动"]
+
+
+@pytest.mark.parametrize("text", [
+    "某市数据中心集群建成涵盖多种算力的“三算合一”平台。",  # what a computing system joins
+    "某中心将打造“政产学研”一体化创新平台。",
+    "某省加快建设“天地海空”一体化大融合平台。",
+    "某市健全“大联动一体化”数字平台，让治理更智能。",
+])
+def test_a_platform_described_by_what_it_joins_is_no_programme(text):
+    assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []
+
+
+def test_a_campaign_that_joins_media_is_still_a_programme():
+    facts = facts_of("## 要闻\n\n某台“丰收田野”融合传播行动今天在北京发布。\n")
+    assert names(facts["programs"]) == ["丰收田野融合传播行动"]

@@ -157,6 +157,8 @@ class ProgramExtractor:
                 continue  # “台独”分裂活动, “回归大游行”示威活动: an act described, not a programme launched
             if tail.endswith(_APPRAISAL):
                 continue  # “数字新基建”标志性项目: projects appraised, not one named
+            if word == "平台" and _INTEGRATION.search(m.group("quotes").replace("”", "") + tail):
+                continue  # “四算合一”平台, “…”一体化科创平台: what a system joins, not a programme's name
             keep = re.fullmatch(_KEEP, word) is not None
             name = m.group("quotes") + (tail + word if keep else "")
             core = m.group("quotes").replace("“", "").replace("”", "")
@@ -194,6 +196,10 @@ class ProgramExtractor:
         return out
 
 
+# a platform or a system described by what it joins (“四算合一”平台: four kinds of computing in one, “…”一体化
+# …平台, …大融合平台): the make-up of a technical system, not a programme's name (a campaign that joins
+# media, “…”融合传播行动, is still one)
+_INTEGRATION = re.compile(r"合一|一体化|大?融合")
 # the words that end a programme's name (“工匠夜校”: none of them)
 _PROGRAM_END = re.compile(rf"(?:{_KEEP}|{_DROP}|站|驿站|之家|驿家|小屋|学院|中心|节|周|月|季|行|赛)$")
 # what follows a name that describes a way of working, not a programme (“…平台”的新模式)
