@@ -94,6 +94,14 @@ def test_rare_dictionary_words_after_a_foreign_title_are_no_names(text):
     assert _after(text, foreign=True) is None  # verbs, place words, attributes, idioms of the dictionary
 
 
+@pytest.mark.parametrize("text, name", [
+    ("安德烈·科瓦尔留任。", "安德烈·科瓦尔"),  # a verb of the dictionary ends the last part of a dotted name
+    ("卡洛斯·门多萨表示", "卡洛斯·门多萨"),
+])
+def test_a_dotted_name_ends_before_a_verb(text, name):
+    assert _after(text, foreign=True) == name
+
+
 def test_a_common_noun_after_a_foreign_title_is_no_name():
     assert _after("官邸克里姆林宫遭到袭击", foreign=True) is None
 

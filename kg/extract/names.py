@@ -345,6 +345,16 @@ def _clause_after_syllables(text: str, pos: int, end: int) -> int:
     return end
 
 
+def _verb_ends_last_part(text: str, pos: int, end: int) -> bool:
+    """The last part of a dotted name ends in a verb of the dictionary that is not made of
+    transliteration syllables (…·科瓦尔留任: 留任), with two or more characters of the part before it."""
+    last = text[max(text.rfind(d, pos, end) for d in _DOTS) + 1:end]
+    verb = text[end - 2:end]
+    freq, tag = segment.tokenizer().FREQ, segment.tagger().word_tag_tab
+    return len(last) >= 4 and tag.get(verb, "").startswith("v") and freq.get(verb, 0) >= 20 and \
+        not all(c in _translit() for c in verb)
+
+
 def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int | None:
     """End of a name without a Han surname: a run closed by a boundary, parts joined by ·."""
     i, part, total, dotted = pos, 0, 0, False
@@ -381,6 +391,8 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             return None  # 新任期有: common words from the start, no syllables of a name
         total -= i - cut
         i = cut  # 内塔尼亚胡多次声称, 西哈莫尼登基: the name ends where a word of the sentence begins
+    if dotted and _verb_ends_last_part(text, pos, i):
+        i, total = i - 2, total - 2  # 某国防长安德烈·科瓦尔留任。: the verb after the name is no part of it
     if not dotted:
         cut = _clause_after_syllables(text, pos, i)
         total -= i - cut
