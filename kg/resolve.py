@@ -231,6 +231,8 @@ class _Context:
             return d.level == "city" and d.name.endswith("州")
         if word == "盟":
             return d.level == "city" and d.name.endswith("盟")
+        if word == "县级":  # any county-level division: a district, a county, a county-level city, a banner
+            return d.level == "district"
         return d.level == "district" and d.name.endswith(word)
 
     def _lift(self, code: str, word: str) -> str | None:
@@ -404,7 +406,8 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
                 return None
         elif a.get("unit"):
             # 玉林街道总工会: a street or town of the district or county the article names before it
-            code = ctx.place("区", m.sentence, m.start) or ctx.place("县", m.sentence, m.start)
+            code = ctx.place("区", m.sentence, m.start) or ctx.place("县", m.sentence, m.start) or \
+                ctx.place("县级", m.sentence, m.start)  # (荣成市俚岛镇, 某旗某镇: a county-level city's or banner's)
             if code is None:
                 return None
         if a.get("enterprise") and code is None:

@@ -242,6 +242,13 @@ def test_a_street_named_alone_is_in_the_district_read_before():
     assert "街道总工会" not in names(facts["union_bodies"])
 
 
+def test_a_town_named_alone_is_in_the_county_level_city_read_before():
+    facts = facts_of("## 渔港\n\n在荣成市石岛渔港，石岛镇总工会主席王丽华说，渔船船员有了工会。\n")
+    union = one(facts["union_bodies"], "荣成市石岛镇总工会")
+    assert (union["parent"], union["province"]) == ("荣成市总工会", "山东省")
+    assert posts_of(facts, "王丽华") == {("主席", "荣成市石岛镇总工会")}
+
+
 def test_a_bare_shi_after_a_county_level_city_is_that_city():
     facts = facts_of("## 观摩\n\n灵武市总工会组织职工观摩，市总工会副主席杨晓兰说，比赛要贴近生产。\n")
     assert posts_of(facts, "杨晓兰") == {("副主席", "灵武市总工会")}
