@@ -102,6 +102,11 @@ def test_a_dotted_name_ends_before_a_verb(text, name):
     assert _after(text, foreign=True) == name
 
 
+def test_zai_the_adverb_is_no_syllable():
+    assert _after("萨洛维奇再提此事", foreign=True) == "萨洛维奇"
+    assert _after("山中早苗再提此事", foreign=True) == "山中早苗"
+
+
 def test_a_common_noun_after_a_foreign_title_is_no_name():
     assert _after("官邸克里姆林宫遭到袭击", foreign=True) is None
 

@@ -41,7 +41,7 @@ _ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
 _NEVER_OPENS_NAME = frozenset("访抵赴时")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又致受向时遭应地得亦以们称则本于已后获率因或曾用自做作同未")
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又再致受向时遭应地得亦以们称则本于已后获率因或曾用自做作同未")
 # part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 # tags of dictionary words that are no names at any frequency: places words, attributes, idioms
 # (殿下 is tagged s, 非正式 b, 前不久 i)
