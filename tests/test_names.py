@@ -107,6 +107,11 @@ def test_zai_the_adverb_is_no_syllable():
     assert _after("山中早苗再提此事", foreign=True) == "山中早苗"
 
 
+def test_an_ordinal_ends_a_run_and_a_body_is_no_name():
+    assert _after("委员会第162次会议", foreign=True) is None  # 委员会 before 第: a body, not a name
+    assert _after("萨洛维奇第二次访华", foreign=True) == "萨洛维奇"
+
+
 def test_a_common_noun_after_a_foreign_title_is_no_name():
     assert _after("官邸克里姆林宫遭到袭击", foreign=True) is None
 

@@ -365,6 +365,8 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
             continue
         if not _CJK.match(ch):
             break
+        if ch == "第" and part >= 1 and re.match(r"[\d０-９一二三四五六七八九十百]", text[i + 1:i + 2]):
+            break  # 理事会第162次会议: 第 opens an ordinal number, the run ends before it
         regnal = _REGNAL.match(text, i) if part >= 1 else None
         if regnal and _dot_at(text, regnal.end()):
             i, part, dotted = regnal.end() + 1, 0, True  # 卡尔十六世·古斯塔夫: the regnal number inside a dotted name
