@@ -831,3 +831,26 @@ def test_chinas_leaders_greeted_together_keep_the_premiers_default():
 def test_a_known_chinese_body_in_a_foreign_chain_is_the_foreign_states(text, name, post):
     assert post in _posts(text)[name]
     assert not any(org in ("财政部", "教育部") or org.startswith("中共") for _, org in _posts(text)[name])
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # a bare ministry or house held by a transliterated name: the foreign state the sentence names, else the article's
+    ("以色列安全内阁22日晚批准了国防部长卡尔曼的建议。", "卡尔曼", ("部长", "以色列国防部")),
+    ("委内瑞拉举行阅兵。马杜罗还称已与国防部长洛萨诺及军方高层审查国家防御计划。", "洛萨诺", ("部长", "委内瑞拉国防部")),
+    ("斯洛伐克公布计票结果，在第二轮投票中，国民议会议长佩特罗维奇得票最多。", "佩特罗维奇", ("议长", "斯洛伐克国民议会")),
+    ("泰国国会主席兼下议院议长万塔诺出席。", "万塔诺", ("议长", "泰国下议院")),
+    # the state's one-character abbreviation before its house is not printed twice
+    ("在中国驻洪都拉斯大使馆举行的招待会上，洪国民议会议长雷东达等高度评价。", "雷东达", ("议长", "洪都拉斯国民议会")),
+])
+def test_a_bare_state_organ_of_a_foreign_holder_is_the_foreign_states(text, name, post):
+    assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # international bodies have committees and agencies too: no state is guessed for them
+    ("此外，欧盟委员会宣布推迟对美反制措施，欧洲议会贸易委员会主席朗克对此表示质疑。", "朗克", ("主席", "欧洲议会贸易委员会")),
+    ("北约军事委员会主席鲍尔斯14日称，允许乌克兰使用远程武器是合理的。", "鲍尔斯", ("主席", "北大西洋公约组织军事委员会")),
+    ("外交部长王志远会见法国客人。", "王志远", ("部长", "外交部")),  # a Han name: China's
+])
+def test_no_state_is_guessed_for_an_international_body_or_a_chinese_minister(text, name, post):
+    assert post in _posts(text)[name]

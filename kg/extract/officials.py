@@ -570,6 +570,29 @@ class _Sentence:
             post.membership = True  # 大会主席团常务委员会委员: a seat for one meeting, not an office
         return post
 
+    def _state_of_foreign_holder(self, start: int) -> lexicon.Country | None:
+        """The state of a bare ministry or house held by people with transliterated names only (以色列安全内阁批准了
+        国防部长A的建议, 马杜罗称已与国防部长A…): the foreign state the sentence names before, else the one the
+        article is about; a foreign holder is not at China's 国防部 the bare title would give."""
+        if not self.transliterated:
+            return None
+        # (a name that also reads as a Han name, 巴罗, only with the state named in the sentence itself)
+        state = self.country_before(start, article=not self.han_names)
+        return state if state is not None and state.iso2 != "CN" else None
+
+    def _bare_state_organ(self, start: int, end: int, title: str) -> bool:
+        """``[start, end)`` is a ministry or a house of parliament by itself, which only a state has: one run of
+        nouns naming no state (美交通部, 阿联邦国民议会 name theirs), no body the lexicons know (欧洲议会…委员会,
+        北约…) and no committee or agency, which international bodies have too."""
+        rest = self.text[start:end]
+        head = next((f.org for f in _forms("head_of") if f.printed == title), None)
+        return (rest.endswith(("议院", "议会", "国会", "代表院", "立法院")) or bool(head) and head == "部"
+                or rest.endswith("部")) and \
+            _country_pattern().search(rest) is None and rest[0] not in lexicon.country_abbreviations() and \
+            segment.tags(rest)[0].flag not in ("j", "ns") and \
+            noun_run_start(self.text, start, end) == start and \
+            not any(m.start < end and start < m.end for m in self.orgs + self.places)
+
     def _takes_last_field(self, start: int, end: int, title: str, fits: list[str]) -> bool:
         """``title`` takes the last field of a ministry's name: 波兰内政和行政部长 is 部长 of the 内政和行政部,
         not 行政部长 (a prefixed title) of a 内政和; 经济与财政部长 is not 财政部长 of an 经济与. The words
@@ -630,7 +653,9 @@ class _Sentence:
             c = country or (chain.country if chain.foreign else None) or party_state or \
                 (clause if clause is not None and clause.iso2 != "CN" else None) or \
                 (previous.country if previous and start == org_end and previous.foreign and clause is None
-                 and not chain.posts else None)  # (中共中央总书记、国家主席A: the chain's own state)
+                 and not chain.posts else None) or \
+                (self._state_of_foreign_holder(org_end) if country is None and clause is None and not chain.posts
+                 else None)  # (中共中央总书记、国家主席A: the chain's own state)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
                 .replace("{short}", c.short if c and c.iso2 != "CN" else "")
             if country is not None:  # 越南国家主席: the state is printed (伊朗外长: only the state, no alias of the ministry)
@@ -705,6 +730,11 @@ class _Sentence:
             own = self._clause_country(start)
             if own is None and previous is not None and previous.foreign:
                 own = previous.country  # 议长A，总理B和外长C: a list of one country's people
+            if own is None and not chain.posts and self._bare_state_organ(start, org_end, title):
+                own = self._state_of_foreign_holder(start)  # 现任国民议会议长A (斯洛伐克 named before)
+                if own is not None and text[start] == own.short[0] and \
+                        self._bare_state_organ(start + 1, org_end, title) and org_end - start > 3:
+                    start += 1  # 洪国民议会: the state's one-character abbreviation, printed before its house
             if own is not None and own.iso2 != "CN":
                 # 希腊总理高级代表、发展部部长, 巴基斯坦参议院主席A、国民议会议长B: the country printed earlier
                 # in the same clause, before the country of the chain before
@@ -975,7 +1005,7 @@ class _Sentence:
             return True  # 农业、农村发展与粮食生产部长: the fields of one ministry
         return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 10 and (
             bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院",
-                                         "联邦院", "委员会", "组织")))
+                                         "联邦院", "上议院", "下议院", "立法院", "代表院", "委员会", "组织")))
 
     def _after_last_verb(self, end: int) -> int:
         """Where the clause before ``end`` goes on after its last verb of meeting or greeting
