@@ -112,6 +112,10 @@ def test_an_ordinal_ends_a_run_and_a_body_is_no_name():
     assert _after("萨洛维奇第二次访华", foreign=True) == "萨洛维奇"
 
 
+def test_two_function_words_open_no_name():
+    assert _after("并将任首相", foreign=True) is None  # (某党新总裁)并将任首相: a conjunction and an adverb
+
+
 def test_a_common_noun_after_a_foreign_title_is_no_name():
     assert _after("官邸克里姆林宫遭到袭击", foreign=True) is None
 
