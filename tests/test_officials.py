@@ -854,3 +854,9 @@ def test_a_bare_state_organ_of_a_foreign_holder_is_the_foreign_states(text, name
 ])
 def test_no_state_is_guessed_for_an_international_body_or_a_chinese_minister(text, name, post):
     assert post in _posts(text)[name]
+
+
+def test_the_chain_after_a_foreign_compound_title_is_the_same_states():
+    """外交部长A、经济与财政部长B (法国 named in the sentence): B's ministry is the state's too."""
+    assert _posts("再度出任法国总理的勒科尔公布了名单，包括外交部长巴蒂、经济与财政部长莱斯屈等人留任。")["莱斯屈"] == {
+        ("部长", "法国经济与财政部")}

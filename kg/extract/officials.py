@@ -656,6 +656,8 @@ class _Sentence:
                  and not chain.posts else None) or \
                 (self._state_of_foreign_holder(org_end) if country is None and clause is None and not chain.posts
                  else None)  # (中共中央总书记、国家主席A: the chain's own state)
+            if c is not None and c.iso2 != "CN" and not chain.foreign:
+                chain.country, chain.foreign = c, True  # (外交部长A、经济与财政部长B: the chain after is the state's too)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
                 .replace("{short}", c.short if c and c.iso2 != "CN" else "")
             if country is not None:  # 越南国家主席: the state is printed (伊朗外长: only the state, no alias of the ministry)
