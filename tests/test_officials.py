@@ -860,3 +860,18 @@ def test_the_chain_after_a_foreign_compound_title_is_the_same_states():
     """外交部长A、经济与财政部长B (法国 named in the sentence): B's ministry is the state's too."""
     assert _posts("再度出任法国总理的勒科尔公布了名单，包括外交部长巴蒂、经济与财政部长莱斯屈等人留任。")["莱斯屈"] == {
         ("部长", "法国经济与财政部")}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # X工委 inside a known body: its X工作委员会, as the body names itself
+    ("受委员长会议委托，全国人大常委会预算工委主任王志远作了说明。", "王志远",
+     ("主任", "全国人民代表大会常务委员会预算工作委员会")),
+    ("会议听取了全国人大常委会代表工委主任王志远作的报告。", "王志远", ("主任", "全国人民代表大会常务委员会代表工作委员会")),
+    # a state named inside an event's name is not the owner of what follows the event's 的
+    ("副主席在南宁会见来华出席第22届中国—东盟博览会暨中国—东盟商务与投资峰会的越南副总理梅文明。", "梅文明",
+     ("副总理", "越南社会主义共和国")),
+    # the cabinet's office, bare after 兼 in a chain of one foreign state
+    ("副主席分别会见来华出席博览会的缅甸总理纽温、柬埔寨副首相兼内阁办公厅大臣翁赛维。", "翁赛维", ("大臣", "柬埔寨内阁办公厅")),
+])
+def test_a_body_after_its_owner_or_an_event_is_named_whole(text, name, post):
+    assert post in _posts(text)[name]

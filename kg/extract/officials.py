@@ -109,7 +109,7 @@ _NAMED_BY_TASK = re.compile(r"(?:工作)?(?:委员会|领导小组|小组|办公
 # titles held in a party committee; other titles printed bare after one are its host body's (党委书记、主席)
 _PARTY_OFFICE = re.compile(r".*(?:书记|委员|常委)")
 # endings of a body inside another (a committee, an office, a department)
-_SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|办公室|办公厅|领导小组|小组|研究室|中心|学部|部|局|司|处|厅)$")
+_SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|工委|办公室|办公厅|领导小组|小组|研究室|中心|学部|部|局|司|处|厅)$")
 
 
 @lru_cache(maxsize=1)
@@ -916,7 +916,9 @@ class _Sentence:
             between = text[previous_end:m.start()] if previous_end is not None else ""
             if previous_end is not None and not re.search(r"[与和及、，]", between) and not NOT_IN_ORG.search(between) \
                     and not any(w in between for w in clause_words()) and not re.search(r"\d", between) \
-                    and not _has_verb(between):  # (印度航空公司客机失事造成英国…: a clause, not one name)
+                    and not _has_verb(between) and "的" not in text[m.end():end]:
+                # (印度航空公司客机失事造成英国…: a clause, not one name; 出席中国—东盟博览会暨中国—东盟…峰会的越南
+                # 副总理: the first state's name ends before 的)
                 return _country_named(text[first_start:previous_end]), first_start, previous_end
             previous_end, first_start = m.end(), m.start()
             if not (m.start() == start or self._only_clause_before(start, m.start())):
@@ -1007,7 +1009,7 @@ class _Sentence:
             return True  # 农业、农村发展与粮食生产部长: the fields of one ministry
         return bool(rest) and _CJK.match(rest) is not None and len(rest) <= 10 and (
             bool(head) or rest.endswith(("部", "委", "局", "署", "省", "议会", "参议院", "众议院", "国会", "人民院",
-                                         "联邦院", "上议院", "下议院", "立法院", "代表院", "委员会", "组织")))
+                                         "联邦院", "上议院", "下议院", "立法院", "代表院", "办公厅", "办公室", "委员会", "组织")))
 
     def _after_last_verb(self, end: int) -> int:
         """Where the clause before ``end`` goes on after its last verb of meeting or greeting
@@ -1056,6 +1058,8 @@ class _Sentence:
                 continue  # (货币与资本市场部: two fields joined inside the body's name)
             if any(o.start < end and m.end < o.end for o in self.orgs + self.places):
                 continue  # the rest is a body or place of its own
+            if rest.endswith("工委"):
+                rest = rest[:-2] + "工作委员会"  # 全国人大常委会预算工委: its 预算工作委员会, as the body names itself
             return Mention("organization", self.text[m.start:end], self.s.index, m.start, end,
                            {**m.attrs, "template": m.attrs["template"] + rest})
         return None
