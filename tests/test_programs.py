@@ -328,3 +328,12 @@ def test_a_platform_described_by_what_it_joins_is_no_programme(text):
 def test_a_campaign_that_joins_media_is_still_a_programme():
     facts = facts_of("## 要闻\n\n某台“丰收田野”融合传播行动今天在北京发布。\n")
     assert names(facts["programs"]) == ["丰收田野融合传播行动"]
+
+
+@pytest.mark.parametrize("text", [
+    "多家机构共同发起的“从长安到罗马”中国书画大展活动今天发布。",  # an exhibition
+    "某台与某会共同主办的“投资某地·企业家”对话活动今天在北京启动。",  # a dialogue
+    "今天，“好物中华行·江西站”活动在南昌开启。",  # one stop of a touring event
+])
+def test_exhibitions_dialogues_and_stops_are_no_programmes(text):
+    assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []

@@ -108,7 +108,8 @@ class ProgramExtractor:
         def add(name: str, a: int, b: int, **attrs) -> None:
             if _THEME.match(text, b) or _THEME.match(text, b + 1):
                 return  # 以“…”为主题的年会: the theme of a meeting, not a programme
-            if not attrs.get("canonical") and (_ONE_OCCASION.search(name) or "，" in name and name.endswith("活动")):
+            if not attrs.get("canonical") and (_ONE_OCCASION.search(re.sub("[“”]", "", name))
+                                               or "，" in name and name.endswith("活动")):
                 return  # “…”体验活动, “…”促销活动, “…过大年”活动, “…，…”活动: one occasion, not a programme
             if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith(("活动", *_CONTEST)) and (
                     _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
@@ -172,6 +173,9 @@ class ProgramExtractor:
                 continue  # 搞“形象工程”“政绩工程”: a reproach, not a programme
             if _A_GROUP.match(text, m.end()):
                 continue  # “劳模工匠”宣讲团: the quoted words say who the group's members are
+            stop = _A_STOP.search(m.group("name"))
+            if stop and stop.group(1) in lexicon.gazetteer().surfaces:
+                continue  # “…中华行·江苏站”: one stop of a touring event, named by its place
             if len(m.group("name")) >= 4:  # “加油站” is a figure of speech, “春风行动” a name
                 add(m.group("name"), m.start("name"), m.end("name"))
         for m in _QUOTED_LAUNCHED.finditer(text):
@@ -218,12 +222,15 @@ _ONE_ROUND = re.compile(r"第[一二三四五六七八九十\d]+(?:轮|次|场)"
 _FINISHED = re.compile(r"(?:已经?|已)?(?:全部|全面|全线|顺利|正式)?(?:完工|竣工|建成|通车|合龙|投运)(?![后时])")
 # a contest whose events are quoted (世界机器人大赛“超变战场”项目)
 _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
-# a meeting named inside a quoted name: a one-off event
 # an activity of one occasion: named by its format (体验活动 a day of trying, 促销活动 a sale, 主场活动 the main
-# venue's event of a campaign, 民俗活动 a folk show, 对接活动 a matchmaking fair) or by a festivity (过大年,
-# 贺新春 at the new year, 嘉年华, 奇妙夜, 集市): an event, not a programme
-_ONE_OCCASION = re.compile(r"(?:体验|促销|优惠|主场|专场|民俗|对接|展销|游园|联欢)活动$"
-                           r"|过大年|贺新春|闹元宵|嘉年华|奇妙夜|集市")
+# venue's event of a campaign, 民俗活动 a folk show, 对接活动 a matchmaking fair, 大展活动 an exhibition, 对话活动
+# a dialogue), by a festivity (过大年, 贺新春 at the new year, 嘉年华, 奇妙夜, 集市) or as one stop of a touring
+# event (“…中华行·江苏站”活动): an event, not a programme
+_ONE_OCCASION = re.compile(r"(?:体验|促销|优惠|主场|专场|民俗|对接|展销|游园|联欢|大展|展览|展演|对话)活动$"
+                           r"|·[^·]{1,5}站活动$|过大年|贺新春|闹元宵|嘉年华|奇妙夜|集市")
+# one stop of a touring event, named by its place (“…中华行·江苏站”)
+_A_STOP = re.compile(r"·([^·]{1,5})站$")
+# a meeting named inside a quoted name: a one-off event
 _ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会|巡游|团拜|健康跑|马拉松|庙会|灯会")
 # an activity the sentence says was held (…活动在杭州举行, 举办了…活动): an event, not a programme
 _HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|启幕|展开|上演)")
