@@ -875,3 +875,18 @@ def test_the_chain_after_a_foreign_compound_title_is_the_same_states():
 ])
 def test_a_body_after_its_owner_or_an_event_is_named_whole(text, name, post):
     assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # a party named by what it stands for, bare in a chain of one foreign state or held by a foreign name
+    ("埃及总统特使、副总理瓦齐尔，保加利亚政府副总理、社会党主席扎菲罗等出席。", "扎菲罗", ("主席", "保加利亚社会党")),
+    ("法国总统府13日宣布，总统当天任命民主运动党主席贝鲁斯为新总理。", "贝鲁斯", ("主席", "法国民主运动党")),
+    ("习近平抵达金边。柬埔寨国王率王室成员，人民党主席、参议院主席洪萨等迎接。", "洪萨", ("主席", "柬埔寨人民党")),
+])
+def test_a_bare_party_of_a_foreign_chain_or_holder_is_the_states(text, name, post):
+    assert post in _posts(text)[name]
+
+
+def test_a_chinese_democratic_party_in_a_chinese_chain_is_unchanged():
+    assert _posts("全国人大常委会副委员长、民革中央主席王志远出席。")["王志远"] == {
+        ("副委员长", "全国人民代表大会常务委员会"), ("主席", "中国国民党革命委员会中央委员会")}

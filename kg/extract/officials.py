@@ -587,11 +587,20 @@ class _Sentence:
         rest = self.text[start:end]
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         return (rest.endswith(("议院", "议会", "国会", "代表院", "立法院")) or bool(head) and head == "部"
-                or rest.endswith("部")) and \
+                or rest.endswith("部") or self._bare_party(start, end)) and \
             _country_pattern().search(rest) is None and rest[0] not in lexicon.country_abbreviations() and \
             segment.tags(rest)[0].flag not in ("j", "ns") and \
             noun_run_start(self.text, start, end) == start and \
             not any(m.start < end and start < m.end for m in self.orgs + self.places)
+
+    def _bare_party(self, start: int, end: int) -> bool:
+        """``[start, end)`` names a party by what it stands for alone (社会党, 人民党): a party of the state the
+        chain or the article is about. Not a party the lexicons know, nor one named after a place or a people."""
+        rest = self.text[start:end]
+        return rest.endswith("党") and 3 <= len(rest) <= 8 and _PARTY_NAME.fullmatch(rest) is not None and \
+            noun_run_start(self.text, start, end) == start and _country_pattern().search(rest) is None and \
+            not any(m.start < end and start < m.end for m in self.orgs + self.places) and \
+            segment.tags(rest)[0].flag not in ("j", "ns", "nr", "r")
 
     def _takes_last_field(self, start: int, end: int, title: str, fits: list[str]) -> bool:
         """``title`` takes the last field of a ministry's name: 波兰内政和行政部长 is 部长 of the 内政和行政部,
@@ -726,9 +735,11 @@ class _Sentence:
             return self._country_post(country, country_start, rest_start, org_end, title)
         # a bare department after a chain of another country or place: 美国国务卿A和国防部长B, 泰国副总理兼公共卫生部长
         rest = text[start:org_end]
-        if chain.foreign and chain.country is not None and self._is_department(rest, title) and shared is not None:
+        if chain.foreign and chain.country is not None and shared is not None and (
+                self._is_department(rest, title) or self._bare_party(start, org_end)):
+            # (保加利亚政府副总理、社会党主席A: a party printed bare in a chain of one foreign state is that state's)
             return self._country_post(chain.country, None, start, org_end, title)
-        if self._is_department(rest, title):
+        if self._is_department(rest, title) or self._bare_party(start, org_end):
             own = self._clause_country(start)
             if own is None and previous is not None and previous.foreign:
                 own = previous.country  # 议长A，总理B和外长C: a list of one country's people
