@@ -337,3 +337,11 @@ def test_a_campaign_that_joins_media_is_still_a_programme():
 ])
 def test_exhibitions_dialogues_and_stops_are_no_programmes(text):
     assert facts_of(f"## 要闻\n\n{text}\n")["programs"] == []
+
+
+def test_an_activity_listed_among_a_meetings_parts_is_no_programme():
+    facts = facts_of("## 要闻\n\n大会将在某市举办，包括开幕式及主论坛、8场分论坛以及“清风点亮网络”互动活动等。\n")
+    assert facts["programs"] == []
+    # a campaign launched at a festival's opening is still one
+    facts = facts_of("## 要闻\n\n某节开幕式暨“四季乡音”活动启动仪式今天（5月6日）在广西南宁举行。\n")
+    assert names(facts["programs"]) == ["四季乡音活动"]

@@ -108,6 +108,8 @@ class ProgramExtractor:
         def add(name: str, a: int, b: int, **attrs) -> None:
             if _THEME.match(text, b) or _THEME.match(text, b + 1):
                 return  # 以“…”为主题的年会: the theme of a meeting, not a programme
+            if not attrs.get("canonical") and name.endswith("活动") and _PART_OF_A_MEETING.search(text, 0, a):
+                return  # 包括开幕式及主论坛、11场分论坛以及“…”活动等: one event of a meeting's programme
             if not attrs.get("canonical") and (_ONE_OCCASION.search(re.sub("[“”]", "", name))
                                                or "，" in name and name.endswith("活动")):
                 return  # “…”体验活动, “…”促销活动, “…过大年”活动, “…，…”活动: one occasion, not a programme
@@ -228,6 +230,8 @@ _CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
 # event (“…中华行·江苏站”活动): an event, not a programme
 _ONE_OCCASION = re.compile(r"(?:体验|促销|优惠|主场|专场|民俗|对接|展销|游园|联欢|大展|展览|展演|对话)活动$"
                            r"|·[^·]{1,5}站活动$|过大年|贺新春|闹元宵|嘉年华|奇妙夜|集市")
+# the parts of a meeting listed before an activity (包括开幕式及主论坛、…分论坛以及“…”活动)
+_PART_OF_A_MEETING = re.compile(r"(?:开幕式|闭幕式|主论坛|分论坛)[^。；]{0,30}(?:以及|和|及|、)“?$")
 # one stop of a touring event, named by its place (“…中华行·江苏站”)
 _A_STOP = re.compile(r"·([^·]{1,5})站$")
 # a meeting named inside a quoted name: a one-off event
