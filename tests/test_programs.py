@@ -345,3 +345,9 @@ def test_an_activity_listed_among_a_meetings_parts_is_no_programme():
     # a campaign launched at a festival's opening is still one
     facts = facts_of("## 要闻\n\n某节开幕式暨“四季乡音”活动启动仪式今天（5月6日）在广西南宁举行。\n")
     assert names(facts["programs"]) == ["四季乡音活动"]
+
+
+def test_builders_launch_nothing():
+    # 建设者们: 建设 inside the word for builders is no verb of launching
+    facts = facts_of("## 要闻\n\n在某省，建设者们正争分夺秒进行船坞主体工程的施工。\n")
+    assert facts["programs"] == []
