@@ -243,6 +243,7 @@ def test_works_to_be_finished_are_still_named():
     "山东持续打造“没有台阶”的图书馆。",  # quoted words that qualify a noun
     "不久前，“广交首发新时尚”系列活动在广州各大商圈展开。",  # an event series under way
     "浙江按照“一镇一站点”的规模推进建设。",  # a norm
+    "规划里始终贯穿着“以群众为中心”的发展思想。",  # a way of thinking
     "湖北支持企业建立了“智慧车间”等标杆梯度体系。",  # examples of a kind of system
     "上海在“创新中心”维度中排名第一。",  # a measure of an index
     "在青海，一个50万千瓦“风电+储能”项目加紧建设。",  # one project of a kind, counted

@@ -208,9 +208,9 @@ class ProgramExtractor:
 _INTEGRATION = re.compile(r"合一|一体化|大?融合")
 # the words that end a programme's name (“工匠夜校”: none of them)
 _PROGRAM_END = re.compile(rf"(?:{_KEEP}|{_DROP}|站|驿站|之家|驿家|小屋|学院|中心|节|周|月|季|行|赛)$")
-# what follows a name that describes a way of working, not a programme (“…平台”的新模式)
+# what follows a name that describes a way of working or thinking, not a programme (“…平台”的新模式, “…”的发展思想)
 # or a measure, a norm or a function (“科学中心”维度, “一县一中心”的规模, “科技创新中心”首都核心功能)
-_DESCRIBED = re.compile(r"的?[^，。；“”]{0,4}?(?:模式|做法|经验|理念|思路|路径|打法|体系|格局|定位"
+_DESCRIBED = re.compile(r"的?[^，。；“”]{0,4}?(?:模式|做法|经验|理念|思想|思路|路径|打法|体系|格局|定位"
                         r"|维度|指标|规模|标准|原则|功能)")
 # a role a place is given (把“国际科技创新中心”作为…定位): no programme
 _AS_ROLE = re.compile(r"作为[^，。；]{0,12}?定位")
