@@ -248,6 +248,7 @@ def test_works_to_be_finished_are_still_named():
     "上海在“创新中心”维度中排名第一。",  # a measure of an index
     "在青海，一个50万千瓦“风电+储能”项目加紧建设。",  # one project of a kind, counted
     "在湖南长沙，当地首个“原址重建”试点项目已经开工。",  # the first of a kind
+    "在江西，首家“数码新品首发中心”在南昌开业。",  # the first shop of a kind
     "今年，山西出台构建“大服务”格局行动方案。",  # a document, not an action
     "在江苏苏州等地，当地设置了多处“清凉驿站”，供快递员歇脚。",  # many of a kind of facility
     "上海公布城市更新30个“优秀案例”项目。",  # a designation counted

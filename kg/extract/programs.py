@@ -296,9 +296,9 @@ _GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百�
                            r"|^[\u4e00-\u9fff]{1,3}[型式]$|^一[\u4e00-\u9fff]一[\u4e00-\u9fff]$")  # (“一老一幼”)
 # words right before a quoted name that make it a kind of thing (第一个百万千瓦级“水光互补”项目)
 _A_KIND_OF = ("级", "类", "种")
-# one project counted or measured (一个70万千瓦“光热+光伏”项目, 当地首个“原拆原建”试点项目): one of a kind
+# one project counted or measured (一个70万千瓦“光热+光伏”项目, 当地首个“原拆原建”试点项目, 首家“…中心”开业): one of a kind
 # and many of a kind (设置了多处“爱心驿站”, 公布40个“最佳实践”项目, 我国最大的“…”储能项目)
-_ONE_OF_A_KIND = re.compile(r"(?:(?:一|首|第[一二三四五六七八九十\d]+|\d+)个|多处|一批|最大的?|首座)"
+_ONE_OF_A_KIND = re.compile(r"(?:(?:一|首|第[一二三四五六七八九十\d]+|\d+)个|多处|一批|最大的?|首座|首家)"
                             r"[\d.万千百亿]*(?:千瓦|兆瓦|吨|亩|平方米)?“?$")
 
 
