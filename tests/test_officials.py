@@ -890,3 +890,22 @@ def test_a_bare_party_of_a_foreign_chain_or_holder_is_the_states(text, name, pos
 def test_a_chinese_democratic_party_in_a_chinese_chain_is_unchanged():
     assert _posts("全国人大常委会副委员长、民革中央主席王志远出席。")["王志远"] == {
         ("副委员长", "全国人民代表大会常务委员会"), ("主席", "中国国民党革命委员会中央委员会")}
+
+
+def test_a_department_after_a_seat_in_a_local_party_committee_is_the_committees():
+    assert _posts("浙江省委常委、组织部部长王志远出席。")["王志远"] == {
+        ("常委", "中共浙江省委员会"), ("部长", "中共浙江省委员会组织部")}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("该研究中心主席万巴表示，经济前景正在恶化。", "万巴"),  # 该: the body named before, not a name
+    ("该党团第一副主席金加当天表示。", "金加"),
+    ("组委会主席、体育总局局长王志远赠送纪念徽章。", "王志远"),  # 组委会 of an event named elsewhere
+])
+def test_a_body_named_by_a_pointing_word_or_its_kind_alone_makes_no_post(text, name):
+    assert not any(org in ("研究中心", "党团", "组委会") for _, org in _posts(text).get(name, set()))
+
+
+def test_the_head_of_a_transitional_government_of_a_foreign_name_is_the_states():
+    assert _posts("帮派武装袭击该机场，要求阻止过渡政府总理罗塞尔·亨利回国。海地局势动荡。")["罗塞尔·亨利"] == {
+        ("总理", "海地共和国")}

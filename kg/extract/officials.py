@@ -84,12 +84,13 @@ _HEAD_JOINED = re.compile(r"(?P<head>主席|总统|总理|首相|国王|女王|�
 _ONE_HOLDER = frozenset({"总书记", "委员长", "总理", "国家主席", "主席"})
 # words that name a kind of body, never one body
 _GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "党组织", "基层党组织", "队伍", "集体", "班子", "小组", "中心", "协会",
-                             "专家组", "工作组", "课题组", "专班", "科室", "工作委员会", "领导小组",
+                             "专家组", "工作组", "课题组", "专班", "科室", "工作委员会", "领导小组", "大学", "研究中心",
                              "委员会", "公司", "集团", "学校", "医院", "政府", "党委", "董事会", "理事会", "监事会"})
 # a board named by its role alone (顾问委员会主席 at the start of a sentence): any body's, naming none
 _ROLE_OF_BODY = re.compile(r"(?:顾问|咨询|执行|专家|学术|管理|监督|评审|组织|筹备|指导)(?:委员会|理事会)")
 # organisation parts too vague to name a body without an owner printed before them
-_TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团"})
+_TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团",
+                        "组委会", "党团"})
 # a short word in brackets inside a name (天津港（集团）有限公司)
 _QUOTED_BODY = re.compile(r"“[\u4e00-\u9fff]{2,20}(?:联盟|组织|委员会|协会|基金会|联合会|中心|研究所|研究院)”$")
 _LATIN_BRACKETED_START = re.compile(r"[（(][A-Za-z]{2,10}[）)]")
@@ -110,6 +111,23 @@ _NAMED_BY_TASK = re.compile(r"(?:工作)?(?:委员会|领导小组|小组|办公
 _PARTY_OFFICE = re.compile(r".*(?:书记|委员|常委)")
 # endings of a body inside another (a committee, an office, a department)
 _SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|工委|办公室|办公厅|领导小组|小组|研究室|中心|学部|部|局|司|处|厅)$")
+
+
+_LOCAL_PARTY_COMMITTEE = "中共{place}委员会"
+
+
+@lru_cache(maxsize=1)
+def _party_departments() -> dict[str, str]:
+    """The departments of a local party committee, printed form -> the name it takes after the committee's
+    (统战部 -> 统一战线工作部), from the naming rules of ``organizations.tsv`` ({place}委统战部)."""
+    out: dict[str, str] = {}
+    for surface, canonical in lexicon.organization_forms():
+        if surface.startswith("{place}委") and canonical.startswith(_LOCAL_PARTY_COMMITTEE) and \
+                len(canonical) > len(_LOCAL_PARTY_COMMITTEE):
+            department = canonical[len(_LOCAL_PARTY_COMMITTEE):]
+            out[surface[len("{place}委"):]] = department
+            out[department] = department
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -687,6 +705,16 @@ class _Sentence:
                 return _Post(title, Mention("organization", "", index, start, org_end, {
                     "template": state.name, "place": None, "country": state.iso2, "implied": True}))
             return None  # 政府总理 with no state printed or known: no body to name
+        government = _name_run_start(text, start, org_end)
+        if title in _STATE_TITLES and _GOVERNMENT_OF.fullmatch(text, government, org_end) and \
+                (government == start or self._only_clause_before(start, government) and text[government] != "政"):
+            # (not 格陵兰岛自治政府总理: a bare 政府 after other words is a territory's or a place's)
+            # 要求阻止过渡政府总理A: the head of the government of the state the sentence or article is about
+            state = (chain.country if chain.foreign else None) or self._state_of_foreign_holder(org_end)
+            if state is not None and state.iso2 != "CN":
+                chain.country, chain.foreign = state, True
+                return _Post(title, Mention("organization", "", index, government, org_end, {
+                    "template": state.name, "place": None, "country": state.iso2, "implied": True}))
         presidential = self._presidential_body(start, org_end, chain, previous) if country is None else None
         if presidential is not None:
             return self._membership(_Post(title, presidential))
@@ -824,6 +852,12 @@ class _Sentence:
                 # 联合国副秘书长兼妇女署执行主任: the UN's 妇女署, printed without the UN it shares
                 return Mention("organization", word, self.s.index, start, end,
                                {"template": template + word, "place": None})
+        if template == _LOCAL_PARTY_COMMITTEE and shared.attrs.get("place") and word in _party_departments() and \
+                not any(m.start < end and start < m.end and not (m.start == start and m.end == end)
+                        for m in self.orgs + self.places):
+            # 省委常委、组织部部长, …、统战部部长: the department of the committee named in the segment before
+            return Mention("organization", word, self.s.index, start, end,
+                           {"template": template + _party_departments()[word], "place": shared.attrs["place"]})
         if word in ("人民政府", "政府") and shared.attrs.get("place"):
             return Mention("organization", word, self.s.index, start, end,
                            {"template": "{place}人民政府", "place": shared.attrs["place"]})
@@ -1082,6 +1116,8 @@ class _Sentence:
         text = self.text
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         org_start = start if listed else _name_run_start(text, start, end)
+        if not listed and org_start > 0 and text[org_start - 1] in "该此":
+            return None  # 该研究中心主席: the body named before, by a word that points back to it
         clause_ends = [i for i in range(start, end) if text[i] == "的" and i in self.cuts and i + 1 in self.cuts]
         if listed and clause_ends:  # (中央党的建设工作领导小组: 的 inside the word 党的建设)
             org_start = clause_ends[-1] + 1  # 、带领员工…的儿童福利院院长: the body after the clause
