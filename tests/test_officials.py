@@ -909,3 +909,9 @@ def test_a_body_named_by_a_pointing_word_or_its_kind_alone_makes_no_post(text, n
 def test_the_head_of_a_transitional_government_of_a_foreign_name_is_the_states():
     assert _posts("帮派武装袭击该机场，要求阻止过渡政府总理罗塞尔·亨利回国。海地局势动荡。")["罗塞尔·亨利"] == {
         ("总理", "海地共和国")}
+
+
+def test_a_ministry_in_a_foreign_presidency_keeps_its_fields_and_its_state():
+    """总统府规划、监督和评估部长 (南非 named before): the presidency's ministry, its first field kept."""
+    assert _posts("南非非国大第二副总书记，总统府规划、监督和评估部长拉莫豪在致辞中表示。")["拉莫豪"] == {
+        ("部长", "南非总统府规划、监督和评估部")}

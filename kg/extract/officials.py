@@ -64,7 +64,8 @@ _DIED = re.compile(r"(?:同志|先生|女士)?(?:[，,]?(?:因病医治无效|�
                    r"(?:逝世|去世|病逝|辞世)")
 # bodies of a president's office: China has no president, so printed bare (…总统A率总统办公厅主任B) they are a
 # foreign state's, the state the clause, the chain or the article is about
-_PRESIDENTIAL_BODY = re.compile(r"总统(?:行政)?(?:办公厅|办公室|府)$")
+_PRESIDENTIAL_OFFICE = re.compile(r"总统(?:行政)?(?:办公厅|办公室|府)")
+_PRESIDENTIAL_BODY = re.compile(_PRESIDENTIAL_OFFICE.pattern + "$")
 # a hyphen inside a transliterated name (北莱茵-威斯特法伦州): part of the name, not punctuation
 _NAME_HYPHEN = "-‐－–"
 # a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
@@ -469,6 +470,9 @@ class _Sentence:
         for m in reversed(list(_country_pattern().finditer(self.text, piece_start, start - 1))):
             if m.start() in self.cuts and _field_list(self.text[m.end():org_end]):
                 return m.start()
+        for m in _PRESIDENTIAL_OFFICE.finditer(self.text, piece_start, start - 1):
+            if _field_list(self.text[m.end():org_end]):
+                return m.start()  # 总统府规划、监督和评估部长: a ministry in the presidency
         if piece_start > 0 and self.text[piece_start - 1] == "兼" and self._separator(piece_start - 1) and \
                 _field_list(self.text[piece_start:org_end]):
             return piece_start  # 科特迪瓦国务部长兼农业、农村发展与粮食生产部长: the fields start after 兼
@@ -715,7 +719,7 @@ class _Sentence:
                 chain.country, chain.foreign = state, True
                 return _Post(title, Mention("organization", "", index, government, org_end, {
                     "template": state.name, "place": None, "country": state.iso2, "implied": True}))
-        presidential = self._presidential_body(start, org_end, chain, previous) if country is None else None
+        presidential = self._presidential_body(start, org_end, chain, previous, title) if country is None else None
         if presidential is not None:
             return self._membership(_Post(title, presidential))
         hosted = self._hosted_body(start, org_end, shared)
@@ -797,11 +801,19 @@ class _Sentence:
             return None
         return self._membership(_Post(title, org))
 
-    def _presidential_body(self, start: int, end: int, chain: _Chain, previous: _Chain | None) -> Mention | None:
+    def _presidential_body(self, start: int, end: int, chain: _Chain, previous: _Chain | None,
+                           title: str = "") -> Mention | None:
         """总统办公厅, 总统办公室 printed without their state (哈萨克斯坦总统A率总统办公厅主任B, 乌克兰总统A说，
         …、总统办公室主任B): China has no president, so the office is the foreign state's the chain is
-        about, else the clause, the chain before, or the sentence or article (``country_before``)."""
+        about, else the clause, the chain before, or the sentence or article (``country_before``); so is a
+        ministry in the presidency (总统府规划、监督和评估部长: its 部 printed once with the title)."""
         body = _PRESIDENTIAL_BODY.search(self.text, start, end)
+        name = body.group() if body is not None else ""
+        if body is None and next((f.org for f in _forms("head_of") if f.printed == title), None) == "部":
+            body = _PRESIDENTIAL_OFFICE.search(self.text, start, end)
+            if body is None or not _field_list(self.text[body.end():end]):
+                return None
+            name = self.text[body.start():end] + "部"
         if body is None or not (body.start() == start or self._only_clause_before(start, body.start())):
             return None
         state = (chain.country if chain.foreign else None) or self._clause_country(body.start()) or \
@@ -809,8 +821,8 @@ class _Sentence:
         if state is None or state.iso2 == "CN":
             return None
         chain.country, chain.foreign = state, True
-        return Mention("organization", body.group(), self.s.index, body.start(), end,
-                       {"template": state.short + body.group(), "place": None, "country": state.iso2})
+        return Mention("organization", self.text[body.start():end], self.s.index, body.start(), end,
+                       {"template": state.short + name, "place": None, "country": state.iso2})
 
     def _committee_of_known(self, start: int, end: int) -> Mention | None:
         """The party committee of a known body (中国证券监督管理委员会党委, 国资委党委): named as party committees
