@@ -915,3 +915,32 @@ def test_a_ministry_in_a_foreign_presidency_keeps_its_fields_and_its_state():
     """总统府规划、监督和评估部长 (南非 named before): the presidency's ministry, its first field kept."""
     assert _posts("南非非国大第二副总书记，总统府规划、监督和评估部长拉莫豪在致辞中表示。")["拉莫豪"] == {
         ("部长", "南非总统府规划、监督和评估部")}
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # 众议长, 参议长: a speaker of a house, at that house of the state, not at the state
+    ("埃及众议长贾希德表示，", "贾希德", ("议长", "埃及众议院")),
+    ("菲律宾参议长埃斯库多说，", "埃斯库多", ("议长", "菲律宾参议院")),
+    ("加拿大众议院议长罗塔宣布辞职。", "罗塔", ("议长", "加拿大众议院")),
+    # a state not read apart from a body whose name opens with it (老挝和平 is a word)
+    ("老挝国会副主席、老挝和平与团结委员会主席宋坎在会上发言。", "宋坎", ("主席", "老挝和平与团结委员会")),
+])
+def test_a_house_of_parliament_and_a_body_named_after_its_state(text, name, post):
+    assert post in _posts(text)[name]
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # a role for one visit or meeting is no office: 陪同部长 (the minister attending a guest), 代表团主席
+    ("专机抵达时，某国总理安达，外交部部长穆罕，陪同部长、交通部部长陆福等迎接。", "陆福", ("部长", "某国")),
+    ("专机抵达时，马来西亚总理安达，外交部部长穆罕，陪同部长、交通部部长陆福等迎接。", "陆福", ("部长", "马来西亚")),
+    ("法方代表团主席勒梅表示，", "勒梅", ("主席", "法方代表团")),
+    # a house of parliament with no state known: China has none
+    ("共和党籍众议院议长约翰森7日说，", "约翰森", ("议长", "众议院")),
+])
+def test_no_post_for_a_role_of_one_visit_or_a_house_of_no_known_state(text, name, post):
+    assert post not in _posts(text).get(name, set())
+
+
+def test_the_minister_after_a_role_of_one_visit_keeps_his_ministry():
+    posts = _posts("专机抵达时，马来西亚总理安达，外交部部长穆罕，陪同部长、交通部部长陆福等迎接。")
+    assert posts["陆福"] == {("部长", "马来西亚交通部")}

@@ -541,6 +541,10 @@ class _Sentence:
                 title = t
                 break
         org_end = end - len(title)
+        if any(text.endswith(f.printed, 0, org_end) for f in _forms("role")):
+            # 代表团主席, 陪同部长 (the minister attending a guest): a role for one visit, the person is kept
+            # (checked before the verb below, which would read 陪同 as the verb of a clause)
+            return _Post(title, None, membership=True)
         verb, verb_word = max(((text.rfind(w, start, org_end) + len(w), w) for w in _before_title_verbs()
                                if text.rfind(w, start, org_end) >= 0), default=(-1, ""))
         if verb > start and verb in self.cuts and verb - len(verb_word) in self.cuts and \
@@ -691,6 +695,8 @@ class _Sentence:
                 chain.country, chain.foreign = c, True  # (外交部长A、经济与财政部长B: the chain after is the state's too)
             name = compound.org.replace("{state}", c.name if c else "中华人民共和国") \
                 .replace("{short}", c.short if c and c.iso2 != "CN" else "")
+            if c is None and compound.org.startswith("{short}") and name not in lexicon.chinese_central_bodies():
+                return _Post(compound.title, None, membership=True)  # 众议长A, no state known: China has no 众议院
             if country is not None:  # 越南国家主席: the state is printed (伊朗外长: only the state, no alias of the ministry)
                 org = Mention("organization", text[country_start:rest_start], index, country_start, rest_start,
                               {"template": name, "place": None, "country": country.iso2,
@@ -1051,6 +1057,8 @@ class _Sentence:
         printed = text[country_start:rest_start] if country_start is not None else country.short
         if country.iso2 == "CN" and re.search(r"(?:部|委|局|署|办)$", rest):
             short = ""  # 中国外交部 -> 外交部; 中国佛教协会西藏分会 keeps 中国
+        elif country_start is None and rest.startswith((country.name, country.short)):
+            short = ""  # 老挝和平与团结委员会 (the state not read apart, 老挝和平 being a word): printed in the name
         else:  # the country as printed (印度尼西亚专业集团党; an abbreviation: its usual short name)
             short = printed if len(printed) > 1 else country.short
         begin = rest_start if country_start is None else country_start
