@@ -353,3 +353,8 @@ def test_builders_launch_nothing():
     # 建设者们: 建设 inside the word for builders is no verb of launching
     facts = facts_of("## 要闻\n\n在某省，建设者们正争分夺秒进行船坞主体工程的施工。\n")
     assert facts["programs"] == []
+
+
+def test_where_a_deal_is_signed_does_not_place_the_programme_it_launches():
+    facts = facts_of("## 要闻\n\n两国在北京签署备忘录，正式启动某国中文教学“千校计划”。\n")
+    assert one(facts["programs"], "千校计划")["provinces"] == []

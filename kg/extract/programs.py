@@ -67,7 +67,8 @@ class ProgramExtractor:
                       if not found.covered(s.index, p.start, p.end, "organization")
                       and not any(u.start <= p.start and p.end <= u.end and u.id in post_orgs
                                   for u in found.of_kind("union", sentence=s.index))]
-            places = [p for p in places if not _an_origin(s.text, p) and not _EVENT_AFTER.match(s.text, p.end)]
+            places = [p for p in places if not _an_origin(s.text, p) and not _EVENT_AFTER.match(s.text, p.end)
+                      and not _a_venue_of_talks(s.text, p)]
             partners = [p for p in places if _a_partner(s.text, p)]
             if partners and len(partners) < len(places):
                 places = [p for p in places if p not in partners]  # 内蒙古与广州、深圳等城市合作推出: 内蒙古's
@@ -276,6 +277,15 @@ def _a_partner(text: str, place) -> bool:
 def _an_origin(text: str, place) -> bool:
     """来自香港、澳门的青年: where people come from, not where the programme is."""
     return re.search(r"来自(?:[^，。；、]{1,8}、)*$", text[max(0, place.start - 40):place.start]) is not None
+
+
+_TALKS_AFTER = re.compile(r"[^，。；]{0,16}?(?:签署|签订|会谈|会晤|会见)")
+
+
+def _a_venue_of_talks(text: str, place) -> bool:
+    """双方在北京签署备忘录，正式启动…项目: where a deal is signed or leaders meet is not where the
+    programme they launch is carried out."""
+    return text.endswith("在", 0, place.start) and _TALKS_AFTER.match(text, place.end) is not None
 
 
 def _held_at(text: str, program, place) -> bool:
