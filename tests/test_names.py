@@ -80,6 +80,7 @@ def test_a_known_han_name_and_a_guessed_verb_are_not_one_name(text):
     ("达尼洛夫愿与对方会晤", "达尼洛夫"),
     ("阿尔多夫前一天视察了", "阿尔多夫"),        # a time word
     ("卡米诺共进晚餐", "卡米诺"),                # an adverb
+    ("萨米诺原计划今天出庭", "萨米诺"),          # a very common character before a common word (原|计划)
     ("卡洛先科20日称", "卡洛先科"),              # but 先 is a syllable where syllables follow it
     ("伯纳垂在致辞中表示", "伯纳垂"),            # a rarer verb right before 在 is a syllable
     ("塞米扬提交的名单", "塞米扬"),              # 提交 is cut as a word, not at 交

@@ -344,6 +344,8 @@ def _clause_after_syllables(text: str, pos: int, end: int) -> int:
         return end  # 伯纳垂在…: a name is what stands before 在; a rarer verb there is a syllable
     if tag.get(ch, "") in _CLAUSE_OPENING_TAGS and freq.get(ch, 0) >= 500:
         return j
+    if end - j == 1 and freq.get(ch, 0) >= 10000 and freq.get(text[end:end + 2], 0) >= 1000:
+        return j  # 萨米诺原计划…: a very common character before a common word opens the clause (原计划)
     return end
 
 
