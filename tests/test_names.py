@@ -247,3 +247,26 @@ def test_common_words_after_a_foreign_title_are_no_name():
     """总统新任期有…: 新, 任期, 有 are words of the sentence from the first character on."""
     facts = facts_of("## 要闻\n\n他希望两国关系在美国总统新任期有一个好的开始。\n")
     assert facts["officials"] == []
+
+
+@pytest.mark.parametrize("text, name", [
+    # a Han name that is also a rare word of the dictionary (a verb, an adjective, a time word) is a name
+    ("石家庄市总工会主席付强出席会议。", "付强"),
+    ("石家庄市总工会主席严颖出席会议。", "严颖"),
+    ("石家庄市总工会主席王佑民出席会议。", "王佑民"),
+    # the surname 于 before an adverb-like character
+    ("石家庄市总工会主席于又新出席会议。", "于又新"),
+    ("石家庄市总工会主席于再清出席会议。", "于再清"),
+])
+def test_guard_a_han_name_is_not_refused_as_an_ordinary_word(text, name):
+    facts = facts_of(text)
+    assert name in {o["name"] for o in facts["officials"]}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("某国总统帕斯蒂略表示，", "帕斯蒂略"),  # 略, 相: syllables that end names (-llo, -yan)
+    ("某国议长萨尔基相说，", "萨尔基相"),
+    ("某国总统卡洛斯·门多萨很可能出席峰会。", "卡洛斯·门多萨"),  # an adverb after a dotted name
+])
+def test_guard_a_foreign_names_last_syllable_is_kept_and_an_adverb_after_it_is_not(text, name):
+    assert _after(text[text.index(name):], foreign=True) == name

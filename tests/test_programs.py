@@ -358,3 +358,13 @@ def test_builders_launch_nothing():
 def test_where_a_deal_is_signed_does_not_place_the_programme_it_launches():
     facts = facts_of("## 要闻\n\n两国在北京签署备忘录，正式启动某国中文教学“千校计划”。\n")
     assert one(facts["programs"], "千校计划")["provinces"] == []
+
+
+def test_a_programme_conjoined_with_its_works_is_placed_by_zai():
+    facts = facts_of("## 算力\n\n今年以来，“东数西算”工程及配套项目在贵州加快建设。\n")
+    assert one(facts["programs"], "东数西算工程")["provinces"] == ["贵州省"]
+
+
+def test_a_campaign_under_a_slogan_with_a_comma_is_a_programme():
+    facts = facts_of("## 劳动竞赛\n\n某市总工会持续开展“建功新时代，奋进新征程”主题活动，覆盖全市职工。\n")
+    assert "建功新时代，奋进新征程主题活动" in names(facts["programs"])

@@ -41,11 +41,13 @@ _ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
 _NEVER_OPENS_NAME = frozenset("访抵赴时")
 # function words that end a transliterated or minority name (narrower than for Han names:
 # 阿不都热依木 holds 都, 买买提 has no surname)
-_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又再致受向时遭应地得亦以们称则本于已后获率因或曾用自做作同未")
-# part-of-speech tags of ordinary words that a name never is (jieba's tag set)
-# tags of dictionary words that are no names at any frequency: places words, attributes, idioms
+_OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又再致受向时遭应地得亦以们称则本于已后获率因或曾用自做作同未很")
+# tags of dictionary words that are no names at any frequency: place words, attributes, idioms
 # (殿下 is tagged s, 非正式 b, 前不久 i)
 _NO_NAME_WORD_TAGS = ("s", "b", "i", "l")
+# surnames ranked above this (of the 500 or so in lexicons/surnames.txt, by frequency) are common ones
+_COMMON_SURNAMES = 300
+# part-of-speech tags of ordinary words that a name never is (jieba's tag set)
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
 
@@ -137,6 +139,12 @@ def boundary(text: str, i: int) -> float:
     return 0
 
 
+def _han_name_shaped(word: str) -> bool:
+    """付强, 严颖, 王佑民: two or three characters opened by a common surname, which a rare dictionary
+    word of the same characters does not make any less a name."""
+    return len(word) in (2, 3) and _surname_rank().get(word[0], 10 ** 6) < _COMMON_SURNAMES
+
+
 def _is_ordinary_word(word: str) -> bool:
     """全票, 发言, 主体作用: words the dictionary knows as something other than a name."""
     tag = segment.tagger().word_tag_tab.get(word)
@@ -148,9 +156,9 @@ def _is_ordinary_word(word: str) -> bool:
     if len(word) >= 4 and freq > 0 and tag not in ("ns", "nz", "j"):
         return True  # four-character dictionary entries are idioms and terms, not names
     if freq > 0 and (tag.startswith("v") or tag in _NOT_NAME_TAGS or tag in _NO_NAME_WORD_TAGS) and \
-            not all(c in _translit() for c in word):
+            not all(c in _translit() for c in word) and not _han_name_shaped(word):
         return True  # 颁授, 调兵, 殿下, 非正式: a rare word of the dictionary, but a verb, a place word or an
-        # attribute, and not made of transliteration syllables (a rare noun may be a name: 祖马)
+        # attribute, and not made of transliteration syllables (a rare noun may be a name: 卡马)
     return freq >= 10 and (tag in _NOT_NAME_TAGS or tag == "n" or tag.startswith("v"))
 
 
@@ -197,8 +205,10 @@ def _starts_with_function_word(word: str) -> bool:
         return first.flag in ("d", "v", "vn", "p", "c", "u", "a", "ad", "m", "t") and freq.get(first.word, 0) >= 50
     if first.flag == "v" and freq.get(first.word, 0) >= 50000:
         return freq.get(word[1:], 0) >= 300  # 要带头, 会见面: an auxiliary verb and a verb, not a name
-    if first.flag in ("p", "c", "u", "d") and tokens[1].flag in ("p", "c", "d") and len(tokens[1].word) == 1:
+    if first.flag in ("p", "c", "u", "d") and tokens[1].flag in ("p", "c", "d") and len(tokens[1].word) == 1 and \
+            not (first.word in _surname_set() and len(word) <= 3):
         return True  # 并将任…: a conjunction and an adverb, two function words in a row, open no name
+        # (but 于又新: the surname 于, a Han name of three characters)
     return first.flag in ("p", "c", "u", "d") and freq.get(word[1:], 0) >= 1000
 
 

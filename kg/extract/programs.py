@@ -96,9 +96,11 @@ class ProgramExtractor:
                     if p.start >= m.end and not _same_clause(s.text, p, m) and not _located_with_zai(s.text, p):
                         continue  # “…”工程，投运后可为山东提供电量: a later clause names whom it serves, not where it is
                     if m.attrs.get("national") and p.start >= m.end and p not in venue and \
-                            _CONJOINED.search(s.text, m.end, p.start):
+                            _CONJOINED.search(s.text, m.end, p.start) and \
+                            not (s.text.endswith("在", 0, p.start) and not _CONJOINED.match(s.text, p.start - 2)):
                         continue  # 11所“双一流”建设高校和香港大学, 数字人民币“硬钱包”与香港“八达通”: the place
-                        # belongs to the words joined to the programme's, not to the programme
+                        # belongs to the words joined to the programme's, not to the programme (but
+                        # “…”工程及配套项目在贵州: 在 places the whole phrase; not …汇报时的讲话和在广东考察时)
                     yield Link("active-in", m.id, p.id, s.index, {})
 
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
@@ -112,8 +114,9 @@ class ProgramExtractor:
             if not attrs.get("canonical") and name.endswith("活动") and _PART_OF_A_MEETING.search(text, 0, a):
                 return  # 包括开幕式及主论坛、11场分论坛以及“…”活动等: one event of a meeting's programme
             if not attrs.get("canonical") and (_ONE_OCCASION.search(re.sub("[“”]", "", name))
-                                               or "，" in name and name.endswith("活动")):
+                                               or "，" in name and name.endswith("活动") and not name.endswith("主题活动")):
                 return  # “…”体验活动, “…”促销活动, “…过大年”活动, “…，…”活动: one occasion, not a programme
+                # (but “…，…”主题活动: a campaign under a slogan, which runs for months)
             if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith(("活动", *_CONTEST)) and (
                     _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
                 return  # “…新春团拜”活动, …活动在杭州举行: an event held once
