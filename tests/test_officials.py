@@ -944,3 +944,9 @@ def test_no_post_for_a_role_of_one_visit_or_a_house_of_no_known_state(text, name
 def test_the_minister_after_a_role_of_one_visit_keeps_his_ministry():
     posts = _posts("专机抵达时，马来西亚总理安达，外交部部长穆罕，陪同部长、交通部部长陆福等迎接。")
     assert posts["陆福"] == {("部长", "马来西亚交通部")}
+
+
+def test_a_bare_party_takes_no_state_from_the_article_alone():
+    """A record of greetings from many states: 刚果劳动党主席 is not a party of the state the record names most."""
+    posts = _posts("发来贺电的还有古巴国家主席迪亚诺、纳米比亚总统姆本加。刚果劳动党主席、总统萨苏表示祝贺。")
+    assert not any(org.startswith("纳米比亚") for _, org in posts.get("萨苏", set()))

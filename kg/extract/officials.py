@@ -596,14 +596,14 @@ class _Sentence:
             post.membership = True  # 大会主席团常务委员会委员: a seat for one meeting, not an office
         return post
 
-    def _state_of_foreign_holder(self, start: int) -> lexicon.Country | None:
+    def _state_of_foreign_holder(self, start: int, article: bool = True) -> lexicon.Country | None:
         """The state of a bare ministry or house held by people with transliterated names only (以色列安全内阁批准了
         国防部长A的建议, 马杜罗称已与国防部长A…): the foreign state the sentence names before, else the one the
         article is about; a foreign holder is not at China's 国防部 the bare title would give."""
         if not self.transliterated:
             return None
         # (a name that also reads as a Han name, 巴罗, only with the state named in the sentence itself)
-        state = self.country_before(start, article=not self.han_names)
+        state = self.country_before(start, article=article and not self.han_names)
         return state if state is not None and state.iso2 != "CN" else None
 
     def _bare_state_organ(self, start: int, end: int, title: str) -> bool:
@@ -782,7 +782,10 @@ class _Sentence:
             if own is None and previous is not None and previous.foreign:
                 own = previous.country  # 议长A，总理B和外长C: a list of one country's people
             if own is None and not chain.posts and self._bare_state_organ(start, org_end, title):
-                own = self._state_of_foreign_holder(start)  # 现任国民议会议长A (斯洛伐克 named before)
+                # 现任国民议会议长A (斯洛伐克 named before); a party only with its state in the sentence or the only
+                # state of the article (刚果劳动党 in a record of greetings from many states is no party of the last one)
+                own = self._state_of_foreign_holder(start, article=not self._bare_party(start, org_end) or
+                                                    len(_article_countries(self.found.article)) == 1)
                 if own is not None and text[start] == own.short[0] and \
                         self._bare_state_organ(start + 1, org_end, title) and org_end - start > 3:
                     start += 1  # 洪国民议会: the state's one-character abbreviation, printed before its house
