@@ -950,3 +950,13 @@ def test_a_bare_party_takes_no_state_from_the_article_alone():
     """A record of greetings from many states: 刚果劳动党主席 is not a party of the state the record names most."""
     posts = _posts("发来贺电的还有古巴国家主席迪亚诺、纳米比亚总统姆本加。刚果劳动党主席、总统萨苏表示祝贺。")
     assert not any(org.startswith("纳米比亚") for _, org in posts.get("萨苏", set()))
+
+
+def test_a_state_title_after_a_body_named_with_its_state_is_the_states():
+    assert _posts("乍得军事过渡委员会主席、总统穆罕纳表示，愿深化友谊。")["穆罕纳"] == {
+        ("主席", "乍得军事过渡委员会"), ("总统", "乍得共和国")}
+
+
+def test_a_bare_party_in_a_list_of_many_states_takes_no_neighbours_state():
+    posts = _posts("贺电来自南非非国大主席、总统拉马福，纳米比亚总统姆本加，刚果劳动党主席萨苏等。")
+    assert not any(org.startswith("纳米比亚") for _, org in posts.get("萨苏", set()))

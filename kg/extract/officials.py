@@ -606,6 +606,15 @@ class _Sentence:
         state = self.country_before(start, article=article and not self.han_names)
         return state if state is not None and state.iso2 != "CN" else None
 
+    def _only_foreign_state(self, start: int) -> lexicon.Country | None:
+        """The one foreign state the sentence names, else the one the article names, for transliterated names."""
+        if not self.transliterated:
+            return None
+        named = {_country_named(m.group()).iso2 for m in _country_pattern().finditer(self.text)} - {"CN"}
+        if not named and not self.han_names:
+            named = set(_article_countries(self.found.article))
+        return _countries_by_code()[named.pop()] if len(named) == 1 else None
+
     def _bare_state_organ(self, start: int, end: int, title: str) -> bool:
         """``[start, end)`` is a ministry or a house of parliament by itself, which only a state has: one run of
         nouns naming no state (美交通部, 阿联邦国民议会 name theirs), no body the lexicons know (欧洲议会…委员会,
@@ -777,15 +786,15 @@ class _Sentence:
                 self._is_department(rest, title) or self._bare_party(start, org_end)):
             # (保加利亚政府副总理、社会党主席A: a party printed bare in a chain of one foreign state is that state's)
             return self._country_post(chain.country, None, start, org_end, title)
-        if self._is_department(rest, title) or self._bare_party(start, org_end):
+        party = self._bare_party(start, org_end)
+        if self._is_department(rest, title) or party:
             own = self._clause_country(start)
-            if own is None and previous is not None and previous.foreign:
-                own = previous.country  # 议长A，总理B和外长C: a list of one country's people
+            if own is None and previous is not None and previous.foreign and not party:
+                own = previous.country  # 议长A，总理B和外长C: a list of one country's people (a party may be another's)
             if own is None and not chain.posts and self._bare_state_organ(start, org_end, title):
-                # 现任国民议会议长A (斯洛伐克 named before); a party only with its state in the sentence or the only
-                # state of the article (刚果劳动党 in a record of greetings from many states is no party of the last one)
-                own = self._state_of_foreign_holder(start, article=not self._bare_party(start, org_end) or
-                                                    len(_article_countries(self.found.article)) == 1)
+                # 现任国民议会议长A (斯洛伐克 named before); a party only with the one foreign state of its sentence or
+                # article (刚果劳动党 in a list of greetings from many states is no party of the one before it)
+                own = self._state_of_foreign_holder(start) if not party else self._only_foreign_state(start)
                 if own is not None and text[start] == own.short[0] and \
                         self._bare_state_organ(start + 1, org_end, title) and org_end - start > 3:
                     start += 1  # 洪国民议会: the state's one-character abbreviation, printed before its house
@@ -926,6 +935,11 @@ class _Sentence:
             return _Post(title, org)
         state = chain.country if chain.foreign else \
             lexicon.body_country(shared.attrs.get("template", "")) if shared is not None else None
+        if state is None and shared is not None and title in _STATE_TITLES:
+            # 乍得军事过渡委员会主席、总统A: a body whose name opens with its foreign state
+            leading = _country_pattern().match(shared.attrs.get("template", ""))
+            state = _country_named(leading.group()) if leading is not None and \
+                _country_named(leading.group()).iso2 != "CN" else None
         if shared is not None and state is not None and title in _STATE_TITLES:
             # 加纳新爱国党领袖、总统A, 蒙古人民党主席、政府总理B: the head of the state, not of the party
             chain.country, chain.foreign = state, True
