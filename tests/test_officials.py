@@ -960,3 +960,13 @@ def test_a_state_title_after_a_body_named_with_its_state_is_the_states():
 def test_a_bare_party_in_a_list_of_many_states_takes_no_neighbours_state():
     posts = _posts("贺电来自南非非国大主席、总统拉马福，纳米比亚总统姆本加，刚果劳动党主席萨苏等。")
     assert not any(org.startswith("纳米比亚") for _, org in posts.get("萨苏", set()))
+
+
+@pytest.mark.parametrize("text, name, post", [
+    # words before 与 in front of a state's title are another person's or another clause's, never part of the title
+    ("韩国执政党国民力量党党首韩东明与国务总理韩德明今天会谈后表示。", "韩德明", ("国务总理", "大韩民国")),
+    ("欧洲多国领导人15日在德国柏林与乌克兰总统泽连科及美国代表举行会谈。", "泽连科", ("总统", "乌克兰")),
+    ("波黑塞族共和国总理维什科维在致辞中说。", "维什科维", ("塞族共和国总理", "波斯尼亚和黑塞哥维那")),  # 共和国 is no 和
+])
+def test_a_clause_before_yu_is_no_part_of_a_states_title(text, name, post):
+    assert _posts(text)[name] == {post}

@@ -1062,7 +1062,22 @@ class _Sentence:
                 org = Mention("organization", text[country_start:org_end], index, country_start, org_end,
                               {"template": text[country_start:org_end], "place": None, "country": country.iso2})
                 return _Post(title, org)
-            title, rest = rest + title, ""  # 伊拉克宗教领袖: a title of the country, not a body
+            words = segment.tags(rest)
+            joined = [i for i, p in enumerate(words) if p.word in ("与", "和", "及", "、") and p.flag[:1] in "cpx"]
+            if joined:
+                # 韩国执政党…党首A与国务总理B: the words before 与 are another person's, not B's title;
+                # 在德国柏林与乌克兰总统A: the state after 与 is the title's
+                tail = "".join(p.word for p in words[joined[-1] + 1:])
+                if tail and not _country_pattern().fullmatch(tail):
+                    if len(tail) > 4 or _has_verb(tail):
+                        return None
+                    title = tail + title  # (…与国务总理B: 国务总理)
+                elif tail:
+                    country_start = rest_start + len("".join(p.word for p in words[:joined[-1] + 1]))
+                    country, rest_start = _country_named(tail), org_end
+            else:
+                title = rest + title  # 伊拉克宗教领袖: a title of the country, not a body
+            rest = ""
             org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
                           index, country_start or rest_start, rest_start,
                           {"template": country.name, "place": None, "country": country.iso2,
