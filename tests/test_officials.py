@@ -970,3 +970,9 @@ def test_a_bare_party_in_a_list_of_many_states_takes_no_neighbours_state():
 ])
 def test_a_clause_before_yu_is_no_part_of_a_states_title(text, name, post):
     assert _posts(text)[name] == {post}
+
+
+def test_an_envoys_title_after_zhu_holds_no_clause():
+    """阿联酋驻叙利亚大使馆临时代办A14日在大马士革向叙利亚总统B: B is Syria's president, not the UAE's clause."""
+    assert _posts("据报纸消息，阿联酋驻叙利亚大使馆临时代办努阿米14日在大马士革向叙利亚总统巴萨姆转交了邀请函。")["巴萨姆"] == {
+        ("总统", "阿拉伯叙利亚共和国")}

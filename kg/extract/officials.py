@@ -68,6 +68,9 @@ _PRESIDENTIAL_OFFICE = re.compile(r"总统(?:行政)?(?:办公厅|办公室|府)
 _PRESIDENTIAL_BODY = re.compile(_PRESIDENTIAL_OFFICE.pattern + "$")
 # a hyphen inside a transliterated name (北莱茵-威斯特法伦州): part of the name, not punctuation
 _NAME_HYPHEN = "-‐－–"
+# a clause inside what follows a state and 驻 (阿联酋驻叙利亚大使馆临时代办A14日在大马士革向叙利亚总统B): a date, a
+# preposition or a particle, never part of an envoy's title
+_CLAUSE_INSIDE = re.compile(r"[\d的了在向对将把被]")
 # a party or front named after what it stands for (前进党, 团结党): whatever the words' tags, a body
 _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
 _LAST_BODY_WORD = re.compile(r".*(?:党团|党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
@@ -1003,7 +1006,8 @@ class _Sentence:
             previous_end, first_start = m.end(), m.start()
             if not (m.start() == start or self._only_clause_before(start, m.start())):
                 continue
-            if m.end() == end or text.startswith("驻", m.end()) or _PARTY_NAME.fullmatch(text, m.end(), end) \
+            if m.end() == end or text.startswith("驻", m.end()) and not _CLAUSE_INSIDE.search(text, m.end(), end) \
+                    or _PARTY_NAME.fullmatch(text, m.end(), end) \
                     or _field_list(text[m.end():end]) \
                     or _name_run_start(text, m.end(), end) == m.end() \
                     or (text.startswith(("和", "与"), m.end())  # 中国和哈萨克斯坦合作委员会: two countries' body
