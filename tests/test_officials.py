@@ -976,3 +976,8 @@ def test_an_envoys_title_after_zhu_holds_no_clause():
     """阿联酋驻叙利亚大使馆临时代办A14日在大马士革向叙利亚总统B: B is Syria's president, not the UAE's clause."""
     assert _posts("据报纸消息，阿联酋驻叙利亚大使馆临时代办努阿米14日在大马士革向叙利亚总统巴萨姆转交了邀请函。")["巴萨姆"] == {
         ("总统", "阿拉伯叙利亚共和国")}
+
+
+def test_a_department_of_a_paper_printed_before_it_takes_no_state():
+    posts = _posts("塞内加尔媒体关注。《太阳报》编辑部主任姆博拉表示赞赏。")
+    assert not any(org.startswith("塞内加尔") for _, org in posts.get("姆博拉", set()))

@@ -623,6 +623,8 @@ class _Sentence:
         nouns naming no state (美交通部, 阿联邦国民议会 name theirs), no body the lexicons know (欧洲议会…委员会,
         北约…) and no committee or agency, which international bodies have too."""
         rest = self.text[start:end]
+        if start > 0 and self.text[start - 1] in "》”":
+            return False  # 《太阳报》编辑部主任: the department of the paper printed before it
         head = next((f.org for f in _forms("head_of") if f.printed == title), None)
         return (rest.endswith(("议院", "议会", "国会", "代表院", "立法院")) or bool(head) and head == "部"
                 or rest.endswith("部") or self._bare_party(start, end)) and \
