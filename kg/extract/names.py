@@ -310,7 +310,7 @@ def _dot_at(text: str, i: int) -> bool:
 
 def _word_inside_run(text: str, pos: int, end: int) -> int:
     """Where the segmenter, cutting the whole sentence, sees a common word begin inside the run
-    ``[pos, end)`` (``end`` if nowhere): 内塔尼亚胡|多次声称, 西哈莫尼|登基20周年, 新|任期有. Syllables of a
+    ``[pos, end)`` (``end`` if nowhere): 纳塔尼|多次声称, 西萨莫|登基20周年, 新|任期有. Syllables of a
     transliteration are rare words or none; a word of a thousand uses (多次, 登基, 任期) is the
     sentence going on after the name, whatever tag the dictionary gives it (登基 is tagged nrt),
     unless it is a given name (岸田文明: 文明 is tagged nr) or a place (阿里)."""
@@ -406,7 +406,7 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
         if cut - pos < 2:
             return None  # 新任期有: common words from the start, no syllables of a name
         total -= i - cut
-        i = cut  # 内塔尼亚胡多次声称, 西哈莫尼登基: the name ends where a word of the sentence begins
+        i = cut  # 纳塔尼多次声称, 西萨莫登基: the name ends where a word of the sentence begins
     if dotted and _verb_ends_last_part(text, pos, i):
         i, total = i - 2, total - 2  # 某国防长安德烈·科瓦尔留任。: the verb after the name is no part of it
     if not dotted:
@@ -415,7 +415,7 @@ def _other_reading(text: str, pos: int, foreign: bool, max_len: int = 16) -> int
         i = cut  # 某国总理米洛遇袭受伤, 总理卡多赴机场, 总统萨里祝…: the name ends where its syllables do
     if foreign and not dotted and total >= 4 and _is_ordinary_word(text[i - 2:i]) and \
             not all(c in _translit() for c in text[i - 2:i]):
-        i, total = i - 2, total - 2  # 李在明热情欢迎: the word after the name is no part of it
+        i, total = i - 2, total - 2  # 金在民热情欢迎: the word after the name is no part of it
     regnal = _REGNAL.match(text, i)
     if regnal and foreign:
         i = regnal.end()  # 费利佩六世, 查尔斯三世: the regnal number is part of the name
@@ -439,7 +439,7 @@ def name_after(text: str, pos: int, foreign: bool = False) -> NameSpan | None:
     other = _other_reading(text, pos, foreign)
     kin = _KIN.search(text, pos, other) if other is not None else None
     if kin is not None:
-        other = kin.start() if kin.start() - pos >= 2 else None  # 拜登之子亨特·拜登: 拜登, then his son
+        other = kin.start() if kin.start() - pos >= 2 else None  # 鲍登之子亨特·鲍登: 鲍登, then his son
     if other is not None and any(c in _DOTS for c in text[pos:other]) and other - pos >= 4:
         readings = [(other, 4)]  # 安娜·罗西: the dot joins the parts whatever the first one looks like
     elif other is not None:

@@ -601,11 +601,11 @@ class _Sentence:
 
     def _state_of_foreign_holder(self, start: int, article: bool = True) -> lexicon.Country | None:
         """The state of a bare ministry or house held by people with transliterated names only (以色列安全内阁批准了
-        国防部长A的建议, 马杜罗称已与国防部长A…): the foreign state the sentence names before, else the one the
+        国防部长A的建议, 某国总统A称已与国防部长B…): the foreign state the sentence names before, else the one the
         article is about; a foreign holder is not at China's 国防部 the bare title would give."""
         if not self.transliterated:
             return None
-        # (a name that also reads as a Han name, 巴罗, only with the state named in the sentence itself)
+        # (a name that also reads as a Han name, 巴伦, only with the state named in the sentence itself)
         state = self.country_before(start, article=article and not self.han_names)
         return state if state is not None and state.iso2 != "CN" else None
 
