@@ -239,7 +239,7 @@ def bench_queries(built: Path, queries: Path, repeat: int, rdflib_limit: float =
     from rdflib import Dataset
 
     from sparql_bench import oxigraph_run, rdflib_run, timed
-    from kg.store import open_store
+    from kg.store.database import open_store
 
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     started = time.perf_counter()

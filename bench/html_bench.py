@@ -2,7 +2,7 @@
 
     python bench/html_bench.py [--nodes 2000] [--keep FILE]
 
-A synthetic knowledge graph in kg.graph's attribute format is made from a
+A synthetic knowledge graph in kg.build.graph's attribute format is made from a
 larger input: pages and articles (which ``subgraph`` leaves out) plus
 ``--nodes`` entities of every kind, each with provenance in those articles and
 links with evidence sentences, and 中华全国总工会 (alias 全总) at the top of the
@@ -26,7 +26,7 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.html import chromium, layout, open_offline, subgraph, wait_until, write_html  # noqa: E402
+from kg.export.html import chromium, layout, open_offline, subgraph, wait_until, write_html  # noqa: E402
 
 SHARE = {"union": 0.30, "official": 0.20, "organization": 0.12, "city": 0.12, "person": 0.10,
          "program": 0.08, "policy": 0.065, "province": 0.015}
@@ -34,7 +34,7 @@ CHARS = "工会职工劳动关系服务保障发展建设推进全面加强组�
 
 
 def synthetic_graph(entities: int = 2000, articles_per_page: int = 8, seed: int = 7) -> nx.MultiDiGraph:
-    """``entities`` nodes of every kind (plus pages and articles) with kg.graph's attributes."""
+    """``entities`` nodes of every kind (plus pages and articles) with kg.build.graph's attributes."""
     rnd = random.Random(seed)
     g = nx.MultiDiGraph()
     pages = max(1, entities // 40)

@@ -167,7 +167,7 @@ def prf(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
 
 def run(data, repeat: int = 1) -> dict:
     """Scores of both recognisers: {"jieba"|"ours": {label: (P, R, F1)}, "speed": {...}}."""
-    from kg.ner import recognise
+    from kg.ner.recogniser import recognise
 
     jb, jb_speed, jb_aside = evaluate(jieba_baseline(), data, repeat)
     ours, our_speed, our_aside = evaluate(recognise, data, repeat)

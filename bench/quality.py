@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
-from kg.pipeline import extract_facts  # noqa: E402
+from kg.pipeline.run import extract_facts  # noqa: E402
 
 # name -> (gold folder, inputs)
 SETS = {

@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.pipeline import analyse, find_pages, iter_pages  # noqa: E402
-from kg.ingest import IngestError  # noqa: E402
+from kg.pipeline.run import analyse, find_pages, iter_pages  # noqa: E402
+from kg.ingest.pages import IngestError  # noqa: E402
 
 _RELATIONS = {"holds-post": "post", "sub-organization-of": "union parent", "located-in": "union province",
               "issued-by": "policy issuer", "operated-by": "program operator", "active-in": "program province"}

@@ -5,7 +5,7 @@
 
 Both engines get the same quads and the same view of them: the default graph is
 the union of the named graphs (rdflib ``Dataset(default_union=True)``, Oxigraph
-via ``kg.sparql.load_store``). ``--copies N`` makes a larger graph without
+via ``kg.store.sparql.load_store``). ``--copies N`` makes a larger graph without
 inventing text: N copies of the export whose instance IRIs are moved under
 ``…/id/copy<k>/``, so the copies share labels but no nodes. Each cell is the
 median of ``--repeat`` runs, results fully read; the ratio is rdflib / Oxigraph.
@@ -24,7 +24,7 @@ from rdflib import Dataset
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.sparql import format_table, load_store, run_query  # noqa: E402
+from kg.store.sparql import format_table, load_store, run_query  # noqa: E402
 
 ID_BASE = "https://w3id.org/unionkg/id/"
 

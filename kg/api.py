@@ -7,9 +7,9 @@ The same stages ``kg build`` runs, one call each::
 
 ``import kg`` gives every name here (``kg.read_text``, ``kg.resolve_pages`` …) without
 loading this module until one is used, so ``import kg`` stays instant. The names differ
-from the stages' modules on purpose: ``kg.extract``, ``kg.resolve`` and ``kg.graph`` are
-modules, and a function of the package called that would be replaced by its module as soon
-as the module is imported.
+from the stages' packages on purpose: ``kg.extract``, ``kg.resolve`` and ``kg.build`` are
+packages, and a function of ``kg`` called that would be replaced by its package as soon
+as the package is imported.
 
 Every example below is a test (``tests/test_api.py`` runs this module's doctests); the
 pages in them are invented.
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from kg.extract import ArticleFindings, extract_article
-from kg.ingest import IngestError, Page, parse_page
-from kg.rdf import DEFAULT_BASE
-from kg.resolve import KnowledgeBase, resolve
+from kg.ingest.pages import IngestError, Page, parse_page
+from kg.export.rdf import DEFAULT_BASE
+from kg.resolve.entities import KnowledgeBase, resolve
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -51,7 +51,7 @@ def read_text(text: str, source: str = "page.txt") -> Page:
     ['河南省总工会召开全委会议', '河南省总工会主席李明远出席会议。']
     >>> read_text("  \\n")
     Traceback (most recent call last):
-    kg.ingest.IngestError: page.txt: empty page
+    kg.ingest.pages.IngestError: page.txt: empty page
     """
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -75,9 +75,9 @@ def read_files(paths: Iterable[str | Path]) -> list[Page]:
     [('a.txt', True)]
     >>> read_files([folder / "missing.txt"])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    kg.ingest.IngestError: .../missing.txt: no such file
+    kg.ingest.pages.IngestError: .../missing.txt: no such file
     """
-    from kg.pipeline import Summary, find_pages, read_pages
+    from kg.pipeline.run import Summary, find_pages, read_pages
 
     summary = Summary()
     pages = read_pages(find_pages([Path(p) for p in paths], summary.failed), summary)
@@ -130,13 +130,13 @@ def to_networkx(kb: KnowledgeBase) -> "nx.MultiDiGraph":
     >>> sorted(d["label"] for _, d in graph.nodes(data=True) if d["kind"] == "official")
     ['李明远']
     """
-    from kg.graph import build_graph
+    from kg.build.graph import build_graph
 
     return build_graph(kb)
 
 
 def _nquads(source: "KnowledgeBase | nx.MultiDiGraph", base: str) -> bytes:
-    from kg.rdf import to_dataset
+    from kg.export.rdf import to_dataset
 
     graph = to_networkx(source) if isinstance(source, KnowledgeBase) else source
     return "".join(to_dataset(graph, base).nquad_lines()).encode("utf-8")

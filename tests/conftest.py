@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from kg.extract import ArticleFindings, extract_article
-from kg.facts import page_facts
-from kg.ingest import Page, parse_page, read_page
-from kg.pipeline import analyse
-from kg.resolve import Entity, KnowledgeBase
+from kg.export.facts import page_facts
+from kg.ingest.pages import Page, parse_page, read_page
+from kg.pipeline.run import analyse
+from kg.resolve.entities import Entity, KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -35,9 +35,9 @@ def run_kg(*args, cwd: Path | str = ROOT, env: dict | None = None, input: str | 
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's chromium, headless (kg.html.chromium): skipped where it cannot start, a failure
+    """Debian's chromium, headless (kg.export.html.chromium): skipped where it cannot start, a failure
     under CI=true, where .ci/run installs it."""
-    from kg.html import chromium  # networkx and playwright only for the browser tests
+    from kg.export.html import chromium  # networkx and playwright only for the browser tests
 
     manager = chromium()
     try:
@@ -53,7 +53,7 @@ def browser():
 
 @pytest.fixture(scope="session", autouse=True)
 def own_cache_key_folder(tmp_path_factory):
-    """The key of the --update cache's MACs (``kg.cache``) lives in the user's cache folder:
+    """The key of the --update cache's MACs (``kg.pipeline.cache``) lives in the user's cache folder:
     the tests, and the kg commands they start, keep theirs in a folder of their own."""
     before = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))

@@ -13,7 +13,7 @@ BASE = "https://w3id.org/unionkg/id/"
 def seed_build(folder: Path) -> Path:
     """The two seed pages as records of one JSON-lines archive with a date each, built into
     ``folder``; returns the store folder."""
-    from kg.pipeline import build
+    from kg.pipeline.run import build
 
     pages = folder / "pages"
     pages.mkdir(parents=True, exist_ok=True)
@@ -27,7 +27,7 @@ def seed_build(folder: Path) -> Path:
 
 def markup_build(folder: Path) -> Path:
     """A tiny store whose names, aliases, headline and sentence are markup; returns the store folder."""
-    from kg.store import build_store
+    from kg.store.database import build_store
 
     u, o, a, pg, g = (f"<{BASE}{x}>" for x in ("union/x-1", "official/y-2", "article/p-001", "page/p", "graph/page/p"))
     s, m, e = (f"<{BASE}{x}>" for x in ("article/p-001/s1", "mention/m1", "evidence/e1"))

@@ -22,7 +22,7 @@ import pytest
 import kg
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCTEST_MODULES = ["kg.api", "kg.files", "kg.messages", "kg.facts"]
+DOCTEST_MODULES = ["kg.api", "kg.export.files", "kg.cli.messages", "kg.export.facts"]
 
 
 @pytest.mark.parametrize("name", DOCTEST_MODULES)

@@ -201,7 +201,7 @@ import shutil  # noqa: E402
 import signal  # noqa: E402
 import tempfile  # noqa: E402
 
-from kg.cli import main  # noqa: E402
+from kg.cli.commands import main  # noqa: E402
 
 
 def run(*args) -> int:
@@ -323,12 +323,12 @@ def test_utf16_pages_without_bom_and_an_archive_with_a_bom(tmp_path):
 
 
 def test_an_out_that_is_a_file_is_refused_before_any_page_is_read(tmp_path, good, capsys, monkeypatch):
-    import kg.pipeline
+    import kg.pipeline.run
 
     def never(*args, **kwargs):
         raise AssertionError("pages were read before --out was checked")
 
-    monkeypatch.setattr(kg.pipeline, "iter_pages", never)
+    monkeypatch.setattr(kg.pipeline.run, "iter_pages", never)
     a_file = tmp_path / "exports"
     a_file.write_text("mine", encoding="utf-8")
     assert run("build", good, "--out", a_file) == 2
@@ -423,10 +423,10 @@ def test_a_page_an_extractor_fails_on_is_named_and_the_rest_built(tmp_path, good
     """An extractor that raises on one page, or gives a mention outside its sentence (a mention
     without offsets once stopped the build of ten years of news in resolution), fails that page
     only."""
-    import kg.pipeline
+    import kg.pipeline.run
     from kg.extract.base import Mention
 
-    real = kg.pipeline.extract_article
+    real = kg.pipeline.run.extract_article
 
     def flawed(article):
         found = real(article)
@@ -436,7 +436,7 @@ def test_a_page_an_extractor_fails_on_is_named_and_the_rest_built(tmp_path, good
             found.add(Mention("organization", "湖南", 0, None, 2))
         return found
 
-    monkeypatch.setattr(kg.pipeline, "extract_article", flawed)
+    monkeypatch.setattr(kg.pipeline.run, "extract_article", flawed)
     raising, offsetless = tmp_path / "sichuan.txt", tmp_path / "hunan.txt"
     raising.write_text(PAGE.replace("湖北省总工会开展", "四川省总工会开展"), encoding="utf-8")
     offsetless.write_text(PAGE.replace("湖北省总工会开展", "湖南省总工会开展"), encoding="utf-8")
@@ -452,7 +452,7 @@ def test_a_page_an_extractor_fails_on_is_named_and_the_rest_built(tmp_path, good
 # the cache went.
 _JIEBA = """
 import os, sys
-from kg import segment
+from kg.extract import segment
 tk = segment._base_tokenizer()
 print(tk.FREQ.get("工会", 0), tk.total, sorted(os.listdir(sys.argv[1])))
 """

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from conftest import run_kg
-from kg import cache, codec
-from kg.cache import ExtractionCache, read_entry, write_entry
+from kg.pipeline import codec
+from kg.pipeline import cache
+from kg.pipeline.cache import ExtractionCache, read_entry, write_entry
 from kg.extract import extract_article
 from kg.extract.base import Link, Mention
-from kg.ingest import Article, Page, Sentence, read_page
-from kg.pipeline import build
+from kg.ingest.pages import Article, Page, Sentence, read_page
+from kg.pipeline.run import build
 
 pytestmark = pytest.mark.slow  # each test builds with --update, some with worker processes
 
@@ -237,20 +238,20 @@ def test_the_extraction_digest_follows_code_lexicons_and_libraries(tmp_path, mon
         seen.add(digest)
         return new
 
-    with open(package / "lexicons" / "titles.txt", "a", encoding="utf-8") as f:
+    with open(package / "knowledge" / "lexicons" / "titles.txt", "a", encoding="utf-8") as f:
         f.write("新职务\n")
     assert changed()
-    (package / "lexicons" / "extra.tsv").write_text("x\ty\n", encoding="utf-8")
+    (package / "knowledge" / "lexicons" / "extra.tsv").write_text("x\ty\n", encoding="utf-8")
     assert changed()
-    (package / "lexicons" / "extra.tsv").unlink()
+    (package / "knowledge" / "lexicons" / "extra.tsv").unlink()
     assert not changed()  # back to the files of the step before
-    (package / "lexicons" / "surnames.txt").unlink()
+    (package / "knowledge" / "lexicons" / "surnames.txt").unlink()
     assert changed()
-    for name in ("extract/officials.py", "segment.py", "ingest.py", "lexicon.py"):
+    for name in ("extract/officials.py", "extract/segment.py", "ingest/pages.py", "knowledge/lexicon.py"):
         with open(package / name, "a", encoding="utf-8") as f:
             f.write("\n# changed\n")
         assert changed(), name
-    with open(package / "rdf.py", "a", encoding="utf-8") as f:
+    with open(package / "export" / "rdf.py", "a", encoding="utf-8") as f:
         f.write("\n# not read by extraction\n")
     assert not changed()
     real = importlib.metadata.version

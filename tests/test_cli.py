@@ -77,7 +77,7 @@ def test_view_reads_the_graph_json_a_build_wrote(tmp_path):
 
 # modules `kg --help` must not load: each costs tens to hundreds of milliseconds on import
 HEAVY = ("networkx", "numpy", "pyoxigraph", "jieba", "rjieba", "starlette", "uvicorn", "charset_normalizer",
-         "kg.ingest", "kg.rdf", "kg.pipeline")
+         "kg.ingest", "kg.export.rdf", "kg.pipeline")
 
 
 def test_help_loads_no_heavy_module():
@@ -92,9 +92,9 @@ def test_help_loads_no_heavy_module():
 
 
 def test_the_help_choices_are_the_modules_own():
-    """kg.defaults repeats the format names kg.rdf has, so that the parser need not import kg.rdf."""
+    """kg.defaults repeats the format names kg.export.rdf has, so that the parser need not import kg.export.rdf."""
     from kg.defaults import RDF_FORMATS
-    from kg.rdf import FORMATS
+    from kg.export.rdf import FORMATS
 
     assert RDF_FORMATS == tuple(sorted(FORMATS))
 
@@ -138,7 +138,7 @@ def _with_stdin(monkeypatch, data: bytes) -> None:
 def test_build_reads_a_page_from_standard_input(tmp_path, monkeypatch, capsys):
     """`kg build -`: the page is known as stdin.txt (its facts file, its IRI), "-" is where it was
     read (manifest); the RDF is what the same bytes in a file of that name give."""
-    from kg.cli import main
+    from kg.cli.commands import main
 
     _with_stdin(monkeypatch, STDIN_PAGE.encode("utf-8"))
     assert main(["build", "-", "--out", str(tmp_path / "piped"), "--jobs", "1", "--quiet"]) == 0
@@ -159,7 +159,7 @@ def test_build_reads_a_page_from_standard_input(tmp_path, monkeypatch, capsys):
 def test_extract_reads_an_archive_from_standard_input(tmp_path, monkeypatch, capsys):
     """Input that starts with { is an archive (stdin.jsonl); its bad records are named by "-" and
     their line, on standard error, in extract as in build."""
-    from kg.cli import main
+    from kg.cli.commands import main
 
     archive = (json.dumps({"id": "r1", "title": "会议", "text": STDIN_PAGE}, ensure_ascii=False) + "\nnot json\n")
     _with_stdin(monkeypatch, archive.encode("utf-8"))
@@ -178,7 +178,7 @@ def test_extract_reads_an_archive_from_standard_input(tmp_path, monkeypatch, cap
 def test_standard_input_errors_are_messages(tmp_path, monkeypatch, capsys):
     """Empty standard input fails as an empty file does (issue 14 saw a SHACL violation), and a
     --stdin-name that is no page's name, or - twice, is refused before anything is read."""
-    from kg.cli import main
+    from kg.cli.commands import main
 
     _with_stdin(monkeypatch, b"")
     assert main(["build", "-", "--out", str(tmp_path / "out"), "--quiet"]) == 1

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from kg import api, facts, html, kinds, shacl
+from kg import api
+from kg.export import facts, html
+from kg.knowledge import kinds
+from kg.store import shacl
 
 PAGE = """# 机械厂职工技能比武开赛
 

@@ -21,8 +21,8 @@ import rdflib
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from kg.cli import main
-from kg.store import open_store
+from kg.cli.commands import main
+from kg.store.database import open_store
 
 pytestmark = pytest.mark.slow  # builds killed and fuzzed command lines
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import extract_facts
+from kg.pipeline.run import extract_facts
 
 HERE = Path(__file__).resolve().parent
 SCORER = HERE.parent.parent / "shared" / "eval" / "score.py"

@@ -9,10 +9,10 @@ import networkx as nx
 import pytest
 from conftest import SEEDS, SOURCE_000, SOURCE_003, kb_of
 
-from kg import kinds
-from kg.graph import build_graph, graph_from_json, graph_json
-from kg.ingest import read_page
-from kg.pipeline import analyse
+from kg.knowledge import kinds
+from kg.build.graph import build_graph, graph_from_json, graph_json
+from kg.ingest.pages import read_page
+from kg.pipeline.run import analyse
 
 EVIDENCE_KEYS = {"page", "article", "sentence", "start", "end", "text"}
 
@@ -25,7 +25,7 @@ def seed_graph(seed_kb):
 def test_every_node_has_kind_label_and_provenance(seed_graph, seed_kb):
     assert seed_graph.number_of_nodes() == len(seed_kb.entities)
     for node, data in seed_graph.nodes(data=True):
-        assert data["kind"] in {k.name for k in kinds.ENTITY_KINDS}, node  # kg/kinds.py
+        assert data["kind"] in {k.name for k in kinds.ENTITY_KINDS}, node  # kg/knowledge/kinds.py
         assert isinstance(data["label"], str) and data["label"], node
         assert isinstance(data["provenance"], list), node
         for ev in data["provenance"]:
@@ -148,7 +148,7 @@ def graph_file(seed_graph, tmp_path_factory):
 
 
 def _export(graph_file, fmt, out):
-    from kg.cli import main
+    from kg.cli.commands import main
 
     assert main(["export", "--format", fmt, "--input", str(graph_file), "-o", str(out)]) == 0
     return out
@@ -230,7 +230,7 @@ def test_graph_formats_are_byte_identical_for_the_same_graph(graph_file, tmp_pat
 
 
 def test_graph_formats_want_a_graph_json(graph_file, tmp_path, capsys):
-    from kg.cli import main
+    from kg.cli.commands import main
 
     nq = tmp_path / "graph.nq"
     nq.write_text("<https://e.org/a> <https://e.org/p> <https://e.org/b> .\n", encoding="utf-8")

@@ -11,10 +11,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.graph import build_graph
-from kg.html import find_node, open_offline, page_data, render_html, subgraph, write_html
-from kg.view import view_main
-from kg.pipeline import Summary, analyse, find_pages, read_pages
+from kg.build.graph import build_graph
+from kg.export.html import find_node, open_offline, page_data, render_html, subgraph, write_html
+from kg.cli.view import view_main
+from kg.pipeline.run import Summary, analyse, find_pages, read_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 EVIL = "<img src=x onerror=window.__xss=1>"

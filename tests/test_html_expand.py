@@ -9,10 +9,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import kg.html
-from kg.graph import build_graph
-from kg.html import open_offline, page_data, subgraph, write_html
-from kg.pipeline import Summary, analyse, find_pages, read_pages
+import kg.export.html
+from kg.build.graph import build_graph
+from kg.export.html import open_offline, page_data, subgraph, write_html
+from kg.pipeline.run import Summary, analyse, find_pages, read_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 DATES = {"000_328a50d97180c723.txt": "2024-01-04", "003_c578291eaf5148a9.txt": "2024-01-05"}
@@ -40,7 +40,7 @@ def namesakes():
 
 
 def test_a_page_holds_more_than_it_draws(seeds, monkeypatch):
-    monkeypatch.setattr(kg.html, "DRAWN_LIMIT", 20)
+    monkeypatch.setattr(kg.export.html, "DRAWN_LIMIT", 20)
     data = page_data(subgraph(seeds))
     drawn = [n for n in data["nodes"] if n["drawn"]]
     assert len(drawn) == 20 and len(data["nodes"]) > 100
@@ -58,13 +58,13 @@ def test_namesakes_have_their_own_context():
 
 
 def test_busiest_keeps_the_page_limit(seeds):
-    assert kg.html.busiest(seeds, limit=10).number_of_nodes() == 10
-    assert kg.html.busiest(seeds) is seeds  # under PAGE_LIMIT: all of it
+    assert kg.export.html.busiest(seeds, limit=10).number_of_nodes() == 10
+    assert kg.export.html.busiest(seeds) is seeds  # under PAGE_LIMIT: all of it
 
 
 @pytest.mark.slow
 def test_search_adds_an_undrawn_node_and_expand_collapse(seeds, tmp_path, browser, monkeypatch):
-    monkeypatch.setattr(kg.html, "DRAWN_LIMIT", 15)
+    monkeypatch.setattr(kg.export.html, "DRAWN_LIMIT", 15)
     part = subgraph(seeds)
     page, problems = open_offline(browser, write_html(part, tmp_path / "g.html"))
     try:

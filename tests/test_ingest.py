@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import (
+from kg.ingest.pages import (
     IngestError,
     _normalise,
     normalise_char,
@@ -379,7 +379,7 @@ def no_hang():
 
 
 def test_a_fifo_and_devices_are_refused_without_reading(tmp_path, no_hang):
-    from kg.ingest import read_archive
+    from kg.ingest.pages import read_archive
 
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
@@ -407,7 +407,7 @@ def test_bytes_are_counted_as_read_not_taken_from_the_size(no_hang):
 @pytest.mark.slow
 def test_a_record_line_past_the_limit_is_skipped_without_being_held(tmp_path):
     import tracemalloc
-    from kg.ingest import read_archive
+    from kg.ingest.pages import read_archive
 
     archive = tmp_path / "big.jsonl"
     with open(archive, "w", encoding="utf-8") as f:
@@ -423,7 +423,7 @@ def test_a_record_line_past_the_limit_is_skipped_without_being_held(tmp_path):
 
 
 def _records(tmp_path, *records) -> list:
-    from kg.ingest import read_archive
+    from kg.ingest.pages import read_archive
 
     archive = tmp_path / "news.jsonl"
     archive.write_text("".join(r + "\n" for r in records), encoding="utf-8")
@@ -488,7 +488,7 @@ def test_records_that_are_not_objects_or_nest_too_deep_are_refused(tmp_path):
 
 
 def test_a_byte_order_mark_before_the_first_record(tmp_path):
-    from kg.ingest import read_archive
+    from kg.ingest.pages import read_archive
 
     archive = tmp_path / "bom.jsonl"
     archive.write_bytes(b"\xef\xbb\xbf" + json.dumps({"title": "湖北", "text": NEWS}, ensure_ascii=False).encode()
@@ -542,7 +542,7 @@ def test_a_name_that_is_not_utf8_is_shown_with_replacement_characters(tmp_path):
 
 
 def test_an_archive_without_records_is_named(tmp_path):
-    from kg.ingest import read_archive
+    from kg.ingest.pages import read_archive
 
     archive = tmp_path / "blank.jsonl"
     archive.write_text("\n  \n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The kinds registry (kg/kinds.py): every kind has every part, and a kind nobody registered
+"""The kinds registry (kg/knowledge/kinds.py): every kind has every part, and a kind nobody registered
 raises, naming it, wherever it first appears (issue 15). The pages are invented."""
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import importlib
 import networkx as nx
 import pytest
 
-from kg import api, facts, html, kinds, rdf, resolve
+from kg import api
+from kg.export import facts, html, rdf
+from kg.knowledge import kinds
+from kg.resolve import entities as resolve
 from kg.extract import extractors
 from kg.extract.base import Link, Mention
 

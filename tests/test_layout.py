@@ -1,14 +1,18 @@
-"""The package's layout: no import cycles inside ``kg/``.
+"""The package's layout: no import cycles inside ``kg/``, and its packages in pipeline order.
 
 Every module under ``kg/`` is parsed with ``ast`` (nothing is imported) and each
 ``import kg.x`` / ``from kg.x import y`` / ``from kg import x`` / relative import becomes an
-edge to the module it names (``from kg.x import y`` goes to ``kg.x.y`` when that is a module).
+edge to the module it names (``from kg.x import y`` goes to ``kg.x.y`` when that is a module),
+and to every package above that module which the importer is not inside: importing
+``kg.export.rdf`` runs ``kg/export/__init__.py`` first, so a package's ``__init__`` that imports
+its modules is on every path into the package (two packages whose ``__init__``s reach each
+other are a cycle even when no two modules import each other directly).
 
 What counts, and why:
 - Imports inside functions and methods count. A deferred import stops the interpreter
   from tripping over a cycle, but the two modules still need each other: neither can be
-  read, tested or moved alone. (``kg/html.py`` importing ``kg.pipeline`` inside a function
-  while the pipeline imports ``kg.html`` was such a hidden cycle.)
+  read, tested or moved alone. (``kg/export/html.py`` importing ``kg.pipeline`` inside a function
+  while the pipeline imports ``kg.export.html`` was such a hidden cycle.)
 - Imports under ``if TYPE_CHECKING:`` do not count: they never run, and name types only.
 - The package ``kg`` itself is not a node. Its ``__init__`` is the public API's facade: it
   loads its names lazily (by module name, in ``__getattr__``), and at import it loads no
@@ -87,7 +91,20 @@ def import_graph(package: Path) -> nx.DiGraph:
                 found = known(target)
                 if found and found != top and found != name:
                     graph.add_edge(name, found, line=node.lineno)
+                for package in _packages_run_first(found or "", name, is_package, names, top):
+                    graph.add_edge(name, package, line=node.lineno)
     return graph
+
+
+def _packages_run_first(target: str, importer: str, importer_is_package: bool, names: dict[str, Path],
+                        top: str) -> list[str]:
+    """The packages above ``target`` whose ``__init__`` an import of it runs: all but the top
+    package and those the importer is itself inside (already imported before the importer ran)."""
+    parts = target.split(".")
+    above = [".".join(parts[:i]) for i in range(2, len(parts))]
+    own = importer.split(".") if importer_is_package else importer.split(".")[:-1]
+    inside = {".".join(own[:i]) for i in range(1, len(own) + 1)}
+    return [p for p in above if p in names and p != top and p not in inside and p != importer]
 
 
 def cycles(graph: nx.DiGraph) -> list[list[str]]:
@@ -125,8 +142,49 @@ def test_the_check_sees_a_cycle_through_a_function(tmp_path):
     assert cycles(import_graph(pkg)) == []  # a type-only import is no edge
 
 
+def test_the_check_sees_a_cycle_through_a_package_init(tmp_path):
+    """``from kg.p.x import f`` runs ``kg/p/__init__.py`` first: when that ``__init__`` imports a
+    module that imports the importer, the two packages need each other (at import, a name of a
+    half-initialised module is missing), though no module imports the other's directly."""
+    pkg = tmp_path / "kg"
+    for sub in ("p", "q"):
+        (pkg / sub).mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "p" / "__init__.py").write_text("from kg.p.x import f\nfrom kg.p.y import g\n")
+    (pkg / "p" / "x.py").write_text("def f():\n    pass\n")
+    (pkg / "p" / "y.py").write_text("from kg.q.z import h\n")
+    (pkg / "q" / "__init__.py").write_text("")
+    (pkg / "q" / "z.py").write_text("from kg.p.x import f\nh = f\n")
+    assert cycles(import_graph(pkg)) == [["kg.p:2", "kg.p.y:1", "kg.q.z:1", "kg.p"]]
+    (pkg / "p" / "__init__.py").write_text("from kg.p.x import f\n")  # the __init__ no longer reaches y
+    assert cycles(import_graph(pkg)) == []
+    (pkg / "q" / "__init__.py").write_text("from kg.q.z import h\n")
+    (pkg / "q" / "z.py").write_text("from kg.q.w import k\nh = k\n")  # inside its own package: kg.q ran first
+    (pkg / "q" / "w.py").write_text("k = 1\n")
+    assert cycles(import_graph(pkg)) == []
+
+
 def test_import_kg_loads_no_submodule():
     """``import kg`` stays cheap and the facade stays outside every cycle: it loads nothing of kg."""
     code = "import sys, kg; print(sorted(m for m in sys.modules if m.startswith('kg.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+# The packages (and top-level modules) of kg/ in pipeline order: each may import only those
+# before it. The stages in the order data flows through them (README, "Pipeline"), what they
+# all read first, what runs them and what serves their result after.
+LAYERS = ("defaults", "knowledge",                                  # read by every stage
+          "ingest", "extract", "ner", "resolve", "build", "export", "store",  # the stages
+          "pipeline", "serve", "cli", "api", "__main__")            # running and serving them
+
+
+def test_each_package_imports_only_earlier_stages():
+    """A stage never reaches forward into a later one (``kg.export`` does not import ``kg.store``,
+    ``kg.resolve`` not ``kg.export``), so the layout reads in the order the data flows."""
+    graph = import_graph(ROOT / "kg")
+    top_level = {name.split(".")[1] for name in graph}
+    assert top_level == set(LAYERS), f"place every package of kg/ in LAYERS: {sorted(top_level ^ set(LAYERS))}"
+    backward = sorted(f"{a}:{graph.edges[a, b]['line']} -> {b}" for a, b in graph.edges
+                      if LAYERS.index(a.split(".")[1]) < LAYERS.index(b.split(".")[1]))
+    assert backward == [], "imports of a later stage: " + "; ".join(backward)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import lexicon
+from kg.knowledge import lexicon
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -48,11 +48,11 @@ def test_a_word_list_needs_its_header_and_clean_rows(tmp_path, monkeypatch, text
 
 
 def test_no_module_reads_a_lexicon_file_but_the_loader():
-    """kg.lexicon._rows is the one reader: no other module opens a file of kg/lexicons
-    (kg/cache.py hashes their bytes, to know when the extraction's knowledge changed)."""
-    package = lexicon.LEXICON_DIR.parent
+    """kg.knowledge.lexicon._rows is the one reader: no other module opens a file of kg/knowledge/lexicons
+    (kg/pipeline/cache.py hashes their bytes, to know when the extraction's knowledge changed)."""
+    package = lexicon.LEXICON_DIR.parents[1]  # kg/, every module of every package
     for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).as_posix() in ("lexicon.py", "cache.py"):
+        if path.relative_to(package).as_posix() in ("knowledge/lexicon.py", "pipeline/cache.py"):
             continue
         text = path.read_text(encoding="utf-8")
         assert "LEXICON_DIR" not in text and '"lexicons"' not in text, f"{path.relative_to(package)} reads a lexicon itself"
@@ -76,8 +76,8 @@ def test_every_lexicon_loads_and_says_where_its_knowledge_comes_from():
         assert lexicon._rows(name), name
         if name.endswith(".txt"):
             assert lexicon._lines(name), name
-        assert table.get(name), f"{name} has no source in the table of kg/lexicons/SOURCES.md"
-    assert sorted(table) == files, "SOURCES.md names files that are not in kg/lexicons"
+        assert table.get(name), f"{name} has no source in the table of kg/knowledge/lexicons/SOURCES.md"
+    assert sorted(table) == files, "SOURCES.md names files that are not in kg/knowledge/lexicons"
 
 
 def test_countries_and_bodies_resolve_their_printed_forms():

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import ner, segment
+from kg.extract import segment
+from kg.ner import recogniser as ner
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The output folder of ``kg build`` (``kg/outdir.py``): every page its own facts file and IRI,
+"""The output folder of ``kg build`` (``kg/pipeline/outdir.py``): every page its own facts file and IRI,
 only the build's own files ever removed, one generation visible at a time (even to a build
 killed while it switches), and one build at a time."""
 from __future__ import annotations
@@ -15,12 +15,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.cli import main
-from kg.ingest import parse_page
-from kg.outdir import LOCK, MANIFEST
-from kg.pipeline import facts_name, page_local
-from kg.resolve import resolve
-from kg.store import open_store
+from kg.cli.commands import main
+from kg.ingest.pages import parse_page
+from kg.pipeline.outdir import LOCK, MANIFEST
+from kg.pipeline.run import facts_name, page_local
+from kg.resolve.entities import resolve
+from kg.store.database import open_store
 
 pytestmark = pytest.mark.slow  # each test builds into output folders with kg build
 
@@ -216,9 +216,9 @@ for name in ("replace", "rename", "link"):
 for name in ("unlink", "rmdir"):
     killing(os, name, "removals")
 killing(shutil, "rmtree", "moves")
-import kg.outdir
-killing(kg.outdir, "_exchange", "moves")
-from kg.cli import main
+import kg.pipeline.outdir
+killing(kg.pipeline.outdir, "_exchange", "moves")
+from kg.cli.commands import main
 sys.exit(main(sys.argv[3:]))
 """
 
@@ -280,14 +280,14 @@ def test_a_build_killed_while_switching_leaves_one_generation(tmp_path):
 PAUSER = r"""
 import sys, time
 from pathlib import Path
-import kg.pipeline
-real = kg.pipeline.quad_table
+import kg.pipeline.run
+real = kg.pipeline.run.quad_table
 def paused(*args, **kwargs):
     Path(sys.argv[1]).touch()
     time.sleep(float(sys.argv[2]))
     return real(*args, **kwargs)
-kg.pipeline.quad_table = paused
-from kg.cli import main
+kg.pipeline.run.quad_table = paused
+from kg.cli.commands import main
 sys.exit(main(sys.argv[3:]))
 """
 

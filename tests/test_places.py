@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conftest import entities, entity, facts_of, findings_of, kb_of, located_in, names, one
 
-from kg.lexicon import gazetteer
+from kg.knowledge.lexicon import gazetteer
 
 
 # ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from conftest import entity, facts_of, kb_of, names, one
 
-from kg.ingest import normalise_char
+from kg.ingest.pages import normalise_char
 
 GANSU = "甘肃省保障农民工工资支付工作考核办法"
 AI_ACTION = "全国总工会广泛应用人工智能行动"

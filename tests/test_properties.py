@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.extract import extract_article
-from kg.graph import build_graph
-from kg.ingest import _normalise, parse_page
-from kg.rdf import serialize, to_dataset
-from kg.resolve import resolve
+from kg.build.graph import build_graph
+from kg.ingest.pages import _normalise, parse_page
+from kg.export.rdf import serialize, to_dataset
+from kg.resolve.entities import resolve
 
 # text that looks like the pages: headings, bylines, Chinese, punctuation of both widths, markup
 FRAGMENTS = st.sampled_from([

@@ -81,7 +81,7 @@ def kg_push(exported: Path, *args) -> subprocess.CompletedProcess:
 
 def kg_main(capsys, *args) -> tuple[int, str, str]:
     """The same command in this process (fast: no interpreter start); exit code, stdout, stderr."""
-    from kg.cli import main
+    from kg.cli.commands import main
 
     capsys.readouterr()
     code = main(list(args))
@@ -594,7 +594,7 @@ def test_standard_input_is_read_as_n_quads(exported, monkeypatch):
     not parse is named "standard input"."""
     import io
 
-    from kg.push import PushError, read_dataset
+    from kg.store.push import PushError, read_dataset
 
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(exported.read_bytes())))
     assert read_dataset(Path("-")) == read_dataset(exported)

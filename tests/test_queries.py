@@ -18,10 +18,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
 
-from kg.pipeline import build
-from kg.sparql import load_store, parse_binding, run_query
+from kg.pipeline.run import build
+from kg.store.sparql import load_store, parse_binding, run_query
 
-# rdflib 7 warns about its own deprecated Dataset API (default_context, contexts), also used by kg.rdf
+# rdflib 7 warns about its own deprecated Dataset API (default_context, contexts), also used by kg.export.rdf
 pytestmark = [pytest.mark.filterwarnings(r"ignore:Dataset\..*deprecated:DeprecationWarning"),
               pytest.mark.filterwarnings(r"ignore:ConjunctiveGraph is deprecated:DeprecationWarning")]
 

@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from conftest import run_kg
 from kg import __version__
-from kg.rdf import DEFAULT_BASE, FORMATS, ONTOLOGY, SHAPES
+from kg.export.rdf import DEFAULT_BASE, FORMATS, ONTOLOGY, SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -246,7 +246,7 @@ BAD_BASES = ["not a url", "https://例子.org/kg/", "https://example.org/kg/é/"
 
 @pytest.mark.parametrize("base", BAD_BASES)
 def test_invalid_base_is_refused(capsys, tmp_path, base):
-    from kg.cli import main
+    from kg.cli.commands import main
 
     out = tmp_path / "out"
     code = main(["build", str(SEEDS), "--out", str(out), "--base", base])
@@ -560,7 +560,7 @@ def _files(folder: Path) -> list[str]:
 def test_store_holds_the_export(built, reference):
     """The build's on-disk store: the named graphs of graph.nq, and their union (with the
     default graph's triples) as a set in the default graph."""
-    from kg.store import open_store
+    from kg.store.database import open_store
 
     store = open_store(built / "store")
     got = {tuple(_from_ox(t) for t in (q.subject, q.predicate, q.object, q.graph_name)) for q in store}
@@ -612,7 +612,7 @@ def test_same_name_at_different_organisations_gets_two_iris(tmp_path):
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_kg_export_round_trips(built, reference, tmp_path, fmt):
-    from kg.cli import main
+    from kg.cli.commands import main
 
     out = tmp_path / f"out.{fmt}"
     assert main(["export", "--format", fmt, "--input", str(built / "graph.nq"), "-o", str(out)]) == 0
@@ -684,7 +684,7 @@ def test_every_format_reads_back_every_literal_or_refuses_it_in_xml(text, kind):
     """A literal written in each format and read back by Oxigraph (and the RDF/XML by rdflib,
     whose XML parser is strict) is the same literal; only RDF/XML may refuse, and only for a
     character XML 1.0 cannot carry (a carriage return it must keep: it used to become \\n)."""
-    from kg.rdf import RdfData, XmlError, serialize
+    from kg.export.rdf import RdfData, XmlError, serialize
 
     literal = {"plain": ox.Literal(text), "zh": ox.Literal(text, language="zh"),
                "typed": ox.Literal(text, datatype=ox.NamedNode("https://w3id.org/unionkg/ontology#Code"))}[kind]
@@ -704,7 +704,7 @@ def test_every_format_reads_back_every_literal_or_refuses_it_in_xml(text, kind):
 def test_kg_export_xml_keeps_a_carriage_return_and_refuses_a_control_character(tmp_path, capsys):
     """Through the commands: a page's file name with a carriage return keeps it in RDF/XML; one
     with U+0001 (which graph.nq writes as \\u0001) cannot be RDF/XML, and says so."""
-    from kg.cli import main
+    from kg.cli.commands import main
 
     pages = tmp_path / "pages"
     pages.mkdir()

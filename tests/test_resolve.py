@@ -4,9 +4,9 @@ from __future__ import annotations
 from conftest import SEEDS, SOURCE_000, SOURCE_003, entities, entity, facts_of, kb_of, names
 
 from kg.extract import extract_article
-from kg.ingest import normalise_char, read_page
-from kg.pipeline import analyse
-from kg.resolve import resolve
+from kg.ingest.pages import normalise_char, read_page
+from kg.pipeline.run import analyse
+from kg.resolve.entities import resolve
 
 
 def _printed(page_text: str, ev) -> str:

@@ -89,7 +89,7 @@ def test_update_adds_changes_and_removes_pages_like_a_full_build(tmp_path):
 
 def _record_pages(n: int, pulled: list):
     """``n`` small archive-like pages, counting in ``pulled`` how many were read so far."""
-    from kg.ingest import parse_page
+    from kg.ingest.pages import parse_page
     for i in range(n):
         pulled.append(i)
         yield parse_page(f"## 第{i}条\n\n四川省总工会召开第{i}次会议。\n", f"news.jsonl#{i + 1}")
@@ -98,7 +98,7 @@ def _record_pages(n: int, pulled: list):
 def test_extraction_streams_with_bounded_read_ahead():
     """An archive is never read whole before results come out: with workers, the pages read
     ahead of the consumer stay within a window (64 per job); in one process, one at a time."""
-    from kg.pipeline import extract_pages
+    from kg.pipeline.run import extract_pages
     for jobs, window in ((1, 1), (2, 128)):
         pulled: list = []
         results = extract_pages(_record_pages(1000, pulled), jobs=jobs)
@@ -111,7 +111,7 @@ def test_extraction_streams_with_bounded_read_ahead():
 
 
 def test_a_rebuild_rewrites_only_the_facts_that_changed(tmp_path):
-    from kg.pipeline import build
+    from kg.pipeline.run import build
     pages, out = tmp_path / "pages", tmp_path / "out"
     pages.mkdir()
     texts = {"a.txt": "## 四川\n\n本报讯 四川省总工会主席王小明出席会议。\n",

@@ -20,7 +20,7 @@ def shared():
 
 
 def test_seed_score_meets_targets(shared, tmp_path):
-    from kg.pipeline import extract_facts
+    from kg.pipeline.run import extract_facts
 
     extract_facts([ROOT / "seeds"], tmp_path)
     done = subprocess.run([sys.executable, str(shared / "eval" / "score.py"), str(shared / "eval" / "gold"),

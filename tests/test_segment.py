@@ -1,9 +1,9 @@
-"""kg.segment: word boundaries from jieba-rs agree with jieba on Chinese text."""
+"""kg.extract.segment: word boundaries from jieba-rs agree with jieba on Chinese text."""
 from __future__ import annotations
 
 import pytest
 
-from kg import segment
+from kg.extract import segment
 
 
 def _jieba_boundaries(text: str) -> set[int]:

@@ -145,7 +145,7 @@ def test_evidence_of_a_link(client):
 def _busy_link_store(folder: Path, n: int) -> Path:
     """A store in which one official holds one post with ``n`` evidence sentences, and another
     post with two, each sentence in an article of its own on a day of its own."""
-    from kg.store import build_store
+    from kg.store.database import build_store
 
     ukg, rdf, dct = "https://w3id.org/unionkg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", \
         "http://purl.org/dc/terms/"
@@ -424,7 +424,7 @@ def test_markup_in_the_store_is_shown_as_text(markup_client):
 # ------------------------------------------------------------------ the command and a real server
 
 def test_serve_defaults_to_this_machine_only():
-    from kg.cli import _parser
+    from kg.cli.commands import _parser
 
     args = _parser().parse_args(["serve"])
     assert (args.host, args.port, args.store) == ("127.0.0.1", 7878, "exports/store")

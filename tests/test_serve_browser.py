@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from serve_helpers import MARKUP, markup_build, seed_build  # noqa: E402
 
-from kg.html import wait_until  # noqa: E402
+from kg.export.html import wait_until  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

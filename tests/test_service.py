@@ -16,7 +16,7 @@ import pytest
 from test_queries import seed_export
 
 from conftest import run_kg
-from kg.sparql import QueryError, network_keyword, run_query, run_update
+from kg.store.sparql import QueryError, network_keyword, run_query, run_update
 
 pytestmark = pytest.mark.slow  # kg query runs as a process, over stores of built seeds
 

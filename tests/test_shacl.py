@@ -14,8 +14,8 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from kg import shacl
-from kg.rdf import ONTOLOGY, SHAPES
+from kg.store import shacl
+from kg.export.rdf import ONTOLOGY, SHAPES
 
 ROOT = Path(__file__).resolve().parent.parent
 NQ = ROOT / "exports" / "graph.nq"
@@ -122,7 +122,7 @@ def test_report_names_shape_constraint_and_nodes(seed_lines):
 
 @pytest.mark.slow
 def test_a_violating_build_exits_3_and_writes_nothing(tmp_path, monkeypatch, capsys):
-    from kg.cli import main
+    from kg.cli.commands import main
 
     strict = tmp_path / "strict.ttl"
     strict.write_text(SHAPES.read_text("utf-8") + """
@@ -133,7 +133,7 @@ ukgsh:NoProvinces a sh:NodeShape ; sh:targetClass ukg:Province ;
     out = tmp_path / "out"
     assert main(["build", str(ROOT / "seeds"), "--out", str(out), "--quiet"]) == 3
     err = capsys.readouterr().err
-    assert "violates kg/shapes.ttl" in err and "no province allowed" in err and "province/110000" in err
+    assert "violates kg/knowledge/shapes.ttl" in err and "no province allowed" in err and "province/110000" in err
     assert not list(out.glob("graph.*")) and not (out / "store").exists() and not list(out.glob(".*"))
 
 

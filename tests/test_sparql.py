@@ -40,7 +40,7 @@ def kg_query(workdir, *args):
 
 
 def width(line: str) -> int:
-    """Display columns, counted here independently of kg.sparql: East Asian wide/fullwidth take two."""
+    """Display columns, counted here independently of kg.store.sparql: East Asian wide/fullwidth take two."""
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
 
 
@@ -178,7 +178,7 @@ def test_xml_results_escape_markup_and_keep_carriage_returns():
     XML 1.0 cannot carry is refused, naming the row and variable."""
     import pyoxigraph as ox
 
-    from kg.sparql import QueryError, render
+    from kg.store.sparql import QueryError, render
 
     store = ox.Store()
     p = ox.NamedNode("http://example.org/p")
@@ -411,7 +411,7 @@ def test_a_store_damaged_in_place_is_one_line_and_bounded_memory(tmp_path, query
 def test_max_memory_takes_sizes_and_refuses_nonsense(workdir):
     done = kg_query(workdir, "-e", "ASK {}", "--max-memory", "lots")
     assert done.returncode == 2 and "--max-memory" in done.stderr and "not a size" in done.stderr
-    from kg.sparql import memory_limit, parse_size
+    from kg.store.sparql import memory_limit, parse_size
     assert parse_size("512M") == 512 * 2 ** 20 and parse_size("1.5G") == 3 * 2 ** 29 and parse_size("2000") == 2000
     assert memory_limit("0") is None and memory_limit(None) > 0
 
@@ -419,7 +419,7 @@ def test_max_memory_takes_sizes_and_refuses_nonsense(workdir):
 def test_ready_query_defaults_become_inline_values():
     import pyoxigraph as ox
 
-    from kg.sparql import inline_bindings
+    from kg.store.sparql import inline_bindings
 
     text = 'SELECT ?name WHERE { OPTIONAL { VALUES ?name { "王明"@zh } } ?e ?p ?name }'
     assert inline_bindings(text, None) == ('SELECT ?name WHERE { VALUES ?name { "王明"@zh } ?e ?p ?name }', {})
@@ -453,7 +453,7 @@ def test_plain_values_default_is_replaced_by_the_binding():
     terms is never touched."""
     import pyoxigraph as ox
 
-    from kg.sparql import inline_bindings
+    from kg.store.sparql import inline_bindings
 
     text = 'SELECT ?name WHERE { VALUES ?name { "王明"@zh } VALUES ?c { <x:a> <x:b> } ?e ?c ?name }'
     assert inline_bindings(text, None)[0] == text

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kg import shacl
-from kg.pipeline import ShapeViolation, build
-from kg.rdf import SHAPES
-from kg.store import STAMP, _changed_lines, _graph_of, _quad_key, _triple_key, _Unsorted, open_store
+from kg.store import shacl
+from kg.pipeline.run import ShapeViolation, build
+from kg.export.rdf import SHAPES
+from kg.store.database import STAMP, _changed_lines, _graph_of, _quad_key, _triple_key, _Unsorted, open_store
 
 pytestmark = pytest.mark.slow  # on-disk stores of builds
 

@@ -39,7 +39,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.sparql import inline_bindings, load_store, parse_binding, run_query
+from kg.store.sparql import inline_bindings, load_store, parse_binding, run_query
 
 pytestmark = pytest.mark.slow
 

@@ -117,8 +117,8 @@ def test_jena_validates_exports_of_awkward_text(riot, awkward_built, fmt):
 
 
 def test_jena_shacl_finds_the_data_alone_conforms(riot, seeds_built):
-    """Jena's SHACL engine on graph.ttl without kg/ontology.ttl (as a consumer loads it) and on the
-    shapes of kg/shapes.ttl: it conforms (36 violations when the data had only ukg: classes)."""
+    """Jena's SHACL engine on graph.ttl without kg/knowledge/ontology.ttl (as a consumer loads it) and on the
+    shapes of kg/knowledge/shapes.ttl: it conforms (36 violations when the data had only ukg: classes)."""
     done = subprocess.run([str(JENA), "shacl.shacl", "validate", "--shapes",
                            str(ROOT / "kg" / "shapes.ttl"), "--data", str(seeds_built / "graph.ttl")],
                           capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=300)

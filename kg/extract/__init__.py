@@ -1,10 +1,16 @@
-"""Extract: one article in, mentions and links out.
+"""Extract, the second stage: one article in, mentions and links out.
 
 Every entity kind has one module here defining ``EXTRACTOR``, an object with
 ``kind`` (what it finds), ``after`` (kinds whose mentions it reads) and
 ``extract(article, found) -> list[Mention | Link]``. Adding a kind means adding
-one module (and its lexicon file) and its entry in ``kg/kinds.py``; ``extractors`` below finds
+one module (and its lexicon file) and its entry in ``kg/knowledge/kinds.py``; ``extractors`` below finds
 the module by itself and refuses one whose kind the registry does not know.
+
+The other modules serve the extractors: ``base`` (``Mention``, ``Link``, ``ArticleFindings``),
+``names`` (a person's name from its form), ``phrases`` (word sets and phrase helpers) and
+``segment`` (the project's jieba tokenizer, taught the lexicons' words).
+
+Previous stage: ``kg.ingest``; next: ``kg.resolve``.
 """
 from __future__ import annotations
 
@@ -12,9 +18,9 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
-from kg import kinds
+from kg.knowledge import kinds
 from kg.extract.base import ArticleFindings, Extractor, Link, Mention
-from kg.ingest import Article
+from kg.ingest.pages import Article
 
 __all__ = ["ArticleFindings", "Extractor", "Link", "Mention", "extract_article", "extractors"]
 
@@ -27,7 +33,7 @@ def extractors() -> tuple[Extractor, ...]:
         module = importlib.import_module(f"{__name__}.{info.name}")
         ex = getattr(module, "EXTRACTOR", None)
         if ex is not None:
-            kinds.mention_kind(ex.kind)  # a kind kg/kinds.py does not know raises here, naming it
+            kinds.mention_kind(ex.kind)  # a kind kg/knowledge/kinds.py does not know raises here, naming it
             found[ex.kind] = ex
     ordered, done = [], set()
 
@@ -57,7 +63,7 @@ _WARM_UP = """# 某省总工会召开会议
 def warm_up() -> None:
     """Load every lazy lexicon, tokenizer and automaton now: before worker processes are forked,
     so that they share these read-only tables instead of each building its own."""
-    from kg.ingest import parse_page
+    from kg.ingest.pages import parse_page
 
     for article in parse_page(_WARM_UP, "warm-up.txt").articles:
         extract_article(article)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
-from kg.ingest import Article
+from kg.ingest.pages import Article
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Enterprises (企业): companies, groups, works, mines, banks and hospitals, and their unions.
 
-The first kind added through the kinds registry (``kg/kinds.py``, issue 15): everything the
+The first kind added through the kinds registry (``kg/knowledge/kinds.py``, issue 15): everything the
 kind needs is here, beside its registry entry, its lexicon (``lexicons/enterprises.tsv``, the
 endings of enterprises' names and where they come from) and its class in ``ontology.ttl`` and
 ``shapes.ttl``.
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from kg import lexicon
+from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.phrases import GENERIC_HOSTS, place_prefix
 

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg import lexicon, segment
+from kg.extract import segment
+from kg.knowledge import lexicon
 
 __all__ = ["NameSpan", "name_after", "names_after", "name_before", "is_plausible_name"]
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 
-from kg import kinds, lexicon, segment
+from kg.extract import segment
+from kg.knowledge import kinds, lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.names import NameSpan, name_after, name_before, names_after
 from kg.extract.phrases import (GENERIC_HOSTS, NOT_IN_ORG, ENTERPRISE_END, WordSet, article_enterprise, clause_words,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg import lexicon, segment
+from kg.extract import segment
+from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Mention
 from kg.extract.phrases import GENERIC_HOSTS, NOT_IN_ORG, WordSet, article_enterprise, noun_run_start, place_prefix
 
@@ -425,7 +426,7 @@ _QUALIFIER = re.compile(r"[\u4e00-\u9fff]{2,4}$")
 
 def _qualifier(text: str, end: int) -> str | None:
     """The word before an unplaced 总工会 (基地总工会), unless it is generic (各级, 基层)."""
-    from kg import segment
+    from kg.extract import segment
 
     words = list(segment.tokenizer().cut(text[max(0, end - 8):end]))
     if not words:

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import ahocorasick
 
-from kg import lexicon, segment
+from kg.extract import segment
+from kg.knowledge import lexicon
 
 __all__ = ["noun_run_start", "clause_words", "place_prefix", "ENTERPRISE_END", "GENERIC_HOSTS", "article_enterprise",
            "WordSet"]

@@ -11,7 +11,8 @@ from functools import lru_cache
 
 import ahocorasick
 
-from kg import lexicon, segment
+from kg.extract import segment
+from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Mention
 
 

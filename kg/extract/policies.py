@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg import kinds, lexicon
+from kg.knowledge import kinds, lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 
 _TITLE = re.compile(r"《([^《》]{1,120})》")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kg import lexicon
+from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.phrases import WordSet
 
@@ -336,7 +336,7 @@ def _same_clause(text: str, place, program) -> bool:
 
 
 def _starts_with_verb(text: str) -> bool:
-    from kg import segment
+    from kg.extract import segment
 
     first = next(iter(segment.tags(text)), None)
     return first is not None and first.flag.startswith("v") and first.flag != "vn"

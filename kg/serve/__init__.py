@@ -6,7 +6,7 @@
   default) answers here: ``<base>union/x`` is ``http://HOST:PORT/id/union/x``, as a page
   (``text/html``) or its description in RDF (Turtle, N-Triples, JSON-LD, RDF/XML by ``Accept``).
 - ``/``: the explorer (search, expand, filters, evidence, permalinks), drawn with the
-  vis-network of kg/vendor/vis-network/ (served from here: the pages load nothing from elsewhere).
+  vis-network of kg/export/vendor/vis-network/ (served from here: the pages load nothing from elsewhere).
 - ``/query``: a small query page with the ready queries of ``kg/queries/``, which are run once
   when the server starts and answered from memory after that (the store does not change).
 
@@ -41,7 +41,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
 
 def serve_command(args) -> int:
     from kg.serve.pool import default_memory
-    from kg.sparql import parse_size
+    from kg.store.sparql import parse_size
 
     store = Path(args.store)
     if not store.is_dir():

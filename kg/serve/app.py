@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg import READY_QUERIES
-from kg.rdf import DEFAULT_BASE, PREFIXES
+from kg.export.rdf import DEFAULT_BASE, PREFIXES
 from kg.serve.index import KIND_ORDER, RELATION_NAMES, GraphIndex
 from kg.serve.pages import Pages
 from kg.serve.pool import QueryPool
@@ -110,7 +110,7 @@ class Server:
     def __init__(self, store_dir: Path, base: str | None = None, workers: int = 2, timeout: float = 10.0,
                  max_bytes: int = 16 * 2 ** 20, memory: int | None = None, queries: Path | None = READY_QUERIES,
                  title: str = "unionkg"):
-        from kg.store import open_store
+        from kg.store.database import open_store
 
         clock = time.perf_counter()
         self.store_dir = Path(store_dir)
@@ -126,7 +126,7 @@ class Server:
         self.load_seconds = time.perf_counter() - clock
         self.templates = Environment(loader=PackageLoader("kg.serve", "templates"),
                                      autoescape=select_autoescape(default=True, default_for_string=True))
-        from kg.html import KINDS
+        from kg.export.html import KINDS
         self.legend = [{"kind": k, "shape": KINDS[k][0], "color": KINDS[k][1], "name": KINDS[k][2],
                         "count": sum(1 for e in self.index.entities.values() if e.kind == k)} for k in KIND_ORDER]
 
@@ -310,12 +310,12 @@ class Server:
     # ---------------------------------------------------------------- static
 
     async def vis_js(self, request: Request) -> Response:
-        from kg.html import _vis_assets
+        from kg.export.html import _vis_assets
         return Response(_vis_assets()[0], media_type="text/javascript; charset=utf-8",
                         headers={"Cache-Control": "max-age=3600"})
 
     async def vis_css(self, request: Request) -> Response:
-        from kg.html import _vis_assets
+        from kg.export.html import _vis_assets
         return Response(_vis_assets()[1], media_type="text/css; charset=utf-8", headers={"Cache-Control": "max-age=3600"})
 
 

@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg import kinds
-from kg.rdf import PREFIXES
+from kg.knowledge import kinds
+from kg.export.rdf import PREFIXES
 
 UKG = PREFIXES["ukg"]
-# an entity's class -> its kind, as kg/kinds.py registers them (a district is a city)
+# an entity's class -> its kind, as kg/knowledge/kinds.py registers them (a district is a city)
 TYPE_KIND = {UKG + k.rdf_class: k.name for k in kinds.ENTITY_KINDS if k.drawn} | {UKG + "District": "city"}
 RECENT_ARTICLES = 200  # articles an entity's page lists
 KIND_ORDER = kinds.drawn()

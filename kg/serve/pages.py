@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.rdf import PREFIXES
+from kg.export.rdf import PREFIXES
 from kg.serve.index import RELATION_NAMES, GraphIndex
 
 EVIDENCE_PER_LINK = 3
@@ -349,7 +349,7 @@ class _Sources:
             return found
 
     def _read(self, source: str, sha256: str):
-        from kg import ingest
+        from kg.ingest import pages as ingest
 
         where = self._where.get(source)
         if where is None or not sha256:

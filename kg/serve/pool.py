@@ -46,7 +46,7 @@ class _CappedBuffer:
 
 def execute(store: ox.Store, job: Job, max_bytes: int) -> Answer:
     """Run one query and serialise its answer as the client asked (in the worker, or in tests)."""
-    from kg.sparql import PREFIXES
+    from kg.store.sparql import PREFIXES
 
     clock = time.perf_counter()
     try:
@@ -90,7 +90,7 @@ def worker_main(argv: list[str]) -> int:
     from multiprocessing.connection import Connection
     from pathlib import Path
 
-    from kg.store import open_store
+    from kg.store.database import open_store
 
     store_dir, max_bytes, memory = argv[0], int(argv[1]), int(argv[2])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself

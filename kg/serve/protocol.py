@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from kg.sparql import QueryError, network_keyword, update_keyword
+from kg.store.sparql import QueryError, network_keyword, update_keyword
 
 # short name -> (content type, pyoxigraph format); the first is the default
 RESULT_FORMATS = {

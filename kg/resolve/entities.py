@@ -1,0 +1,699 @@
+"""Resolve: mentions -> entities, one per real thing, with canonical names.
+
+Abbreviations are read in context: 全总 -> 中华全国总工会; a bare 省总工会
+is the federation of the province the article is about at that point (the
+nearest province named before it, else the article's main province, else
+its dateline). Places, union bodies, organisations, officials, policies and
+programs become entities with stable ids; links become relations; every
+entity and relation keeps the evidence (page, article, sentence, offsets).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+from pypinyin import lazy_pinyin
+
+from kg.knowledge import kinds, lexicon
+from kg.extract import ArticleFindings, Link, Mention
+from kg.ingest.pages import Page
+
+NATIONAL_UNION = "中华全国总工会"
+_LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city", "盟": "city",
+                  "区": "district", "县": "district", "旗": "district"}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence(Mapping):
+    """Where a fact was read: page, article, sentence and original-file offsets.
+
+    It is also a read-only mapping (``ev["page"]``, ``ev.get("text")``), the shape the graph's
+    node and edge attributes have when read back from graph.json: the graph keeps these
+    objects instead of a dict copy of each (an archive has millions)."""
+
+    page: str
+    article: int
+    sentence: int
+    start: int  # original-file offsets of the mention (or sentence)
+    end: int
+    text: str  # the sentence, as read
+
+    def __getitem__(self, key: str):
+        if key not in _EVIDENCE_FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self):
+        return iter(_EVIDENCE_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_EVIDENCE_FIELDS)
+
+    def as_dict(self) -> dict:
+        return {"page": self.page, "article": self.article, "sentence": self.sentence,
+                "start": self.start, "end": self.end, "text": self.text}
+
+
+_EVIDENCE_FIELDS = ("page", "article", "sentence", "start", "end", "text")
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str  # page | article | province | city | union | organization | official | person | policy | program
+    name: str
+    aliases: set[str] = field(default_factory=set)
+    attrs: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Relation:
+    kind: str  # holds-post | sub-organization-of | located-in | issued-by | operated-by | active-in | mentioned-in
+    source: str
+    target: str
+    attrs: dict = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Namesakes resolution took for one person, and why (for a reviewer to read)."""
+
+    name: str
+    entity: str  # the merged entity's id
+    seen_in: tuple[tuple[str, int], ...]  # (page, article) of every mention merged
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class KnowledgeBase:
+    entities: dict[str, Entity]
+    relations: list[Relation]
+    pages: list[str]
+    merges: list[Merge] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1 << 16)
+def slug(text: str) -> str:
+    """ASCII slug from a Chinese name (pinyin), for readable identifiers. Kept for the names
+    met again and again (an entity's id is made at each mention; pinyin took a third of the
+    resolution of an archive)."""
+    s = "-".join(lazy_pinyin(text))
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return s[:60].rstrip("-") or "x"
+
+
+def entity_id(kind: str, key: str, name: str) -> str:
+    digest = hashlib.sha1(f"{kind}\x1f{key}".encode("utf-8")).hexdigest()[:8]
+    return f"{kind}/{slug(name)}-{digest}"
+
+
+class _Builder:
+    def __init__(self):
+        self.g = lexicon.gazetteer()
+        self.entities: dict[str, Entity] = {}
+        self.relations: dict[tuple, Relation] = {}
+        self.seen: set[tuple] = set()  # (entity id or relation key, evidence): evidence kept once, in O(1)
+        self.merges: list[Merge] = []
+
+    # -- entities ---------------------------------------------------------
+    def entity(self, kind: str, key: str, name: str, evidence: Evidence | None = None,
+               alias: str | None = None, eid: str | None = None) -> Entity:
+        eid = eid or entity_id(kind, key, name)
+        e = self.entities.get(eid)
+        if e is None:
+            e = self.entities[eid] = Entity(eid, kind, name)
+        if alias and alias != e.name:
+            e.aliases.add(alias)
+        if evidence is not None and (eid, evidence) not in self.seen:
+            self.seen.add((eid, evidence))
+            e.evidence.append(evidence)
+        return e
+
+    def relate(self, kind: str, source: str, target: str, evidence: Evidence | None = None, **attrs) -> None:
+        if source == target:
+            return
+        key = (kind, source, target, tuple(sorted(attrs.items())))
+        r = self.relations.get(key)
+        if r is None:
+            r = self.relations[key] = Relation(kind, source, target, dict(attrs))
+        if evidence is not None and (key, evidence) not in self.seen:
+            self.seen.add((key, evidence))
+            r.evidence.append(evidence)
+
+    def division(self, code: str, evidence: Evidence | None = None, alias: str | None = None) -> Entity:
+        d = self.g.divisions[code]
+        if d.level == "province":
+            e = self.entity("province", code, d.name, evidence, alias, eid=f"province/{code}")
+            e.attrs.update(code=code, short=self.g.province_short.get(code))
+            return e
+        e = self.entity("city", code, d.name, evidence, alias, eid=f"city/{code}")
+        e.attrs.update(code=code, level=d.level)
+        parent = d.city if d.level == "district" and d.city else d.province
+        if parent != code:
+            self.relate("located-in", e.id, self.division(parent).id)
+        return e
+
+    def union(self, name: str, code: str | None, evidence: Evidence | None = None,
+              alias: str | None = None, parent: str | None = None) -> Entity:
+        e = self.entity("union", name, name, evidence, alias)
+        if code:
+            prov = self.division(self.g.divisions[code].province)
+            e.attrs["province"] = prov.id
+            self.relate("located-in", e.id, prov.id)
+        if parent:
+            e.attrs["parent"] = parent
+            self.relate("sub-organization-of", e.id, parent)
+        return e
+
+    def place_union(self, code: str, evidence: Evidence | None = None, alias: str | None = None) -> Entity:
+        """The 总工会 of a province, city, district or county, with its parents."""
+        d = self.g.divisions[code]
+        if d.level == "province":
+            national = self.union(NATIONAL_UNION, None)
+            return self.union(f"{d.name}总工会", code, evidence, alias, national.id)
+        if d.level == "city":
+            parent = self.place_union(d.province)
+            return self.union(f"{d.name}总工会", code, evidence, alias, parent.id)
+        city = d.city or d.province
+        parent = self.place_union(city)
+        e = self.union(f"{self.place_name(code)}总工会", code, evidence, alias, parent.id)
+        if self.place_name(code) == d.name:
+            e.aliases.add(f"{self.g.divisions[city].name}{d.name}总工会")  # 银川市灵武市总工会
+        return e
+
+    def place_name(self, code: str) -> str:
+        """The name a body of this place carries: a district or county with its city (成都市武侯区,
+        赣州市于都县), a county-level city alone (灵武市), a city or province as it is."""
+        d = self.g.divisions[code]
+        if d.level != "district" or d.name.endswith("市"):
+            return d.name
+        return f"{self.g.divisions[d.city or d.province].name}{d.name}"
+
+
+class _Context:
+    """Where an article is: its place mentions in reading order."""
+
+    def __init__(self, builder: _Builder, page: Page, findings: ArticleFindings):
+        self.b, self.g = builder, builder.g
+        article = findings.article
+        self.codes: dict[int, str] = {}
+        places = findings.of_kind("place")
+        sure = {m.attrs["codes"][0] for m in places if len(m.attrs["codes"]) == 1}
+        areas = {self.g.divisions[c].province for c in sure} | {self.g.divisions[c].city for c in sure} | sure
+        for m in places:
+            codes = m.attrs["codes"]
+            best = next((c for c in codes if self.g.divisions[c].city in areas), None) or \
+                next((c for c in codes if self.g.divisions[c].province in areas), None) or codes[0]
+            self.codes[m.id] = best
+        self.order = sorted(((m.sentence, m.start, self.codes[m.id]) for m in places))
+        self.organizations: list[Entity] = []  # the article's organisations so far, in reading order
+        self.dateline = None
+        if article.dateline_place:
+            cands = self.g.surfaces.get(article.dateline_place, ())
+            self.dateline = cands[0] if cands else None
+
+    def _level_ok(self, code: str, word: str) -> bool:
+        d = self.g.divisions[code]
+        if word == "省":
+            return d.level == "province" and d.name.endswith("省")
+        if word == "自治区":
+            return d.level == "province" and d.name.endswith("自治区")
+        if word == "市":  # a prefecture-level city, a municipality, or a county-level city (灵武市)
+            return d.name.endswith("市") and d.level in ("city", "district") or self.g.is_municipality(code)
+        if word in ("州", "自治州"):
+            return d.level == "city" and d.name.endswith("州")
+        if word == "盟":
+            return d.level == "city" and d.name.endswith("盟")
+        if word == "县级":  # any county-level division: a district, a county, a county-level city, a banner
+            return d.level == "district"
+        return d.level == "district" and d.name.endswith(word)
+
+    def _lift(self, code: str, word: str) -> str | None:
+        """The division at the level ``word`` names, containing ``code``."""
+        d = self.g.divisions[code]
+        for c in (code, d.city, d.province):
+            if c and c in self.g.divisions and self._level_ok(c, word):
+                return c
+        return None
+
+    def place(self, word: str, sentence: int, start: int) -> str | None:
+        """The division a bare 省 / 市 / 自治区 / 区 means at this point of the article."""
+        before = [c for (s, a, c) in self.order if (s, a) < (sentence, start)]
+        for code in reversed(before):
+            lifted = self._lift(code, word)
+            if lifted:
+                return lifted
+        counts = Counter(filter(None, (self._lift(c, word) for (_, _, c) in self.order)))
+        if counts:
+            return counts.most_common(1)[0][0]
+        if self.dateline:
+            return self._lift(self.dateline, word)
+        return None
+
+    def main_province(self) -> str | None:
+        counts = Counter(self.g.divisions[c].province for (_, _, c) in self.order)
+        if counts:
+            return counts.most_common(1)[0][0]
+        return self.g.divisions[self.dateline].province if self.dateline else None
+
+
+def _evidence(page: Page, findings: ArticleFindings, m: Mention) -> Evidence:
+    s = findings.article.sentences[m.sentence]
+    spans = s.original_spans(m.start, m.end) or [(s.start, s.start)]
+    return Evidence(page.source, findings.article.index, m.sentence, spans[0][0], spans[-1][1], s.text)
+
+
+def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
+    """The knowledge base of all pages, read once and in order (``pages`` may be a stream:
+    nothing keeps a page after its articles are resolved)."""
+    b = _Builder()
+    sources = []
+    for page, articles in pages:
+        sources.append(page.source)
+        page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
+        page_entity.attrs.update(source=page.source, sha256=page.sha256,
+                                 **{k: v for k, v in page.meta.items() if k in ("id", "url", "date", "archive", "line")})
+        for findings in articles:
+            _resolve_article(b, page, page_entity, findings)
+    _merge_officials(b)
+    relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, sorted(r.attrs.items())))
+    entities = dict(sorted(b.entities.items()))
+    return KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
+
+
+def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: ArticleFindings) -> None:
+    article = findings.article
+    art = b.entity("article", f"{page.source}#{article.index}", article.headline or f"{page.source}#{article.index}",
+                   eid=f"{page_entity.id.replace('page/', 'article/')}-{article.index:03d}")
+    art.attrs.update(page=page_entity.id, source=page.source, index=article.index, headline=article.headline, kicker=article.kicker,
+                     byline=article.byline, dateline=article.dateline, type=article.type,
+                     continued=article.continued)
+    b.relate("part-of", art.id, page_entity.id)
+    ctx = _Context(b, page, findings)
+    resolved: dict[int, Entity] = {}
+
+    for m in findings.mentions:
+        ev = _evidence(page, findings, m)
+        e = _resolve_mention(b, ctx, m, ev, findings)
+        if e is None:
+            continue
+        resolved[m.id] = e
+        if not m.attrs.get("implied"):
+            b.relate("mentioned-in", e.id, art.id)
+
+    for p in article.persons:
+        byline = Evidence(page.source, article.index, -1, 0, 0, article.byline or "")
+        e = b.entity("person", f"{p.name}\x1f{p.role}", p.name, byline)
+        e.attrs.update(role=p.role, affiliation=p.affiliation)
+        b.relate("mentioned-in", e.id, art.id)
+
+    for resolver in _article_resolvers():
+        resolver(b, page, findings, resolved, art.id)  # _resolve_programs
+    _resolve_links(b, page, findings, resolved)
+
+
+def _resolve_mention(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings):
+    """The entity a mention names, by the resolver ``kg/knowledge/kinds.py`` registers for its kind (a kind
+    nobody registered raises ``UnknownKind`` naming it, instead of being dropped); None for the
+    kinds resolved with the whole article (programs, ``_resolve_programs``). A kind that refines
+    the mention's kind (``EntityKind.refines``) takes the mentions it accepts."""
+    for accepts, refined in _refinements().get(m.kind, ()):
+        if accepts(m):
+            return refined(b, ctx, m, ev, findings)  # an organisation named as an enterprise, say
+    resolver = _mention_resolvers().get(m.kind)
+    if resolver is None:
+        kinds.mention_kind(m.kind)  # raises for an unregistered kind
+        return None  # resolved with the whole article
+    return resolver(b, ctx, m, ev, findings)
+
+
+@lru_cache(maxsize=1)
+def _mention_resolvers() -> dict:
+    """Mention kind -> the function resolving one mention of it, as ``kg/knowledge/kinds.py`` names them
+    (kinds resolved with the whole article left out)."""
+    return {mention: kinds.function(name) for mention, name in kinds.mention_kinds().items()
+            if mention not in kinds.whole_article()}
+
+
+@lru_cache(maxsize=1)
+def _refinements() -> dict:
+    """Mention kind -> ((accepts, resolver), ...) of the kinds ``kg/knowledge/kinds.py`` says refine it."""
+    return {mention: tuple((kinds.function(accepts), kinds.function(resolver)) for accepts, resolver in found)
+            for mention, found in kinds.refinements().items()}
+
+
+@lru_cache(maxsize=1)
+def _article_resolvers() -> tuple:
+    """The functions resolving all mentions of an article of a kind at once, in registry order."""
+    return tuple(kinds.function(kinds.mention_kind(mention)) for mention in kinds.whole_article())
+
+
+def _resolve_place(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    return b.division(ctx.codes[m.id], ev, alias=m.surface)
+
+
+def _resolve_official(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    e = b.entity("official", f"{m.surface}\x1f{findings.article.index}\x1f{ev.page}\x1f{m.start}", m.surface, ev)
+    if m.attrs.get("bare_title"):
+        # 王明主席: the organisation is read from the same person's posts (_merge_officials)
+        e.attrs.setdefault("bare_titles", []).append((m.attrs["bare_title"], ev))
+    return e
+
+
+def _resolve_person(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    return b.entity("person", f"{m.surface}\x1f{m.attrs.get('role')}", m.surface, ev)
+
+
+def _resolve_policy(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
+    e = b.entity("policy", m.attrs["title"], m.attrs["title"], ev, alias=m.surface)
+    if m.attrs.get("short"):
+        e.aliases.add(m.attrs["short"])
+    if m.attrs.get("date") and not e.attrs.get("date"):
+        e.attrs["date"] = m.attrs["date"]
+    return e
+
+
+def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
+                   findings: ArticleFindings | None = None) -> Entity | None:
+    g, a = b.g, m.attrs
+    printed = m.surface[:len(m.surface) - len(a.get("department", ""))]
+    dept_ev, ev = ev, (None if a.get("department") else ev)  # the union itself has its own mention
+    if a.get("name") and a.get("foreign"):
+        base = b.union(a["name"], None, ev, alias=printed)  # another country's union: no parent here
+    elif a["level"] == "national":
+        base = b.union(NATIONAL_UNION, None, ev, alias=printed)
+    elif a.get("national_industry"):
+        national = b.union(NATIONAL_UNION, None)
+        base = b.union(f"中国{a['industry']}工会", None, ev, alias=printed, parent=national.id)
+    else:
+        code = None
+        if "places" in a:
+            chain_codes = []
+            for surface, codes in a["places"]:
+                cands = [c for c in codes if not chain_codes or g.divisions[c].province == g.divisions[chain_codes[-1]].province]
+                chain_codes.append(next((c for c in cands if c in set(ctx.codes.values())), (cands or codes)[0]))
+            code = chain_codes[-1]
+        elif "bare_level" in a:
+            code = ctx.place(a["bare_level"], m.sentence, m.start)
+            if code is None:
+                return None
+        elif a.get("unit"):
+            # 玉林街道总工会: a street or town of the district or county the article names before it
+            code = ctx.place("区", m.sentence, m.start) or ctx.place("县", m.sentence, m.start) or \
+                ctx.place("县级", m.sentence, m.start)  # (荣成市俚岛镇, 某旗某镇: a county-level city's or banner's)
+            if code is None:
+                return None
+        if a.get("enterprise") and code is None:
+            code = ctx.main_province()  # an enterprise's union: in the province the article is about
+        if a.get("unit") and code is not None:
+            # 朝阳区望京街道总工会: a street's or zone's union, under its district's
+            parent = b.place_union(code)
+            suffix = "总工会" if printed.endswith("总工会") else "工会"
+            base = b.union(parent.name[:-len("总工会")] + a["unit"] + suffix, code, ev, alias=printed, parent=parent.id)
+        elif a.get("name"):
+            # 澳门工会联合总会, 某某有限公司工会: a body with a name of its own, in its place, parent unknown
+            base = b.union(a["name"], code, ev, alias=printed)
+        elif a.get("industry"):
+            if code is None:
+                return None
+            place = g.divisions[code]
+            parent = b.place_union(code)
+            base = b.union(f"{place.name}{a['industry']}工会", code, ev, alias=printed, parent=parent.id)
+        elif code is not None:
+            # a union listed by its place alone (成都市、德阳市总工会) has no printed name of its own
+            base = b.place_union(code, ev, alias=None if a.get("listed") else printed)
+        else:
+            province = ctx.main_province()
+            base = b.union(f"{a['qualifier']}总工会", province, ev, alias=printed)
+    if a.get("department"):
+        dept = b.union(f"{base.name}{a['department']}", base.attrs.get("province", "").replace("province/", "") or None,
+                       dept_ev, alias=m.surface, parent=base.id)
+        dept.attrs["department"] = True
+        if m.surface != base.name:
+            dept.aliases.add(a["department"])
+        return dept
+    return base
+
+
+def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
+                          findings: ArticleFindings | None = None) -> Entity | None:
+    g, template, place = b.g, m.attrs["template"], m.attrs.get("place")
+    if m.attrs.get("implied"):
+        ev = None  # 总书记 names no organisation: the post has the evidence, the body no mention
+    code = None
+    if place is not None:
+        if place in _LEVEL_OF_WORD:
+            code = ctx.place(place, m.sentence, m.start)
+        else:
+            codes = g.surfaces.get(place, ())
+            code = next((c for c in codes if c in set(ctx.codes.values())), codes[0] if codes else None)
+        if code is None:
+            return None
+    if code is None and "{place}" not in template and not m.attrs.get("implied") and m.surface == template:
+        # 常委会, 党组 after 全国人大常委会 or 省政府党组: the short name stands for the body the article named
+        # in full before it; 常委会法制工作委员会: a body of that body
+        for short in ((m.surface,) if len(m.surface) <= 3 else (m.surface[:3],) if m.surface.startswith("常委会") else ()):
+            earlier = next((e for e in reversed(ctx.organizations)
+                            if any(len(n) > len(short) and n.endswith(short) for n in (e.name, *e.aliases))), None)
+            if earlier is not None:
+                name = earlier.name + m.surface[len(short):]
+                e = b.entity("organization", name, name, ev, alias=m.surface if name != earlier.name else None)
+                if name != earlier.name:
+                    ctx.organizations.append(e)
+                return e
+    name = template.replace("{place}", b.place_name(code) if code else "")
+    e = b.entity("organization", name, name, ev, alias=None if m.attrs.get("state_only") else m.surface)
+    ctx.organizations.append(e)
+    if m.attrs.get("country"):
+        e.attrs["country"] = m.attrs["country"]
+    if code:
+        prov = b.division(g.divisions[code].province)
+        e.attrs["province"] = prov.id
+        b.relate("located-in", e.id, prov.id)
+    return e
+
+
+def _resolve_links(b: _Builder, page: Page, findings: ArticleFindings, resolved: dict[int, Entity]) -> None:
+    """Each link between two resolved mentions becomes relations, by the resolver ``kg/knowledge/kinds.py``
+    registers for its kind (an unregistered kind, or one with no resolver, raises naming it)."""
+    mentions = findings.mentions
+    for link in findings.links:
+        resolver = _link_resolvers().get(link.kind) or _no_link_resolver(link.kind)
+        src, dst = resolved.get(link.source), resolved.get(link.target)
+        if src is None or dst is None:
+            continue
+        ev = _evidence(page, findings, mentions[link.source])
+        resolver(b, src, dst, ev, link)
+
+
+@lru_cache(maxsize=1)
+def _link_resolvers() -> dict:
+    return {r.name: kinds.function(r.resolver) for r in kinds.RELATION_KINDS if r.resolver}
+
+
+def _no_link_resolver(kind: str):
+    kinds.relation_kind(kind)  # raises for a kind nobody registered
+    raise kinds.UnknownKind(f"link kind {kind!r} has no resolver in kg/knowledge/kinds.py RELATION_KINDS: "
+                            f"extractors may not write it as a Link")
+
+
+def _link_holds_post(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    src.attrs.setdefault("posts", [])
+    post = (link.attrs["title"], dst.id)
+    if post not in src.attrs["posts"]:
+        src.attrs["posts"].append(post)
+    b.relate("holds-post", src.id, dst.id, ev, title=link.attrs["title"])
+
+
+def _link_issued_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    if not src.attrs.get("issuer"):
+        src.attrs["issuer"] = dst.id
+        b.relate("issued-by", src.id, dst.id, ev)
+
+
+def _link_operated_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    operator = dst
+    while operator.attrs.get("department") and operator.attrs.get("parent"):
+        operator = b.entities[operator.attrs["parent"]]
+    b.relate("operated-by", src.id, operator.id, ev)
+    if operator.attrs.get("province"):
+        b.relate("active-in", src.id, operator.attrs["province"], ev)
+
+
+def _link_active_in(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
+    province = dst.id if dst.kind == "province" else f"province/{b.g.divisions[dst.attrs['code']].province}"
+    b.relate("active-in", src.id, province, ev)
+
+
+def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolved: dict[int, Entity],
+                      article_id: str) -> None:
+    """One entity per program per article: a short form that ends a longer one is its alias."""
+    progs = findings.of_kind("program")
+    names = {m.id: m.attrs.get("canonical") or m.surface for m in progs}
+    # one brand under several wordings in an article (“书香园丁”读书行动, “书香园丁”教职工读书行动)
+    by_core: dict[str, list[str]] = {}
+    for m in progs:
+        if m.attrs.get("core"):
+            by_core.setdefault(m.attrs["core"], []).append(names[m.id])
+    for m in progs:
+        name = names[m.id]
+        longer = [n for n in names.values() if n != name and n.endswith(name) and len(name) >= 2
+                  and not m.attrs.get("canonical")]
+        canonical = max(longer, key=len) if longer else name
+        wordings = by_core.get(m.attrs.get("core"), [])
+        if len(set(wordings)) > 1:  # the wording printed most often, then the shortest
+            canonical = min(set(wordings), key=lambda w: (-wordings.count(w), len(w), w))
+        ev = _evidence(page, findings, m)
+        e = b.entity("program", canonical, canonical, ev, alias=m.surface)
+        if m.attrs.get("alias"):
+            e.aliases.add(m.attrs["alias"])
+        if name != canonical:
+            e.aliases.add(name)
+        resolved[m.id] = e
+        b.relate("mentioned-in", e.id, article_id)
+
+
+def _merge_officials(b: _Builder) -> None:
+    """One official per person: the same name with a shared organisation is the same person.
+
+    A title printed after a name with no organisation (王明主席) becomes a post only where the
+    same name holds a post with that title: in the same article, else on the same page, else
+    anywhere in the build (the most frequent such organisation). Nothing is guessed."""
+    groups: dict[str, list[Entity]] = {}
+    for e in list(b.entities.values()):
+        if e.kind == "official":
+            groups.setdefault(e.name, []).append(e)
+    renamed: dict[str, str] = {}
+    bare_posts: list[tuple[str, str, str, Evidence]] = []  # (old id, title, org id, evidence)
+    for name, group in groups.items():
+        index = None
+        for e in group:
+            for title, ev in e.attrs.get("bare_titles", ()):
+                index = index if index is not None else _PostIndex(group)
+                org = index.org_with_title(title, ev)
+                if org is not None:
+                    e.attrs.setdefault("posts", [])
+                    if (title, org) not in e.attrs["posts"]:
+                        e.attrs["posts"].append((title, org))
+                        index.add(e, title, org)
+                    bare_posts.append((e.id, title, org, ev))
+        for cluster, reasons in _same_person(b, group):
+            first = cluster[0]
+            first_org = first.attrs["posts"][0][1] if first.attrs.get("posts") else ""
+            # a title whose organisation could not be resolved leaves a name without a post:
+            # that is a person, not an official (every official holds at least one post)
+            kind = "official" if any(e.attrs.get("posts") for e in cluster) else "person"
+            new_id = entity_id(kind, f"{name}\x1f{first_org}", name)
+            merged = Entity(new_id, kind, name)
+            seen: set[Evidence] = set()
+            for e in cluster:
+                merged.aliases |= e.aliases
+                for v in e.evidence:
+                    if v not in seen:
+                        seen.add(v)
+                        merged.evidence.append(v)
+                for post in e.attrs.get("posts", []):
+                    merged.attrs.setdefault("posts", [])
+                    if post not in merged.attrs["posts"]:
+                        merged.attrs["posts"].append(post)
+                del b.entities[e.id]
+                renamed[e.id] = new_id
+            b.entities[new_id] = merged
+            if len(cluster) > 1:
+                b.merges.append(Merge(name, new_id, tuple(sorted({(v.page, v.article) for e in cluster
+                                                                  for v in e.evidence})), tuple(reasons)))
+    # one pass over the relations for all merged officials
+    for key, r in list(b.relations.items()):
+        if r.source in renamed or r.target in renamed:
+            del b.relations[key]
+            src, dst = renamed.get(r.source, r.source), renamed.get(r.target, r.target)
+            for ev in r.evidence or [None]:
+                b.relate(r.kind, src, dst, ev, **r.attrs)
+    for old, title, org, ev in bare_posts:
+        b.relate("holds-post", renamed.get(old, old), org, ev, title=title)
+
+
+def _same_person(b: _Builder, namesakes: list[Entity]) -> list[tuple[list[Entity], list[str]]]:
+    """The namesakes grouped into people, with the reasons each group was joined.
+
+    Two mentions of one name are one person when they hold a post at the same organisation, or
+    when every post of both is at a national or central body (a name at the top of the state
+    names one person). A mention without a post of its own joins the first such person. Links
+    are direct evidence, never a guess passed on: a group is the connected set of these links."""
+    order = sorted(namesakes, key=lambda x: (x.evidence[0].page, x.evidence[0].article, x.evidence[0].sentence)
+                   if x.evidence else ("", 0, 0))
+    parent = list(range(len(order)))
+    reasons: dict[int, list[str]] = {}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int, why: str) -> None:
+        ri, rj = root(i), root(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+            reasons.setdefault(min(ri, rj), []).extend(reasons.pop(max(ri, rj), []) + [why])
+
+    orgs = [{o for _, o in e.attrs.get("posts", [])} for e in order]
+    first_at: dict[str, int] = {}
+    for i, held in enumerate(orgs):
+        for org in sorted(held):
+            if org in first_at:
+                join(i, first_at[org], f"posts at {b.entities[org].name}")
+            else:
+                first_at[org] = i
+    national = [i for i, held in enumerate(orgs) if held and all(_is_national(b, o) for o in held)]
+    for i in national[1:]:
+        join(i, national[0], "posts at national bodies only")
+    with_posts = [i for i, held in enumerate(orgs) if held]
+    for i, held in enumerate(orgs):
+        if not held and with_posts:
+            join(i, with_posts[0], "no post of its own")
+    groups: dict[int, list[Entity]] = {}
+    for i, e in enumerate(order):
+        groups.setdefault(root(i), []).append(e)
+    return [(members, list(dict.fromkeys(reasons.get(r, [])))) for r, members in groups.items()]
+
+
+def _is_national(b: _Builder, org: str) -> bool:
+    """A Chinese body with no province of its own: central, national or the ACFTU."""
+    e = b.entities.get(org)
+    return e is not None and not e.attrs.get("province") and e.attrs.get("country", "CN") == "CN"
+
+
+class _PostIndex:
+    """Where namesakes hold each title, counted per piece of evidence: by article, by page and in
+    the whole build (one pass over the group, not one per bare title)."""
+
+    def __init__(self, namesakes: list[Entity]):
+        self.by_article: dict[tuple[str, str, int], Counter] = {}
+        self.by_page: dict[tuple[str, str], Counter] = {}
+        self.anywhere: dict[str, Counter] = {}
+        for other in namesakes:
+            for post_title, org in other.attrs.get("posts", ()):
+                self.add(other, post_title, org)
+
+    def add(self, holder: Entity, title: str, org: str) -> None:
+        for v in holder.evidence:
+            self.by_article.setdefault((title, v.page, v.article), Counter())[org] += 1
+            self.by_page.setdefault((title, v.page), Counter())[org] += 1
+            self.anywhere.setdefault(title, Counter())[org] += 1
+
+    def org_with_title(self, title: str, ev: Evidence) -> str | None:
+        """The organisation at which a namesake holds ``title``: in the same article, else on the
+        same page, else the most frequent one in the build; None when none holds it."""
+        counts = self.by_article.get((title, ev.page, ev.article)) or self.by_page.get((title, ev.page)) \
+            or self.anywhere.get(title)
+        if not counts:
+            return None
+        return min(counts, key=lambda org: (-counts[org], org))
