@@ -188,3 +188,21 @@ def test_each_package_imports_only_earlier_stages():
     backward = sorted(f"{a}:{graph.edges[a, b]['line']} -> {b}" for a, b in graph.edges
                       if LAYERS.index(a.split(".")[1]) < LAYERS.index(b.split(".")[1]))
     assert backward == [], "imports of a later stage: " + "; ".join(backward)
+
+
+def test_every_package_says_what_it_is_and_what_it_gives():
+    """Each package of kg/ opens with a docstring (its stage, its modules) and lists its public
+    names in a small ``__all__``, each of which is there (a name, or a module of the package)."""
+    import importlib
+
+    packages = sorted(name for name, path in module_names(ROOT / "kg").items()
+                      if path.name == "__init__.py" and name != "kg")
+    assert len(packages) >= 10, packages
+    for name in packages:
+        package = importlib.import_module(name)
+        assert package.__doc__ and len(package.__doc__.split()) > 20, f"{name} has no docstring saying what it is"
+        names = getattr(package, "__all__", None)
+        assert names and len(names) <= 12, f"{name}: a small __all__, please ({names})"
+        for public in names:
+            assert hasattr(package, public) or importlib.util.find_spec(f"{name}.{public}") is not None, \
+                f"{name}.__all__ names {public!r}, which is neither in it nor a module of it"

@@ -20,6 +20,8 @@ import argparse
 import sys
 from pathlib import Path
 
+__all__ = ["add_serve_arguments", "serve_command", "main"]
+
 DEFAULT_PORT = 7878
 
 
