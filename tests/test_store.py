@@ -133,7 +133,7 @@ def test_removed_lines_add_up_until_a_full_load(tmp_path, monkeypatch):
     """Oxigraph keeps the strings of removed quads: a store patched too often is loaded whole."""
     import json
 
-    from kg import store as store_module
+    from kg.store import database as store_module
 
     inputs, out = tmp_path / "pages", tmp_path / "exports"
     write_pages(inputs, PAGES)
