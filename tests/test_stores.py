@@ -120,7 +120,7 @@ def test_jena_shacl_finds_the_data_alone_conforms(riot, seeds_built):
     """Jena's SHACL engine on graph.ttl without kg/knowledge/ontology.ttl (as a consumer loads it) and on the
     shapes of kg/knowledge/shapes.ttl: it conforms (36 violations when the data had only ukg: classes)."""
     done = subprocess.run([str(JENA), "shacl.shacl", "validate", "--shapes",
-                           str(ROOT / "kg" / "shapes.ttl"), "--data", str(seeds_built / "graph.ttl")],
+                           str(ROOT / "kg" / "knowledge" / "shapes.ttl"), "--data", str(seeds_built / "graph.ttl")],
                           capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=300)
     report = done.stdout + done.stderr
     assert done.returncode == 0 and "sh:conforms  true" in report and "sh:focusNode" not in report, report[-3000:]
