@@ -981,3 +981,10 @@ def test_an_envoys_title_after_zhu_holds_no_clause():
 def test_a_department_of_a_paper_printed_before_it_takes_no_state():
     posts = _posts("塞内加尔媒体关注。《太阳报》编辑部主任姆博拉表示赞赏。")
     assert not any(org.startswith("塞内加尔") for _, org in posts.get("姆博拉", set()))
+
+
+def test_a_title_after_a_name_is_the_office_the_article_gave_the_same_name_before():
+    """越共中央总书记A … A总书记同志: the foreign party's general secretary, not China's by default."""
+    posts = _posts("越共中央总书记阮文安致电。展望明年，我愿同阮文安总书记同志保持密切联系。")
+    assert posts["阮文安"] == {("总书记", "越南共产党中央委员会")}
+    assert _posts("王明总书记强调，要加强合作。")["王明"] == {("总书记", "中国共产党中央委员会")}

@@ -1389,6 +1389,13 @@ class OfficialExtractor:
             yield person
             yield Link("holds-post", person.id, min(before, key=lambda m: m.start).id, index, {"title": title})
             return
+        held = self._held_before(sent.found, name.text, default.title if default is not None else title)
+        if held is not None:
+            # 越共中央总书记A … A总书记同志: the office the article gave the same name before, not the default
+            person = Mention("official", name.text, index, name.start, name.end, {})
+            yield person
+            yield Link("holds-post", person.id, held.id, index, {"title": default.title if default else title})
+            return
         if default is not None and default.title in _ONE_HOLDER and \
                 sent.defaults.setdefault(default.title + default.org, name.text) != name.text:
             # A总书记、国家主席和B总书记、国家主席: one body's one office, given to another name of the
@@ -1403,6 +1410,18 @@ class OfficialExtractor:
             return
         # 王明主席: the organisation is read from the same person's posts at resolution
         yield Mention("official", name.text, index, name.start, name.end, {"bare_title": title})
+
+    @staticmethod
+    def _held_before(found: ArticleFindings, name: str, title: str) -> Mention | None:
+        """The foreign body at which the article read ``name`` holding ``title`` before (朝鲜劳动党 for
+        a later 金A总书记), or None."""
+        for link in found.links:
+            if link.kind != "holds-post" or link.attrs.get("title") != title:
+                continue
+            person, org = found.mentions[link.source], found.mentions[link.target]
+            if person.surface == name and lexicon.body_country(org.attrs.get("template", "")) is not None:
+                return org
+        return None
 
     @staticmethod
     def _counterpart(sent: _Sentence, name: NameSpan) -> bool:
