@@ -93,7 +93,7 @@ def extract_page(page: Page) -> list[ArticleFindings]:
     >>> findings = extract_page(read_text(_EXAMPLE))
     >>> sorted({(m.kind, m.surface) for m in findings[0].mentions})
     [('official', '李明远'), ('place', '河南省'), ('program', '职工之家'), ('union', '河南省总工会')]
-    >>> [(link.kind, findings[0].mentions[link.source].surface, link.attrs["title"]) for link in findings[0].links]
+    >>> [(link.kind, link.source.surface, link.attrs["title"]) for link in findings[0].links]
     [('holds-post', '李明远', '党组书记'), ('holds-post', '李明远', '主席')]
     """
     return [extract_article(article) for article in page.articles]

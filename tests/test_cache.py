@@ -164,7 +164,8 @@ def test_planted_and_damaged_cache_entries_run_nothing_and_are_extracted_again(t
     key = cache.cache_key()
     for crafted in (body.replace(b'"@":"Mention"', b'"@":"posix.system"', 1),  # not an allowed class
                     body.replace(b'"sentence":', b'"sentence":"', 1),  # ill-formed JSON
-                    body.replace(b'["format",1]', b'["format",0]'),  # another layout
+                    body.replace(f'["format",{cache.CACHE_FORMAT}]'.encode(),
+                                 f'["format",{cache.CACHE_FORMAT - 1}]'.encode()),  # another layout
                     body.replace(b'"mentions",[', b'"mentions",[1,', 1)):  # not a finding
         assert crafted != body
         planted(cache._mac(key, crafted) + b"\n" + crafted)

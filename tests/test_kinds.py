@@ -100,7 +100,7 @@ def test_a_mention_of_an_unknown_kind_is_not_dropped_silently():
 def test_a_link_of_an_unknown_kind_raises_naming_it():
     page = api.read_text(PAGE, "kinds.txt")
     found = api.extract_page(page)
-    found[0].add(Link("owned-by", 0, 1, 1))
+    found[0].add(Link("owned-by", found[0].mentions[0], found[0].mentions[1], 1))
     with pytest.raises(kinds.UnknownKind, match="'owned-by'"):
         resolve.resolve([(page, found)])
 
@@ -133,3 +133,13 @@ def test_an_extractor_of_a_kind_the_registry_lacks_is_refused_at_start_up(monkey
     monkeypatch.setattr(kinds, "mention_kinds", lambda: {k: v for k, v in registered.items() if k != "enterprise"})
     with pytest.raises(kinds.UnknownKind, match="'enterprise'"):
         extractors.__wrapped__()  # (the listing itself is cached once a process)
+
+
+def test_a_link_to_a_mention_not_added_first_is_refused_naming_it():
+    """An extractor's link holds its mentions; adding it before one of them is an error, not a
+    link to mention -1 that resolution would drop without a word."""
+    page = api.read_text(PAGE, "kinds.txt")
+    found = api.extract_page(page)
+    stray = Mention("organization", "某公司", 1, 0, 2)
+    with pytest.raises(ValueError, match="某公司"):
+        found[0].add(Link("holds-post", found[0].mentions[0], stray, 1, {"title": "主席"}))

@@ -27,11 +27,12 @@ class Mention:
 
 @dataclass
 class Link:
-    """A relation between two mentions, read from one sentence."""
+    """A relation between two mentions, read from one sentence. It holds the mentions
+    themselves, so an extractor never reads an id before the mention is added."""
 
-    kind: str  # holds-post | issued-by | operated-by | active-in | alias-of
-    source: int  # mention id
-    target: int  # mention id
+    kind: str  # holds-post | issued-by | operated-by | active-in | alias-of | part-of
+    source: Mention
+    target: Mention
     sentence: int
     attrs: dict = field(default_factory=dict)
 
@@ -54,11 +55,17 @@ class ArticleFindings:
         self._by_sentence: dict[int, list[Mention]] = {}
 
     def add(self, item: Mention | Link) -> None:
+        """Add a mention (it gets its id, its position in ``mentions``) or a link between two
+        mentions added before it; a link to a mention not added raises ``ValueError``."""
         if isinstance(item, Mention):
             item.id = len(self.mentions)
             self.mentions.append(item)
             self._by_sentence.setdefault(item.sentence, []).append(item)
         else:
+            for end in (item.source, item.target):
+                if not (0 <= end.id < len(self.mentions) and self.mentions[end.id] is end):
+                    raise ValueError(f"a {item.kind} link to the {end.kind} mention {end.surface!r}, "
+                                     f"which was not added before the link")
             self.links.append(item)
 
     def of_kind(self, *kinds: str, sentence: int | None = None) -> list[Mention]:

@@ -84,7 +84,7 @@ class EnterpriseExtractor:
                 mention = Mention("enterprise", union.surface, union.sentence, union.start, union.end,
                                   {**attrs, "implied": True})
             yield mention
-            yield Link("part-of", union.id, mention.id, union.sentence)  # (ids are set as the items are added)
+            yield Link("part-of", union, mention, union.sentence)
 
 
 EXTRACTOR = EnterpriseExtractor()

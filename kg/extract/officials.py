@@ -1357,7 +1357,7 @@ class OfficialExtractor:
             for post in current:
                 if post.org.id < 0:
                     yield post.org
-                yield Link("holds-post", person.id, post.org.id, index, {"title": post.title})
+                yield Link("holds-post", person, post.org, index, {"title": post.title})
 
     def _titled_after(self, sent: _Sentence, name: NameSpan, title: str, a: int, b: int):
         """王明总书记, 王明委员: a title printed after the name."""
@@ -1369,7 +1369,7 @@ class OfficialExtractor:
             person = Mention("official", name.text, index, name.start, name.end, {})
             yield person
             yield org
-            yield Link("holds-post", person.id, org.id, index, {"title": compound.title})
+            yield Link("holds-post", person, org, index, {"title": compound.title})
             return
         counts = _article_countries(sent.found.article)
         transliterated = all(c in lexicon.transliteration_chars() for c in name.text) and \
@@ -1387,14 +1387,14 @@ class OfficialExtractor:
         if before:  # 资阳市总工会王明主席: the body printed right before the name
             person = Mention("official", name.text, index, name.start, name.end, {})
             yield person
-            yield Link("holds-post", person.id, min(before, key=lambda m: m.start).id, index, {"title": title})
+            yield Link("holds-post", person, min(before, key=lambda m: m.start), index, {"title": title})
             return
         held = self._held_before(sent.found, name.text, default.title if default is not None else title)
         if held is not None:
             # 越共中央总书记A … A总书记同志: the office the article gave the same name before, not the default
             person = Mention("official", name.text, index, name.start, name.end, {})
             yield person
-            yield Link("holds-post", person.id, held.id, index, {"title": default.title if default else title})
+            yield Link("holds-post", person, held, index, {"title": default.title if default else title})
             return
         if default is not None and default.title in _ONE_HOLDER and \
                 sent.defaults.setdefault(default.title + default.org, name.text) != name.text:
@@ -1406,7 +1406,7 @@ class OfficialExtractor:
             person = Mention("official", name.text, index, name.start, name.end, {})
             yield person
             yield org
-            yield Link("holds-post", person.id, org.id, index, {"title": default.title})
+            yield Link("holds-post", person, org, index, {"title": default.title})
             return
         # 王明主席: the organisation is read from the same person's posts at resolution
         yield Mention("official", name.text, index, name.start, name.end, {"bare_title": title})
@@ -1418,7 +1418,7 @@ class OfficialExtractor:
         for link in found.links:
             if link.kind != "holds-post" or link.attrs.get("title") != title:
                 continue
-            person, org = found.mentions[link.source], found.mentions[link.target]
+            person, org = link.source, link.target
             if person.surface == name and lexicon.body_country(org.attrs.get("template", "")) is not None:
                 return org
         return None

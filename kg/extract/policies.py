@@ -64,7 +64,7 @@ class PolicyExtractor:
                 yield mention
                 issuer = self._issuer(s, found, m.start(), m.end())
                 if issuer is not None:
-                    yield Link("issued-by", mention.id, issuer.id, s.index, {})
+                    yield Link("issued-by", mention, issuer, s.index, {})
 
     def _issuer(self, s, found: ArticleFindings, start: int, end: int):
         text = s.text

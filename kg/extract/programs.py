@@ -59,7 +59,7 @@ class ProgramExtractor:
     def extract(self, article, found: ArticleFindings):
         for s in article.sentences:
             mentions = self._find(s, found)
-            post_orgs = {link.target for link in found.links if link.kind == "holds-post" and link.sentence == s.index}
+            post_orgs = {link.target.id for link in found.links if link.kind == "holds-post" and link.sentence == s.index}
             unions = [u for u in found.of_kind("union", sentence=s.index)
                       if u.id not in post_orgs and not _only_a_source(s.text, u)]
             agents = _introduced_by_you(s.text, unions)  # 由成都市总工会创新实践: the operators named
@@ -81,7 +81,7 @@ class ProgramExtractor:
                     owner = next((p for p in mentions if p.start == u.end), None)
                     if owner is not None and owner is not m:
                         continue  # 全总“职工之家”APP: the union belongs to the program it stands before
-                    yield Link("operated-by", m.id, u.id, s.index, {})
+                    yield Link("operated-by", m, u, s.index, {})
                 if m.attrs.get("national") and _EVENT_NAMED.match(s.text, m.end):
                     continue  # “一带一路”国际茶产业发展论坛在湖北举行: a meeting named after it, not the programme
                 if m.attrs.get("unplaced"):
@@ -101,7 +101,7 @@ class ProgramExtractor:
                         continue  # 11所“双一流”建设高校和香港大学, 数字人民币“硬钱包”与香港“八达通”: the place
                         # belongs to the words joined to the programme's, not to the programme (but
                         # “…”工程及配套项目在贵州: 在 places the whole phrase; not …汇报时的讲话和在广东考察时)
-                    yield Link("active-in", m.id, p.id, s.index, {})
+                    yield Link("active-in", m, p, s.index, {})
 
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
         text = _curly_quotes(s.text)

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from kg.pipeline.cache import ExtractionCache, key_path, read_entry, write_entry
 from kg.extract import extract_article, warm_up
+from kg.extract.base import Mention
 from kg.export.facts import each_page_facts, merge_log_text
 from kg.export.files import write_atomic  # the one atomic writer; kept importable from here
 from kg.build.graph import build_graph, graph_json_parts
@@ -371,8 +372,10 @@ def _ill_formed(page: Page, findings: list) -> str | None:
                 return (f"the {m.kind} mention {m.surface[:40]!r} at offsets {m.start!r}-{m.end!r} of a sentence "
                         f"of {size} characters")
         for link in found.links:
-            if not all(type(i) is int and 0 <= i < len(found.mentions) for i in (link.source, link.target)):
-                return f"a {link.kind} link between mentions {link.source!r} and {link.target!r} of {len(found.mentions)}"
+            ends = (link.source, link.target)
+            if not all(type(m) is Mention and type(m.id) is int and 0 <= m.id < len(found.mentions)
+                       and found.mentions[m.id] == m for m in ends):
+                return f"a {link.kind} link to a mention that is not one of the article's {len(found.mentions)}"
     return None
 
 

@@ -483,13 +483,12 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
 def _resolve_links(b: _Builder, page: Page, findings: ArticleFindings, resolved: dict[int, Entity]) -> None:
     """Each link between two resolved mentions becomes relations, by the resolver ``kg/knowledge/kinds.py``
     registers for its kind (an unregistered kind, or one with no resolver, raises naming it)."""
-    mentions = findings.mentions
     for link in findings.links:
         resolver = _link_resolvers().get(link.kind) or _no_link_resolver(link.kind)
-        src, dst = resolved.get(link.source), resolved.get(link.target)
+        src, dst = resolved.get(link.source.id), resolved.get(link.target.id)
         if src is None or dst is None:
             continue
-        ev = _evidence(page, findings, mentions[link.source])
+        ev = _evidence(page, findings, link.source)
         resolver(b, src, dst, ev, link)
 
 
