@@ -207,7 +207,7 @@ def _starts_with_function_word(word: str) -> bool:
     if first.flag == "v" and freq.get(first.word, 0) >= 50000:
         return freq.get(word[1:], 0) >= 300  # 要带头, 会见面: an auxiliary verb and a verb, not a name
     if first.flag in ("p", "c", "u", "d") and tokens[1].flag in ("p", "c", "d") and len(tokens[1].word) == 1 and \
-            not (first.word in _surname_set() and len(word) <= 3):
+            not _han_name_shaped(word):
         return True  # 并将任…: a conjunction and an adverb, two function words in a row, open no name
         # (but 于又新: the surname 于, a Han name of three characters)
     return first.flag in ("p", "c", "u", "d") and freq.get(word[1:], 0) >= 1000

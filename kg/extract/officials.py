@@ -298,6 +298,14 @@ class _Chain:
     place: str | None = None
     foreign: bool = False
 
+    def party_state(self) -> lexicon.Country | None:
+        """The state of the first foreign party the chain's posts are at (越共中央 -> 越南), or None."""
+        for post in self.posts:
+            state = lexicon.body_country(post.org.attrs.get("template", "")) if post.org is not None else None
+            if state is not None:
+                return state
+        return None
+
 
 @lru_cache(maxsize=4096)
 def _last_flag(text: str) -> str:
@@ -457,8 +465,7 @@ class _Sentence:
                 post.past = True  # 免去A的…职务, 给予…撤职处分: an office the sentence takes away
         if not chain.foreign:
             # 越共中央总书记A、国家主席B: a chain at a foreign party is that state's, and so is the chain listed after it
-            state = next((lexicon.body_country(p.org.attrs.get("template", "")) for p in chain.posts
-                          if p.org is not None and lexicon.body_country(p.org.attrs.get("template", ""))), None)
+            state = chain.party_state()
             if state is not None and state.iso2 != "CN":
                 chain.country, chain.foreign = state, True
         return chain if chain.posts else None
@@ -694,8 +701,7 @@ class _Sentence:
             if start == org_end:  # 外长A: the state printed in its own chain, else in the clause after its last verb
                 clause = self._clause_country(start, chain.start) or \
                     (self._clause_country(start, self._after_last_verb(start)) if not chain.posts else None)
-            party_state = next((lexicon.body_country(p.org.attrs.get("template", "")) for p in chain.posts
-                                if p.org is not None and lexicon.body_country(p.org.attrs.get("template", ""))), None)
+            party_state = chain.party_state()
             if clause is not None and party_state is None and any(
                     p.org is not None and p.org.attrs.get("template") in lexicon.chinese_central_bodies()
                     for p in chain.posts):
