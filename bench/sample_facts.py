@@ -44,7 +44,7 @@ def facts(kb):
         if r.kind == "located-in" and source.kind != "union":
             continue
         if r.kind == "holds-post":
-            text = f"{source.name} holds the post {r.attrs['title']} at {target.name}"
+            text = f"{source.name} holds the post {r.title} at {target.name}"
         elif r.kind == "sub-organization-of":
             text = f"the union body {source.name} is directly under {target.name}"
         elif r.kind == "located-in":

@@ -93,7 +93,7 @@ def extract_page(page: Page) -> list[ArticleFindings]:
     >>> findings = extract_page(read_text(_EXAMPLE))
     >>> sorted({(m.kind, m.surface) for m in findings[0].mentions})
     [('official', '李明远'), ('place', '河南省'), ('program', '职工之家'), ('union', '河南省总工会')]
-    >>> [(link.kind, link.source.surface, link.attrs["title"]) for link in findings[0].links]
+    >>> [(link.kind, link.source.surface, link.title) for link in findings[0].links]
     [('holds-post', '李明远', '党组书记'), ('holds-post', '李明远', '主席')]
     """
     return [extract_article(article) for article in page.articles]
@@ -136,10 +136,11 @@ def to_networkx(kb: KnowledgeBase) -> "nx.MultiDiGraph":
 
 
 def _nquads(source: "KnowledgeBase | nx.MultiDiGraph", base: str) -> bytes:
+    from kg.build.graph import knowledge_base
     from kg.export.rdf import to_dataset
 
-    graph = to_networkx(source) if isinstance(source, KnowledgeBase) else source
-    return "".join(to_dataset(graph, base).nquad_lines()).encode("utf-8")
+    kb = source if isinstance(source, KnowledgeBase) else knowledge_base(source)
+    return "".join(to_dataset(kb, base).nquad_lines()).encode("utf-8")
 
 
 def to_oxigraph(source: "KnowledgeBase | nx.MultiDiGraph", base: str = DEFAULT_BASE) -> "pyoxigraph.Dataset":

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import run_kg
 
+from kg.extract.organizations import OrganizationAttrs
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_328a50d97180c723.txt"
 PAGE = "## 湖北省总工会开展送温暖活动\n\n本报讯(记者周敏)湖北省总工会党组书记、常务副主席张建国带队开展送温暖活动。\n"
@@ -433,7 +435,7 @@ def test_a_page_an_extractor_fails_on_is_named_and_the_rest_built(tmp_path, good
         if "四川" in article.headline:
             raise KeyError("a bug met on this page")
         if "湖南" in article.headline:
-            found.add(Mention("organization", "湖南", 0, None, 2))
+            found.add(Mention("organization", "湖南", 0, None, 2, OrganizationAttrs("湖南省")))
         return found
 
     monkeypatch.setattr(kg.pipeline.run, "extract_article", flawed)

@@ -50,7 +50,7 @@ def test_an_enterprise_union_is_part_of_its_enterprise_and_under_the_local_feder
     assert _relations(kb, union, "sub-organization-of") == ["天津市总工会"]
     # the parent is general knowledge, not read: no evidence, and no parent in the facts
     parent = next(r for r in kb.relations if r.source == union.id and r.kind == "sub-organization-of")
-    assert parent.evidence == [] and "parent" not in union.attrs
+    assert parent.evidence == [] and union.attrs.parent is None
     hospital = _one(kb, "enterprise", "湖北省荆州市第一人民医院")
     assert _relations(kb, hospital, "located-in") == ["湖北省"]
     assert _relations(kb, _one(kb, "union", "湖北省荆州市第一人民医院工会"), "sub-organization-of") == ["荆州市总工会"]
@@ -60,7 +60,7 @@ def test_a_body_any_extractor_finds_named_as_an_enterprise_is_one_and_a_known_bo
     _, kb = built
     machine = _one(kb, "enterprise", "荆州长江机械股份有限公司")
     chair = _one(kb, "official", "赵立新")
-    assert [(title, kb.entities[org].name) for title, org in chair.attrs["posts"]] == [("董事长", machine.name)]
+    assert [(title, kb.entities[org].name) for title, org in chair.attrs.posts] == [("董事长", machine.name)]
     assert _relations(kb, machine, "located-in") == ["湖北省"]
     _one(kb, "organization", "中国人民银行")
     assert not [e for e in kb.entities.values() if e.kind == "enterprise" and "银行" in e.name]

@@ -136,10 +136,10 @@ def test_county_union_hangs_under_its_city():
     _, kb = kb_of("## 走访\n\n本报讯(记者张明)河北省沧州市东光县总工会近日走访企业。\n")
     dg = entity(kb, "union", "沧州市东光县总工会")
     assert "河北省沧州市东光县总工会" in dg.aliases
-    city = kb.entities[dg.attrs["parent"]]
+    city = kb.entities[dg.attrs.parent]
     assert city.name == "沧州市总工会"
-    assert kb.entities[city.attrs["parent"]].name == "河北省总工会"
-    assert kb.entities[dg.attrs["province"]].name == "河北省"
+    assert kb.entities[city.attrs.parent].name == "河北省总工会"
+    assert kb.entities[dg.attrs.province].name == "河北省"
 
 
 def test_generic_qualifiers_make_no_union():

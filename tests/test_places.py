@@ -14,7 +14,7 @@ from kg.knowledge.lexicon import gazetteer
 def test_huiji_district_is_located_in_zhengzhou_in_henan(seed_kb):
     huiji = entity(seed_kb, "city", "惠济区")
     assert huiji.id == "city/410108"
-    assert huiji.attrs["level"] == "district"
+    assert huiji.attrs.level == "district"
     assert located_in(seed_kb, huiji.id) == ["city/410100"]
     zhengzhou = seed_kb.entities["city/410100"]
     assert zhengzhou.kind == "city" and zhengzhou.name == "郑州市"

@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.extract import extract_article
-from kg.build.graph import build_graph
 from kg.ingest.pages import _normalise, parse_page
 from kg.export.rdf import serialize, to_dataset
 from kg.resolve.entities import resolve
@@ -58,7 +57,7 @@ def test_extraction_never_raises_and_mentions_are_exact(text):
 def test_every_export_reparses(text):
     page = parse_page(text, "p.txt", "0" * 64)
     kb = resolve([(page, [extract_article(a) for a in page.articles])])
-    ds = to_dataset(build_graph(kb))
+    ds = to_dataset(kb)
     for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
         g = rdflib.Graph().parse(data=serialize(ds, fmt), format=parser)
         assert len(g) == len(ds.triples())

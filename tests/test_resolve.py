@@ -23,7 +23,7 @@ def test_same_name_at_different_organisations_in_one_sentence_stays_two():
     wangs = entities(kb, "official", "王军")
     assert len(wangs) == 2
     assert len({e.id for e in wangs}) == 2
-    assert sorted(tuple(kb.entities[o].name for _, o in e.attrs["posts"]) for e in wangs) == [
+    assert sorted(tuple(kb.entities[o].name for _, o in e.attrs.posts) for e in wangs) == [
         ("安徽省人民代表大会常务委员会",), ("江苏省总工会",)]
 
 
@@ -89,9 +89,9 @@ def test_entity_ids_are_stable_across_runs_and_page_order(seed_pages, seed_kb):
 def test_place_ids_are_division_codes(seed_kb):
     for e in seed_kb.entities.values():
         if e.kind == "province":
-            assert e.id == f"province/{e.attrs['code']}" and e.attrs["code"].endswith("0000")
+            assert e.id == f"province/{e.attrs.code}" and e.attrs.code.endswith("0000")
         if e.kind == "city":
-            assert e.id == f"city/{e.attrs['code']}"
+            assert e.id == f"city/{e.attrs.code}"
 
 
 def test_official_evidence_points_at_the_printed_name(seed_kb, seed_pages):
@@ -120,11 +120,11 @@ def test_relations_point_at_existing_entities(seed_kb):
 
 def test_every_union_parent_is_a_union(seed_kb):
     for e in entities(seed_kb, "union"):
-        parent = e.attrs.get("parent")
+        parent = e.attrs.parent
         if parent:
             assert seed_kb.entities[parent].kind == "union"
         elif e.name != "中华全国总工会":
-            assert e.attrs.get("province")  # only unplaced qualifier unions lack a parent
+            assert e.attrs.province  # only unplaced qualifier unions lack a parent
 
 
 def test_resolve_accepts_findings_directly():
@@ -148,7 +148,7 @@ def test_a_national_official_named_with_different_bodies_is_one_person():
     _, kb = kb_of("## 甲\n\n全国人大常委会副委员长王建明出席会议。\n\n## 乙\n\n全国总工会主席王建明讲话。\n")
     officials = [e for e in kb.entities.values() if e.kind == "official" and e.name == "王建明"]
     assert len(officials) == 1
-    assert {t for t, _ in officials[0].attrs["posts"]} == {"副委员长", "主席"}
+    assert {t for t, _ in officials[0].attrs.posts} == {"副委员长", "主席"}
     merge = next(m for m in kb.merges if m.name == "王建明")
     assert merge.reasons == ("posts at national bodies only",) and len(merge.seen_in) == 2
 

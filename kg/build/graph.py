@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.resolve.entities import Evidence, KnowledgeBase
+from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation, attribute_fields
 
 # graph.json's key for the edges: networkx's own default from 3.6 on (it was "links" before)
 EDGES_KEY = "edges"
@@ -35,13 +35,38 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for eid, e in kb.entities.items():
         g.add_node(eid, kind=e.kind, label=e.name, aliases=sorted(e.aliases - {e.name}),
-                   attrs=_jsonable({k: v for k, v in e.attrs.items() if v is not None}),
+                   attrs=_jsonable(attribute_fields(e.attrs)),
                    provenance=list(e.evidence))
     for r in kb.relations:
-        key = r.kind if "title" not in r.attrs else f"{r.kind}:{r.attrs['title']}"
-        g.add_edge(r.source, r.target, key=key, kind=r.kind, **_jsonable(r.attrs),
+        key = r.kind if r.title is None else f"{r.kind}:{r.title}"
+        g.add_edge(r.source, r.target, key=key, kind=r.kind, **({} if r.title is None else {"title": r.title}),
                    evidence=list(r.evidence))
     return g
+
+
+def knowledge_base(g: nx.MultiDiGraph) -> KnowledgeBase:
+    """The knowledge base a graph was made from (the inverse of ``build_graph``), for a graph read
+    back from graph.json: each node's ``attrs`` become its kind's attributes class (pairs, which
+    JSON turned into lists, tuples again), its provenance ``Evidence``. The namesakes merged
+    (``merges.tsv``) are not in a graph: the result has none. An unknown kind raises
+    ``UnknownKind`` naming it."""
+    def evidence(items) -> list[Evidence]:
+        return [ev if isinstance(ev, Evidence) else Evidence(**ev) for ev in items]
+
+    def value(v):
+        return [tuple(x) if isinstance(x, list) else x for x in v] if isinstance(v, list) else v
+
+    entities = {}
+    for node, d in sorted(g.nodes(data=True)):
+        e = Entity(node, d["kind"], d["label"], set(d.get("aliases", ())), evidence=evidence(d.get("provenance", ())))
+        for name, v in d.get("attrs", {}).items():
+            setattr(e.attrs, name, value(v))  # a field the kind's class lacks raises AttributeError
+        entities[node] = e
+    relations = sorted((Relation(d["kind"], source, target, d.get("title"), evidence(d.get("evidence", ())))
+                        for source, target, d in g.edges(data=True)),
+                       key=lambda r: (r.kind, r.source, r.target, r.title or ""))
+    pages = sorted(e.attrs.source for e in entities.values() if e.kind == "page")
+    return KnowledgeBase(entities, relations, pages)
 
 
 def graph_json_parts(g: nx.MultiDiGraph):

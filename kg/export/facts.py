@@ -36,7 +36,7 @@ def each_page_facts(kb: KnowledgeBase):
     articles: dict[str, list[Entity]] = {}
     for e in kb.entities.values():
         if e.kind == "article":
-            articles.setdefault(e.attrs.get("source"), []).append(e)
+            articles.setdefault(e.attrs.source, []).append(e)
     for page in kb.pages:
         yield page, _page_facts(kb, page, entities_on.pop(page, []), relations_on.pop(page, []),
                                 articles.pop(page, []))
@@ -83,7 +83,7 @@ class _Page:
 def _officials(p: _Page) -> list[dict]:
     officials = []
     for e in p.of("official"):
-        posts = [{"title": r.attrs["title"], "org": p.name(r.target)}
+        posts = [{"title": r.title, "org": p.name(r.target)}
                  for r in p.by_source.get(e.id, []) if r.kind == "holds-post"]
         if posts:
             officials.append({"name": e.name, "posts": posts})
@@ -91,29 +91,29 @@ def _officials(p: _Page) -> list[dict]:
 
 
 def _union_bodies(p: _Page) -> list[dict]:
-    return [{"name": e.name, "aliases": _names(e), "parent": p.name(e.attrs.get("parent")),
-             "province": p.name(e.attrs.get("province"))} for e in p.of("union")]
+    return [{"name": e.name, "aliases": _names(e), "parent": p.name(e.attrs.parent),
+             "province": p.name(e.attrs.province)} for e in p.of("union")]
 
 
 def _provinces(p: _Page) -> list[dict]:
     """The provinces named, and those of the bodies and cities named."""
     province_ids = {e.id for e in p.of("province")}
     for e in p.here:
-        if e.kind in ("union", "organization") and e.attrs.get("province"):
-            province_ids.add(e.attrs["province"])
+        if e.kind in ("union", "organization") and e.attrs.province:
+            province_ids.add(e.attrs.province)
         if e.kind == "city":
-            province_ids.add(f"province/{e.attrs['code'][:2]}0000")
+            province_ids.add(f"province/{e.attrs.code[:2]}0000")
     provinces = []
     for pid in sorted(province_ids):
         e = p.ents[pid]
-        aliases = set(e.aliases) | ({e.attrs["short"]} if e.attrs.get("short") else set())
+        aliases = set(e.aliases) | ({e.attrs.short} if e.attrs.short else set())
         provinces.append({"name": e.name, "aliases": sorted(aliases - {e.name})})
     return provinces
 
 
 def _policies(p: _Page) -> list[dict]:
-    return [{"name": e.name, "aliases": _names(e), "issuer": p.name(e.attrs.get("issuer")),
-             "date": e.attrs.get("date")} for e in p.of("policy")]
+    return [{"name": e.name, "aliases": _names(e), "issuer": p.name(e.attrs.issuer),
+             "date": e.attrs.date} for e in p.of("policy")]
 
 
 def _programs(p: _Page) -> list[dict]:
@@ -127,13 +127,13 @@ def _programs(p: _Page) -> list[dict]:
 
 
 def _persons(p: _Page) -> list[dict]:
-    return [{"name": e.name, "role": e.attrs.get("role"), "affiliation": e.attrs.get("affiliation"),
+    return [{"name": e.name, "role": e.attrs.role, "affiliation": e.attrs.affiliation,
              "article": e.evidence[0].article} for e in p.of("person")]
 
 
 def _cities(p: _Page) -> list[dict]:
     return [{"name": e.name, "aliases": _names(e),
-             "province": p.ents[f"province/{e.attrs['code'][:2]}0000"].name} for e in p.of("city")]
+             "province": p.ents[f"province/{e.attrs.code[:2]}0000"].name} for e in p.of("city")]
 
 
 def _organizations(p: _Page) -> list[dict]:
@@ -141,9 +141,9 @@ def _organizations(p: _Page) -> list[dict]:
 
 
 def _articles(p: _Page) -> list[dict]:
-    return [{"headline": a.attrs["headline"], "kicker_or_subhead": a.attrs["kicker"],
-             "byline": a.attrs["byline"], "dateline": a.attrs["dateline"], "type": a.attrs["type"],
-             "continued": a.attrs["continued"]} for a in sorted(p.articles, key=lambda a: a.attrs["index"])]
+    return [{"headline": a.attrs.headline, "kicker_or_subhead": a.attrs.kicker,
+             "byline": a.attrs.byline, "dateline": a.attrs.dateline, "type": a.attrs.type,
+             "continued": a.attrs.continued} for a in sorted(p.articles, key=lambda a: a.attrs.index)]
 
 
 def _source(p: _Page) -> str:

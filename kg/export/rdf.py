@@ -30,7 +30,7 @@ import time
 from array import array
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
 import numpy as np
 import pyoxigraph as ox
@@ -40,8 +40,7 @@ from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE
 from kg.ingest.pages import valid_date  # an xsd:date is only ever a day of the calendar, in ASCII digits
 from kg.knowledge import ONTOLOGY, SHAPES, kinds  # the model's files (ONTOLOGY, SHAPES: importable from here too)
 
-if TYPE_CHECKING:
-    import networkx as nx
+from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation
 
 PREFIXES = {
     "ukg": "https://w3id.org/unionkg/ontology#",
@@ -315,98 +314,99 @@ class RdfData:
         return len(self._quads)
 
 
-def to_dataset(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, license: str = DEFAULT_LICENSE) -> "RdfData":
-    """The networkx graph as an RDF dataset (named graph per page)."""
-    return RdfData.of(quad_table(graph, base, license))
+def to_dataset(kb: KnowledgeBase, base: str = DEFAULT_BASE, license: str = DEFAULT_LICENSE) -> "RdfData":
+    """The knowledge base as an RDF dataset (named graph per page)."""
+    return RdfData.of(quad_table(kb, base, license))
 
 
-def quad_table(graph: nx.MultiDiGraph, base: str = DEFAULT_BASE, license: str = DEFAULT_LICENSE) -> _Terms:
-    """The quads of the graph, numbered and not yet sorted (``RdfData.of`` sorts them): a build
-    drops the graph in between, so that the two are never in memory with the sorting.
-    ``license`` is the IRI the dataset description states (``check_license``); its time comes
-    from ``SOURCE_DATE_EPOCH`` or the pages' dates (``dataset_time``)."""
+def quad_table(kb: KnowledgeBase, base: str = DEFAULT_BASE, license: str = DEFAULT_LICENSE) -> _Terms:
+    """The quads of the resolved knowledge base, numbered and not yet sorted (``RdfData.of``
+    sorts them): a build drops the knowledge base in between, so that the two are never in
+    memory with the sorting. ``license`` is the IRI the dataset description states
+    (``check_license``); its time comes from ``SOURCE_DATE_EPOCH`` or the pages' dates
+    (``dataset_time``)."""
     check_base(base)
     check_license(license)
     check_kinds()
     q = _Quads(base)
-    pages = {d["attrs"]["source"]: n for n, d in graph.nodes(data=True) if d["kind"] == "page"}
-    articles = {(d["attrs"]["source"], d["attrs"]["index"]): n
-                for n, d in graph.nodes(data=True) if d["kind"] == "article"}
-    page_graph = {src: q.iri(f"graph/{node}") for src, node in pages.items()}
+    entities = kb.entities
+    pages = {e.attrs.source: e for e in entities.values() if e.kind == "page"}
+    articles = {(e.attrs.source, e.attrs.index): e.id for e in entities.values() if e.kind == "article"}
+    page_graph = {src: q.iri(f"graph/{e.id}") for src, e in pages.items()}
 
-    def graphs_of(evidence: list[dict]) -> list[str]:
-        found = sorted({page_graph[ev["page"]] for ev in evidence if ev["page"] in page_graph})
+    def graphs_of(evidence) -> list[str]:
+        found = sorted({page_graph[ev.page] for ev in evidence if ev.page in page_graph})
         return found or [q.knowledge]
 
-    def sentence(ev: dict) -> str | None:
-        art = articles.get((ev["page"], ev["article"]))
-        if art is None or ev["sentence"] < 0:
+    def sentence(ev: Evidence) -> str | None:
+        art = articles.get((ev.page, ev.article))
+        if art is None or ev.sentence < 0:
             return None
-        s = q.iri(f"{art}/s{ev['sentence']}")
-        g = [page_graph[ev["page"]]]
+        s = q.iri(f"{art}/s{ev.sentence}")
+        g = [page_graph[ev.page]]
         q.add(s, RDF.type, UKG.Sentence, g)
-        q.add(s, RDF.value, _zh(ev["text"]), g)
-        q.add(s, UKG.sentenceIndex, literal(ev["sentence"]), g)
+        q.add(s, RDF.value, _zh(ev.text), g)
+        q.add(s, UKG.sentenceIndex, literal(ev.sentence), g)
         q.add(s, DCTERMS.isPartOf, q.iri(art), g)
         return s
 
-    for node, d in graph.nodes(data=True):
-        _node_triples(q, graph, node, d, graphs_of, sentence, page_graph, articles)
-    for s, o, key, d in graph.edges(keys=True, data=True):
-        _edge_triples(q, graph, s, o, d, graphs_of, sentence, articles)
-    _build_description(q, graph, pages, page_graph, license)
+    for e in entities.values():
+        _node_triples(q, e, graphs_of, sentence, page_graph, articles)
+    for r in kb.relations:
+        _edge_triples(q, entities, r, graphs_of, sentence, articles)
+    _build_description(q, pages, page_graph, license)
     return q
 
 
-def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, articles) -> None:
-    kind, a = d["kind"], d["attrs"]
+def _node_triples(q: _Quads, e: Entity, graphs_of, sentence, page_graph, articles) -> None:
+    kind, a, node = e.kind, e.attrs, e.id
     s = q.iri(node)
-    gs = graphs_of(d["provenance"])
+    gs = graphs_of(e.evidence)
     if kind == "page":
-        gs = [page_graph[a["source"]]]
+        gs = [page_graph[a.source]]
         q.add(s, RDF.type, UKG.Page, gs)
-        q.add(s, DCTERMS.identifier, literal(a["source"]), gs)
-        q.add(s, UKG.sha256, literal(a["sha256"]), gs)
-        q.add(s, RDFS.label, literal(a["source"]), gs)
-        if a.get("url"):
-            q.add(s, DCTERMS.source, literal(a["url"], XSD.anyURI), gs)
-        if isinstance(a.get("date"), str) and valid_date(a["date"]):
-            q.add(s, DCTERMS.date, literal(a["date"], XSD.date), gs)
+        q.add(s, DCTERMS.identifier, literal(a.source), gs)
+        q.add(s, UKG.sha256, literal(a.sha256), gs)
+        q.add(s, RDFS.label, literal(a.source), gs)
+        if a.url:
+            q.add(s, DCTERMS.source, literal(a.url, XSD.anyURI), gs)
+        if isinstance(a.date, str) and valid_date(a.date):
+            q.add(s, DCTERMS.date, literal(a.date, XSD.date), gs)
         return
     if kind == "article":
-        gs = [page_graph[a["source"]]]
+        gs = [page_graph[a.source]]
         q.add(s, RDF.type, UKG.Article, gs)
-        q.add(s, DCTERMS.isPartOf, q.iri(a["page"]), gs)
-        q.add(s, UKG.articleIndex, literal(a["index"]), gs)
-        q.add(s, RDFS.label, _zh(d["label"]), gs)
-        if a.get("headline"):
-            q.add(s, DCTERMS.title, _zh(a["headline"]), gs)
-        for key, prop in (("kicker", UKG.kicker), ("byline", UKG.byline), ("dateline", UKG.dateline)):
-            if a.get(key):
-                q.add(s, prop, _zh(a[key]), gs)
-        q.add(s, UKG.articleType, literal(a["type"]), gs)
+        q.add(s, DCTERMS.isPartOf, q.iri(a.page), gs)
+        q.add(s, UKG.articleIndex, literal(a.index), gs)
+        q.add(s, RDFS.label, _zh(e.name), gs)
+        if a.headline:
+            q.add(s, DCTERMS.title, _zh(a.headline), gs)
+        for text, prop in ((a.kicker, UKG.kicker), (a.byline, UKG.byline), (a.dateline, UKG.dateline)):
+            if text:
+                q.add(s, prop, _zh(text), gs)
+        q.add(s, UKG.articleType, literal(a.type), gs)
         return
     cls = CLASS_OF.get(kind) or getattr(UKG, kinds.entity_kind(kind).rdf_class)  # raises for an unknown kind
-    if kind == "city" and a.get("level") == "district":
+    if kind == "city" and a.level == "district":
         cls = UKG.District
     q.add(s, RDF.type, cls, gs)
     for above in reused_superclasses().get(cls, ()):
         q.add(s, RDF.type, above, gs)
-    q.add(s, SKOS.prefLabel, _zh(d["label"]), gs)
-    q.add(s, RDFS.label, _zh(d["label"]), gs)
-    for alias in d["aliases"]:
+    q.add(s, SKOS.prefLabel, _zh(e.name), gs)
+    q.add(s, RDFS.label, _zh(e.name), gs)
+    for alias in sorted(e.aliases - {e.name}):
         q.add(s, SKOS.altLabel, _zh(alias), gs)
     if kind in ("province", "city"):
-        q.add(s, SKOS.notation, literal(a["code"], UKG.DivisionCode), gs)
-    if kind == "policy" and isinstance(a.get("date"), str) and valid_date(a["date"]):  # (2024年13月 is no date)
-        q.add(s, SDO.legislationDate, literal(a["date"], XSD.date), gs)
+        q.add(s, SKOS.notation, literal(a.code, UKG.DivisionCode), gs)
+    if kind == "policy" and isinstance(a.date, str) and valid_date(a.date):  # (2024年13月 is no date)
+        q.add(s, SDO.legislationDate, literal(a.date, XSD.date), gs)
     if kind == "person":
-        if a.get("role"):
-            q.add(s, UKG.personRole, _zh(a["role"]), gs)
-        if a.get("affiliation"):
-            q.add(s, UKG.affiliation, _zh(a["affiliation"]), gs)
-    for ev in d["provenance"]:
-        m = q.iri(f"mention/{_digest(node, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), str(ev['end']), n=16)}")
+        if a.role:
+            q.add(s, UKG.personRole, _zh(a.role), gs)
+        if a.affiliation:
+            q.add(s, UKG.affiliation, _zh(a.affiliation), gs)
+    for ev in e.evidence:
+        m = q.iri(f"mention/{_digest(node, ev.page, str(ev.article), str(ev.sentence), str(ev.start), str(ev.end), n=16)}")
         g = [graphs_of([ev])[0]]
         q.add(m, RDF.type, UKG.Mention, g)
         q.add(m, UKG.mentionOf, s, g)
@@ -416,55 +416,61 @@ def _node_triples(q: _Quads, graph, node, d, graphs_of, sentence, page_graph, ar
 _EDGE_PROPERTY = {r.name: curie(r.prop) for r in kinds.RELATION_KINDS}
 
 
-def _edge_triples(q: _Quads, graph, source, target, d, graphs_of, sentence, articles) -> None:
+def _edge_triples(q: _Quads, entities: dict[str, Entity], r: Relation, graphs_of, sentence, articles) -> None:
+    source, target, title = r.source, r.target, r.title
     s, o = q.iri(source), q.iri(target)
-    kind, evidence = d["kind"], d.get("evidence", [])
-    if kind == "part-of" and graph.nodes[source]["kind"] == "article":
+    kind, evidence = r.kind, r.evidence
+    if kind == "part-of" and entities[source].kind == "article":
         return  # written with the article
     if kind == "mentioned-in":
-        page = graph.nodes[target]["attrs"]["source"]
-        q.add(s, UKG.mentionedIn, o, graphs_of([{"page": page}]))
+        q.add(s, UKG.mentionedIn, o, graphs_of([_Read(entities[target].attrs.source)]))
         return
     gs = graphs_of(evidence)
     local_o = target  # evidence ids hash local names only, so --base changes nothing but the base
     if kind == "holds-post":
-        local_o = f"post/{_digest(source, d['title'], target, n=16)}"
+        local_o = f"post/{_digest(source, title, target, n=16)}"
         post = q.iri(local_o)
-        role = q.iri(f"role/{_digest(d['title'], n=12)}")
+        role = q.iri(f"role/{_digest(title, n=12)}")
         q.add(post, RDF.type, ORG.Post, gs)
         q.add(post, ORG.postIn, o, gs)
         q.add(post, ORG.role, role, gs)
-        q.add(post, UKG.title, _zh(d["title"]), gs)
-        label = f"{graph.nodes[target]['label']}{d['title']}"
+        q.add(post, UKG.title, _zh(title), gs)
+        label = f"{entities[target].name}{title}"
         q.add(post, SKOS.prefLabel, _zh(label), gs)
         q.add(post, RDFS.label, _zh(label), gs)
         q.add(role, RDF.type, ORG.Role, gs)
-        q.add(role, SKOS.prefLabel, _zh(d["title"]), gs)
-        q.add(role, RDFS.label, _zh(d["title"]), gs)
+        q.add(role, SKOS.prefLabel, _zh(title), gs)
+        q.add(role, RDFS.label, _zh(title), gs)
         p, o = _EDGE_PROPERTY[kind], post
-    elif kind == "located-in" and graph.nodes[source]["kind"] == "city":
+    elif kind == "located-in" and entities[source].kind == "city":
         p = SDO.containedInPlace
     else:
         p = _EDGE_PROPERTY.get(kind) or curie(kinds.relation_kind(kind).prop)  # raises for an unknown kind
     q.add(s, p, o, gs)
     for ev in evidence:
-        e = q.iri(f"evidence/{_digest(source, p[1:-1], local_o, ev['page'], str(ev['article']), str(ev['sentence']), str(ev['start']), n=16)}")
+        e = q.iri(f"evidence/{_digest(source, p[1:-1], local_o, ev.page, str(ev.article), str(ev.sentence), str(ev.start), n=16)}")
         g = graphs_of([ev])
         for triple in ((RDF.type, UKG.Evidence), (RDF.subject, s), (RDF.predicate, p), (RDF.object, o)):
             q.add(e, *triple, g)
         _where_read(q, e, ev, g, articles, sentence)
 
 
-def _where_read(q: _Quads, resource, ev: dict, graphs, articles, sentence) -> None:
+def _where_read(q: _Quads, resource, ev: Evidence, graphs, articles, sentence) -> None:
     """A mention's or evidence's article, sentence and offsets into the original page."""
-    art = articles.get((ev["page"], ev["article"]))
+    art = articles.get((ev.page, ev.article))
     if art:
         q.add(resource, PROV.wasDerivedFrom, q.iri(art), graphs)
     sent = sentence(ev)
     if sent is not None:
         q.add(resource, UKG.inSentence, sent, graphs)
-        q.add(resource, UKG.beginIndex, literal(ev["start"]), graphs)
-        q.add(resource, UKG.endIndex, literal(ev["end"]), graphs)
+        q.add(resource, UKG.beginIndex, literal(ev.start), graphs)
+        q.add(resource, UKG.endIndex, literal(ev.end), graphs)
+
+
+class _Read(NamedTuple):
+    """Where a relation with no evidence of its own was read: the page only (``mentioned-in``)."""
+
+    page: str
 
 
 @functools.lru_cache(maxsize=1)
@@ -517,13 +523,13 @@ _DISTRIBUTIONS = (("graph.nq", "application/n-quads"), ("graph.trig", "applicati
 _VOCABULARIES = ("ukg", "org", "skos", "prov", "dcterms", "schema")
 
 
-def _build_description(q: _Quads, graph, pages: dict, page_graph: dict, license: str) -> None:
+def _build_description(q: _Quads, pages: dict[str, Entity], page_graph: dict, license: str) -> None:
     """The ``graph/build`` graph: the build (a ``prov:Activity`` that used each page, by a
     ``prov:SoftwareAgent``), each page graph's page and build, and the dataset as a
     ``void:Dataset`` and ``dcat:Dataset``: title, description, licence (``license``) and rights,
     time (``dataset_time``), sources (each page, ``prov:hadPrimarySource``, and the URL of each page
     that has one, ``dcterms:source``), vocabularies, IRI space and the files it is written in."""
-    sums = sorted(graph.nodes[n]["attrs"]["sha256"] for n in pages.values())
+    sums = sorted(e.attrs.sha256 for e in pages.values())
     digest = _digest(__version__, *sums, n=16)
     build = q.iri(f"build/{digest}")
     agent = q.iri("agent/unionkg")
@@ -535,12 +541,13 @@ def _build_description(q: _Quads, graph, pages: dict, page_graph: dict, license:
     q.add(build, PROV.wasAssociatedWith, agent, g)
     q.add(agent, RDF.type, PROV.SoftwareAgent, g)
     q.add(agent, RDFS.label, literal("unionkg"), g)
-    for src, node in sorted(pages.items()):
+    for src, page in sorted(pages.items()):
+        node = page.id
         q.add(build, PROV.used, q.iri(node), g)
         q.add(page_graph[src], PROV.wasDerivedFrom, q.iri(node), g)
         q.add(page_graph[src], PROV.wasGeneratedBy, build, g)
         q.add(dataset, PROV.hadPrimarySource, q.iri(node), g)  # not wasDerivedFrom: that names a page's graph
-        url = graph.nodes[node]["attrs"].get("url")
+        url = page.attrs.url
         if url:
             q.add(dataset, DCTERMS.source, literal(url, XSD.anyURI), g)
     q.add(dataset, RDF.type, VOID.Dataset, g)
@@ -555,7 +562,7 @@ def _build_description(q: _Quads, graph, pages: dict, page_graph: dict, license:
     q.add(dataset, DCTERMS.rights, literal(
         "The licence is that of the graph. The sentences and headlines it quotes are the publishers' "
         "and stay under their terms.") + "@en", g)
-    when = dataset_time(graph.nodes[n]["attrs"].get("date") for n in pages.values())
+    when = dataset_time(e.attrs.date for e in pages.values())
     if when is not None:
         q.add(dataset, DCTERMS.modified, when, g)
     q.add(dataset, PROV.wasGeneratedBy, build, g)

@@ -23,13 +23,35 @@ endings of enterprises' names and where they come from) and its class in ``ontol
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
+from kg.extract.organizations import PrintedPlace
 from kg.extract.phrases import GENERIC_HOSTS, place_prefix
 
-__all__ = ["EXTRACTOR", "names_an_enterprise", "enterprise_name", "resolve", "resolve_part_of", "facts"]
+
+@dataclass(slots=True)
+class EnterpriseAttrs:
+    """What an enterprise mention says: its full ``name``, the ``places`` its name opens with
+    (湖北省荆州市第一人民医院: 湖北省, 荆州市) and whether it is ``implied``: named earlier in the
+    article, not printed here (公司工会)."""
+
+    name: str
+    places: list[PrintedPlace] = field(default_factory=list)
+    implied: bool = False
+
+
+@dataclass(slots=True)
+class EnterpriseInfo:
+    """What resolution knows of an enterprise: the division it is in (``division``, read once,
+    where the enterprise is first met) and that division's province (its entity id)."""
+
+    division: str | None = None
+    province: str | None = None
+
+__all__ = ["EXTRACTOR", "EnterpriseAttrs", "EnterpriseInfo", "names_an_enterprise", "enterprise_name", "resolve", "resolve_part_of", "facts"]
 
 
 @lru_cache(maxsize=1)
@@ -61,9 +83,7 @@ def names_an_enterprise(m: Mention) -> bool:
     """The registry's ``accepts``: an organisation mention whose body is an enterprise (a name of
     its own, not a rule with a place, not a foreign state's body)."""
     a = m.attrs
-    template = a.get("template")
-    return isinstance(template, str) and "{place}" not in template and a.get("place") is None \
-        and not a.get("country") and enterprise_name(template)
+    return "{place}" not in a.template and a.place is None and not a.country and enterprise_name(a.template)
 
 
 class EnterpriseExtractor:
@@ -72,17 +92,17 @@ class EnterpriseExtractor:
 
     def extract(self, article, found: ArticleFindings):
         for union in found.of_kind("union"):
-            name = union.attrs.get("enterprise")
-            if not isinstance(name, str) or union.attrs.get("department") or not enterprise_name(name):
+            name = union.attrs.enterprise
+            if name is None or union.attrs.department or not enterprise_name(name):
                 continue
-            attrs = {"name": name, "places": list(union.attrs.get("places", ()))}
+            places = list(union.attrs.places or ())
             if union.surface.startswith(name):  # 天津港(集团)有限公司工会: the enterprise as printed
-                attrs["places"] = _opening_places(found, union.sentence, union.start, union.start + len(name)) \
-                    or attrs["places"]
-                mention = Mention("enterprise", name, union.sentence, union.start, union.start + len(name), attrs)
+                places = _opening_places(found, union.sentence, union.start, union.start + len(name)) or places
+                mention = Mention("enterprise", name, union.sentence, union.start, union.start + len(name),
+                                  EnterpriseAttrs(name, places))
             else:  # 公司工会, 工会 after 某公司党委书记: the enterprise named before, not printed here
                 mention = Mention("enterprise", union.surface, union.sentence, union.start, union.end,
-                                  {**attrs, "implied": True})
+                                  EnterpriseAttrs(name, places, implied=True))
             yield mention
             yield Link("part-of", union, mention, union.sentence)
 
@@ -96,7 +116,7 @@ def _opening_places(found: ArticleFindings, sentence: int, start: int, end: int)
     chain = []
     for p in sorted(found.of_kind("place", sentence=sentence), key=lambda p: p.start):
         if p.start == start and p.end <= end:
-            chain.append((p.surface, p.attrs["codes"]))
+            chain.append((p.surface, p.attrs.codes))
             start = p.end
     return chain
 
@@ -116,18 +136,20 @@ def resolve(b, ctx, m: Mention, ev, findings):
     """One enterprise entity per full name; its province (``located-in``) is read once, where it is
     first met: the place its name opens with, else the province the article is about."""
     a = m.attrs
-    name = a.get("name") or a["template"]
-    implied = a.get("implied")
+    named_as_body = m.kind == "organization"  # an organisation mention the registry gave this kind
+    name = a.template if named_as_body else a.name
+    implied = a.implied  # (both attributes classes have it: 公司工会's, 某公司党委书记、总经理's)
     alias = None if implied or m.surface in (name, *GENERIC_HOSTS) or len(m.surface) < 2 else m.surface
     e = b.entity("enterprise", name, name, None if implied else ev, alias=alias)
-    if "template" in a:
+    if named_as_body:
         ctx.organizations.append(e)  # as an organisation mention's body is (resolve._resolve_organization)
-    if "division" not in e.attrs:
+    if e.attrs.division is None:
         prefix = place_prefix(name)
-        code = _division(ctx, a.get("places") or ([prefix] if prefix else [])) or ctx.main_province()
+        places = None if named_as_body else a.places
+        code = _division(ctx, places or ([prefix] if prefix else [])) or ctx.main_province()
         if code is not None:
             province = b.division(b.g.divisions[code].province)
-            e.attrs.update(division=code, province=province.id)
+            e.attrs.division, e.attrs.province = code, province.id
             b.relate("located-in", e.id, province.id)
     return e
 
@@ -138,12 +160,12 @@ def resolve_part_of(b, union, enterprise, ev, link: Link) -> None:
     if union.kind != "union" or enterprise.kind != "enterprise":
         return
     b.relate("part-of", union.id, enterprise.id, ev)
-    code = enterprise.attrs.get("division")
-    if code and not union.attrs.get("parent"):
+    code = enterprise.attrs.division
+    if code and not union.attrs.parent:
         b.relate("sub-organization-of", union.id, b.place_union(code).id)
 
 
 def facts(p) -> list[dict]:
     """The ``enterprises`` section of a page's facts: name, other names printed, province."""
     return [{"name": e.name, "aliases": sorted(a for a in e.aliases if a != e.name),
-             "province": p.name(e.attrs.get("province"))} for e in p.of("enterprise")]
+             "province": p.name(e.attrs.province)} for e in p.of("enterprise")]

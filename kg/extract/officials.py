@@ -25,16 +25,34 @@ a workplace position (班组长) and people named only with 女士 or 先生.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 
 from kg.extract import segment
 from kg.knowledge import kinds, lexicon
-from kg.extract.base import ArticleFindings, Link, Mention
+from kg.extract.base import ArticleFindings, Link, Mention, implied
+from kg.extract.organizations import OrganizationAttrs, UnionAttrs, host_of, place_of, template_of
 from kg.extract.names import NameSpan, name_after, name_before, names_after
 from kg.extract.phrases import (GENERIC_HOSTS, NOT_IN_ORG, ENTERPRISE_END, WordSet, article_enterprise, clause_words,
                                 noun_run_start, place_prefix)
+
+
+@dataclass(slots=True)
+class OfficialAttrs:
+    """What an official's mention says besides the name: ``bare_title``, a title printed after the
+    name with no organisation (王明主席), which resolution reads from the person's other posts."""
+
+    bare_title: str | None = None
+
+
+@dataclass(slots=True)
+class PersonAttrs:
+    """A person named without an office: ``role`` is what the text calls them (记者, 摄影, 代表),
+    None when it says nothing."""
+
+    role: str | None = None
+
 
 _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -243,7 +261,7 @@ def _implied(sentence: int, start: int, end: int, name: str) -> Mention:
     """An organisation no word of the sentence names, implied by a title (总书记 -> the Central
     Committee, 国家主席 -> the state): the span is the title's, and resolution gives the
     entity no mention of it (the post keeps the sentence as its evidence)."""
-    return Mention("organization", "", sentence, start, end, {"template": name, "place": None, "implied": True})
+    return Mention("organization", "", sentence, start, end, OrganizationAttrs(name, implied=True))
 
 
 @lru_cache(maxsize=4096)
@@ -301,7 +319,7 @@ class _Chain:
     def party_state(self) -> lexicon.Country | None:
         """The state of the first foreign party the chain's posts are at (越共中央 -> 越南), or None."""
         for post in self.posts:
-            state = lexicon.body_country(post.org.attrs.get("template", "")) if post.org is not None else None
+            state = lexicon.body_country(template_of(post.org) or "") if post.org is not None else None
             if state is not None:
                 return state
         return None
@@ -373,7 +391,7 @@ class _Sentence:
         if not hasattr(self, "_foreign_named"):
             self._foreign_named = any(
                 _country_named(m.group()).iso2 != "CN" for m in _country_pattern().finditer(self.text)) or \
-                any(m.attrs.get("template") in lexicon.foreign_bodies() for m in self.orgs)
+                any(template_of(m) in lexicon.foreign_bodies() for m in self.orgs)
         return self._foreign_named
 
     def country_before(self, end: int, article: bool = True) -> lexicon.Country | None:
@@ -597,7 +615,7 @@ class _Sentence:
         if text.startswith("“", start) and text.endswith("”", start, org_end) and _QUOTED_BODY.fullmatch(text, start, org_end):
             # “全球疫苗与免疫联盟”首席执行官: the body named in quotes
             return _Post(title, Mention("organization", text[start:org_end], self.s.index, start, org_end,
-                                        {"template": text[start + 1:org_end - 1], "place": None}))
+                                        OrganizationAttrs(text[start + 1:org_end - 1])))
         if text[start:org_end] in _TOO_VAGUE and not (text[start:org_end] == "政府" and title in _STATE_TITLES):
             return None  # 大会执行主席, 村委会主任 with no owner printed: no body to name
         post = self._post(start, org_end, title, shared, chain, previous, listed)
@@ -689,7 +707,7 @@ class _Sentence:
                 # 希腊国民经济和财政部长, 秘鲁经济财政部长: the words before 财政部 are part of the ministry's name
                 name = country.short + text[rest_start:org_end] + body
                 org = Mention("organization", text[country_start:org_end + len(body)], index, country_start,
-                              org_end + len(body), {"template": name, "place": None, "country": country.iso2})
+                              org_end + len(body), OrganizationAttrs(name, country=country.iso2))
                 chain.country, chain.foreign = country, country.iso2 != "CN"
                 return _Post(compound.title, org)
             elif country is not None and rest_start != org_end and not compound.printed.startswith(body) and \
@@ -703,7 +721,7 @@ class _Sentence:
                     (self._clause_country(start, self._after_last_verb(start)) if not chain.posts else None)
             party_state = chain.party_state()
             if clause is not None and party_state is None and any(
-                    p.org is not None and p.org.attrs.get("template") in lexicon.chinese_central_bodies()
+                    p.org is not None and template_of(p.org) in lexicon.chinese_central_bodies()
                     for p in chain.posts):
                 clause = None  # 越南各界期待中共中央总书记、国家主席A: the chain is China's, whatever state the clause names
             c = country or (chain.country if chain.foreign else None) or party_state or \
@@ -720,8 +738,7 @@ class _Sentence:
                 return _Post(compound.title, None, membership=True)  # 众议长A, no state known: China has no 众议院
             if country is not None:  # 越南国家主席: the state is printed (伊朗外长: only the state, no alias of the ministry)
                 org = Mention("organization", text[country_start:rest_start], index, country_start, rest_start,
-                              {"template": name, "place": None, "country": country.iso2,
-                               "state_only": name != country.name})
+                              OrganizationAttrs(name, country=country.iso2, state_only=name != country.name))
             else:  # 国家主席, 外长: the organisation is implied by the title
                 org = _implied(index, org_end, org_end + len(title), name)
             return _Post(compound.title, org)
@@ -730,11 +747,10 @@ class _Sentence:
         if text[start:org_end] == "政府" and title in _STATE_TITLES:
             # 蒙古人民党主席、政府总理A: the head of the state's government, printed after the party's post
             state = chain.country if chain.foreign else self._clause_country(start) or \
-                (lexicon.body_country(shared.attrs.get("template", "")) if shared is not None else None)
+                (lexicon.body_country(template_of(shared) or "") if shared is not None else None)
             if state is not None and state.iso2 != "CN":
                 chain.country, chain.foreign = state, True
-                return _Post(title, Mention("organization", "", index, start, org_end, {
-                    "template": state.name, "place": None, "country": state.iso2, "implied": True}))
+                return _Post(title, Mention("organization", "", index, start, org_end, OrganizationAttrs(state.name, country=state.iso2, implied=True)))
             return None  # 政府总理 with no state printed or known: no body to name
         government = _name_run_start(text, start, org_end)
         if title in _STATE_TITLES and _GOVERNMENT_OF.fullmatch(text, government, org_end) and \
@@ -744,8 +760,7 @@ class _Sentence:
             state = (chain.country if chain.foreign else None) or self._state_of_foreign_holder(org_end)
             if state is not None and state.iso2 != "CN":
                 chain.country, chain.foreign = state, True
-                return _Post(title, Mention("organization", "", index, government, org_end, {
-                    "template": state.name, "place": None, "country": state.iso2, "implied": True}))
+                return _Post(title, Mention("organization", "", index, government, org_end, OrganizationAttrs(state.name, country=state.iso2, implied=True)))
         presidential = self._presidential_body(start, org_end, chain, previous, title) if country is None else None
         if presidential is not None:
             return self._membership(_Post(title, presidential))
@@ -754,7 +769,7 @@ class _Sentence:
             return self._membership(_Post(title, hosted))
         owned = self._owned_by_shared(start, org_end, shared) or \
             self._owned_by_shared(start, org_end, next((p.org for p in chain.posts if p.org is not None and
-                                                        _foreign_party_of(p.org.attrs.get("template", ""))), None))
+                                                        _foreign_party_of(template_of(p.org) or "")), None))
         if owned is not None:
             return self._membership(_Post(title, owned))
         committee = self._committee_of_known(start, org_end)
@@ -765,19 +780,19 @@ class _Sentence:
         if known and country is None and previous is not None and previous.foreign and not chain.posts and \
                 chain.start > 0 and (text[chain.start - 1] == "、" or text[chain.start - 1] in "，," and self.transliterated) \
                 and self._is_department(text[start:org_end], title) and \
-                not any(m.attrs.get("template") in lexicon.foreign_bodies() for m in known):
+                not any(template_of(m) in lexicon.foreign_bodies() for m in known):
             # 乌总统办公室副主任A、国防部副部长B (马来西亚总理A，外交部部长B: transliterated names after a comma): a
             # list of one foreign state's officials, not China's ministry
             chain.country, chain.foreign = previous.country, True
             return self._country_post(previous.country, None, start, org_end, title)
         if known and country is None and chain.foreign and chain.country is not None and chain.posts and \
                 start > 0 and self._separator(start - 1) and self._is_department(text[start:org_end], title) and \
-                not any(m.attrs.get("template") in lexicon.foreign_bodies() for m in known):
+                not any(template_of(m) in lexicon.foreign_bodies() for m in known):
             # 越南副总理兼财政部部长A: a ministry printed bare in a chain of one foreign state is that state's, not
             # the Chinese 财政部 the lexicon knows
             return self._country_post(chain.country, None, start, org_end, title)
         if known and (country is None or min(m.start for m in known) <= country_start
-                      or all(m.attrs.get("template") in lexicon.foreign_bodies() for m in known)):
+                      or all(template_of(m) in lexicon.foreign_bodies() for m in known)):
             # (叙利亚外交部副部长: the country's ministry, not the Chinese 外交部 the lexicon knows)
             return self._membership(_Post(title, min(known, key=lambda m: m.start)))
         # a known body, then words that belong to the title: 联合国也门问题特使, 某组织驻华代表
@@ -852,7 +867,7 @@ class _Sentence:
             return None
         chain.country, chain.foreign = state, True
         return Mention("organization", self.text[body.start():end], self.s.index, body.start(), end,
-                       {"template": state.short + name, "place": None, "country": state.iso2})
+                       OrganizationAttrs(state.short + name, country=state.iso2))
 
     def _committee_of_known(self, start: int, end: int) -> Mention | None:
         """The party committee of a known body (中国证券监督管理委员会党委, 国资委党委): named as party committees
@@ -861,15 +876,14 @@ class _Sentence:
         if committee is None:
             return None
         hosts = [m for m in self.orgs if m.kind == "organization" and m.end == committee.start() and m.start >= start
-                 and "{" not in m.attrs.get("template", "{") and not m.attrs.get("implied")
+                 and "{" not in m.attrs.template and not m.attrs.implied
                  and (m.start == start or self._only_clause_before(start, m.start))]
         if not hosts:
             return None
         host = min(hosts, key=lambda m: m.start)
-        template = host.attrs["template"]
+        template = host.attrs.template
         return Mention("organization", self.text[host.start:end], self.s.index, host.start, end,
-                       {"template": ("中共" if not template.startswith("中共") else "") + template +
-                        _COMMITTEE_NAME[committee.group()], "place": None, "host": template})
+                       OrganizationAttrs(("中共" if not template.startswith("中共") else "") + template + _COMMITTEE_NAME[committee.group()], host=template))
 
     def _owned_by_shared(self, start: int, end: int, shared: Mention | None) -> Mention | None:
         """A body printed without its owner, who stands in the segment before: 越共中央政治局委员、
@@ -878,52 +892,52 @@ class _Sentence:
         if shared is None:
             return None
         word = self.text[start:end]
-        template = shared.attrs.get("template", "")
+        template = template_of(shared) or ""
         party = _foreign_party_of(template)
         if party and word.startswith("中央") and (not NOT_IN_ORG.search(word) or _CENTRAL_DEPARTMENT.fullmatch(word)):
             return Mention("organization", word, self.s.index, start, end,
-                           {"template": party + word, "place": None})
+                           OrganizationAttrs(party + word))
         if template in _NATIONAL_ASSEMBLIES and word.endswith("委员会") and 4 < len(word) <= 12 and \
                 not NOT_IN_ORG.search(word):
             # 全国政协常委、外事委员会副主任: a committee of the assembly named in the segment before
-            return Mention("organization", word, self.s.index, start, end, {"template": template + word, "place": None})
+            return Mention("organization", word, self.s.index, start, end, OrganizationAttrs(template + word))
         if not party and template in lexicon.foreign_bodies() and \
                 (_SUB_BODY_END.search(word) or word.endswith(("署", "组织", "基金"))):
             if 2 <= len(word) <= 10 and _CJK.match(word) and not NOT_IN_ORG.search(word) and \
                     not any(m.start < end and start < m.end for m in self.orgs + self.places):
                 # 联合国副秘书长兼妇女署执行主任: the UN's 妇女署, printed without the UN it shares
                 return Mention("organization", word, self.s.index, start, end,
-                               {"template": template + word, "place": None})
-        if template == _LOCAL_PARTY_COMMITTEE and shared.attrs.get("place") and word in _party_departments() and \
+                               OrganizationAttrs(template + word))
+        if template == _LOCAL_PARTY_COMMITTEE and place_of(shared) and word in _party_departments() and \
                 not any(m.start < end and start < m.end and not (m.start == start and m.end == end)
                         for m in self.orgs + self.places):
             # 省委常委、组织部部长, …、统战部部长: the department of the committee named in the segment before
             return Mention("organization", word, self.s.index, start, end,
-                           {"template": template + _party_departments()[word], "place": shared.attrs["place"]})
-        if word in ("人民政府", "政府") and shared.attrs.get("place"):
+                           OrganizationAttrs(template + _party_departments()[word], place_of(shared)))
+        if word in ("人民政府", "政府") and place_of(shared):
             return Mention("organization", word, self.s.index, start, end,
-                           {"template": "{place}人民政府", "place": shared.attrs["place"]})
+                           OrganizationAttrs("{place}人民政府", place_of(shared)))
         return None
 
     def _hosted_body(self, start: int, end: int, shared: Mention | None) -> Mention | None:
         """工会, 党委 printed bare after a segment at an enterprise (某公司党委副书记、工会主席):
         the enterprise's own union or party committee."""
         word = self.text[start:end]
-        host = shared.attrs.get("host") if shared is not None else None
+        host = host_of(shared) if shared is not None else None
         if not host or word not in ("工会", "工会委员会", "党委", "纪委"):
             return None
         if word.startswith("工会"):
-            printed = [m for m in self.found.of_kind("union") if m.attrs.get("name", "").startswith(host + "工会")]
-            attrs = dict(printed[0].attrs) if printed else {"name": host + "工会", "enterprise": host, "level": "local"}
+            printed = [m for m in self.found.of_kind("union") if (m.attrs.name or "").startswith(host + "工会")]
+            attrs = replace(printed[0].attrs) if printed else UnionAttrs(name=host + "工会", enterprise=host)
             prefix = place_prefix(host)
-            if prefix and "places" not in attrs:
-                attrs["places"] = [prefix]
+            if prefix and attrs.places is None:
+                attrs.places = [prefix]
             return Mention("union", word, self.s.index, start, end, attrs)
         return Mention("organization", word, self.s.index, start, end,
-                       {"template": "中共" + host + _COMMITTEE_NAME[word], "place": None, "host": host})
+                       OrganizationAttrs("中共" + host + _COMMITTEE_NAME[word], host=host))
 
     def _membership(self, post: _Post) -> _Post:
-        name = post.org.attrs.get("template", post.org.surface) if post.org is not None else ""
+        name = (template_of(post.org) or post.org.surface) if post.org is not None else ""
         for f in _forms("membership"):
             if post.title == f.printed and (f.org == "*" or f.org in name or f.org in post.org.surface):
                 post.membership = True
@@ -939,31 +953,31 @@ class _Sentence:
         the place of the chain before (市委书记A和市长B), or is certain by itself."""
         if title in lexicon.government_heads():
             # 省委副书记、省长: the place of the segment before; 市委书记A和市长B: of the chain before
-            place = (shared.attrs.get("place") if shared is not None else None) or \
+            place = (place_of(shared) if shared is not None else None) or \
                 (previous.place if previous is not None else None)
             word = title[-2] if title[-2] in "省市区县州旗" else title[0]
             org = Mention("organization", "", self.s.index, start, start + len(title),
-                          {"template": "{place}人民政府", "place": place or word, "implied": True})
+                          OrganizationAttrs("{place}人民政府", place or word, implied=True))
             return _Post(title, org)
         state = chain.country if chain.foreign else \
-            lexicon.body_country(shared.attrs.get("template", "")) if shared is not None else None
+            lexicon.body_country(template_of(shared) or "") if shared is not None else None
         if state is None and shared is not None and title in _STATE_TITLES:
             # 乍得军事过渡委员会主席、总统A: a body whose name opens with its foreign state
-            leading = _country_pattern().match(shared.attrs.get("template", ""))
+            leading = _country_pattern().match(template_of(shared) or "")
             state = _country_named(leading.group()) if leading is not None and \
                 _country_named(leading.group()).iso2 != "CN" else None
         if shared is not None and state is not None and title in _STATE_TITLES:
             # 加纳新爱国党领袖、总统A, 蒙古人民党主席、政府总理B: the head of the state, not of the party
             chain.country, chain.foreign = state, True
             org = Mention("organization", "", self.s.index, start, start + len(title),
-                          {"template": state.name, "place": None, "country": state.iso2, "implied": True})
+                          OrganizationAttrs(state.name, country=state.iso2, implied=True))
             return _Post(title, org)
-        if shared is not None and shared.attrs.get("host") and (title in _CORPORATE_TITLES or (
-                shared.attrs.get("template") != shared.attrs["host"] and not _PARTY_OFFICE.fullmatch(title))):
+        if shared is not None and host_of(shared) and (title in _CORPORATE_TITLES or (
+                template_of(shared) != host_of(shared) and not _PARTY_OFFICE.fullmatch(title))):
             # 某公司党委书记、董事长, 中国证监会党委书记、主席: the head of the host body itself, not of its committee
-            host = shared.attrs["host"]
+            host = host_of(shared)
             return _Post(title, Mention("organization", "", self.s.index, start, start + len(title),
-                                        {"template": host, "place": None, "implied": True}))
+                                        OrganizationAttrs(host, implied=True)))
         if shared is not None:
             return self._membership(_Post(title, shared))
         country = previous.country if previous is not None and previous.foreign else None
@@ -973,7 +987,7 @@ class _Sentence:
             # 塞尔维亚总统A，议长B: the country of the chain before
             chain.country, chain.foreign = country, True
             org = Mention("organization", "", self.s.index, start, start + len(title),
-                          {"template": country.name, "place": None, "country": country.iso2, "implied": True})
+                          OrganizationAttrs(country.name, country=country.iso2, implied=True))
             return _Post(title, org)
         default = next((f for f in _forms("default") if f.printed == title and (self.han_names or not f.han_only)),
                        None) if self.country_before(start, article=False) is None else None
@@ -1057,8 +1071,7 @@ class _Sentence:
         if not rest:
             org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
                           index, rest_start if country_start is None else country_start, rest_start,
-                          {"template": country.name, "place": None, "country": country.iso2,
-                           **({} if country_start is not None else {"implied": True})})
+                          OrganizationAttrs(country.name, country=country.iso2, implied=country_start is None))
             return _Post(title, org)
         body = None if head and rest.endswith(head) else _LAST_BODY_WORD.search(rest)
         if body and head and rest[:body.end()].endswith("政府"):
@@ -1073,7 +1086,7 @@ class _Sentence:
             if title in _CORPORATE_TITLES + _CORPORATE_HEADS and country_start is not None and not _has_verb(rest):
                 # 沙特阿美董事长: an enterprise named after its state (a state has no 董事长)
                 org = Mention("organization", text[country_start:org_end], index, country_start, org_end,
-                              {"template": text[country_start:org_end], "place": None, "country": country.iso2})
+                              OrganizationAttrs(text[country_start:org_end], country=country.iso2))
                 return _Post(title, org)
             words = segment.tags(rest)
             joined = [i for i, p in enumerate(words) if p.word in ("与", "和", "及", "、") and p.flag[:1] in "cpx"]
@@ -1093,8 +1106,7 @@ class _Sentence:
             rest = ""
             org = Mention("organization", text[country_start:rest_start] if country_start is not None else "",
                           index, country_start or rest_start, rest_start,
-                          {"template": country.name, "place": None, "country": country.iso2,
-                           **({} if country_start is not None else {"implied": True})})
+                          OrganizationAttrs(country.name, country=country.iso2, implied=country_start is None))
             return _Post(title, org)
         shared = bool(head) and not rest.endswith(head)
         if shared:
@@ -1109,7 +1121,7 @@ class _Sentence:
         begin = rest_start if country_start is None else country_start
         end = org_end + (1 if shared else 0)
         org = Mention("organization", text[begin:end], index, begin, end,
-                      {"template": short + rest, "place": None, "country": country.iso2})
+                      OrganizationAttrs(short + rest, country=country.iso2))
         return self._membership(_Post(title, org))
 
     def _is_department(self, rest: str, title: str) -> bool:
@@ -1148,7 +1160,7 @@ class _Sentence:
                     title.endswith("主席") and places[0].surface.endswith("自治区") or title.endswith("长")):
                 # the mention spans place and title (河南省长, 自治区主席): together they name the government
                 return Mention("organization", org_text if places else "", self.s.index, start, end + len(title),
-                               {"template": "{place}人民政府", "place": org_text})
+                               OrganizationAttrs("{place}人民政府", org_text))
         # 河南省长: the place and the level word are printed together with the title (省 + 长)
         return None
 
@@ -1171,7 +1183,7 @@ class _Sentence:
             if rest.endswith("工委"):
                 rest = rest[:-2] + "工作委员会"  # 全国人大常委会预算工委: its 预算工作委员会, as the body names itself
             return Mention("organization", self.text[m.start:end], self.s.index, m.start, end,
-                           {**m.attrs, "template": m.attrs["template"] + rest})
+                           replace(m.attrs, template=m.attrs.template + rest))
         return None
 
     def _unknown_org(self, start: int, end: int, title: str, listed: bool = False) -> Mention | None:
@@ -1209,7 +1221,7 @@ class _Sentence:
                 return None
             template = "中共" + host + _COMMITTEE_NAME[committee.group()]
             return Mention("organization", text[org_start:end], self.s.index, org_start, end,
-                           {"template": template, "place": None, "host": host})
+                           OrganizationAttrs(template, host=host))
         if committee and len(name) > len(committee.group()) + 1:
             # 某某有限公司党委: the enterprise's party committee, named as party committees are
             host = name[:committee.start()]
@@ -1217,9 +1229,9 @@ class _Sentence:
                 return None  # 区公安分局党委: a body of a place not printed with it
             template = ("中共" if not host.startswith("中共") else "") + host + _COMMITTEE_NAME[committee.group()]
             return Mention("organization", text[org_start:end], self.s.index, org_start, end,
-                           {"template": template, "place": None, "host": host})
+                           OrganizationAttrs(template, host=host))
         end += 1 if head and not text[org_start:end].endswith(head) else 0  # 交通局长: 交通局, 局 printed once
-        attrs = {"template": name, "place": None}
+        attrs = OrganizationAttrs(name)
         board = next((w for w in ("董事会", "监事会") if name.endswith(w) and name[:-len(w)] in GENERIC_HOSTS), None)
         if board is not None:
             # 公司董事会主席: the board of the enterprise the article is about
@@ -1227,14 +1239,14 @@ class _Sentence:
             if host is None:
                 return None
             return Mention("organization", text[org_start:end], self.s.index, org_start, end,
-                           {"template": host + board, "place": None, "host": host})
+                           OrganizationAttrs(host + board, host=host))
         if name in GENERIC_HOSTS:
             name = article_enterprise(self.found, name, self.s.index, org_start)
             if name is None:
                 return None
-            attrs["template"] = name  # 公司董事长: the enterprise the article is about
+            attrs.template = name  # 公司董事长: the enterprise the article is about
         if ENTERPRISE_END.search(name):
-            attrs["host"] = name  # a body of it may follow bare (…有限公司董事长、工会主席)
+            attrs.host = name  # a body of it may follow bare (…有限公司董事长、工会主席)
         return Mention("organization", text[org_start:end], self.s.index, org_start, end, attrs)
 
 
@@ -1283,7 +1295,7 @@ class OfficialExtractor:
                 # a worker named with a workplace position or an occupation (班组长, 快递员, 全国劳模)
                 sent.claimed.extend(names)
                 for n in names:
-                    yield Mention("person", n.text, s.index, n.start, n.end, {"role": title})
+                    yield Mention("person", n.text, s.index, n.start, n.end, PersonAttrs(title))
                 continue
             if chain is None:
                 continue
@@ -1325,7 +1337,7 @@ class OfficialExtractor:
         country, _, _ = sent._country_at(seg_start, a)
         if country is not None:
             return country.iso2 != "CN"
-        return any(seg_start <= m.start and m.end <= a and m.attrs.get("template") in lexicon.foreign_bodies()
+        return any(seg_start <= m.start and m.end <= a and template_of(m) in lexicon.foreign_bodies()
                    for m in sent.orgs)
 
     @staticmethod
@@ -1346,8 +1358,8 @@ class OfficialExtractor:
     @staticmethod
     def _place_of(chain: _Chain) -> str | None:
         for post in chain.posts:
-            if post.org is not None and post.org.attrs.get("place"):
-                return post.org.attrs["place"]
+            if post.org is not None and place_of(post.org):
+                return place_of(post.org)
         return None
 
     def _emit(self, sent: _Sentence, names: list[NameSpan], posts: list[_Post]):
@@ -1356,14 +1368,14 @@ class OfficialExtractor:
         for n in names:
             if not current:
                 role = posts[-1].title if posts else None
-                yield Mention("person", n.text, index, n.start, n.end, {"role": role})
+                yield Mention("person", n.text, index, n.start, n.end, PersonAttrs(role))
                 continue
-            person = Mention("official", n.text, index, n.start, n.end, {})
+            person = Mention("official", n.text, index, n.start, n.end, OfficialAttrs())
             yield person
             for post in current:
                 if post.org.id < 0:
                     yield post.org
-                yield Link("holds-post", person, post.org, index, {"title": post.title})
+                yield Link("holds-post", person, post.org, index, post.title)
 
     def _titled_after(self, sent: _Sentence, name: NameSpan, title: str, a: int, b: int):
         """王明总书记, 王明委员: a title printed after the name."""
@@ -1372,10 +1384,10 @@ class OfficialExtractor:
         compound = next((f for f in _forms("compound") if f.printed == title), None)
         if compound is not None:
             org = _implied(index, a, b, compound.org.replace("{state}", "中华人民共和国").replace("{short}", ""))
-            person = Mention("official", name.text, index, name.start, name.end, {})
+            person = Mention("official", name.text, index, name.start, name.end, OfficialAttrs())
             yield person
             yield org
-            yield Link("holds-post", person, org, index, {"title": compound.title})
+            yield Link("holds-post", person, org, index, compound.title)
             return
         counts = _article_countries(sent.found.article)
         transliterated = all(c in lexicon.transliteration_chars() for c in name.text) and \
@@ -1387,20 +1399,20 @@ class OfficialExtractor:
                         and (not f.han_only or not name.foreign and not transliterated)),
                        None) if not sent.foreign_named() else None
         if any(f.printed == title for f in _forms("membership")):
-            yield Mention("person", name.text, index, name.start, name.end, {"role": title})
+            yield Mention("person", name.text, index, name.start, name.end, PersonAttrs(title))
             return
-        before = [m for m in sent.orgs if m.end == name.start and not m.attrs.get("implied")]
+        before = [m for m in sent.orgs if m.end == name.start and not implied(m)]
         if before:  # 资阳市总工会王明主席: the body printed right before the name
-            person = Mention("official", name.text, index, name.start, name.end, {})
+            person = Mention("official", name.text, index, name.start, name.end, OfficialAttrs())
             yield person
-            yield Link("holds-post", person, min(before, key=lambda m: m.start), index, {"title": title})
+            yield Link("holds-post", person, min(before, key=lambda m: m.start), index, title)
             return
         held = self._held_before(sent.found, name.text, default.title if default is not None else title)
         if held is not None:
             # 越共中央总书记A … A总书记同志: the office the article gave the same name before, not the default
-            person = Mention("official", name.text, index, name.start, name.end, {})
+            person = Mention("official", name.text, index, name.start, name.end, OfficialAttrs())
             yield person
-            yield Link("holds-post", person, held, index, {"title": default.title if default else title})
+            yield Link("holds-post", person, held, index, default.title if default else title)
             return
         if default is not None and default.title in _ONE_HOLDER and \
                 sent.defaults.setdefault(default.title + default.org, name.text) != name.text:
@@ -1409,23 +1421,23 @@ class OfficialExtractor:
             default = None
         if default is not None:
             org = _implied(index, a, b, default.org)
-            person = Mention("official", name.text, index, name.start, name.end, {})
+            person = Mention("official", name.text, index, name.start, name.end, OfficialAttrs())
             yield person
             yield org
-            yield Link("holds-post", person, org, index, {"title": default.title})
+            yield Link("holds-post", person, org, index, default.title)
             return
         # 王明主席: the organisation is read from the same person's posts at resolution
-        yield Mention("official", name.text, index, name.start, name.end, {"bare_title": title})
+        yield Mention("official", name.text, index, name.start, name.end, OfficialAttrs(bare_title=title))
 
     @staticmethod
     def _held_before(found: ArticleFindings, name: str, title: str) -> Mention | None:
         """The foreign body at which the article read ``name`` holding ``title`` before (朝鲜劳动党 for
         a later 金A总书记), or None."""
         for link in found.links:
-            if link.kind != "holds-post" or link.attrs.get("title") != title:
+            if link.kind != "holds-post" or link.title != title:
                 continue
             person, org = link.source, link.target
-            if person.surface == name and lexicon.body_country(org.attrs.get("template", "")) is not None:
+            if person.surface == name and lexicon.body_country(template_of(org) or "") is not None:
                 return org
         return None
 
@@ -1445,7 +1457,7 @@ class OfficialExtractor:
         """刘女士, 王先生: people named by surname only; never officials."""
         for m in _TITLED_PERSON.finditer(s.text):
             if m.group("name") in lexicon.surnames():
-                yield Mention("person", m.group(), s.index, m.start(), m.end(), {"role": None})
+                yield Mention("person", m.group(), s.index, m.start(), m.end(), PersonAttrs(None))
 
 
 EXTRACTOR = OfficialExtractor()

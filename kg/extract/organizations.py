@@ -12,12 +12,70 @@ Party and state bodies come from the printed forms in
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kg.extract import segment
 from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Mention
 from kg.extract.phrases import GENERIC_HOSTS, NOT_IN_ORG, WordSet, article_enterprise, noun_run_start, place_prefix
+
+# A place as a union or enterprise mention keeps it: (printed name, the divisions it may be).
+PrintedPlace = tuple[str, tuple[str, ...]]
+
+
+@dataclass(slots=True)
+class UnionAttrs:
+    """What a union mention says about the body it names, read from the span and its sentence;
+    resolution (``kg.resolve.entities._resolve_union``) makes the body and its parents from it.
+    A field left at its default was not read."""
+
+    level: str = "local"  # "national" (全总, 中华全国总工会) or "local"
+    places: list[PrintedPlace] | None = None  # the places printed before it (四川省成都市武侯区总工会)
+    national_industry: bool = False  # 中国海员建设工会: a national industrial union
+    industry: str | None = None  # 教育 of 江苏省教育工会
+    bare_level: str | None = None  # 省 of a bare 省总工会: the province the article is about there
+    unit: str | None = None  # 望京街道 of 朝阳区望京街道总工会: a street's or zone's union
+    foreign: str | None = None  # the ISO code of another country's union (英国火车司机工会)
+    enterprise: str | None = None  # the enterprise an enterprise's union belongs to
+    qualifier: str | None = None  # 基地 of 基地总工会: a body named by its own word, no place
+    name: str | None = None  # a body with a name of its own (澳门工会联合总会, 某某有限公司工会)
+    loose: bool = False  # 宁夏回族自治区工会: the federation, named loosely
+    listed: bool = False  # 成都市 of 成都市、德阳市总工会: one of places listed before one 总工会
+    department: str | None = None  # 法律工作部 of 上海市总工会法律工作部: a department of the union
+
+
+@dataclass(slots=True)
+class OrganizationAttrs:
+    """What a party or state body's mention says: ``template``, its canonical name with
+    ``{place}`` where the place goes (``中共{place}委员会``), and ``place``, the place printed or
+    a bare level word (省, 市) that resolution reads in the article's place."""
+
+    template: str
+    place: str | None = None
+    country: str | None = None  # the ISO code of another state's body (伊朗外交部)
+    enterprise: bool = False  # the name of an enterprise (北大荒农垦集团有限公司)
+    implied: bool = False  # no body printed: 总书记 names the party's central committee
+    state_only: bool = False  # the printed span is the state's name only: it is no alias of the body
+    host: str | None = None  # the enterprise of a post (…有限公司董事长): a body of it may follow bare
+
+
+# Reading a body mention that may be a union's or an organisation's (a post's body, the body a
+# segment of a chain shares): the organisation's fields, None for a union, which has none of them.
+
+def template_of(m: Mention) -> str | None:
+    """The canonical form an organisation mention names (``OrganizationAttrs.template``)."""
+    return m.attrs.template if m.kind == "organization" else None
+
+
+def place_of(m: Mention) -> str | None:
+    """The place printed with an organisation mention (``OrganizationAttrs.place``)."""
+    return m.attrs.place if m.kind == "organization" else None
+
+
+def host_of(m: Mention) -> str | None:
+    """The enterprise an organisation mention is a body of (``OrganizationAttrs.host``)."""
+    return m.attrs.host if m.kind == "organization" else None
 
 _LEVELS = ("自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
 
@@ -169,7 +227,7 @@ class OrganizationExtractor:
             for prefix, canonical in sorted(endings[m.group()], key=lambda pc: -len(pc[0])):
                 if text.endswith(prefix, 0, start):
                     out.append(Mention("organization", text[start - len(prefix):b], s.index, start - len(prefix), b,
-                                       {"template": canonical, "place": place.surface if place else word}))
+                                       OrganizationAttrs(canonical, place.surface if place else word)))
                     break
         cuts = None
         for start, end, word in literal_words.spans(text):
@@ -183,12 +241,12 @@ class OrganizationExtractor:
                 if ministry is not None and not any(o.start < end and ministry[0] < o.end for o in out):
                     begin, fields, state = ministry
                     out.append(Mention("organization", text[begin:end], s.index, begin, end,
-                                       {"template": state.short + fields + word, "place": None, "country": state.iso2}))
+                                       OrganizationAttrs(state.short + fields + word, country=state.iso2)))
                     continue
             if country is not None and not any(o.start < end and start - len(country[0]) < o.end for o in out):
                 # 伊朗外交部: the ministry of the state printed before it, not China's
                 out.append(Mention("organization", text[start - len(country[0]):end], s.index, start - len(country[0]),
-                                   end, {"template": country[1].short + word, "place": None, "country": country[1].iso2}))
+                                   end, OrganizationAttrs(country[1].short + word, country=country[1].iso2)))
                 continue
             if not any(o.start < end and start < o.end for o in out):
                 template = literal[word]
@@ -198,22 +256,21 @@ class OrganizationExtractor:
                     end, template = group.end(), template + group.group()
                 elif text.startswith("办公厅", end) and not template.endswith("办公厅"):
                     end, template = end + 3, template + "办公厅"  # 中央纪委办公厅: the body's general office
-                out.append(Mention("organization", text[start:end], s.index, start, end,
-                                   {"template": template, "place": None}))
+                out.append(Mention("organization", text[start:end], s.index, start, end, OrganizationAttrs(template)))
         if names_the_npc:
             for start, end, tail in _npc_committee_tails()[0].spans(text):
                 if (start == 0 or text[start - 1] in "、，。；：了（(“") and \
                         not any(o.start < end and start < o.end for o in out):
                     # 教科文卫委主任委员A in an article on the NPC: its committee, printed without 全国人大
                     out.append(Mention("organization", tail, s.index, start, end,
-                                       {"template": _npc_committee_tails()[1][tail], "place": None}))
+                                       OrganizationAttrs(_npc_committee_tails()[1][tail])))
         for m in _ENTERPRISE.finditer(text):
             start = noun_run_start(text, max(0, m.start() - 20), m.end())
             name = text[start:m.end()]
             if len(name) >= 6 and not any(o.start < m.end() and start < o.end for o in out):
                 # 北大荒农垦集团有限公司: an enterprise, which 公司 and 集团 later in the article mean
                 out.append(Mention("organization", name, s.index, start, m.end(),
-                                   {"template": name, "place": None, "enterprise": True}))
+                                   OrganizationAttrs(name, enterprise=True)))
         return sorted(out, key=lambda o: o.start)
 
     def _unions(self, s, found: ArticleFindings):
@@ -224,9 +281,9 @@ class OrganizationExtractor:
             a, b = m.span()
             if a < last_end:
                 continue
-            attrs: dict = {}
+            attrs = UnionAttrs()
             if m.group("national"):
-                attrs["level"] = "national"
+                attrs.level = "national"
                 start = a
                 if text.startswith("中华", max(0, a - 2)) and m.group() == "全国总工会":
                     start = a - 2
@@ -247,11 +304,11 @@ class OrganizationExtractor:
                     continue  # 全国总工会 is caught as national
                 if industry and not chain and text.endswith("中国", 0, a - len(industry)):
                     start = a - len(industry) - 2  # 中国海员建设工会: a national industrial union
-                    attrs["national_industry"] = True
+                    attrs.national_industry = True
                 elif chain:
                     start = chain[0].start
-                    attrs["places"] = [(p.surface, p.attrs["codes"]) for p in chain]
-                if "national_industry" in attrs or chain:
+                    attrs.places = [(p.surface, p.attrs.codes) for p in chain]
+                if attrs.national_industry or chain:
                     pass
                 else:
                     level = _bare_level(text, a - len(industry or ""))
@@ -259,66 +316,66 @@ class OrganizationExtractor:
                         continue  # 各市总工会, 全省总工会系统: a kind of body, not one body
                     if level is not None:
                         start = a - len(industry or "") - len(level)
-                        attrs["bare_level"] = level
+                        attrs.bare_level = level
                     elif (unit := _unit_before(found, s.index, text, a)) is not None:
-                        start, unit_chain, attrs["unit"] = unit  # 朝阳区望京街道总工会: a street's union
-                        attrs["places"] = [(p.surface, p.attrs["codes"]) for p in unit_chain]
+                        start, unit_chain, attrs.unit = unit  # 朝阳区望京街道总工会: a street's union
+                        attrs.places = [(p.surface, p.attrs.codes) for p in unit_chain]
                     elif (unit := _UNIT_ALONE.search(text, max(0, a - 8), a)) is not None:
-                        start, attrs["unit"] = unit.start(), unit.group()  # 玉林街道总工会: in the district read before
+                        start, attrs.unit = unit.start(), unit.group()  # 玉林街道总工会: in the district read before
                     elif (foreign := _foreign_union(text, a)) is not None:
-                        start, attrs["foreign"] = foreign
+                        start, attrs.foreign = foreign
                     elif suffix == "工会" and (enterprise := _enterprise_before(text, a)) is not None:
                         start = enterprise  # 天津港(集团)有限公司工会: an enterprise's union, named as printed
-                        attrs["enterprise"] = text[start:a]
+                        attrs.enterprise = text[start:a]
                     elif suffix == "工会" and (host := _generic_host(found, s.index, text, a)) is not None:
-                        start, attrs["enterprise"] = host  # 公司工会: the union of the article's enterprise
+                        start, attrs.enterprise = host  # 公司工会: the union of the article's enterprise
                     elif suffix == "工会" and (listed := _listed_after_place(found, s.index, text, a)):
-                        attrs["places"] = [(p.surface, p.attrs["codes"]) for p in listed]
+                        attrs.places = [(p.surface, p.attrs.codes) for p in listed]
                         start = a  # 广东省妇联、工会、团委: the province prefix distributes
                     elif suffix == "总工会":
                         qualifier = _qualifier(text, a)
                         if not qualifier:
                             continue
                         start = a - len(qualifier)
-                        attrs["qualifier"] = qualifier
+                        attrs.qualifier = qualifier
                     else:
                         continue
                 if industry:
-                    attrs["industry"] = industry
-                if "foreign" in attrs:
+                    attrs.industry = industry
+                if attrs.foreign is not None:
                     b = _federation_end(text, b)
-                    attrs["name"] = text[start:b]  # a foreign union keeps its own name, with no parent
-                elif "enterprise" in attrs:
+                    attrs.name = text[start:b]  # a foreign union keeps its own name, with no parent
+                elif attrs.enterprise is not None:
                     b += 3 if text.startswith("委员会", b) else 0  # …有限公司工会委员会: the same body as …工会
-                    attrs["name"] = attrs["enterprise"] + "工会"
-                    inside = [(p.surface, p.attrs["codes"]) for p in found.of_kind("place", sentence=s.index)
+                    attrs.name = attrs.enterprise + "工会"
+                    inside = [(p.surface, p.attrs.codes) for p in found.of_kind("place", sentence=s.index)
                               if start <= p.start and p.end <= a][:1]
                     if not inside:  # 天津港…: a place name opening the enterprise's name, even glued to a word
                         prefix = place_prefix(text[start:a])
                         inside = [prefix] if prefix else []
                     if inside:
-                        attrs["places"] = inside  # 天津港…公司工会: in 天津
+                        attrs.places = inside  # 天津港…公司工会: in 天津
                 elif suffix == "工会" and chain and _federation_end(text, b) > b:
                     b = _federation_end(text, b)  # 澳门工会联合总会: a federation named so, not the 总工会
-                    attrs["name"] = text[start:b]
+                    attrs.name = text[start:b]
                 elif suffix == "工会" and not industry:
-                    attrs["loose"] = True  # 宁夏回族自治区工会: the federation, named loosely
-                if suffix == "工会" and "bare_level" in attrs and not industry:
+                    attrs.loose = True  # 宁夏回族自治区工会: the federation, named loosely
+                if suffix == "工会" and attrs.bare_level is not None and not industry:
                     continue  # 市工会 alone is too vague
-                attrs["level"] = "local"
+                attrs.level = "local"
             last_end = b
             mention = Mention("union", text[start:b], s.index, start, b, attrs)
             yield mention
-            if attrs.get("places") and not attrs.get("industry") and "unit" not in attrs and "name" not in attrs:
+            if attrs.places and not attrs.industry and attrs.unit is None and attrs.name is None:
                 # 成都市、德阳市、眉山市总工会: one union of each place listed before the last
                 for listed in _listed_places(found, s.index, text, start):
                     yield Mention("union", text[listed[0].start:listed[-1].end], s.index, listed[0].start,
-                                  listed[-1].end, {**attrs, "places": [(p.surface, p.attrs["codes"]) for p in listed],
-                                                   "listed": True})
+                                  listed[-1].end, replace(attrs, places=[(p.surface, p.attrs.codes) for p in listed],
+                                                          listed=True))
             dept = _department().match(text, b)
             if dept and m.group() != "工会":
                 yield Mention("union", text[start:dept.end()], s.index, start, dept.end(),
-                              {**attrs, "department": dept.group()})
+                              replace(attrs, department=dept.group()))
                 last_end = dept.end()
 
 

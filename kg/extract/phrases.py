@@ -124,8 +124,12 @@ def article_enterprise(found, word: str, sentence: int, start: int) -> str | Non
     for m in found.mentions:
         if (m.sentence, m.start) >= (sentence, start):
             continue
-        name = m.attrs.get("enterprise") if m.kind == "union" else m.attrs.get("host") or (
-            m.attrs.get("template") if m.attrs.get("enterprise") else None)
-        if isinstance(name, str) and name not in GENERIC_HOSTS and (word in ("企业", "厂") or word in name):
+        if m.kind == "union":
+            name = m.attrs.enterprise  # 某公司工会: its enterprise
+        elif m.kind == "organization":  # 某公司董事长's company, or an enterprise named as a body
+            name = m.attrs.host or (m.attrs.template if m.attrs.enterprise else None)
+        else:
+            continue
+        if name is not None and name not in GENERIC_HOSTS and (word in ("企业", "厂") or word in name):
             names.append(((m.sentence, m.start), name))
     return max(names)[1] if names else None

@@ -7,6 +7,7 @@ Which of several same-named divisions is meant (铁西区) is left to resolution
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
@@ -14,6 +15,14 @@ import ahocorasick
 from kg.extract import segment
 from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Mention
+
+
+@dataclass(slots=True)
+class PlaceAttrs:
+    """What a place mention says: the divisions (codes) its printed name may be, more than one
+    for a name several divisions share (铁西区); resolution picks one in the article's context."""
+
+    codes: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +144,7 @@ class PlaceExtractor:
                     pairs = _country_pairs(article)
                 if pairs and name in pairs:
                     continue  # 巴中关系 where 巴基斯坦 is named: Pakistan and China, not 巴中市
-                yield Mention("place", name, s.index, a, b, {"codes": g.surfaces[name]})
+                yield Mention("place", name, s.index, a, b, PlaceAttrs(g.surfaces[name]))
 
 
 EXTRACTOR = PlaceExtractor()

@@ -8,10 +8,22 @@ the same article means the full title.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.knowledge import kinds, lexicon
-from kg.extract.base import ArticleFindings, Link, Mention
+from kg.extract.base import ArticleFindings, Link, Mention, implied
+
+
+@dataclass(slots=True)
+class PolicyAttrs:
+    """What a policy mention says: the full ``title`` (a short name printed later in the article
+    stands for it), the ``short`` name it is given (以下简称《办法》) and the ``date`` it was
+    issued, when the sentence says both."""
+
+    title: str
+    short: str | None = None
+    date: str | None = None  # YYYY-MM-DD
 
 _TITLE = re.compile(r"《([^《》]{1,120})》")
 _SHORT = re.compile(r"[（(]?以下简称[“《]([^”》]{1,30})[”》][）)]?")
@@ -51,26 +63,26 @@ class PolicyExtractor:
                 full = short_names.get(title)
                 if full is None and not is_policy(title):
                     continue
-                attrs = {"title": full or title}
+                attrs = PolicyAttrs(full or title)
                 short = _SHORT.match(text, m.end())
                 if short and full is None:
                     short_names[short.group(1)] = title
-                    attrs["short"] = short.group(1)
+                    attrs.short = short.group(1)
                 date = _DATE.search(text)
                 if date and _issue_verbs().search(text):
                     y, mo, d = map(int, date.groups())
-                    attrs["date"] = f"{y:04d}-{mo:02d}-{d:02d}"
+                    attrs.date = f"{y:04d}-{mo:02d}-{d:02d}"
                 mention = Mention("policy", title, s.index, m.start(1), m.end(1), attrs)
                 yield mention
                 issuer = self._issuer(s, found, m.start(), m.end())
                 if issuer is not None:
-                    yield Link("issued-by", mention, issuer, s.index, {})
+                    yield Link("issued-by", mention, issuer, s.index)
 
     def _issuer(self, s, found: ArticleFindings, start: int, end: int):
         text = s.text
         orgs = [o for o in found.of_kind(*kinds.bodies(), sentence=s.index)
                 if not any(g.start() <= o.start < g.end() for g in _GUIDANCE.finditer(text))
-                and not o.attrs.get("implied")]
+                and not implied(o)]
         # 《中国侨联、国务院侨办关于…的决定》: the title opens with its issuers, the first printed wins
         opening = min((o for o in orgs if o.start == start + 1), key=lambda o: -o.end, default=None)
         if opening is not None and re.match(r"(?:[、和及与][^《》]{1,20}?)*关于", text[opening.end:end]):

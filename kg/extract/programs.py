@@ -12,11 +12,24 @@ name a person's employer); places are the places of that sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.knowledge import lexicon
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.phrases import WordSet
+
+
+@dataclass(slots=True)
+class ProgramAttrs:
+    """What a programme mention says besides its printed name."""
+
+    canonical: str | None = None  # the lexicon's name of a known programme (12351 -> 12351职工服务热线)
+    generic: bool = False  # a known kind of programme, not one programme (no operator, no place)
+    national: bool = False  # a national programme (一带一路): placed only where the text places it
+    core: str | None = None  # the quoted brand (书香园丁 of “书香园丁”读书行动): one brand, several wordings
+    alias: str | None = None  # another printed form of the name (the union's name before 平台, 热线)
+    unplaced: bool = False  # a quoted label without a programme word: kept, but placed nowhere
 
 _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
 # the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
@@ -74,54 +87,55 @@ class ProgramExtractor:
                 places = [p for p in places if p not in partners]  # 内蒙古与广州、深圳等城市合作推出: 内蒙古's
             for m in mentions:
                 yield m
-                if m.attrs.get("generic"):
+                if m.attrs.generic:
                     continue
                 venue = [p for p in places if _held_at(s.text, m, p)]
                 for u in agents or unions:
                     owner = next((p for p in mentions if p.start == u.end), None)
                     if owner is not None and owner is not m:
                         continue  # 全总“职工之家”APP: the union belongs to the program it stands before
-                    yield Link("operated-by", m, u, s.index, {})
-                if m.attrs.get("national") and _EVENT_NAMED.match(s.text, m.end):
+                    yield Link("operated-by", m, u, s.index)
+                if m.attrs.national and _EVENT_NAMED.match(s.text, m.end):
                     continue  # “一带一路”国际茶产业发展论坛在湖北举行: a meeting named after it, not the programme
-                if m.attrs.get("unplaced"):
+                if m.attrs.unplaced:
                     continue
                 crowded = len({p.surface for p in places}) >= 3  # a sentence listing many places
                 for p in venue or places:
                     if _inside_a_name(s.text, p) and not (m.start <= p.start and p.end <= m.end):
                         continue  # a place inside another quoted name or a title
-                    if (m.attrs.get("national") or crowded and not _located_with_zai(s.text, p)) \
+                    if (m.attrs.national or crowded and not _located_with_zai(s.text, p)) \
                             and not _same_clause(s.text, p, m):
                         continue  # 共建“一带一路”…，深化巴中关系: a national programme is where the text places it
                     if p.start >= m.end and not _same_clause(s.text, p, m) and not _located_with_zai(s.text, p):
                         continue  # “…”工程，投运后可为山东提供电量: a later clause names whom it serves, not where it is
-                    if m.attrs.get("national") and p.start >= m.end and p not in venue and \
+                    if m.attrs.national and p.start >= m.end and p not in venue and \
                             _CONJOINED.search(s.text, m.end, p.start) and \
                             not (s.text.endswith("在", 0, p.start) and not _CONJOINED.match(s.text, p.start - 2)):
                         continue  # 11所“双一流”建设高校和香港大学, 数字人民币“硬钱包”与香港“八达通”: the place
                         # belongs to the words joined to the programme's, not to the programme (but
                         # “…”工程及配套项目在贵州: 在 places the whole phrase; not …汇报时的讲话和在广东考察时)
-                    yield Link("active-in", m, p, s.index, {})
+                    yield Link("active-in", m, p, s.index)
 
     def _find(self, s, found: ArticleFindings) -> list[Mention]:
         text = _curly_quotes(s.text)
         out: list[Mention] = []
         strategies: list[tuple[int, int]] = []  # 乡村振兴战略: known, and never a programme
 
-        def add(name: str, a: int, b: int, **attrs) -> None:
+        def add(name: str, a: int, b: int, **fields) -> None:
+            attrs = ProgramAttrs(**fields)
             if _THEME.match(text, b) or _THEME.match(text, b + 1):
                 return  # 以“…”为主题的年会: the theme of a meeting, not a programme
-            if not attrs.get("canonical") and name.endswith("活动") and _PART_OF_A_MEETING.search(text, 0, a):
+            if not attrs.canonical and name.endswith("活动") and _PART_OF_A_MEETING.search(text, 0, a):
                 return  # 包括开幕式及主论坛、11场分论坛以及“…”活动等: one event of a meeting's programme
-            if not attrs.get("canonical") and (_ONE_OCCASION.search(re.sub("[“”]", "", name))
+            if not attrs.canonical and (_ONE_OCCASION.search(re.sub("[“”]", "", name))
                                                or "，" in name and name.endswith("活动") and not name.endswith("主题活动")):
                 return  # “…”体验活动, “…”促销活动, “…过大年”活动, “…，…”活动: one occasion, not a programme
                 # (but “…，…”主题活动: a campaign under a slogan, which runs for months)
-            if not attrs.get("canonical") and (_ONE_EVENT.search(name) or name.endswith(("活动", *_CONTEST)) and (
+            if not attrs.canonical and (_ONE_EVENT.search(name) or name.endswith(("活动", *_CONTEST)) and (
                     _HELD.match(text, b) or re.search(r"(?:举行|举办)了?[^，。；]{0,16}$", text[:a]))):
                 return  # “…新春团拜”活动, …活动在杭州举行: an event held once
             after = b + 1 if text.startswith("”", b) else b
-            if not attrs.get("canonical") and (
+            if not attrs.canonical and (
                     _DESCRIBED.match(text, after) or _ONE_ROUND.search(name) or _AS_ROLE.match(text, after) or
                     _A_CLAUSE.search(name) or
                     (name.endswith("工程") and _FINISHED.match(text, after)) or _FOR_DAYS.search(text, 0, a)):
@@ -129,7 +143,7 @@ class ProgramExtractor:
             name = name.replace("“", "").replace("”", "")
             if len(name) < 2 or name.startswith(_NOT_A_NAME_START) or "的" in name:
                 return
-            if not attrs.get("canonical") and (_GENERIC_CORE.search(attrs.get("core") or name)
+            if not attrs.canonical and (_GENERIC_CORE.search(attrs.core or name)
                                                or text.endswith(_A_KIND_OF, 0, a) or _ONE_OF_A_KIND.search(text, 0, a)):
                 return  # “十四五”…工程, “百日行动”, 百万千瓦级“水光互补”项目: a period, a span or a type
             if any(m.start < b and a < m.end for m in out) or any(x < b and a < y for x, y in strategies):

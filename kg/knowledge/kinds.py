@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = ["EntityKind", "RelationKind", "UnknownKind", "ENTITY_KINDS", "RELATION_KINDS", "FACTS_SECTIONS",
-           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "bodies", "refinements", "whole_article", "drawn", "function", "check"]
+           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "mention_attributes", "bodies", "refinements", "whole_article", "drawn", "function", "check"]
 
 
 class UnknownKind(ValueError):
@@ -36,7 +36,12 @@ class EntityKind:
 
     ``mention``: the mention kind extractors write for it (``place`` for provinces and cities;
     ``None`` for pages and articles, which are read from the page itself). ``extractor``: the
-    module (or ``module:function``) that finds it. ``resolver``: the function of ``kg.resolve.entities``
+    module (or ``module:function``) that finds it. ``attributes``: the dataclass
+    (``module:Class``) a mention of it carries as ``Mention.attrs``: what its extractor read
+    from the span, field by field (``ArticleFindings.add`` refuses a mention with another).
+    ``entity_attributes``: the dataclass (``module:Class``, default module ``kg.resolve.entities``) of
+    what resolution knows of an entity of the kind besides its name (``Entity.attrs``: a union's
+    province and parent, an official's posts). ``resolver``: the function of ``kg.resolve.entities``
     (or ``module:function``) that makes its mentions entities. ``rdf_class``: its class, a local
     name in the ``ukg:`` namespace of ``ontology.ttl``. ``facts``: its key in a page's facts JSON,
     ``facts_writer`` the function (``module:function``, given the page's ``kg.export.facts._Page``) that
@@ -52,6 +57,8 @@ class EntityKind:
     name: str
     mention: str | None
     extractor: str
+    attributes: str
+    entity_attributes: str
     resolver: str
     rdf_class: str
     facts: str
@@ -80,28 +87,40 @@ class RelationKind:
 
 # In the order graph.html's legend and kg serve list them.
 ENTITY_KINDS: tuple[EntityKind, ...] = (
-    EntityKind("union", "union", "kg.extract.organizations", "_resolve_union", "UnionBody", "union_bodies",
+    EntityKind("union", "union", "kg.extract.organizations", "kg.extract.organizations:UnionAttrs", "UnionInfo",
+               "_resolve_union", "UnionBody", "union_bodies",
                "kg.export.facts:_union_bodies", "dot", "#d62728", "工会 union", body=True),
-    EntityKind("organization", "organization", "kg.extract.organizations", "_resolve_organization", "Organization",
+    EntityKind("organization", "organization", "kg.extract.organizations",
+               "kg.extract.organizations:OrganizationAttrs", "OrganizationInfo",
+               "_resolve_organization", "Organization",
                "organizations", "kg.export.facts:_organizations", "hexagon", "#9467bd", "机构 organization", body=True),
-    EntityKind("enterprise", "enterprise", "kg.extract.enterprises", "kg.extract.enterprises:resolve", "Enterprise",
+    EntityKind("enterprise", "enterprise", "kg.extract.enterprises", "kg.extract.enterprises:EnterpriseAttrs",
+               "kg.extract.enterprises:EnterpriseInfo", "kg.extract.enterprises:resolve", "Enterprise",
                "enterprises", "kg.extract.enterprises:facts", "hexagon", "#8c564b", "企业 enterprise",
                refines="organization", accepts="kg.extract.enterprises:names_an_enterprise"),
-    EntityKind("official", "official", "kg.extract.officials", "_resolve_official", "Official", "officials",
+    EntityKind("official", "official", "kg.extract.officials", "kg.extract.officials:OfficialAttrs", "OfficialInfo",
+               "_resolve_official", "Official", "officials",
                "kg.export.facts:_officials", "diamond", "#1f77b4", "官员 official"),
-    EntityKind("person", "person", "kg.extract.officials", "_resolve_person", "Person", "persons",
+    EntityKind("person", "person", "kg.extract.officials", "kg.extract.officials:PersonAttrs", "PersonInfo",
+               "_resolve_person", "Person", "persons",
                "kg.export.facts:_persons", "triangleDown", "#8c8c8c", "人物 person"),
-    EntityKind("province", "place", "kg.extract.places", "_resolve_place", "Province", "provinces",
+    EntityKind("province", "place", "kg.extract.places", "kg.extract.places:PlaceAttrs", "ProvinceInfo",
+               "_resolve_place", "Province", "provinces",
                "kg.export.facts:_provinces", "square", "#2ca02c", "省份 province"),
-    EntityKind("city", "place", "kg.extract.places", "_resolve_place", "City", "cities",
+    EntityKind("city", "place", "kg.extract.places", "kg.extract.places:PlaceAttrs", "CityInfo",
+               "_resolve_place", "City", "cities",
                "kg.export.facts:_cities", "triangle", "#17becf", "市县区 city"),
-    EntityKind("policy", "policy", "kg.extract.policies", "_resolve_policy", "Policy", "policies",
+    EntityKind("policy", "policy", "kg.extract.policies", "kg.extract.policies:PolicyAttrs", "PolicyInfo",
+               "_resolve_policy", "Policy", "policies",
                "kg.export.facts:_policies", "star", "#ff7f0e", "政策 policy"),
-    EntityKind("program", "program", "kg.extract.programs", "_resolve_programs", "Program", "programs",
+    EntityKind("program", "program", "kg.extract.programs", "kg.extract.programs:ProgramAttrs", "ProgramInfo",
+               "_resolve_programs", "Program", "programs",
                "kg.export.facts:_programs", "star", "#e377c2", "项目 program", whole_article=True),
-    EntityKind("page", None, "kg.ingest.pages:parse_page", "resolve", "Page", "source",
+    EntityKind("page", None, "kg.ingest.pages:parse_page", "kg.ingest.pages:Page", "PageInfo",
+               "resolve", "Page", "source",
                "kg.export.facts:_source", "box", "#c7c7c7", "版面 page", drawn=False),
-    EntityKind("article", None, "kg.ingest.pages:parse_page", "_resolve_article", "Article", "articles",
+    EntityKind("article", None, "kg.ingest.pages:parse_page", "kg.ingest.pages:Article", "ArticleInfo",
+               "_resolve_article", "Article", "articles",
                "kg.export.facts:_articles", "ellipse", "#dbdb8d", "文章 article", drawn=False),
 )
 
@@ -138,6 +157,11 @@ def entity_kind(name: str) -> EntityKind:
 def mention_kinds() -> dict[str, str]:
     """Each mention kind extractors may write -> the resolver of its mentions."""
     return {k.mention: k.resolver for k in ENTITY_KINDS if k.mention is not None}
+
+
+def mention_attributes() -> dict[str, str]:
+    """Each mention kind extractors may write -> the class of its attributes (``module:Class``)."""
+    return {k.mention: k.attributes for k in ENTITY_KINDS if k.mention is not None}
 
 
 def mention_kind(name: str) -> str:
@@ -200,7 +224,7 @@ def check() -> None:
     if len(set(names)) != len(names):
         raise ValueError(f"kg/knowledge/kinds.py: an entity kind is registered twice: {names}")
     for k in ENTITY_KINDS:
-        missing = [f for f in ("extractor", "resolver", "rdf_class", "facts", "facts_writer", "shape", "colour",
+        missing = [f for f in ("extractor", "attributes", "entity_attributes", "resolver", "rdf_class", "facts", "facts_writer", "shape", "colour",
                                "legend") if not getattr(k, f)]
         if (k.refines is None) != (k.accepts is None):
             missing.append("accepts" if k.accepts is None else "refines")
@@ -210,9 +234,12 @@ def check() -> None:
     if sorted(sections) != sorted(FACTS_SECTIONS):
         raise ValueError(f"kg/knowledge/kinds.py: FACTS_SECTIONS {FACTS_SECTIONS} and the kinds' sections {sections} differ")
     resolvers: dict[str, str] = {}
+    attributes: dict[str, str] = {}
     for k in ENTITY_KINDS:
         if k.mention is not None and resolvers.setdefault(k.mention, k.resolver) != k.resolver:
             raise ValueError(f"kg/knowledge/kinds.py: mention kind {k.mention!r} has two resolvers")
+        if k.mention is not None and attributes.setdefault(k.mention, k.attributes) != k.attributes:
+            raise ValueError(f"kg/knowledge/kinds.py: mention kind {k.mention!r} has two attributes classes")
     for r in RELATION_KINDS:
         if not r.prop or ":" not in r.prop:
             raise ValueError(f"kg/knowledge/kinds.py: relation kind {r.name!r} lacks its RDF property")

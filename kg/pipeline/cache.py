@@ -46,7 +46,7 @@ from kg.ingest.pages import Page
 
 # Changes whenever an entry's layout does: entries of another format have another key and
 # are not read (``prune`` removes them), and the format inside an entry is checked as well.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: a mention's attributes are its kind's dataclass, a link's title a field
 SUFFIX = ".json"
 # An entry larger than this for its page is not read (it bounds the memory a planted file can
 # take): the findings of a page are a few bytes of JSON per character of its text.

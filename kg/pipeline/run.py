@@ -23,7 +23,8 @@ from tqdm import tqdm
 
 from kg.pipeline.cache import ExtractionCache, key_path, read_entry, write_entry
 from kg.extract import extract_article, warm_up
-from kg.extract.base import Mention
+from kg.extract.base import Mention, attributes_class
+from kg.knowledge import kinds
 from kg.export.facts import each_page_facts, merge_log_text
 from kg.export.files import write_atomic  # the one atomic writer; kept importable from here
 from kg.build.graph import build_graph, graph_json_parts
@@ -359,12 +360,15 @@ def _where(page: Page) -> str:
 
 def _ill_formed(page: Page, findings: list) -> str | None:
     """What makes findings unusable by resolution, which would stop the whole build on them: a
-    mention whose sentence or offsets are not in its article, a link to no mention."""
+    mention of a kind the registry does not know or whose attributes are not of its kind's class,
+    a mention whose sentence or offsets are not in its article, a link to no mention."""
     if len(findings) != len(page.articles):
         return f"findings for {len(findings)} articles of {len(page.articles)}"
     for article, found in zip(page.articles, findings):
         sentences = article.sentences
         for m in found.mentions:
+            if m.kind not in kinds.mention_kinds() or type(m.attrs) is not attributes_class(m.kind):
+                return f"a {m.kind!r} mention {m.surface[:40]!r} with attributes of class {type(m.attrs).__name__}"
             if type(m.sentence) is not int or not 0 <= m.sentence < len(sentences):
                 return f"a {m.kind} mention in sentence {m.sentence!r} of article {article.index}, which has {len(sentences)}"
             size = len(sentences[m.sentence].text)
@@ -562,7 +566,7 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
             raise NothingToBuild("no page could be read" if summary.failed else "no page was found in the inputs",
                                  summary.problems())
         held = [kb]
-        del kb  # only ``held`` holds it: the writing drops it as soon as the graph is made
+        del kb  # only ``held`` holds it: the writing drops it as soon as its quads are made
         facts_files = _write_generation(held, names, generation, base, summary, clock, license)
         if cache is not None:
             cache.prune()  # before the switch: the new folder gets the pruned cache
@@ -587,7 +591,7 @@ def _write_failed(out_dir: Path, err: OSError) -> str:
 def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: Generation, base: str,
                       summary: Summary, clock: _Clock, license: str = DEFAULT_LICENSE) -> set[str]:
     """Every file of the build into the new generation's folder; returns the facts files
-    (relative paths). ``held`` holds the knowledge base, and is emptied once the graph is made."""
+    (relative paths). ``held`` holds the knowledge base, and is emptied once its quads are made."""
     scratch = generation.folder
     # each stage's data is dropped as soon as the next has what it needs: at archive scale
     # the knowledge base, the graph and the quads do not all fit in memory at once
@@ -605,19 +609,18 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     _write_new(scratch / MERGE_LOG, merge_log_text(kb))
     summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
     summary.links = Counter(r.kind for r in kb.relations)
-    graph = build_graph(kb)
-    del kb
     clock.lap("facts")
-    # graph.json and graph.html first: the graph can then go before the quads are sorted
+    # graph.json and graph.html first: the graph can then go before the quads are made
+    graph = build_graph(kb)
     _write_new(scratch / "graph.json", graph_json_parts(graph))
     drawn = subgraph(graph)
     shown = busiest(drawn)
     title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
     _write_new(scratch / "graph.html", render_html(shown, title=title))
-    del drawn, shown
+    del graph, drawn, shown
     clock.lap("json+html")
-    table = quad_table(graph, base, license)
-    del graph  # the last reference: the graph goes before its quads are sorted
+    table = quad_table(kb, base, license)
+    del kb  # the last reference: the knowledge base goes before its quads are sorted
     dataset = RdfData.of(table)
     del table
     clock.lap("rdf")

@@ -8,6 +8,8 @@ Previous stage: ``kg.extract``; next: ``kg.build`` (the graph) and ``kg.export``
 """
 from __future__ import annotations
 
-from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation, resolve
+from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation, attribute_fields, resolve
 
-__all__ = ["resolve", "KnowledgeBase", "Entity", "Relation", "Evidence"]
+# each kind's attributes class (``Entity.attrs``: ``PageInfo``, ``UnionInfo``, ...) is in
+# ``kg.resolve.entities`` (the enterprise's in ``kg.extract.enterprises``), named by ``kg/knowledge/kinds.py``
+__all__ = ["resolve", "KnowledgeBase", "Entity", "Relation", "Evidence", "attribute_fields"]

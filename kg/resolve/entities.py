@@ -9,18 +9,20 @@ entity and relation keeps the evidence (page, article, sentence, offsets).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from pypinyin import lazy_pinyin
 
 from kg.knowledge import kinds, lexicon
 from kg.extract import ArticleFindings, Link, Mention
+from kg.extract.base import implied
 from kg.ingest.pages import Page
 
 NATIONAL_UNION = "中华全国总工会"
@@ -62,22 +64,114 @@ class Evidence(Mapping):
 _EVIDENCE_FIELDS = ("page", "article", "sentence", "start", "end", "text")
 
 
+# What resolution knows of an entity besides its name and aliases, one dataclass per kind (the
+# class ``kg/knowledge/kinds.py`` names as the kind's ``entity_attributes``); a field that was not
+# read stays None (and is left out of graph.json and the RDF). Ids of other entities are strings.
+
+@dataclass(slots=True)
+class PageInfo:
+    source: str | None = None  # the page's name in the build (file name, or archive.jsonl#LINE)
+    sha256: str | None = None  # of the page's bytes as read
+    id: Any = None  # an archive record's own fields, as the record gives them
+    url: Any = None
+    date: Any = None
+    archive: Any = None
+    line: int | None = None  # the record's line in its archive
+
+
+@dataclass(slots=True)
+class ArticleInfo:
+    page: str | None = None  # the page entity's id
+    source: str | None = None
+    index: int | None = None  # the article's place on its page
+    headline: str | None = None
+    kicker: str | None = None
+    byline: str | None = None
+    dateline: str | None = None
+    type: str | None = None
+    continued: str | None = None  # the page it goes on to (下转第3版)
+
+
+@dataclass(slots=True)
+class ProvinceInfo:
+    code: str | None = None  # the division code (110000)
+    short: str | None = None  # the one-character short name (京)
+
+
+@dataclass(slots=True)
+class CityInfo:
+    code: str | None = None
+    level: str | None = None  # city | district
+
+
+@dataclass(slots=True)
+class UnionInfo:
+    province: str | None = None  # the province entity's id
+    parent: str | None = None  # the union it is a sub-organisation of
+    department: bool | None = None  # a department of its parent (法律工作部), not a union of its own
+
+
+@dataclass(slots=True)
+class OrganizationInfo:
+    province: str | None = None
+    country: str | None = None  # ISO code of another state's body
+
+
+@dataclass(slots=True)
+class OfficialInfo:
+    posts: list[tuple[str, str]] | None = None  # (title, body id), in reading order
+    # (title, evidence) of a title printed after the name with no body (王明主席), read in _merge_officials
+    bare_titles: list[tuple[str, "Evidence"]] | None = None
+
+
+@dataclass(slots=True)
+class PersonInfo:
+    role: str | None = None  # 记者, 摄影, 通讯员 ...
+    affiliation: str | None = None
+
+
+@dataclass(slots=True)
+class PolicyInfo:
+    date: str | None = None  # YYYY-MM-DD issued, the first read
+    issuer: str | None = None  # the issuing body's id, the first read
+
+
+@dataclass(slots=True)
+class ProgramInfo:
+    """A programme carries nothing besides its name, aliases and links."""
+
+
+def attribute_fields(info) -> dict:
+    """An entity's attributes as a dict of the fields that were read (not None), in field order:
+    what graph.json and the RDF write."""
+    return {f.name: value for f in dataclasses.fields(info) if (value := getattr(info, f.name)) is not None}
+
+
+@lru_cache(maxsize=None)
+def _info_class(kind: str) -> type:
+    return kinds.function(kinds.entity_kind(kind).entity_attributes)
+
+
 @dataclass
 class Entity:
     id: str
-    kind: str  # page | article | province | city | union | organization | official | person | policy | program
+    kind: str  # page | article | province | city | union | organization | enterprise | official | person | policy | program
     name: str
     aliases: set[str] = field(default_factory=set)
-    attrs: dict = field(default_factory=dict)
+    attrs: Any = None  # the kind's attributes (PageInfo, UnionInfo, ...), made empty when None
     evidence: list[Evidence] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.attrs is None:
+            self.attrs = _info_class(self.kind)()
 
 
 @dataclass
 class Relation:
-    kind: str  # holds-post | sub-organization-of | located-in | issued-by | operated-by | active-in | mentioned-in
+    kind: str  # holds-post | sub-organization-of | located-in | issued-by | operated-by | active-in | mentioned-in | part-of
     source: str
     target: str
-    attrs: dict = field(default_factory=dict)
+    title: str | None = None  # the office of a holds-post relation
     evidence: list[Evidence] = field(default_factory=list)
 
 
@@ -136,13 +230,14 @@ class _Builder:
             e.evidence.append(evidence)
         return e
 
-    def relate(self, kind: str, source: str, target: str, evidence: Evidence | None = None, **attrs) -> None:
+    def relate(self, kind: str, source: str, target: str, evidence: Evidence | None = None,
+               title: str | None = None) -> None:
         if source == target:
             return
-        key = (kind, source, target, tuple(sorted(attrs.items())))
+        key = (kind, source, target, title)
         r = self.relations.get(key)
         if r is None:
-            r = self.relations[key] = Relation(kind, source, target, dict(attrs))
+            r = self.relations[key] = Relation(kind, source, target, title)
         if evidence is not None and (key, evidence) not in self.seen:
             self.seen.add((key, evidence))
             r.evidence.append(evidence)
@@ -151,10 +246,10 @@ class _Builder:
         d = self.g.divisions[code]
         if d.level == "province":
             e = self.entity("province", code, d.name, evidence, alias, eid=f"province/{code}")
-            e.attrs.update(code=code, short=self.g.province_short.get(code))
+            e.attrs.code, e.attrs.short = code, self.g.province_short.get(code)
             return e
         e = self.entity("city", code, d.name, evidence, alias, eid=f"city/{code}")
-        e.attrs.update(code=code, level=d.level)
+        e.attrs.code, e.attrs.level = code, d.level
         parent = d.city if d.level == "district" and d.city else d.province
         if parent != code:
             self.relate("located-in", e.id, self.division(parent).id)
@@ -165,10 +260,10 @@ class _Builder:
         e = self.entity("union", name, name, evidence, alias)
         if code:
             prov = self.division(self.g.divisions[code].province)
-            e.attrs["province"] = prov.id
+            e.attrs.province = prov.id
             self.relate("located-in", e.id, prov.id)
         if parent:
-            e.attrs["parent"] = parent
+            e.attrs.parent = parent
             self.relate("sub-organization-of", e.id, parent)
         return e
 
@@ -205,10 +300,10 @@ class _Context:
         article = findings.article
         self.codes: dict[int, str] = {}
         places = findings.of_kind("place")
-        sure = {m.attrs["codes"][0] for m in places if len(m.attrs["codes"]) == 1}
+        sure = {m.attrs.codes[0] for m in places if len(m.attrs.codes) == 1}
         areas = {self.g.divisions[c].province for c in sure} | {self.g.divisions[c].city for c in sure} | sure
         for m in places:
-            codes = m.attrs["codes"]
+            codes = m.attrs.codes
             best = next((c for c in codes if self.g.divisions[c].city in areas), None) or \
                 next((c for c in codes if self.g.divisions[c].province in areas), None) or codes[0]
             self.codes[m.id] = best
@@ -278,12 +373,12 @@ def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBas
     for page, articles in pages:
         sources.append(page.source)
         page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
-        page_entity.attrs.update(source=page.source, sha256=page.sha256,
-                                 **{k: v for k, v in page.meta.items() if k in ("id", "url", "date", "archive", "line")})
+        page_entity.attrs = PageInfo(page.source, page.sha256, **{k: v for k, v in page.meta.items()
+                                                                  if k in ("id", "url", "date", "archive", "line")})
         for findings in articles:
             _resolve_article(b, page, page_entity, findings)
     _merge_officials(b)
-    relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, sorted(r.attrs.items())))
+    relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, r.title or ""))
     entities = dict(sorted(b.entities.items()))
     return KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
 
@@ -292,9 +387,9 @@ def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: Art
     article = findings.article
     art = b.entity("article", f"{page.source}#{article.index}", article.headline or f"{page.source}#{article.index}",
                    eid=f"{page_entity.id.replace('page/', 'article/')}-{article.index:03d}")
-    art.attrs.update(page=page_entity.id, source=page.source, index=article.index, headline=article.headline, kicker=article.kicker,
-                     byline=article.byline, dateline=article.dateline, type=article.type,
-                     continued=article.continued)
+    art.attrs = ArticleInfo(page=page_entity.id, source=page.source, index=article.index, headline=article.headline,
+                            kicker=article.kicker, byline=article.byline, dateline=article.dateline, type=article.type,
+                            continued=article.continued)
     b.relate("part-of", art.id, page_entity.id)
     ctx = _Context(b, page, findings)
     resolved: dict[int, Entity] = {}
@@ -305,13 +400,13 @@ def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: Art
         if e is None:
             continue
         resolved[m.id] = e
-        if not m.attrs.get("implied"):
+        if not implied(m):  # a body no text names (总书记's party) is not mentioned
             b.relate("mentioned-in", e.id, art.id)
 
     for p in article.persons:
         byline = Evidence(page.source, article.index, -1, 0, 0, article.byline or "")
         e = b.entity("person", f"{p.name}\x1f{p.role}", p.name, byline)
-        e.attrs.update(role=p.role, affiliation=p.affiliation)
+        e.attrs.role, e.attrs.affiliation = p.role, p.affiliation
         b.relate("mentioned-in", e.id, art.id)
 
     for resolver in _article_resolvers():
@@ -361,91 +456,93 @@ def _resolve_place(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, finding
 
 def _resolve_official(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
     e = b.entity("official", f"{m.surface}\x1f{findings.article.index}\x1f{ev.page}\x1f{m.start}", m.surface, ev)
-    if m.attrs.get("bare_title"):
+    if m.attrs.bare_title:
         # 王明主席: the organisation is read from the same person's posts (_merge_officials)
-        e.attrs.setdefault("bare_titles", []).append((m.attrs["bare_title"], ev))
+        if e.attrs.bare_titles is None:
+            e.attrs.bare_titles = []
+        e.attrs.bare_titles.append((m.attrs.bare_title, ev))
     return e
 
 
 def _resolve_person(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
-    return b.entity("person", f"{m.surface}\x1f{m.attrs.get('role')}", m.surface, ev)
+    return b.entity("person", f"{m.surface}\x1f{m.attrs.role}", m.surface, ev)
 
 
 def _resolve_policy(b: _Builder, ctx: _Context, m: Mention, ev: Evidence, findings: ArticleFindings) -> Entity:
-    e = b.entity("policy", m.attrs["title"], m.attrs["title"], ev, alias=m.surface)
-    if m.attrs.get("short"):
-        e.aliases.add(m.attrs["short"])
-    if m.attrs.get("date") and not e.attrs.get("date"):
-        e.attrs["date"] = m.attrs["date"]
+    e = b.entity("policy", m.attrs.title, m.attrs.title, ev, alias=m.surface)
+    if m.attrs.short:
+        e.aliases.add(m.attrs.short)
+    if m.attrs.date and not e.attrs.date:
+        e.attrs.date = m.attrs.date
     return e
 
 
 def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
                    findings: ArticleFindings | None = None) -> Entity | None:
     g, a = b.g, m.attrs
-    printed = m.surface[:len(m.surface) - len(a.get("department", ""))]
-    dept_ev, ev = ev, (None if a.get("department") else ev)  # the union itself has its own mention
-    if a.get("name") and a.get("foreign"):
-        base = b.union(a["name"], None, ev, alias=printed)  # another country's union: no parent here
-    elif a["level"] == "national":
+    printed = m.surface[:len(m.surface) - len(a.department or "")]
+    dept_ev, ev = ev, (None if a.department else ev)  # the union itself has its own mention
+    if a.name and a.foreign:
+        base = b.union(a.name, None, ev, alias=printed)  # another country's union: no parent here
+    elif a.level == "national":
         base = b.union(NATIONAL_UNION, None, ev, alias=printed)
-    elif a.get("national_industry"):
+    elif a.national_industry:
         national = b.union(NATIONAL_UNION, None)
-        base = b.union(f"中国{a['industry']}工会", None, ev, alias=printed, parent=national.id)
+        base = b.union(f"中国{a.industry}工会", None, ev, alias=printed, parent=national.id)
     else:
         code = None
-        if "places" in a:
+        if a.places is not None:
             chain_codes = []
-            for surface, codes in a["places"]:
+            for surface, codes in a.places:
                 cands = [c for c in codes if not chain_codes or g.divisions[c].province == g.divisions[chain_codes[-1]].province]
                 chain_codes.append(next((c for c in cands if c in set(ctx.codes.values())), (cands or codes)[0]))
             code = chain_codes[-1]
-        elif "bare_level" in a:
-            code = ctx.place(a["bare_level"], m.sentence, m.start)
+        elif a.bare_level is not None:
+            code = ctx.place(a.bare_level, m.sentence, m.start)
             if code is None:
                 return None
-        elif a.get("unit"):
+        elif a.unit:
             # 玉林街道总工会: a street or town of the district or county the article names before it
             code = ctx.place("区", m.sentence, m.start) or ctx.place("县", m.sentence, m.start) or \
                 ctx.place("县级", m.sentence, m.start)  # (荣成市俚岛镇, 某旗某镇: a county-level city's or banner's)
             if code is None:
                 return None
-        if a.get("enterprise") and code is None:
+        if a.enterprise and code is None:
             code = ctx.main_province()  # an enterprise's union: in the province the article is about
-        if a.get("unit") and code is not None:
+        if a.unit and code is not None:
             # 朝阳区望京街道总工会: a street's or zone's union, under its district's
             parent = b.place_union(code)
             suffix = "总工会" if printed.endswith("总工会") else "工会"
-            base = b.union(parent.name[:-len("总工会")] + a["unit"] + suffix, code, ev, alias=printed, parent=parent.id)
-        elif a.get("name"):
+            base = b.union(parent.name[:-len("总工会")] + a.unit + suffix, code, ev, alias=printed, parent=parent.id)
+        elif a.name:
             # 澳门工会联合总会, 某某有限公司工会: a body with a name of its own, in its place, parent unknown
-            base = b.union(a["name"], code, ev, alias=printed)
-        elif a.get("industry"):
+            base = b.union(a.name, code, ev, alias=printed)
+        elif a.industry:
             if code is None:
                 return None
             place = g.divisions[code]
             parent = b.place_union(code)
-            base = b.union(f"{place.name}{a['industry']}工会", code, ev, alias=printed, parent=parent.id)
+            base = b.union(f"{place.name}{a.industry}工会", code, ev, alias=printed, parent=parent.id)
         elif code is not None:
             # a union listed by its place alone (成都市、德阳市总工会) has no printed name of its own
-            base = b.place_union(code, ev, alias=None if a.get("listed") else printed)
+            base = b.place_union(code, ev, alias=None if a.listed else printed)
         else:
             province = ctx.main_province()
-            base = b.union(f"{a['qualifier']}总工会", province, ev, alias=printed)
-    if a.get("department"):
-        dept = b.union(f"{base.name}{a['department']}", base.attrs.get("province", "").replace("province/", "") or None,
+            base = b.union(f"{a.qualifier}总工会", province, ev, alias=printed)
+    if a.department:
+        dept = b.union(f"{base.name}{a.department}", (base.attrs.province or "").replace("province/", "") or None,
                        dept_ev, alias=m.surface, parent=base.id)
-        dept.attrs["department"] = True
+        dept.attrs.department = True
         if m.surface != base.name:
-            dept.aliases.add(a["department"])
+            dept.aliases.add(a.department)
         return dept
     return base
 
 
 def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
                           findings: ArticleFindings | None = None) -> Entity | None:
-    g, template, place = b.g, m.attrs["template"], m.attrs.get("place")
-    if m.attrs.get("implied"):
+    g, template, place = b.g, m.attrs.template, m.attrs.place
+    if m.attrs.implied:
         ev = None  # 总书记 names no organisation: the post has the evidence, the body no mention
     code = None
     if place is not None:
@@ -456,7 +553,7 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
             code = next((c for c in codes if c in set(ctx.codes.values())), codes[0] if codes else None)
         if code is None:
             return None
-    if code is None and "{place}" not in template and not m.attrs.get("implied") and m.surface == template:
+    if code is None and "{place}" not in template and not m.attrs.implied and m.surface == template:
         # 常委会, 党组 after 全国人大常委会 or 省政府党组: the short name stands for the body the article named
         # in full before it; 常委会法制工作委员会: a body of that body
         for short in ((m.surface,) if len(m.surface) <= 3 else (m.surface[:3],) if m.surface.startswith("常委会") else ()):
@@ -469,13 +566,13 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
                     ctx.organizations.append(e)
                 return e
     name = template.replace("{place}", b.place_name(code) if code else "")
-    e = b.entity("organization", name, name, ev, alias=None if m.attrs.get("state_only") else m.surface)
+    e = b.entity("organization", name, name, ev, alias=None if m.attrs.state_only else m.surface)
     ctx.organizations.append(e)
-    if m.attrs.get("country"):
-        e.attrs["country"] = m.attrs["country"]
+    if m.attrs.country:
+        e.attrs.country = m.attrs.country
     if code:
         prov = b.division(g.divisions[code].province)
-        e.attrs["province"] = prov.id
+        e.attrs.province = prov.id
         b.relate("located-in", e.id, prov.id)
     return e
 
@@ -504,30 +601,31 @@ def _no_link_resolver(kind: str):
 
 
 def _link_holds_post(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
-    src.attrs.setdefault("posts", [])
-    post = (link.attrs["title"], dst.id)
-    if post not in src.attrs["posts"]:
-        src.attrs["posts"].append(post)
-    b.relate("holds-post", src.id, dst.id, ev, title=link.attrs["title"])
+    if src.attrs.posts is None:
+        src.attrs.posts = []
+    post = (link.title, dst.id)
+    if post not in src.attrs.posts:
+        src.attrs.posts.append(post)
+    b.relate("holds-post", src.id, dst.id, ev, title=link.title)
 
 
 def _link_issued_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
-    if not src.attrs.get("issuer"):
-        src.attrs["issuer"] = dst.id
+    if not src.attrs.issuer:
+        src.attrs.issuer = dst.id
         b.relate("issued-by", src.id, dst.id, ev)
 
 
 def _link_operated_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
     operator = dst
-    while operator.attrs.get("department") and operator.attrs.get("parent"):
-        operator = b.entities[operator.attrs["parent"]]
+    while operator.attrs.department and operator.attrs.parent:
+        operator = b.entities[operator.attrs.parent]
     b.relate("operated-by", src.id, operator.id, ev)
-    if operator.attrs.get("province"):
-        b.relate("active-in", src.id, operator.attrs["province"], ev)
+    if operator.attrs.province:
+        b.relate("active-in", src.id, operator.attrs.province, ev)
 
 
 def _link_active_in(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
-    province = dst.id if dst.kind == "province" else f"province/{b.g.divisions[dst.attrs['code']].province}"
+    province = dst.id if dst.kind == "province" else f"province/{b.g.divisions[dst.attrs.code].province}"
     b.relate("active-in", src.id, province, ev)
 
 
@@ -535,24 +633,24 @@ def _resolve_programs(b: _Builder, page: Page, findings: ArticleFindings, resolv
                       article_id: str) -> None:
     """One entity per program per article: a short form that ends a longer one is its alias."""
     progs = findings.of_kind("program")
-    names = {m.id: m.attrs.get("canonical") or m.surface for m in progs}
+    names = {m.id: m.attrs.canonical or m.surface for m in progs}
     # one brand under several wordings in an article (“书香园丁”读书行动, “书香园丁”教职工读书行动)
     by_core: dict[str, list[str]] = {}
     for m in progs:
-        if m.attrs.get("core"):
-            by_core.setdefault(m.attrs["core"], []).append(names[m.id])
+        if m.attrs.core:
+            by_core.setdefault(m.attrs.core, []).append(names[m.id])
     for m in progs:
         name = names[m.id]
         longer = [n for n in names.values() if n != name and n.endswith(name) and len(name) >= 2
-                  and not m.attrs.get("canonical")]
+                  and not m.attrs.canonical]
         canonical = max(longer, key=len) if longer else name
-        wordings = by_core.get(m.attrs.get("core"), [])
+        wordings = by_core.get(m.attrs.core, [])
         if len(set(wordings)) > 1:  # the wording printed most often, then the shortest
             canonical = min(set(wordings), key=lambda w: (-wordings.count(w), len(w), w))
         ev = _evidence(page, findings, m)
         e = b.entity("program", canonical, canonical, ev, alias=m.surface)
-        if m.attrs.get("alias"):
-            e.aliases.add(m.attrs["alias"])
+        if m.attrs.alias:
+            e.aliases.add(m.attrs.alias)
         if name != canonical:
             e.aliases.add(name)
         resolved[m.id] = e
@@ -574,21 +672,22 @@ def _merge_officials(b: _Builder) -> None:
     for name, group in groups.items():
         index = None
         for e in group:
-            for title, ev in e.attrs.get("bare_titles", ()):
+            for title, ev in e.attrs.bare_titles or ():
                 index = index if index is not None else _PostIndex(group)
                 org = index.org_with_title(title, ev)
                 if org is not None:
-                    e.attrs.setdefault("posts", [])
-                    if (title, org) not in e.attrs["posts"]:
-                        e.attrs["posts"].append((title, org))
+                    if e.attrs.posts is None:
+                        e.attrs.posts = []
+                    if (title, org) not in e.attrs.posts:
+                        e.attrs.posts.append((title, org))
                         index.add(e, title, org)
                     bare_posts.append((e.id, title, org, ev))
         for cluster, reasons in _same_person(b, group):
             first = cluster[0]
-            first_org = first.attrs["posts"][0][1] if first.attrs.get("posts") else ""
+            first_org = first.attrs.posts[0][1] if first.attrs.posts else ""
             # a title whose organisation could not be resolved leaves a name without a post:
             # that is a person, not an official (every official holds at least one post)
-            kind = "official" if any(e.attrs.get("posts") for e in cluster) else "person"
+            kind = "official" if any(e.attrs.posts for e in cluster) else "person"
             new_id = entity_id(kind, f"{name}\x1f{first_org}", name)
             merged = Entity(new_id, kind, name)
             seen: set[Evidence] = set()
@@ -598,10 +697,11 @@ def _merge_officials(b: _Builder) -> None:
                     if v not in seen:
                         seen.add(v)
                         merged.evidence.append(v)
-                for post in e.attrs.get("posts", []):
-                    merged.attrs.setdefault("posts", [])
-                    if post not in merged.attrs["posts"]:
-                        merged.attrs["posts"].append(post)
+                for post in e.attrs.posts or ():
+                    if merged.attrs.posts is None:
+                        merged.attrs.posts = []
+                    if post not in merged.attrs.posts:
+                        merged.attrs.posts.append(post)
                 del b.entities[e.id]
                 renamed[e.id] = new_id
             b.entities[new_id] = merged
@@ -614,7 +714,7 @@ def _merge_officials(b: _Builder) -> None:
             del b.relations[key]
             src, dst = renamed.get(r.source, r.source), renamed.get(r.target, r.target)
             for ev in r.evidence or [None]:
-                b.relate(r.kind, src, dst, ev, **r.attrs)
+                b.relate(r.kind, src, dst, ev, r.title)
     for old, title, org, ev in bare_posts:
         b.relate("holds-post", renamed.get(old, old), org, ev, title=title)
 
@@ -643,7 +743,7 @@ def _same_person(b: _Builder, namesakes: list[Entity]) -> list[tuple[list[Entity
             parent[max(ri, rj)] = min(ri, rj)
             reasons.setdefault(min(ri, rj), []).extend(reasons.pop(max(ri, rj), []) + [why])
 
-    orgs = [{o for _, o in e.attrs.get("posts", [])} for e in order]
+    orgs = [{o for _, o in e.attrs.posts or ()} for e in order]
     first_at: dict[str, int] = {}
     for i, held in enumerate(orgs):
         for org in sorted(held):
@@ -667,7 +767,8 @@ def _same_person(b: _Builder, namesakes: list[Entity]) -> list[tuple[list[Entity
 def _is_national(b: _Builder, org: str) -> bool:
     """A Chinese body with no province of its own: central, national or the ACFTU."""
     e = b.entities.get(org)
-    return e is not None and not e.attrs.get("province") and e.attrs.get("country", "CN") == "CN"
+    # every body kind has a province; only an organisation may be another state's
+    return e is not None and not e.attrs.province and (e.kind != "organization" or (e.attrs.country or "CN") == "CN")
 
 
 class _PostIndex:
@@ -679,7 +780,7 @@ class _PostIndex:
         self.by_page: dict[tuple[str, str], Counter] = {}
         self.anywhere: dict[str, Counter] = {}
         for other in namesakes:
-            for post_title, org in other.attrs.get("posts", ()):
+            for post_title, org in other.attrs.posts or ():
                 self.add(other, post_title, org)
 
     def add(self, holder: Entity, title: str, org: str) -> None:
