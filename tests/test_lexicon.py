@@ -113,3 +113,41 @@ def test_no_lexicon_or_module_holds_a_person_named_in_a_gold_file():
         text = path.read_text(encoding="utf-8")
         found = sorted(n for n in people if n in text)
         assert not found, f"{path.relative_to(package)} names people of the gold files: {found}"
+
+
+# The word lists moved out of the extractors' code (issue 15): each module reads its kinds at import, so a
+# kind missing or empty in its file would silently switch a rule off; every one is required here.
+_KINDS_READ_BY_MODULES = {
+    "official_words.tsv": ("state_title", "one_holder", "corporate_title", "corporate_head", "generic_body",
+                           "too_vague", "state_body_word", "national_assembly", "not_yet_or_now",
+                           "following_a_name"),
+}
+
+
+@pytest.mark.parametrize("name, kinds", sorted(_KINDS_READ_BY_MODULES.items()))
+def test_every_kind_a_module_reads_is_present_and_not_empty(name, kinds):
+    in_order, by_kind = lexicon.words_in_file_order(name), lexicon.words_by_kind(name)
+    for kind in kinds:
+        assert in_order.get(kind), f"{name} has no row of kind {kind}"
+        assert sorted(in_order[kind]) == sorted(by_kind[kind]), kind
+        assert len(set(in_order[kind])) == len(in_order[kind]), f"{name}: a word of kind {kind} is listed twice"
+    assert set(in_order) == set(kinds), f"{name} holds kinds no module reads: {sorted(set(in_order) - set(kinds))}"
+
+
+def test_party_committees_name_the_end_of_their_full_name():
+    assert lexicon.party_committees() == {"党委": "委员会", "纪委": "纪律检查委员会", "党组": "党组"}
+
+
+def test_words_in_file_order_keep_the_rows_order_and_name_a_bad_row(tmp_path, monkeypatch):
+    (tmp_path / "words.tsv").write_text("# comment\nkind\tvalue\nend\t新\nend\t新任\nend\t现任\n", encoding="utf-8")
+    (tmp_path / "bad.tsv").write_text("kind\tvalue\nend\t新\nend\t新任\textra\n", encoding="utf-8")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
+    lexicon._rows.cache_clear()
+    lexicon.words_in_file_order.cache_clear()
+    try:
+        assert lexicon.words_in_file_order("words.tsv") == {"end": ("新", "新任", "现任")}
+        with pytest.raises(lexicon.LexiconError, match=r"bad\.tsv:3: 3 cells where the header names 2"):
+            lexicon.words_in_file_order("bad.tsv")
+    finally:
+        lexicon._rows.cache_clear()
+        lexicon.words_in_file_order.cache_clear()

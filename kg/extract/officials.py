@@ -54,13 +54,15 @@ class PersonAttrs:
     role: str | None = None
 
 
+# punctuation that ends a title chain: grammar of the algorithm, not a lexicon
 _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _NAME_CHARS = re.compile(r"^[\u4e00-\u9fff（）()]+(?:[-‐－–][\u4e00-\u9fff（）()]+)*$")  # a bracketed word, a hyphen
 _TITLED_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff])(?P<title>女士|先生|师傅)")
+# conjunctions joining two names: function words, grammar of the algorithm, not a lexicon
 _CONJUNCTIONS = ("和", "与", "及", "以及", "同", "或", "、")
 # words that stand right after a name and belong to the person (王明夫妇, 王明夫人)
-_FOLLOWING_A_NAME = ("夫妇", "一行", "同志")
+_FOLLOWING_A_NAME = lexicon.words_in_file_order("official_words.tsv")["following_a_name"]
 # words an organisation's name may end with, when no lexicon knows the organisation
 _ORG_END = re.compile(
     r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
@@ -69,11 +71,11 @@ _ORG_END = re.compile(
 # the last word of a body's name inside a longer organisation part
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 # national assemblies whose committees are printed bare after a seat in them
-_NATIONAL_ASSEMBLIES = ("中国人民政治协商会议全国委员会", "全国人民代表大会")
+_NATIONAL_ASSEMBLIES = lexicon.words_in_file_order("official_words.tsv")["national_assembly"]
 # 原 after a body and before its committee (…有限责任公司原党委书记): an office held before
 _FORMER_INSIDE = re.compile(r"(?:公司|集团|局|厅|委|部|院|厂|银行|大学|中心|协会|学会|所|站|馆|社|署|办)原(?=党委|党组|纪委|工会|[\u4e00-\u9fff]{0,6}$)")
 # bodies of a state that follow its one-character abbreviation (乌总统办公室, 俄外交部)
-_STATE_BODY_WORDS = ("总统办公室", "总统府", "政府", "议会", "国会", "外交部", "国防部", "内阁")
+_STATE_BODY_WORDS = lexicon.words_in_file_order("official_words.tsv")["state_body_word"]
 # a department of a party's central committee (中央对外部: 对 is part of its name)
 _CENTRAL_DEPARTMENT = re.compile(r"中央[\u4e00-\u9fff]{1,6}(?:部|委员会|委|办公室|办公厅)")
 # words that take an office away (the posts of that clause are not held after it)
@@ -85,7 +87,8 @@ _DIED = re.compile(r"(?:同志|先生|女士)?(?:[，,]?(?:因病医治无效|�
 # foreign state's, the state the clause, the chain or the article is about
 _PRESIDENTIAL_OFFICE = re.compile(r"总统(?:行政)?(?:办公厅|办公室|府)")
 _PRESIDENTIAL_BODY = re.compile(_PRESIDENTIAL_OFFICE.pattern + "$")
-# a hyphen inside a transliterated name (北莱茵-威斯特法伦州): part of the name, not punctuation
+# a hyphen inside a transliterated name (北莱茵-威斯特法伦州): part of the name, not punctuation (grammar of the
+# algorithm, not a lexicon)
 _NAME_HYPHEN = "-‐－–"
 # a clause inside what follows a state and 驻 (阿联酋驻叙利亚大使馆临时代办A14日在大马士革向叙利亚总统B): a date, a
 # preposition or a particle, never part of an envoy's title
@@ -95,38 +98,33 @@ _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
 _LAST_BODY_WORD = re.compile(r".*(?:党团|党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
                              r"(?!议|门|员|长|士|校|团)")  # (not 部门, 党员, 党团, 社会)
 # words between a body and its title that say the office is new, current or not yet held
-_NOT_YET_OR_NOW = ("新任", "现任", "候任", "新")
+_NOT_YET_OR_NOW = lexicon.words_in_file_order("official_words.tsv")["not_yet_or_now"]
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
-_STATE_TITLES = frozenset({"总统", "副总统", "总理", "副总理", "首相", "副首相", "国王", "女王", "议长", "副议长",
-                           "国家元首", "政府总理", "国务委员长"})
+_STATE_TITLES = frozenset(lexicon.words_by_kind("official_words.tsv")["state_title"])
 # a state's government described by its standing, between the state and a compound title (德国看守政府外长)
 _GOVERNMENT_OF = re.compile(r"(?:看守|临时|过渡|新|联邦|现|本届)?政府")
 # a head of state or government joined to the name after it (A主席同B总理, A总统和B总理)
 _HEAD_JOINED = re.compile(r"(?P<head>主席|总统|总理|首相|国王|女王|埃米尔)(?P<joined>同|和|与)$")
 # titles that head their body: one holder at a time (two 总书记 in one sentence are not both the CPC's)
-_ONE_HOLDER = frozenset({"总书记", "委员长", "总理", "国家主席", "主席"})
+_ONE_HOLDER = frozenset(lexicon.words_by_kind("official_words.tsv")["one_holder"])
 # words that name a kind of body, never one body
-_GENERIC_BODIES = frozenset({"团队", "单位", "部门", "机构", "组织", "党组织", "基层党组织", "队伍", "集体", "班子", "小组", "中心", "协会",
-                             "专家组", "工作组", "课题组", "专班", "科室", "工作委员会", "领导小组", "大学", "研究中心",
-                             "委员会", "公司", "集团", "学校", "医院", "政府", "党委", "董事会", "理事会", "监事会"})
+_GENERIC_BODIES = frozenset(lexicon.words_by_kind("official_words.tsv")["generic_body"])
 # a board named by its role alone (顾问委员会主席 at the start of a sentence): any body's, naming none
 _ROLE_OF_BODY = re.compile(r"(?:顾问|咨询|执行|专家|学术|管理|监督|评审|组织|筹备|指导)(?:委员会|理事会)")
 # organisation parts too vague to name a body without an owner printed before them
-_TOO_VAGUE = frozenset({"大会", "会议", "政府", "村委会", "居委会", "村委", "党支部", "支部", "主席团",
-                        "组委会", "党团"})
+_TOO_VAGUE = frozenset(lexicon.words_by_kind("official_words.tsv")["too_vague"])
 # a short word in brackets inside a name (天津港（集团）有限公司)
 _QUOTED_BODY = re.compile(r"“[\u4e00-\u9fff]{2,20}(?:联盟|组织|委员会|协会|基金会|联合会|中心|研究所|研究院)”$")
 _LATIN_BRACKETED_START = re.compile(r"[（(][A-Za-z]{2,10}[）)]")
 _LATIN_BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][A-Za-z]{2,10}[）)]$")  # 国际货币基金组织（IMF）…
 _BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)]$")
 # a party committee, discipline committee or party group named after its host (某公司党委)
-_PARTY_COMMITTEE = re.compile(r"(?:党委|纪委|党组)$")
-_COMMITTEE_NAME = {"党委": "委员会", "纪委": "纪律检查委员会", "党组": "党组"}
+_COMMITTEE_NAME = lexicon.party_committees()  # 党委 -> 委员会: the end of the full name (中共某公司委员会)
+_PARTY_COMMITTEE = re.compile("(?:" + "|".join(map(re.escape, _COMMITTEE_NAME)) + ")$")
 # titles of an enterprise's own management, held at the enterprise even after its party committee
-_CORPORATE_TITLES = ("董事长", "副董事长", "总经理", "副总经理", "总裁", "副总裁", "厂长", "副厂长", "经理",
-                     "院长", "副院长", "校长", "副校长", "行长", "副行长")
+_CORPORATE_TITLES = lexicon.words_in_file_order("official_words.tsv")["corporate_title"]
 # other titles of an enterprise's head, which no state has
-_CORPORATE_HEADS = ("董事会主席", "首席执行官", "首席执行官兼总裁", "董事长兼首席执行官")
+_CORPORATE_HEADS = lexicon.words_in_file_order("official_words.tsv")["corporate_head"]
 # a body's name that says only what kind of body it is (工作委员会, 领导小组): printed after a verb, the verb is part
 # of the body's name (党和国家功勋荣誉表彰工作委员会), not the end of a clause before it
 _NAMED_BY_TASK = re.compile(r"(?:工作)?(?:委员会|领导小组|小组|办公室)")

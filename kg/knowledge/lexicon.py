@@ -83,6 +83,17 @@ def words_by_kind(name: str) -> dict[str, tuple[str, ...]]:
     return _words_by_kind(name)
 
 
+@lru_cache(maxsize=None)
+def words_in_file_order(name: str) -> dict[str, tuple[str, ...]]:
+    """A ``kind<TAB>value`` lexicon of ``kg/knowledge/lexicons`` as kind -> values in the order of the
+    file's rows, read by the one strict loader: for code that tries the words of a kind in turn (the
+    first that fits wins), where the order the file gives is part of what the words mean."""
+    out: dict[str, list[str]] = {}
+    for r in _rows(name):
+        out.setdefault(r["kind"], []).append(r["value"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _lines(name: str) -> list[str]:
     """Words of a word list (``.txt``): a lexicon of one column, read by ``_rows``, in file order."""
     rows = _rows(name)
@@ -280,6 +291,13 @@ def organization_forms() -> tuple[tuple[str, str], ...]:
         forms += [(f, body.canonical) for f in body.forms if f not in known]
         known.update(body.forms)
     return tuple(forms)
+
+
+@lru_cache(maxsize=1)
+def party_committees() -> dict[str, str]:
+    """Short form of a party committee, discipline committee or party group named after its host
+    (党委, 纪委, 党组) -> the words its full name ends with (委员会, 纪律检查委员会, 党组), in file order."""
+    return {r["short"]: r["name_end"] for r in _rows("party_committees.tsv")}
 
 
 @lru_cache(maxsize=1)
