@@ -121,6 +121,9 @@ _KINDS_READ_BY_MODULES = {
     "official_words.tsv": ("state_title", "one_holder", "corporate_title", "corporate_head", "generic_body",
                            "too_vague", "state_body_word", "national_assembly", "not_yet_or_now",
                            "following_a_name"),
+    "program_words.tsv": ("keep_word", "drop_word", "longer_noun", "document_word", "not_a_name_start", "contest",
+                          "appraisal", "occasion_format", "festivity", "one_event", "event_after", "routine",
+                          "integration", "launch_verb"),
 }
 
 

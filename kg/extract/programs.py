@@ -32,16 +32,25 @@ class ProgramAttrs:
     unplaced: bool = False  # a quoted label without a programme word: kept, but placed nowhere
 
 _CJK = r"[\u4e00-\u9fff\dA-Za-z+]"
+# the programme words of kg/knowledge/lexicons/program_words.tsv, by kind, in the order of the rows
+_WORDS = lexicon.words_in_file_order("program_words.tsv")
+
+
+def _alternatives(kind: str) -> str:
+    """The words of a kind as alternatives of a pattern, in the order of the rows (a longer word first)."""
+    return "|".join(map(re.escape, _WORDS[kind]))
+
+
 # the word that makes a name a program: kept in the name (“北疆暖冬”行动), or dropped from it
 # because the quoted part is the brand itself (“春风暖心”服务, “筑工惠”职工服务平台)
 # (体系 and 机制 are left out: “全覆盖”制度体系 is a slogan, not a programme)
 # nouns that make a programme word part of a longer one (服务体系, 平台功能): a system, not a programme
-_LONGER_NOUN = "体系|机制|模式|理念|能力|水平|质量|意识|功能|对象|方式|格局|体验|展"
-_KEEP = "三年行动|专项行动|行动计划|行动|培育工程|工程|计划|活动|项目|工作法|大赛"
-_DROP = "品牌|服务|平台|热线|小程序|APP|专场招聘会|招聘会"
+_LONGER_NOUN = _alternatives("longer_noun")
+_KEEP = _alternatives("keep_word")
+_DROP = _alternatives("drop_word")
 _QUOTE = r"“[^“”]{1,30}”"
 # a document after a programme word (“大消费”格局行动方案): a policy, which the policy extractor reads
-_DOCUMENT = "方案|意见|办法|规划|纲要|细则"
+_DOCUMENT = _alternatives("document_word")
 _QUOTED_WITH_WORD = re.compile(
     rf"(?P<quotes>(?:{_QUOTE})+)(?P<tail>(?:(?![的和与及、])[\u4e00-\u9fff\dA-Za-z]){{0,10}}?)"
     rf"(?P<word>{_KEEP}|{_DROP})(?!{_KEEP}|{_DROP}|大|周|{_LONGER_NOUN}|{_DOCUMENT})")
@@ -57,12 +66,13 @@ _QUOTED_LAUNCHED = re.compile(
     # what is built is a programme only when it is a place people come to (建设“朝暖驿家”58家)
     r"|(?:建设|建成|新建|共建)了?的?“(?P<built>[^“”]{2,12}(?:站|家|屋|院|堂|室|中心|基地))”"
     r"|以“(?P<lever>[^“”]{2,12})”(?:行动|活动|品牌)?为(?:抓手|载体|依托|牵引)")
-_LAUNCH_VERB = re.compile("开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通|组建|协同|联合")
+# verbs that launch or build a programme
+_LAUNCH_VERB = re.compile(_alternatives("launch_verb"))
 _LAUNCH = re.compile(
     rf"(?:开展|实施|启动|推进|深化|发起|推出|搭建|打造|建设|建立|上线|开通)(?!者)了?好?"  # (建设者们: builders)
     rf"(?P<name>{_CJK}{{2,22}}?(?:三年行动|专项行动|行动计划|行动|工程|计划))"
     rf"(?=$|[，。、；：！？）”\s]|的|和|等)")
-_NOT_A_NAME_START = ("本", "该", "此", "这", "各", "上述", "有关", "相关", "一批", "一系列")
+_NOT_A_NAME_START = _WORDS["not_a_name_start"]
 
 
 class ProgramExtractor:
@@ -223,7 +233,7 @@ class ProgramExtractor:
 # a platform or a system described by what it joins (“四算合一”平台: four kinds of computing in one, “…”一体化
 # …平台, …大融合平台): the make-up of a technical system, not a programme's name (a campaign that joins
 # media, “…”融合传播行动, is still one)
-_INTEGRATION = re.compile(r"合一|一体化|大?融合")
+_INTEGRATION = re.compile(_alternatives("integration"))
 # the words that end a programme's name (“工匠夜校”: none of them)
 _PROGRAM_END = re.compile(rf"(?:{_KEEP}|{_DROP}|站|驿站|之家|驿家|小屋|学院|中心|节|周|月|季|行|赛)$")
 # what follows a name that describes a way of working or thinking, not a programme (“…平台”的新模式, “…”的发展思想)
@@ -241,19 +251,19 @@ _ONE_ROUND = re.compile(r"第[一二三四五六七八九十\d]+(?:轮|次|场)"
 # construction works reported finished (…恢复工程全部完工): a building site, not a programme
 _FINISHED = re.compile(r"(?:已经?|已)?(?:全部|全面|全线|顺利|正式)?(?:完工|竣工|建成|通车|合龙|投运)(?![后时])")
 # a contest whose events are quoted (世界机器人大赛“超变战场”项目)
-_CONTEST = ("大赛", "比赛", "赛事", "锦标赛")
+_CONTEST = _WORDS["contest"]
 # an activity of one occasion: named by its format (体验活动 a day of trying, 促销活动 a sale, 主场活动 the main
 # venue's event of a campaign, 民俗活动 a folk show, 对接活动 a matchmaking fair, 大展活动 an exhibition, 对话活动
 # a dialogue), by a festivity (过大年, 贺新春 at the new year, 嘉年华, 奇妙夜, 集市) or as one stop of a touring
 # event (“…中华行·江苏站”活动): an event, not a programme
-_ONE_OCCASION = re.compile(r"(?:体验|促销|优惠|主场|专场|民俗|对接|展销|游园|联欢|大展|展览|展演|对话)活动$"
-                           r"|·[^·]{1,5}站活动$|过大年|贺新春|闹元宵|嘉年华|奇妙夜|集市")
+_ONE_OCCASION = re.compile(rf"(?:{_alternatives('occasion_format')})活动$"
+                           rf"|·[^·]{{1,5}}站活动$|{_alternatives('festivity')}")
 # the parts of a meeting listed before an activity (包括开幕式及主论坛、…分论坛以及“…”活动)
 _PART_OF_A_MEETING = re.compile(r"(?:开幕式|闭幕式|主论坛|分论坛)[^。；]{0,30}(?:以及|和|及|、)“?$")
 # one stop of a touring event, named by its place (“…中华行·江苏站”)
 _A_STOP = re.compile(r"·([^·]{1,5})站$")
 # a meeting named inside a quoted name: a one-off event
-_ONE_EVENT = re.compile(r"研讨会|论坛|峰会|发布会|座谈会|博览会|交流会|推介会|运动会|音乐会|晚会|巡游|团拜|健康跑|马拉松|庙会|灯会")
+_ONE_EVENT = re.compile(_alternatives("one_event"))
 # an activity the sentence says was held (…活动在杭州举行, 举办了…活动): an event, not a programme
 _HELD = re.compile(r"[^，。；]{0,12}?(?:举行|举办|开幕|闭幕|落幕|拉开帷幕|启幕|展开|上演)")
 _COUNTED_LIST = re.compile(r"(?:“[一二三四五六七八九十百千万两双][^“”]*”){2,}")
@@ -261,13 +271,13 @@ _THEME = re.compile(r"为主题|主题的|的主题")
 # what officials are reproached for doing (搞“形象工程”)
 _REPROACHED = re.compile(r"(?:搞|热衷于?)(?:“[^“”]*”)*$")
 # routine enforcement, unquoted (开展消防产品专项监督检查行动): generic actions, not named programmes
-_ROUTINE = re.compile(r"专项|检查|整治|清理|排查|督查|执法")
+_ROUTINE = re.compile(_alternatives("routine"))
 # words that appraise a project rather than name it (推进…一体化重要工程: a description)
-_APPRAISAL = ("重要", "重大", "重点", "关键", "标志性", "示范性", "基础性", "战略性")
+_APPRAISAL = _WORDS["appraisal"]
 
 
 # a place that names a meeting (北京峰会, 杭州亚运会) says where the meeting is, not a programme
-_EVENT_AFTER = re.compile(r"(?:峰会|论坛|会议|大会|博览会|进博会|运动会|亚运会|冬奥会|奥运会|年会|会晤)")
+_EVENT_AFTER = re.compile(f"(?:{_alternatives('event_after')})")
 
 
 # a meeting or a contest named after a programme (“一带一路”国际…论坛, …高级别会议, …技能大赛, …竞赛决赛)
@@ -322,7 +332,7 @@ _GENERIC_CORE = re.compile(r"^(?:[一二三四五六七八九十]{2,3}五|[百�
                            r"|^[一二三四五六七八九十两双多][\u4e00-\u9fff]$|^[一两二三四五六七八九十][个种条件项期]"
                            r"|^[\u4e00-\u9fff]{1,3}[型式]$|^一[\u4e00-\u9fff]一[\u4e00-\u9fff]$")  # (“一老一幼”)
 # words right before a quoted name that make it a kind of thing (第一个百万千瓦级“水光互补”项目)
-_A_KIND_OF = ("级", "类", "种")
+_A_KIND_OF = ("级", "类", "种")  # single suffix characters: grammar of the algorithm, not a lexicon
 # one project counted or measured (一个70万千瓦“光热+光伏”项目, 当地首个“原拆原建”试点项目, 首家“…中心”开业): one of a kind
 # and many of a kind (设置了多处“爱心驿站”, 公布40个“最佳实践”项目, 我国最大的“…”储能项目)
 _ONE_OF_A_KIND = re.compile(r"(?:(?:一|首|第[一二三四五六七八九十\d]+|\d+)个|多处|一批|最大的?|首座|首家)"
@@ -356,6 +366,7 @@ def _starts_with_verb(text: str) -> bool:
     return first is not None and first.flag.startswith("v") and first.flag != "vn"
 
 
+# quote marks: punctuation, grammar of the algorithm, not a lexicon
 _QUOTE_MARKS = "“”‘’「」\"'"
 _QUOTE_MARK = re.compile("[" + re.escape(_QUOTE_MARKS) + "]")
 
