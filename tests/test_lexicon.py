@@ -154,3 +154,28 @@ def test_words_in_file_order_keep_the_rows_order_and_name_a_bad_row(tmp_path, mo
     finally:
         lexicon._rows.cache_clear()
         lexicon.words_in_file_order.cache_clear()
+
+
+def test_level_words_keep_their_order_and_their_readers():
+    words = lexicon.level_words()
+    bare = [w.word for w in words if w.bare_for_place]
+    assert bare[:2] == ["自治区", "自治州"] and {"省", "市", "县", "盟", "旗"} <= set(bare)
+    for i, word in enumerate(bare):  # a longer word is tried before the shorter one it ends with
+        assert not any(word.endswith(shorter) for shorter in bare[:i]), word
+    assert {w.word for w in words if w.ner_level} == set("省市县区乡镇村州")
+    assert {"自治县", "特区"} <= {w.word for w in words if w.ner_government}
+    assert {w.level for w in words} == {"province", "city", "district", "township", "village", "special"}
+
+
+def test_a_level_word_flag_other_than_yes_or_no_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "level_words.tsv").write_text(
+        "word\tlevel\tbare_for_place\tner_level\tner_government\n省\tprovince\tYes\tyes\tyes\n", encoding="utf-8")
+    monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
+    lexicon._rows.cache_clear()
+    lexicon.level_words.cache_clear()
+    try:
+        with pytest.raises(lexicon.LexiconError, match=r"level_words\.tsv: 省: bare_for_place is 'Yes'"):
+            lexicon.level_words()
+    finally:
+        lexicon._rows.cache_clear()
+        lexicon.level_words.cache_clear()

@@ -77,7 +77,9 @@ def host_of(m: Mention) -> str | None:
     """The enterprise an organisation mention is a body of (``OrganizationAttrs.host``)."""
     return m.attrs.host if m.kind == "organization" else None
 
-_LEVELS = ("自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
+
+# level words printed bare before a body (市总工会), standing for the article's place: a longer word first
+_LEVELS = tuple(w.word for w in lexicon.level_words() if w.bare_for_place)
 
 
 @lru_cache(maxsize=1)
@@ -380,6 +382,8 @@ class OrganizationExtractor:
 
 
 _FEDERATION = re.compile(r"联合总会|联合会|总会|联盟")
+# a count of the places listed before one body (五市总工会): a pattern of the algorithm, its level characters those
+# a count is printed with
 _COUNT = re.compile(r"[二三四五六七八九十两]{1,2}个?(?:市|县|区|州|盟|省)$")
 
 

@@ -293,6 +293,32 @@ def organization_forms() -> tuple[tuple[str, str], ...]:
     return tuple(forms)
 
 
+@dataclass(frozen=True)
+class LevelWord:
+    """One row of ``level_words.tsv``: a word of a level of China's administrative divisions."""
+
+    word: str  # 省, 自治区, 市, 县, 乡 …
+    level: str  # province | city | district | township | village | special
+    bare_for_place: bool  # printed bare before a body (市总工会), it stands for the article's place
+    ner_level: bool  # a one-character level word kg.ner reads as a place ending and an organisation opener
+    ner_government: bool  # a level word kg.ner reads before 政府 (县政府, 特区政府)
+
+
+@lru_cache(maxsize=1)
+def level_words() -> tuple[LevelWord, ...]:
+    """The level words of ``level_words.tsv``, in the order of the file (a longer word before the shorter
+    one it ends with: code tries them in turn). A flag other than yes or no is an error naming the word."""
+    name, out = "level_words.tsv", []
+    for r in _rows(name):
+        flags = []
+        for column in ("bare_for_place", "ner_level", "ner_government"):
+            if r[column] not in ("yes", "no"):
+                raise LexiconError(f"{LEXICON_DIR / name}: {r['word']}: {column} is {r[column]!r}, not yes or no")
+            flags.append(r[column] == "yes")
+        out.append(LevelWord(r["word"], r["level"], *flags))
+    return tuple(out)
+
+
 @lru_cache(maxsize=1)
 def party_committees() -> dict[str, str]:
     """Short form of a party committee, discipline committee or party group named after its host

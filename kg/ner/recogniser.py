@@ -460,7 +460,8 @@ def _odd_word(tok: _Tok) -> bool:
 # places
 # ---------------------------------------------------------------------------
 
-_ONE_CHAR_PLACE_ENDS = frozenset("省市县区镇乡村州")
+# one-character level words that end a place name (level_words.tsv)
+_ONE_CHAR_PLACE_ENDS = frozenset(w.word for w in lexicon.level_words() if w.ner_level)
 
 
 def _is_place(tok: _Tok, lx: _Lexicon) -> bool:
@@ -613,8 +614,10 @@ def _anchor(tok: _Tok, lx: _Lexicon) -> bool:
 _NOT_OPENING = frozenset("的了是在和与等也都就又还把被给对从向到为以及或而并将已曾说着过正任愿办同由据让使令请")
 
 
-_LEVELS = frozenset("省市县区乡镇村州")
-_GOV_LEVELS = frozenset(("省", "市", "县", "区", "乡", "镇", "州", "旗", "自治区", "自治州", "自治县", "特区"))
+# one-character level words that may open an organisation name (市 政府), as they end a place name
+_LEVELS = _ONE_CHAR_PLACE_ENDS
+# level words of a people's government (县政府, 特区政府)
+_GOV_LEVELS = frozenset(w.word for w in lexicon.level_words() if w.ner_government)
 
 
 def _extend_left(toks: list[_Tok], i: int, lx: _Lexicon, loose: bool, facility: bool = False) -> int:

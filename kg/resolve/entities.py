@@ -26,8 +26,8 @@ from kg.extract.base import implied
 from kg.ingest.pages import Page
 
 NATIONAL_UNION = "中华全国总工会"
-_LEVEL_OF_WORD = {"省": "province", "自治区": "province", "市": "city", "州": "city", "自治州": "city", "盟": "city",
-                  "区": "district", "县": "district", "旗": "district"}
+# level words printed bare before a body (市总工会): the place they stand for is the article's (level_words.tsv)
+_LEVEL_OF_WORD = {w.word: w.level for w in lexicon.level_words() if w.bare_for_place}
 
 
 @dataclass(frozen=True, slots=True)
