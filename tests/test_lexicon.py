@@ -124,6 +124,9 @@ _KINDS_READ_BY_MODULES = {
     "program_words.tsv": ("keep_word", "drop_word", "longer_noun", "document_word", "not_a_name_start", "contest",
                           "appraisal", "occasion_format", "festivity", "one_event", "event_after", "routine",
                           "integration", "launch_verb"),
+    "ner_words.tsv": ("name_tail", "place_tail", "head_title", "name_ender", "strong_after_name", "team_word",
+                      "self_naming", "committee", "org_opener", "org_stop", "congress_end", "foreign_place_end",
+                      "not_given_end", "one_char_org_suffix"),
 }
 
 

@@ -10,6 +10,9 @@ knowledge kept as data in ``kg/knowledge/lexicons``:
 * ``ner_orgs.tsv`` - well-known bodies (国务院, 新华社, 联合国), organisation and
   team endings (…委员会, …公司, …队), ordinary words that only look like them;
 * ``ner_persons.tsv`` - titles around names, transliteration characters;
+* ``ner_words.tsv`` - words split off names and places (…同志, …地区), words around
+  names and inside or before organisation names (…报道, 中央, 会见), endings;
+* ``level_words.tsv`` - the level words of Chinese divisions (省, 县, 乡, 自治县);
 * and the project's gazetteer (``kg.knowledge.lexicon.gazetteer()``), surnames and titles.
 
 Persons: the tagger's names (nr) that look like names (a surname and a short
@@ -42,15 +45,13 @@ from kg.knowledge import lexicon
 Span = tuple[int, int, str]
 
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# the dot of a transliterated name: punctuation, grammar of the algorithm, not a lexicon
 _DOT = frozenset("·•．・")
 
 
-def _kinds(name: str) -> dict[str, tuple[str, ...]]:
-    """A ``kind<TAB>value`` lexicon as kind -> values in file order (read by ``kg.knowledge.lexicon``'s strict loader)."""
-    out: dict[str, list[str]] = {}
-    for r in lexicon._rows(name):
-        out.setdefault(r["kind"], []).append(r["value"])
-    return {k: tuple(v) for k, v in out.items()}
+_kinds = lexicon.words_in_file_order  # a kind<TAB>value lexicon as kind -> values in file order
+# the words of ner_words.tsv, by kind, in the order of the rows
+_WORDS = _kinds("ner_words.tsv")
 
 
 @dataclass(frozen=True)
@@ -146,15 +147,15 @@ class _Tok:
         return f"{self.w}/{self.f}"
 
 
+# part-of-speech tags (this and the next two): grammar of the algorithm, not a lexicon
 _NAME_FLAGS = frozenset(("nr", "nrfg", "nrt"))
 # flags of words an organisation name may be built from (left of its ending)
 _EXTEND_FLAGS = frozenset(("n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "vn", "j", "b", "an", "eng", "ng", "l", "abbr"))
 _GIVEN_BAD_FLAGS = frozenset(("x", "m", "q", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "f", "t",
                               "eng", "y", "e", "o", "zg", "mq", "abbr"))
 # words split off the end of a token when the rest is a name or a place (邓小平理论, 荷兰人, 东北地区)
-_NAME_TAILS = ("理论", "思想", "同志", "时代", "主义", "政府", "路线", "著作", "文选", "选集", "故居", "家")
-_PLACE_TAILS = ("地区", "各国", "流域", "一带", "境内", "沿岸", "全境", "人", "籍", "国民", "政府", "当局", "方面",
-                "时间", "大学", "银行", "队")
+_NAME_TAILS = _WORDS["name_tail"]
+_PLACE_TAILS = _WORDS["place_tail"]
 
 
 def _word_tag(word: str) -> str | None:
@@ -275,7 +276,7 @@ def _tokens(text: str, lx: _Lexicon) -> list[_Tok]:
     return out
 
 
-_HEAD_TITLES = frozenset(("部长", "局长", "厅长", "署长"))
+_HEAD_TITLES = frozenset(_WORDS["head_title"])
 
 
 # ---------------------------------------------------------------------------
@@ -283,14 +284,15 @@ _HEAD_TITLES = frozenset(("部长", "局长", "厅长", "署长"))
 # ---------------------------------------------------------------------------
 
 # endings of foreign place names (肯特郡, 俄亥俄州): a word so ending is no person
-_FOREIGN_PLACE_END = frozenset("郡州省县市镇乡村河湖岛港湾寺庙宫")
-_NOT_GIVEN_END = frozenset("区县村镇乡省市州部局厅厂车性赛杯章馆院处所站队团社会委党证费税率量品物器业界型式论者员机化场线点面期制主")
+_FOREIGN_PLACE_END = frozenset(_WORDS["foreign_place_end"])
+_NOT_GIVEN_END = frozenset(_WORDS["not_given_end"])
 
 
 def _translit(word: str, lx: _Lexicon) -> bool:
     return all(c in lx.translit for c in word)
 
 
+# function characters after a name: grammar of the algorithm, not a lexicon
 _WEAK_FOLLOWERS = frozenset("也还就是的等同和与及在为对到向率作")
 
 
@@ -358,6 +360,7 @@ def _given_name(toks: list[_Tok], i: int, lx: _Lexicon) -> int | None:
 
 
 _COMMON_SURNAMES = frozenset(lexicon.surnames_by_rank()[:100])
+# function characters: grammar of the algorithm, not a lexicon
 _FUNCTION_CHARS = frozenset("的了是在和与等也都就又还把被给对从向到为以及或而并将已曾说着过")
 
 
@@ -374,7 +377,7 @@ def _boundary(toks: list[_Tok], k: int, lx: _Lexicon) -> bool:
     return not _CJK.match(q) or q in lx.titles or q in lx.follows_name or q[0] in "说称" or q in _NAME_ENDERS
 
 
-_NAME_ENDERS = frozenset(("报道", "摄", "文", "主持", "主演", "执导", "编剧", "作词", "作曲", "题", "书"))
+_NAME_ENDERS = frozenset(_WORDS["name_ender"])
 
 
 def _persons(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None:
@@ -448,7 +451,7 @@ def _persons(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None:
         i += 1
 
 
-_STRONG_AFTER_NAME = frozenset(("同志", "思想", "理论", "先生", "女士", "夫人", "总理", "总统", "主席", "委员长", "总书记"))
+_STRONG_AFTER_NAME = frozenset(_WORDS["strong_after_name"])
 
 
 def _odd_word(tok: _Tok) -> bool:
@@ -531,6 +534,7 @@ def _places(text: str, toks: list[_Tok], lx: _Lexicon, out: list) -> None:
 # ---------------------------------------------------------------------------
 
 _CONGRESS = re.compile(r"^(?:中共|党的)?十[一二三四五六七八九]?大$")
+# characters of direction (东部, 中部): grammar of the algorithm, not a lexicon
 _DIRECTIONS = frozenset("东南西北中上下内外前后")
 
 
@@ -551,7 +555,7 @@ def _is_org_head(tok: _Tok, lx: _Lexicon) -> bool:
         (len(w) >= 3 or (len(w) == 2 and (_freq(w) == 0 or w[-1] == "委")))
 
 
-_ONE_CHAR_SUFFIX = frozenset("部局厅署委办院社党厂处校台团军矿报")
+_ONE_CHAR_SUFFIX = frozenset(_WORDS["one_char_org_suffix"])
 
 
 def _team_word(w: str, lx: _Lexicon) -> bool:
@@ -580,24 +584,20 @@ def _bare(w: str, f: str, lx: _Lexicon) -> bool:
         ((f != "nt" or w.endswith("组织")) and _generic_head(w, lx))
 
 
-_TEAM_WORDS = frozenset(("男子", "女子", "男", "女", "国家", "青年", "少年", "国奥", "职业", "专业", "网", "田径", "游泳",
-                         "体操", "跳水", "举重", "射击", "击剑", "围棋", "象棋", "登山", "联合", "集训"))
+_TEAM_WORDS = frozenset(_WORDS["team_word"])
 # endings that, after ordinary words, still name one body (语文出版社, 中古史研究所)
-_SELF_NAMING = frozenset(("出版社", "报社", "杂志社", "电视台", "电台", "广播电台", "通讯社", "研究所", "研究院",
-                          "研究会", "学会", "协会", "基金会", "联合会", "促进会"))
+_SELF_NAMING = frozenset(_WORDS["self_naming"])
 # endings of committees and offices, whose names may hold verbs (残疾人工作协调委员会)
-_COMMITTEE = ("委员会", "委", "领导小组", "小组", "办公室", "中心", "工作组", "协会", "促进会", "基金会")
+_COMMITTEE = _WORDS["committee"]
 
 
 # words that may open an organisation name although they are no name themselves (中央 党校, 国家 统计局)
-_ORG_OPENERS = frozenset(("中央", "国家", "全国", "国际", "世界", "中华", "人民", "最高", "联邦", "皇家", "中共", "共青团"))
-_ORG_STOP = frozenset(("日电", "电", "讯", "日讯", "本报讯", "报道", "东道主", "会见", "会谈", "接见", "看望",
-                       "访问", "出席", "荣获", "获得", "成立", "组建", "举办", "举行", "召开", "战胜", "击败", "负于",
-                       "前", "原", "现", "新任", "前任", "现任", "原任", "首届", "本届", "该", "本"))
+_ORG_OPENERS = frozenset(_WORDS["org_opener"])
+_ORG_STOP = frozenset(_WORDS["org_stop"])
 _NUMERAL = re.compile(r"^(?:第?[一二三四五六七八九十百零〇两]+|第[0-9]+)$")
 # 第九届, 第十五次: the ordinal of a congress or a committee's term (第九届全国人民代表大会)
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百0-9０-９]+[届次]$")
-_CONGRESS_ENDS = ("代表大会", "委员会", "常委会", "人大", "政协")
+_CONGRESS_ENDS = _WORDS["congress_end"]
 
 
 def _anchor(tok: _Tok, lx: _Lexicon) -> bool:
@@ -610,7 +610,8 @@ def _anchor(tok: _Tok, lx: _Lexicon) -> bool:
             or (len(w) >= 2 and _freq(w) == 0 and _CJK.match(w) is not None and w[0] not in _NOT_OPENING))
 
 
-# characters that open no unknown name word: 正由, 还同, 任乡 are the tagger's leftovers
+# characters that open no unknown name word: 正由, 还同, 任乡 are the tagger's leftovers (function characters:
+# grammar of the algorithm, not a lexicon)
 _NOT_OPENING = frozenset("的了是在和与等也都就又还把被给对从向到为以及或而并将已曾说着过正任愿办同由据让使令请")
 
 
