@@ -127,6 +127,7 @@ _KINDS_READ_BY_MODULES = {
     "ner_words.tsv": ("name_tail", "place_tail", "head_title", "name_ender", "strong_after_name", "team_word",
                       "self_naming", "committee", "org_opener", "org_stop", "congress_end", "foreign_place_end",
                       "not_given_end", "one_char_org_suffix"),
+    "segment_words.tsv": ("body_word", "joined_body_end"),
 }
 
 

@@ -34,10 +34,11 @@ def _changes() -> tuple[tuple[tuple[str, int, str], ...], tuple[str, ...]]:
     g = lexicon.gazetteer()
     added = [(surface, 2000, "ns") for surface in g.surfaces]
     added += [(title, 2000, "n") for title in lexicon.titles()]
-    added += [(word, 5000, "nt") for word in ("总工会", "工会", "人大常委会", "政协", "党组", "书记处")]
+    words = lexicon.words_in_file_order("segment_words.tsv")
+    added += [(word, 5000, "nt") for word in words["body_word"]]
     # the default dictionary holds some bodies as one word (湖北省总工会, 上海市委); forget them so
     # the place inside stays a word of its own
-    body = re.compile(r"(?:总工会|工会|人大常委会|政协|党委|省委|市委|区委|县委|政府)$")
+    body = re.compile("(?:" + "|".join(map(re.escape, words["joined_body_end"])) + ")$")
     places, base = g.surfaces, _base_tokenizer()
     removed = [w for w, f in base.FREQ.items() if f and body.search(w)
                and any(w.startswith(p) and len(p) < len(w) for p in (w[:2], w[:3], w[:4], w[:5], w[:7]) if p in places)]
@@ -140,7 +141,7 @@ def _viterbi(obs: str) -> tuple[float, list[tuple[str, str]]]:
     return prob, route
 
 
-_MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's score of a character a state never emits
+_MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's score of a character a state never emits (algorithm, not a lexicon)
 
 
 class _Tagger(jieba.posseg.POSTokenizer):
