@@ -26,29 +26,30 @@ from kg.knowledge import lexicon
 __all__ = ["NameSpan", "name_after", "names_after", "name_before", "is_plausible_name"]
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_DOTS = "·•・．-－—"  # the dot of a transliterated name; a hyphen joins double names (迪亚斯-卡内尔)
-# characters that end a name run outright
+# the dot of a transliterated name; a hyphen joins double names (迪亚斯-卡内尔): grammar of the algorithm, not a lexicon
+_DOTS = "·•・．-－—"
+# characters that end a name run outright (punctuation, digits): grammar of the algorithm, not a lexicon
 _HARD_STOP = set("，。；：！？、“”‘’（）《》「」【】()[]<>\"' \t\n,.;:!?") | set("0123456789０１２３４５６７８９")
 _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
-# particles no personal name holds
+# particles no personal name holds (function characters): grammar of the algorithm, not a lexicon
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
 # words that end a body's name: what stands right before them is no personal name
 _BODY_AFTER = re.compile(r"管理局|管理处|办事处|研究院|研究所")
 # a kin of the person just named (总统A之子B): the name ends before it
 _KIN = re.compile(r"之(?:子|女|妻|夫|母|父|孙|兄|弟|姐|妹)")
-# what follows 都 as an adverb (纽兰都曾…), not as a syllable (阿不都热依木)
+# what follows 都 as an adverb (纽兰都曾…), not as a syllable (阿不都热依木); function characters: grammar of the algorithm, not a lexicon
 _ADVERB_AFTER_DOU = frozenset("曾是已在要将会有不没表认")
-# verbs of travel that open a clause after a title, never a name (外长访俄, 总统抵京)
+# verbs of travel that open a clause after a title, never a name (外长访俄, 总统抵京); single characters: grammar of the algorithm, not a lexicon
 _NEVER_OPENS_NAME = frozenset("访抵赴时")
 # function words that end a transliterated or minority name (narrower than for Han names:
-# 阿不都热依木 holds 都, 买买提 has no surname)
+# 阿不都热依木 holds 都, 买买提 has no surname): grammar of the algorithm, not a lexicon
 _OTHER_STOP = frozenset("的了在和与及是对向为等说将被把从到给也还就又再致受向时遭应地得亦以们称则本于已后获率因或曾用自做作同未很")
 # tags of dictionary words that are no names at any frequency: place words, attributes, idioms
-# (殿下 is tagged s, 非正式 b, 前不久 i)
+# (殿下 is tagged s, 非正式 b, 前不久 i): grammar of the algorithm, not a lexicon
 _NO_NAME_WORD_TAGS = ("s", "b", "i", "l")
 # surnames ranked above this (of the 500 or so in lexicons/surnames.txt, by frequency) are common ones
 _COMMON_SURNAMES = 300
-# part-of-speech tags of ordinary words that a name never is (jieba's tag set)
+# part-of-speech tags of ordinary words that a name never is (jieba's tag set): grammar of the algorithm, not a lexicon
 _NOT_NAME_TAGS = ("v", "d", "a", "r", "p", "c", "u", "m", "q", "t", "f", "vn", "ad", "an", "vd", "z", "y", "e", "o")
 
 
@@ -163,7 +164,8 @@ def _is_ordinary_word(word: str) -> bool:
     return freq >= 10 and (tag in _NOT_NAME_TAGS or tag == "n" or tag.startswith("v"))
 
 
-_BODY_WORDS = ("党委", "党组", "政府", "公司", "集团", "工会", "委员", "支部")
+# words of bodies that no personal name holds (name_context.tsv)
+_BODY_WORDS = lexicon.words_in_file_order("name_context.tsv")["body_in_no_name"]
 
 
 def _idiom(word: str) -> bool:
@@ -327,7 +329,8 @@ def _word_inside_run(text: str, pos: int, end: int) -> int:
 
 
 # tags of one-character words that open a clause after a name: verbs, adverbs, conjunctions,
-# prepositions, direction and time words (赴, 祝, 愿, 再, 共, 所, 前, 当; not pronouns: 吾 is a syllable)
+# prepositions, direction and time words (赴, 祝, 愿, 再, 共, 所, 前, 当; not pronouns: 吾 is a syllable):
+# grammar of the algorithm, not a lexicon
 _CLAUSE_OPENING_TAGS = ("v", "vn", "d", "c", "p", "f", "t")
 
 

@@ -142,9 +142,10 @@ def _foreign_country_before(text: str, start: int) -> tuple[str, "lexicon.Countr
     return None
 
 
-# what the fields of a ministry's name are tagged (nouns, 临时政府 as a body), and words that are no field
+# what the fields of a ministry's name are tagged (nouns, 临时政府 as a body; tags: grammar of the algorithm, not a lexicon), and words that
+# are no field (official_words.tsv)
 _FIELD_FLAGS = frozenset({"n", "nz", "vn", "b", "nt"})
-_NOT_A_FIELD = frozenset({"新任", "现任", "候任", "前任", "原", "前"})
+_NOT_A_FIELD = frozenset(lexicon.words_by_kind("official_words.tsv")["office_standing"])
 
 
 def _foreign_ministry_before(text: str, start: int) -> tuple[int, str, "lexicon.Country"] | None:

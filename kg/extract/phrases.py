@@ -20,9 +20,10 @@ __all__ = ["noun_run_start", "clause_words", "place_prefix", "ENTERPRISE_END", "
            "WordSet"]
 
 # jieba tags of words that are never part of an organisation's name: prepositions, conjunctions,
-# particles, adverbs, pronouns, times, verbs (jieba tags nouns too loosely to list what may be)
+# particles, adverbs, pronouns, times, verbs (jieba tags nouns too loosely to list what may be): grammar of the algorithm, not a lexicon
 _NOT_ORG_TAGS = ("p", "c", "u", "d", "r", "t", "y", "e", "o", "ad", "v")
-# one-character words that stand between a clause and an organisation and belong to neither
+# one-character words that stand between a clause and an organisation and belong to neither (function
+# characters: grammar of the algorithm, not a lexicon)
 NOT_IN_ORG = re.compile(r"[的了在对向将把被和与及或从为是兼]")
 
 
@@ -114,7 +115,7 @@ def place_prefix(name: str) -> tuple[str, tuple[str, ...]] | None:
 # endings of an enterprise's or institution's name (what its union, party committee and chair belong to)
 ENTERPRISE_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|医院|大学|学院|学校|银行)$")
 # a bare word that means the enterprise the article is about (公司党委, 集团工会)
-GENERIC_HOSTS = ("公司", "集团", "企业", "厂", "学校", "医院")
+GENERIC_HOSTS = lexicon.words_in_file_order("official_words.tsv")["generic_host"]
 
 
 def article_enterprise(found, word: str, sentence: int, start: int) -> str | None:
