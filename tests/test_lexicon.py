@@ -120,7 +120,8 @@ def test_no_lexicon_or_module_holds_a_person_named_in_a_gold_file():
 _KINDS_READ_BY_MODULES = {
     "official_words.tsv": ("state_title", "one_holder", "corporate_title", "corporate_head", "generic_body",
                            "too_vague", "state_body_word", "national_assembly", "not_yet_or_now",
-                           "following_a_name", "generic_host", "office_standing"),
+                           "following_a_name", "generic_host", "office_standing", "org_end",
+                           "sub_body_end"),
     "program_words.tsv": ("keep_word", "drop_word", "longer_noun", "document_word", "not_a_name_start", "contest",
                           "appraisal", "occasion_format", "festivity", "one_event", "event_after", "routine",
                           "integration", "launch_verb"),
@@ -187,3 +188,4 @@ def test_a_level_word_flag_other_than_yes_or_no_is_refused(tmp_path, monkeypatch
 
 def test_words_of_bodies_no_name_holds_are_listed():
     assert {"党委", "支部", "工会"} <= set(lexicon.words_in_file_order("name_context.tsv")["body_in_no_name"])
+    assert {"管理局", "办事处"} <= set(lexicon.words_in_file_order("name_context.tsv")["body_after_name"])

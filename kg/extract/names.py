@@ -34,7 +34,7 @@ _REGNAL = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # particles no personal name holds (function characters): grammar of the algorithm, not a lexicon
 _NEVER_IN_NAME = frozenset("了的着过们吗呢这")
 # words that end a body's name: what stands right before them is no personal name
-_BODY_AFTER = re.compile(r"管理局|管理处|办事处|研究院|研究所")
+_BODY_AFTER = re.compile("|".join(map(re.escape, lexicon.words_in_file_order("name_context.tsv")["body_after_name"])))
 # a kin of the person just named (总统A之子B): the name ends before it
 _KIN = re.compile(r"之(?:子|女|妻|夫|母|父|孙|兄|弟|姐|妹)")
 # what follows 都 as an adverb (纽兰都曾…), not as a syllable (阿不都热依木); function characters: grammar of the algorithm, not a lexicon

@@ -54,6 +54,8 @@ class PersonAttrs:
     role: str | None = None
 
 
+# the words of official_words.tsv, by kind, in the order of the rows
+_OFFICIAL_WORDS = lexicon.words_in_file_order("official_words.tsv")
 # punctuation that ends a title chain: grammar of the algorithm, not a lexicon
 _CHAIN_STOP = set("，。；：！？“”‘’（）《》「」【】 \t\n,.;:!?()\"'")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -62,20 +64,17 @@ _TITLED_PERSON = re.compile(r"(?P<name>[\u4e00-\u9fff])(?P<title>女士|先生|�
 # conjunctions joining two names: function words, grammar of the algorithm, not a lexicon
 _CONJUNCTIONS = ("和", "与", "及", "以及", "同", "或", "、")
 # words that stand right after a name and belong to the person (王明夫妇, 王明夫人)
-_FOLLOWING_A_NAME = lexicon.words_in_file_order("official_words.tsv")["following_a_name"]
+_FOLLOWING_A_NAME = _OFFICIAL_WORDS["following_a_name"]
 # words an organisation's name may end with, when no lexicon knows the organisation
-_ORG_END = re.compile(
-    r"(?:委员会|联合会|协会|学会|商会|总会|基金会|理事会|研究会|促进会|工会|政府|议会|办公室|办公厅|"
-    r"公司|集团|银行|大学|学院|学校|医院|研究院|研究所|科学院|中心|党|部|委|局|厅|署|院|所|处|科|系|"
-    r"社|台|馆|站|队|团|厂|矿|组|会|办|司|行|署|室|庭|校|园|军|舰|联盟|阵线|运动|组织|会议)$")
+_ORG_END = re.compile("(?:" + "|".join(map(re.escape, _OFFICIAL_WORDS["org_end"])) + ")$")
 # the last word of a body's name inside a longer organisation part
 _BOOK_TITLE = re.compile(r"《[^《》]*》")
 # national assemblies whose committees are printed bare after a seat in them
-_NATIONAL_ASSEMBLIES = lexicon.words_in_file_order("official_words.tsv")["national_assembly"]
+_NATIONAL_ASSEMBLIES = _OFFICIAL_WORDS["national_assembly"]
 # 原 after a body and before its committee (…有限责任公司原党委书记): an office held before
 _FORMER_INSIDE = re.compile(r"(?:公司|集团|局|厅|委|部|院|厂|银行|大学|中心|协会|学会|所|站|馆|社|署|办)原(?=党委|党组|纪委|工会|[\u4e00-\u9fff]{0,6}$)")
 # bodies of a state that follow its one-character abbreviation (乌总统办公室, 俄外交部)
-_STATE_BODY_WORDS = lexicon.words_in_file_order("official_words.tsv")["state_body_word"]
+_STATE_BODY_WORDS = _OFFICIAL_WORDS["state_body_word"]
 # a department of a party's central committee (中央对外部: 对 is part of its name)
 _CENTRAL_DEPARTMENT = re.compile(r"中央[\u4e00-\u9fff]{1,6}(?:部|委员会|委|办公室|办公厅)")
 # words that take an office away (the posts of that clause are not held after it)
@@ -98,21 +97,21 @@ _PARTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}(?:党|阵线|运动)")
 _LAST_BODY_WORD = re.compile(r".*(?:党团|党|部|委员会|委|局|会议|(?<![社机都])会|院|联盟|阵线|组织|政府|公司|集团|银行)"
                              r"(?!议|门|员|长|士|校|团)")  # (not 部门, 党员, 党团, 社会)
 # words between a body and its title that say the office is new, current or not yet held
-_NOT_YET_OR_NOW = lexicon.words_in_file_order("official_words.tsv")["not_yet_or_now"]
+_NOT_YET_OR_NOW = _OFFICIAL_WORDS["not_yet_or_now"]
 # titles of a state's own offices: after a party's segment they are held at the state (…党主席、总统A)
-_STATE_TITLES = frozenset(lexicon.words_by_kind("official_words.tsv")["state_title"])
+_STATE_TITLES = frozenset(_OFFICIAL_WORDS["state_title"])
 # a state's government described by its standing, between the state and a compound title (德国看守政府外长)
 _GOVERNMENT_OF = re.compile(r"(?:看守|临时|过渡|新|联邦|现|本届)?政府")
 # a head of state or government joined to the name after it (A主席同B总理, A总统和B总理)
 _HEAD_JOINED = re.compile(r"(?P<head>主席|总统|总理|首相|国王|女王|埃米尔)(?P<joined>同|和|与)$")
 # titles that head their body: one holder at a time (two 总书记 in one sentence are not both the CPC's)
-_ONE_HOLDER = frozenset(lexicon.words_by_kind("official_words.tsv")["one_holder"])
+_ONE_HOLDER = frozenset(_OFFICIAL_WORDS["one_holder"])
 # words that name a kind of body, never one body
-_GENERIC_BODIES = frozenset(lexicon.words_by_kind("official_words.tsv")["generic_body"])
+_GENERIC_BODIES = frozenset(_OFFICIAL_WORDS["generic_body"])
 # a board named by its role alone (顾问委员会主席 at the start of a sentence): any body's, naming none
 _ROLE_OF_BODY = re.compile(r"(?:顾问|咨询|执行|专家|学术|管理|监督|评审|组织|筹备|指导)(?:委员会|理事会)")
 # organisation parts too vague to name a body without an owner printed before them
-_TOO_VAGUE = frozenset(lexicon.words_by_kind("official_words.tsv")["too_vague"])
+_TOO_VAGUE = frozenset(_OFFICIAL_WORDS["too_vague"])
 # a short word in brackets inside a name (天津港（集团）有限公司)
 _QUOTED_BODY = re.compile(r"“[\u4e00-\u9fff]{2,20}(?:联盟|组织|委员会|协会|基金会|联合会|中心|研究所|研究院)”$")
 _LATIN_BRACKETED_START = re.compile(r"[（(][A-Za-z]{2,10}[）)]")
@@ -122,16 +121,16 @@ _BRACKETED = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff]{1,4}[）)]$"
 _COMMITTEE_NAME = lexicon.party_committees()  # 党委 -> 委员会: the end of the full name (中共某公司委员会)
 _PARTY_COMMITTEE = re.compile("(?:" + "|".join(map(re.escape, _COMMITTEE_NAME)) + ")$")
 # titles of an enterprise's own management, held at the enterprise even after its party committee
-_CORPORATE_TITLES = lexicon.words_in_file_order("official_words.tsv")["corporate_title"]
+_CORPORATE_TITLES = _OFFICIAL_WORDS["corporate_title"]
 # other titles of an enterprise's head, which no state has
-_CORPORATE_HEADS = lexicon.words_in_file_order("official_words.tsv")["corporate_head"]
+_CORPORATE_HEADS = _OFFICIAL_WORDS["corporate_head"]
 # a body's name that says only what kind of body it is (工作委员会, 领导小组): printed after a verb, the verb is part
 # of the body's name (党和国家功勋荣誉表彰工作委员会), not the end of a clause before it
 _NAMED_BY_TASK = re.compile(r"(?:工作)?(?:委员会|领导小组|小组|办公室)")
 # titles held in a party committee; other titles printed bare after one are its host body's (党委书记、主席)
 _PARTY_OFFICE = re.compile(r".*(?:书记|委员|常委)")
 # endings of a body inside another (a committee, an office, a department)
-_SUB_BODY_END = re.compile(r"(?:委员会|工作委员会|工委|办公室|办公厅|领导小组|小组|研究室|中心|学部|部|局|司|处|厅)$")
+_SUB_BODY_END = re.compile("(?:" + "|".join(map(re.escape, _OFFICIAL_WORDS["sub_body_end"])) + ")$")
 
 
 _LOCAL_PARTY_COMMITTEE = "中共{place}委员会"
