@@ -168,13 +168,14 @@ def test_level_words_keep_their_order_and_their_readers():
     for i, word in enumerate(bare):  # a longer word is tried before the shorter one it ends with
         assert not any(word.endswith(shorter) for shorter in bare[:i]), word
     assert {w.word for w in words if w.ner_level} == set("省市县区乡镇村州")
-    assert {"自治县", "特区"} <= {w.word for w in words if w.ner_government}
+    assert {"自治县", "特区"} <= {w.word for w in words if w.government}
+    assert {w.word for w in words if w.bare_for_place and w.government} == {"省", "自治区", "市", "自治州", "州", "区", "县", "旗"}
     assert {w.level for w in words} == {"province", "city", "district", "township", "village", "special"}
 
 
 def test_a_level_word_flag_other_than_yes_or_no_is_refused(tmp_path, monkeypatch):
     (tmp_path / "level_words.tsv").write_text(
-        "word\tlevel\tbare_for_place\tner_level\tner_government\n省\tprovince\tYes\tyes\tyes\n", encoding="utf-8")
+        "word\tlevel\tbare_for_place\tner_level\tgovernment\n省\tprovince\tYes\tyes\tyes\n", encoding="utf-8")
     monkeypatch.setattr(lexicon, "LEXICON_DIR", tmp_path)
     lexicon._rows.cache_clear()
     lexicon.level_words.cache_clear()

@@ -104,6 +104,8 @@ _STATE_TITLES = frozenset(_OFFICIAL_WORDS["state_title"])
 _GOVERNMENT_OF = re.compile(r"(?:看守|临时|过渡|新|联邦|现|本届)?政府")
 # a head of state or government joined to the name after it (A主席同B总理, A总统和B总理)
 _HEAD_JOINED = re.compile(r"(?P<head>主席|总统|总理|首相|国王|女王|埃米尔)(?P<joined>同|和|与)$")
+# level words printed bare before a title (省长, 自治区主席) whose level has a people's government (level_words.tsv)
+_GOVERNED_LEVELS = frozenset(w.word for w in lexicon.level_words() if w.bare_for_place and w.government)
 # titles that head their body: one holder at a time (two 总书记 in one sentence are not both the CPC's)
 _ONE_HOLDER = frozenset(_OFFICIAL_WORDS["one_holder"])
 # words that name a kind of body, never one body
@@ -1152,7 +1154,7 @@ class _Sentence:
             return None
         org_text = self.text[start:end]
         places = [m for m in self.places if m.start == start and m.end == end]
-        if places or org_text in ("省", "市", "区", "县", "自治区", "自治州", "州", "旗"):
+        if places or org_text in _GOVERNED_LEVELS:
             if title in lexicon.government_heads() or org_text in ("自治区",) or places and (
                     title.endswith("主席") and places[0].surface.endswith("自治区") or title.endswith("长")):
                 # the mention spans place and title (河南省长, 自治区主席): together they name the government

@@ -301,7 +301,7 @@ class LevelWord:
     level: str  # province | city | district | township | village | special
     bare_for_place: bool  # printed bare before a body (市总工会), it stands for the article's place
     ner_level: bool  # a one-character level word kg.ner reads as a place ending and an organisation opener
-    ner_government: bool  # a level word kg.ner reads before 政府 (县政府, 特区政府)
+    government: bool  # the level has a government printed after the word (县政府, 特区政府)
 
 
 @lru_cache(maxsize=1)
@@ -311,7 +311,7 @@ def level_words() -> tuple[LevelWord, ...]:
     name, out = "level_words.tsv", []
     for r in _rows(name):
         flags = []
-        for column in ("bare_for_place", "ner_level", "ner_government"):
+        for column in ("bare_for_place", "ner_level", "government"):
             if r[column] not in ("yes", "no"):
                 raise LexiconError(f"{LEXICON_DIR / name}: {r['word']}: {column} is {r[column]!r}, not yes or no")
             flags.append(r[column] == "yes")

@@ -618,7 +618,7 @@ _NOT_OPENING = frozenset("的了是在和与等也都就又还把被给对从向
 # one-character level words that may open an organisation name (市 政府), as they end a place name
 _LEVELS = _ONE_CHAR_PLACE_ENDS
 # level words of a people's government (县政府, 特区政府)
-_GOV_LEVELS = frozenset(w.word for w in lexicon.level_words() if w.ner_government)
+_GOV_LEVELS = frozenset(w.word for w in lexicon.level_words() if w.government)
 
 
 def _extend_left(toks: list[_Tok], i: int, lx: _Lexicon, loose: bool, facility: bool = False) -> int:
