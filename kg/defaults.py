@@ -13,3 +13,5 @@ RDF_FORMATS = ("jsonld", "nq", "nt", "trig", "ttl", "xml")  # kg.export.rdf.FORM
 # --license: the licence the dataset description states for the graph (an IRI); the sentences it
 # quotes stay under their publishers' terms, which the description says too (README, "Licence")
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+# --export of kg build: the whole-graph files it can write, each as graph.<name> (kg.pipeline.run)
+WHOLE_GRAPH_FILES = ("ttl", "nt", "trig", "nq", "jsonld", "json", "html")

@@ -223,3 +223,29 @@ def test_view_writes_standard_output(tmp_path):
     assert piped.returncode == 0, piped.stderr.decode()
     assert piped.stdout == (tmp_path / "g.html").read_bytes()
     assert piped.stderr.decode().startswith("standard output: ") and not (ROOT / "-").exists()
+
+
+def test_export_from_the_store_is_the_file_the_build_wrote(tmp_path):
+    """`kg export` reads the build's store (--store, default exports/store) and writes every RDF format
+    byte for byte as `kg build` does, RDF/XML as a conversion of graph.nq does; --export chose none."""
+    out = tmp_path / "exports"
+    assert run_kg("build", str(SEEDS), "--out", str(out), "--export", "none").returncode == 0
+    assert not list(out.glob("graph.*"))
+    committed = ROOT / "exports"
+    for fmt in ("nq", "nt", "ttl", "trig", "jsonld"):
+        done = run_kg("export", "--format", fmt, "--store", str(out / "store"), "-o", str(tmp_path / f"g.{fmt}"))
+        assert done.returncode == 0, done.stderr
+        assert filecmp.cmp(committed / f"graph.{fmt}", tmp_path / f"g.{fmt}", shallow=False), fmt
+    piped = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "xml"], cwd=tmp_path,
+                           capture_output=True, timeout=300)  # exports/store of the working folder, to standard output
+    converted = run_kg("export", "--format", "xml", "--input", str(committed / "graph.nq"))
+    assert piped.returncode == 0 and converted.returncode == 0, piped.stderr.decode()
+    assert piped.stdout.decode() == converted.stdout
+    for args, said in [(["--store", str(tmp_path / "nowhere")], "no store there"),
+                       (["--store", str(out / "store"), "--input", str(committed / "graph.nq")], "give one"),
+                       (["--store", str(out / "store"), "--format", "graphml"], "from a graph.json")]:
+        fmt = [] if "--format" in args else ["--format", "nt"]
+        done = run_kg("export", *fmt, *args)
+        assert done.returncode == 2 and said in done.stderr, (args, done.stderr)
+    bad = run_kg("build", str(SEEDS), "--out", str(out), "--export", "nq,xml")
+    assert bad.returncode == 2 and "'xml' is not a whole-graph file" in bad.stderr

@@ -9,8 +9,8 @@ import pytest
 
 from kg.store import shacl
 from kg.pipeline.run import ShapeViolation, build
-from kg.export.rdf import SHAPES
-from kg.store.database import STAMP, _changed_lines, _graph_of, _quad_key, _triple_key, _Unsorted, open_store
+from kg.export.rdf import SHAPES, RdfData, write_exports
+from kg.store.database import STAMP, StoreRdf, _changed_lines, _graph_of, _quad_key, _triple_key, _Unsorted, open_store
 
 pytestmark = pytest.mark.slow  # on-disk stores of builds
 
@@ -193,3 +193,80 @@ def test_changed_shapes_check_the_whole_store(tmp_path, monkeypatch):
     assert summary.store_changed is not None and summary.shapes_checked is None
     summary = build([inputs], out)  # now the store passed these shapes
     assert summary.shapes_checked == 0
+
+
+# ---------------------------------------------------------------------------
+# The RDF read back from a store (StoreRdf): `kg export` without the files
+# ---------------------------------------------------------------------------
+
+# Terms whose text is a prefix of another's, in every position: a literal of the same one with a
+# language or a datatype, an IRI of a longer one. (No blank nodes: a build mints none, and a store
+# would give them labels of its own.)
+TRICKY = [
+    ("<http://ex/g1>", "<http://ex/a>", "<http://ex/p>", '"abc"'),
+    ("<http://ex/g1>", "<http://ex/a>", "<http://ex/p>", '"abc"@zh'),
+    ("<http://ex/g1>", "<http://ex/a>", "<http://ex/p>", '"abc"@zh-cn'),
+    ("<http://ex/g1>", "<http://ex/a>", "<http://ex/p>", '"abc"^^<http://www.w3.org/2001/XMLSchema#token>'),
+    ("<http://ex/g1>", "<http://ex/a>", "<http://ex/p>", '"ab"'),
+    ("<http://ex/g1>", "<http://ex/a/b>", "<http://ex/p>", "<http://ex/a>"),
+    ("<http://ex/g1>", "<http://ex/a>", "<http://ex/p/q>", "<http://ex/a/b>"),
+    ("<http://ex/g1>", "<http://ex/b1>", "<http://ex/p>", "<http://ex/b12>"),
+    ("<http://ex/g1>", "<http://ex/b12>", "<http://ex/p>", '"一\\n二"'),
+    ("<http://ex/g2>", "<http://ex/a>", "<http://ex/p>", '"abc"'),  # the same triple in another graph
+    ("<http://ex/g2>", "<http://ex/ä>", "<http://ex/p>", '"\U0001F600"'),
+    ("<http://ex/g10>", "<http://ex/a>", "<http://ex/p>", '"x"'),
+]
+
+
+def _store_of(rows: list[tuple[str, str, str, str]], folder: Path):
+    """An on-disk store holding ``rows`` in their named graphs and, as kg.store.database loads it, their
+    union as a set in the default graph."""
+    import pyoxigraph as ox
+
+    text = "".join(f"{s} {p} {o} {g} .\n" for g, s, p, o in rows)
+    store = ox.Store(str(folder))
+    store.load(text.encode(), format=ox.RdfFormat.N_QUADS)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    store.flush()
+    del store
+    return open_store(folder)
+
+
+@pytest.mark.parametrize("run_lines", [StoreRdf.SORT_RUN_LINES, 2], ids=["one run", "runs of two lines, merged"])
+def test_a_store_gives_back_the_lines_rdfdata_sorts(tmp_path, monkeypatch, run_lines):
+    """Sorting N-Triples lines sorts them term by term, whatever term's text is a prefix of another's:
+    the store's lines are RdfData's, graph by graph and for the union."""
+    monkeypatch.setattr(StoreRdf, "SORT_RUN_LINES", run_lines)
+    expected = RdfData(TRICKY)
+    got = StoreRdf(_store_of(TRICKY, tmp_path / "store"), tmp_path)
+    assert list(got.nquad_lines()) == list(expected.nquad_lines())
+    assert list(got.ntriple_lines()) == list(expected.ntriple_lines())
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]  # the sorted runs are gone
+
+
+def test_every_format_from_a_builds_store_is_the_file_the_build_wrote(tmp_path):
+    write_pages(tmp_path / "pages", PAGES)
+    build([tmp_path / "pages"], tmp_path / "exports")
+    rdf = StoreRdf(open_store(tmp_path / "exports" / "store"), tmp_path)
+    for fmt in ("nq", "nt", "ttl", "trig", "jsonld"):
+        write_exports(rdf, {fmt: tmp_path / f"again.{fmt}"})
+        assert (tmp_path / f"again.{fmt}").read_bytes() == (tmp_path / "exports" / f"graph.{fmt}").read_bytes(), fmt
+
+
+def test_a_build_writes_the_whole_graph_files_asked_for_and_removes_the_others(tmp_path):
+    """--export: the facts, merges.tsv and the store always; the whole-graph files asked for; a file of the
+    previous build not asked for again is gone with it, never left older than the store."""
+    write_pages(tmp_path / "pages", PAGES)
+    out = tmp_path / "exports"
+    build([tmp_path / "pages"], out)
+    assert {p.name for p in out.glob("graph.*")} == {f"graph.{f}" for f in ("ttl", "nt", "trig", "nq", "jsonld", "json", "html")}
+    full = (out / "graph.nq").read_bytes()
+    build([tmp_path / "pages"], out, export={"ttl", "json"})
+    assert {p.name for p in out.glob("graph.*")} == {"graph.ttl", "graph.json"}
+    build([tmp_path / "pages"], out, export=set())
+    assert not list(out.glob("graph.*")) and not list(out.glob(".*.tmp"))
+    assert {p.name for p in out.iterdir()} >= {"facts", "store", "merges.tsv", "manifest.json"}
+    write_exports(StoreRdf(open_store(out / "store"), tmp_path), {"nq": tmp_path / "from-store.nq"})
+    assert (tmp_path / "from-store.nq").read_bytes() == full
+    with pytest.raises(ValueError, match="'xml'"):
+        build([tmp_path / "pages"], out, export={"xml"})

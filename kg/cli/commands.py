@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kg import __version__
 # only light modules here: `kg --help` must not load networkx, numpy, pyoxigraph or jieba (tests/test_cli.py)
-from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE, DEFAULT_MAX_BYTES, ERRORS
+from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE, DEFAULT_MAX_BYTES, ERRORS, WHOLE_GRAPH_FILES
 from kg.cli.messages import printable
 from kg.cli.convert import add_export_arguments
 from kg.serve import add_serve_arguments
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"licence the dataset description states for the graph (default: CC BY 4.0, {DEFAULT_LICENSE})")
     p.add_argument("--update", action="store_true",
                    help="reuse the extraction of pages unchanged since the last --update build into --out")
+    p.add_argument("--export", default="all", metavar="LIST", type=_export_list,
+                   help="the whole-graph files to write into --out, comma-separated among ttl, nt, trig, nq, jsonld, "
+                        "json (graph.json), html (graph.html); all (the default) or none. The facts and the store "
+                        "are always made; `kg export` writes any RDF format from the store later")
 
     p = sub.add_parser("extract", help="pages -> facts JSON only (the scoring format)")
     _input_options(p)
@@ -93,6 +97,20 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="extract in this many worker processes (default: the number of cores); the output is the same")
     p.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal anyway)")
+
+
+def _export_list(text: str) -> frozenset[str]:
+    """``--export``'s value: the whole-graph files named, ``all`` or ``none``."""
+    words = {w.strip() for w in text.split(",") if w.strip()}
+    if words == {"all"}:
+        return frozenset(WHOLE_GRAPH_FILES)
+    if words == {"none"}:
+        return frozenset()
+    unknown = sorted(words - set(WHOLE_GRAPH_FILES))
+    if unknown or not words:
+        raise argparse.ArgumentTypeError(f"{unknown[0] if unknown else text!r} is not a whole-graph file: give all, "
+                                         f"none, or some of {', '.join(WHOLE_GRAPH_FILES)}, comma-separated")
+    return frozenset(words)
 
 
 def _progress(args) -> bool:
@@ -178,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                 check_base(args.base)
                 summary = build(inputs, Path(args.out), base=args.base, options=_read_options(args, shown),
                                 jobs=max(1, args.jobs), progress=_progress(args), update=args.update,
-                                license=args.license)
+                                license=args.license, export=args.export)
             else:
                 summary = extract_facts(inputs, Path(args.facts_dir), _read_options(args, shown),
                                         jobs=max(1, args.jobs), progress=_progress(args))

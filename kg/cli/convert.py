@@ -3,12 +3,16 @@ or standard output.
 
 Two kinds of format, each from its own source:
 
-- RDF (``ttl``, ``nt``, ``trig``, ``nq``, ``jsonld``, ``xml``), converted from an RDF file (default
-  ``exports/graph.nq``) and written as ``kg build`` writes its exports (``kg.export.rdf``);
+- RDF (``ttl``, ``nt``, ``trig``, ``nq``, ``jsonld``, ``xml``), read from the store ``kg build`` made
+  (``--store``, default ``exports/store``) and streamed in bounded memory, each format byte for byte
+  the file ``kg build`` writes (``kg.store.database.StoreRdf``); or converted from an RDF file
+  (``--input``) and written as ``kg build`` writes its exports (``kg.export.rdf``);
 - the property-graph formats GraphML and GEXF 1.2 (``graphml``, ``gexf``: what Gephi, Cytoscape,
   yEd and networkx open), written by networkx from a ``graph.json`` (default
   ``exports/graph.json``).
 
+Without ``--input`` and ``--store``, RDF comes from ``exports/store``, or from ``exports/graph.nq`` when
+there is no store (a folder copied without it).
 ``-`` names standard input (``--input -``) and standard output (``-o -``, also the default). RDF
 on standard input is read as N-Quads, which takes N-Triples too, unless ``--input-format`` names
 another format; a file's format comes from its extension unless ``--input-format`` is given.
@@ -31,12 +35,14 @@ import io
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from kg.defaults import RDF_FORMATS
 
 GRAPH_FORMATS = ("gexf", "graphml")
 DEFAULT_RDF_INPUT = "exports/graph.nq"
+DEFAULT_STORE = "exports/store"
 DEFAULT_GRAPH_INPUT = "exports/graph.json"
 STDIO = "-"
 # GEXF reads these attribute names as parts of its own model (networkx's writer moves them)
@@ -51,8 +57,10 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", required=True, choices=sorted(RDF_FORMATS + GRAPH_FORMATS),
                    help="an RDF format (jsonld, nq, nt, trig, ttl, xml: RDF/XML) from an RDF file, or a "
                         "graph format (graphml, gexf) from a graph.json")
-    p.add_argument("--input", help=f"file to convert, or - for standard input (default: {DEFAULT_RDF_INPUT}, "
-                                   f"or {DEFAULT_GRAPH_INPUT} for graphml and gexf)")
+    p.add_argument("--store", help=f"the store `kg build` made, read for an RDF format (default: {DEFAULT_STORE}; "
+                                   f"without it, {DEFAULT_RDF_INPUT})")
+    p.add_argument("--input", help=f"file to convert instead, or - for standard input ({DEFAULT_GRAPH_INPUT} "
+                                   f"for graphml and gexf)")
     p.add_argument("--input-format", choices=RDF_FORMATS,
                    help="the RDF format of --input (default: from its extension; nq for standard input, "
                         "which reads N-Triples too)")
@@ -62,11 +70,79 @@ def add_export_arguments(p: argparse.ArgumentParser) -> None:
 def export_command(args: argparse.Namespace) -> int:
     """``kg export``: 0 when written, 2 with one line on standard error for anything the user must fix."""
     try:
+        store = _store_to_read(args)
+        if store is not None:
+            return _from_store(store, args.format, args.output)
         data = _graph_bytes(args) if args.format in GRAPH_FORMATS else _rdf_bytes(args)
     except ExportError as err:
         print(f"kg export: {err}", file=sys.stderr)
         return 2
     return _write(data, args.output)
+
+
+def _store_to_read(args) -> Path | None:
+    """The store an RDF format is read from: ``--store``, else ``exports/store`` unless ``--input``
+    names a file (or there is no store and ``exports/graph.nq`` is read, as before stores)."""
+    if args.store is not None:
+        if args.input is not None:
+            raise ExportError("--store and --input name two sources; give one")
+        if args.format in GRAPH_FORMATS:
+            raise ExportError(f"--format {args.format} is written from a graph.json (--input), not from a store")
+        if args.input_format:
+            raise ExportError("--input-format names the format of --input; a store needs none")
+        store = Path(args.store)
+        if not store.is_dir():
+            raise ExportError(f"{store}: no store there (run `kg build` first; its store is <out>/store)")
+        return store
+    if args.input is not None or args.format in GRAPH_FORMATS or args.input_format:
+        return None
+    store = Path(DEFAULT_STORE)
+    return store if store.is_dir() or not Path(DEFAULT_RDF_INPUT).is_file() else None
+
+
+def _from_store(folder: Path, fmt: str, output: str | None) -> int:
+    """Write ``fmt`` from the store at ``folder`` into ``output`` (a file, replaced in one step once
+    whole, or standard output), streamed through a temporary file: nothing is held whole."""
+    from kg.export.rdf import write_exports
+    from kg.store.database import StoreRdf, open_store
+
+    try:
+        store = open_store(folder)
+    except OSError as err:  # not a store, or one damaged: RocksDB names what it could not open
+        raise ExportError(f"{folder}: cannot open the store ({err}); `kg build` makes it again") from None
+    from kg.export.files import atomic_path
+
+    target = None if output in (None, STDIO) else Path(output)
+
+    def write(path: Path) -> None:
+        try:
+            write_exports(StoreRdf(store, path.parent), {fmt: path})
+        except ValueError as err:  # XmlError: a literal XML 1.0 cannot carry
+            raise ExportError(f"{folder}: cannot write it as {fmt}: {err}") from None
+
+    try:
+        if target is not None:
+            with atomic_path(target) as tmp:
+                write(tmp)
+            return 0
+        with tempfile.TemporaryDirectory(prefix=".kg-export-") as scratch:
+            made = Path(scratch) / f"graph.{fmt}"
+            write(made)
+            return _copy_to_standard_output(made)
+    except OSError as err:
+        print(f"kg export: cannot write {output or 'standard output'}: {err.strerror or err}", file=sys.stderr)
+        return 2
+
+
+def _copy_to_standard_output(path: Path) -> int:
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:  # `kg export ... | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
 
 
 def _input(args, default: str) -> str:
@@ -98,6 +174,9 @@ def _rdf_bytes(args) -> bytes:
     from kg.export.rdf import FORMATS, RdfData, serialize
 
     name = _input(args, DEFAULT_RDF_INPUT)
+    if args.input is None and not Path(name).is_file():
+        raise ExportError(f"no store at {DEFAULT_STORE} and no {DEFAULT_RDF_INPUT}: run `kg build` first, or give "
+                          "--store or --input")
     if args.input_format:
         fmt = FORMATS[args.input_format]
     elif name == STDIO:

@@ -30,7 +30,7 @@ import time
 from array import array
 from pathlib import Path
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyoxigraph as ox
@@ -40,7 +40,8 @@ from kg.defaults import DEFAULT_BASE, DEFAULT_LICENSE
 from kg.ingest.pages import valid_date  # an xsd:date is only ever a day of the calendar, in ASCII digits
 from kg.knowledge import ONTOLOGY, SHAPES, kinds  # the model's files (ONTOLOGY, SHAPES: importable from here too)
 
-from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation
+if TYPE_CHECKING:  # (not imported: kg query and kg serve read these modules without resolution's imports)
+    from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation
 
 PREFIXES = {
     "ukg": "https://w3id.org/unionkg/ontology#",

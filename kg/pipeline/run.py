@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from kg.defaults import WHOLE_GRAPH_FILES
 from kg.pipeline.cache import ExtractionCache, key_path, read_entry, write_entry
 from kg.extract import extract_article, warm_up
 from kg.extract.base import Mention, attributes_class
@@ -38,6 +39,8 @@ from kg.store.database import STORE_DIR, build_store, record_check
 
 PAGE_SUFFIXES = (".txt", ".md")
 RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
+# WHOLE_GRAPH_FILES (kg.defaults): the whole-graph files a build can write, each as graph.<name>:
+# RDF_EXPORTS, json and html; --export chooses (all by default)
 MERGE_LOG = "merges.tsv"  # one line per merge of namesakes, for a reviewer (see kg.export.facts.merge_log_text)
 
 
@@ -525,12 +528,20 @@ class _StoreAndShapes(threading.Thread):
 
 def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
           options: ReadOptions = ReadOptions(), jobs: int = 1, progress: bool = False,
-          update: bool = False, license: str = DEFAULT_LICENSE) -> Summary:
+          update: bool = False, license: str = DEFAULT_LICENSE,
+          export: frozenset[str] | set[str] = frozenset(WHOLE_GRAPH_FILES)) -> Summary:
     """Build the graph of ``inputs`` into ``out_dir``. Raises ``OutputError`` (the folder cannot
     be used or written: nothing changed in it), ``NothingToBuild`` (no page could be read:
     nothing written) and ``ShapeViolation`` (nothing written); ``IRIError`` for a ``license``
     that is no IRI or a ``SOURCE_DATE_EPOCH`` that is no number (before anything is read).
-    ``license`` is stated in the dataset description (``kg.export.rdf``)."""
+    ``license`` is stated in the dataset description (``kg.export.rdf``). ``export``: the
+    whole-graph files written (names of ``WHOLE_GRAPH_FILES``, each ``graph.<name>``); the facts,
+    ``merges.tsv`` and the store are always made. A whole-graph file of the previous build that is
+    not asked for this time is removed with that build, never left older than the store (``kg
+    export`` writes any of them, and RDF/XML, from the store)."""
+    unknown = set(export) - set(WHOLE_GRAPH_FILES)
+    if unknown:
+        raise ValueError(f"unknown whole-graph file {sorted(unknown)[0]!r}: choose among {', '.join(WHOLE_GRAPH_FILES)}")
     check_license(license)
     dataset_time(())  # SOURCE_DATE_EPOCH, checked now rather than after minutes of extraction
     started = time.perf_counter()
@@ -538,7 +549,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
     made = check_output(out_dir, probe=False)  # before minutes of extraction (the lock writes a file there)
     try:
         with BuildLock(out_dir):
-            _build_locked(inputs, out_dir, base, options, jobs, progress, update, summary, license)
+            _build_locked(inputs, out_dir, base, options, jobs, progress, update, summary, license, frozenset(export))
     except (NothingToBuild, ShapeViolation, StoreError, OutputError):
         if made:
             remove_if_unused(out_dir)  # "nothing was written": not even the folder
@@ -548,7 +559,8 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
 
 
 def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: int, progress: bool,
-                  update: bool, summary: Summary, license: str = DEFAULT_LICENSE) -> None:
+                  update: bool, summary: Summary, license: str = DEFAULT_LICENSE,
+                  export: frozenset[str] = frozenset(WHOLE_GRAPH_FILES)) -> None:
     cache = ExtractionCache(out_dir / ".cache") if update else None
     clock = _Clock(summary)
     paths = find_pages(inputs, summary.failed)
@@ -567,11 +579,11 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
                                  summary.problems())
         held = [kb]
         del kb  # only ``held`` holds it: the writing drops it as soon as its quads are made
-        facts_files = _write_generation(held, names, generation, base, summary, clock, license)
+        facts_files = _write_generation(held, names, generation, base, summary, clock, license, export)
         if cache is not None:
             cache.prune()  # before the switch: the new folder gets the pruned cache
             summary.reused, summary.cache_keyless = cache.reused, cache.keyless
-        exports = {f"graph.{fmt}" for fmt in RDF_EXPORTS} | {"graph.json", "graph.html", MERGE_LOG, STORE_DIR}
+        exports = {f"graph.{name}" for name in export} | {MERGE_LOG, STORE_DIR}
         generation.commit(exports | facts_files, names.manifest())
         summary.file_by_file = not generation.exchange
         generation = None
@@ -589,9 +601,12 @@ def _write_failed(out_dir: Path, err: OSError) -> str:
 
 
 def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: Generation, base: str,
-                      summary: Summary, clock: _Clock, license: str = DEFAULT_LICENSE) -> set[str]:
+                      summary: Summary, clock: _Clock, license: str = DEFAULT_LICENSE,
+                      export: frozenset[str] = frozenset(WHOLE_GRAPH_FILES)) -> set[str]:
     """Every file of the build into the new generation's folder; returns the facts files
-    (relative paths). ``held`` holds the knowledge base, and is emptied once its quads are made."""
+    (relative paths). ``held`` holds the knowledge base, and is emptied once its quads are made.
+    The whole-graph files not in ``export`` are not written, but for graph.nq and graph.nt, which
+    the store is loaded from: those are removed once it is."""
     scratch = generation.folder
     # each stage's data is dropped as soon as the next has what it needs: at archive scale
     # the knowledge base, the graph and the quads do not all fit in memory at once
@@ -610,15 +625,19 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
     summary.links = Counter(r.kind for r in kb.relations)
     clock.lap("facts")
-    # graph.json and graph.html first: the graph can then go before the quads are made
-    graph = build_graph(kb)
-    _write_new(scratch / "graph.json", graph_json_parts(graph))
-    drawn = subgraph(graph)
-    shown = busiest(drawn)
-    title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
-    _write_new(scratch / "graph.html", render_html(shown, title=title))
-    del graph, drawn, shown
-    clock.lap("json+html")
+    if export & {"json", "html"}:
+        # graph.json and graph.html first: the graph can then go before the quads are made
+        graph = build_graph(kb)
+        if "json" in export:
+            _write_new(scratch / "graph.json", graph_json_parts(graph))
+        if "html" in export:
+            drawn = subgraph(graph)
+            shown = busiest(drawn)
+            title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
+            _write_new(scratch / "graph.html", render_html(shown, title=title))
+            del drawn, shown
+        del graph
+        clock.lap("json+html")
     table = quad_table(kb, base, license)
     del kb  # the last reference: the knowledge base goes before its quads are sorted
     dataset = RdfData.of(table)
@@ -637,7 +656,7 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     loader = _StoreAndShapes(scratch / STORE_DIR, new["nq"], new["nt"], previous=generation.out)
     loader.start()
     try:
-        for fmt, seconds in write_exports(None, {f: new[f] for f in ("ttl", "trig", "jsonld")},
+        for fmt, seconds in write_exports(None, {f: new[f] for f in ("ttl", "trig", "jsonld") if f in export},
                                           sources={"nq": new["nq"], "nt": new["nt"]}).items():
             summary.stages[f"export {fmt}"] = seconds
         clock.restart()
@@ -646,6 +665,9 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     clock.lap("wait for store")
     if loader.error is not None:
         raise loader.error
+    for fmt in ("nq", "nt"):
+        if fmt not in export:
+            new[fmt].unlink()  # the store holds them now (the next build loads it whole, having no files to diff)
     summary.stages.update(loader.seconds)
     summary.store_changed, summary.shapes_checked = loader.changed, loader.checked
     if loader.found:

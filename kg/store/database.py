@@ -16,9 +16,11 @@ the new files is applied, instead of bulk-loading everything again.
 """
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -245,3 +247,65 @@ def open_store(folder: Path) -> ox.Store:
     memory limit (``kg.store.sparql.query_command``)."""
     recover(folder)
     return ox.Store.read_only(str(folder))
+
+
+
+class StoreRdf:
+    """The build's RDF read back from its store, as ``kg.export.rdf.RdfData`` gives it to the
+    writers (``nquad_lines``, ``ntriple_lines``): the same lines in the same order, so every
+    format ``kg export`` writes from a store is byte for byte the file ``kg build`` writes.
+
+    Streamed in bounded memory. N-Quads: the named graphs in the order of their names, each
+    dumped by Oxigraph and its lines sorted in memory (a page's graph holds some hundred quads;
+    the largest are ``graph/build``, a few per page, and ``graph/knowledge``). N-Triples: the union
+    (the store's default graph, a set) dumped by Oxigraph into a temporary file and sorted there
+    in runs of ``SORT_RUN_LINES`` lines merged (``_sorted_lines``).
+
+    Sorting lines sorts them as ``RdfData`` sorts quads, term by term: a term's N-Triples text
+    ends with ``>``, ``"``, a language tag or a datatype, so where one term's text is a prefix of
+    another's the longer goes on with ``>``-free IRI characters, ``@``, ``^``, ``-`` or a digit,
+    all after the space that ends the shorter in its line. UTF-8 and Python's strings both sort by
+    code point. (A build mints no blank node, whose label a store would not keep.)"""
+
+    SORT_RUN_LINES = 1_000_000
+
+    def __init__(self, store: ox.Store, scratch: Path | None = None):
+        self.store = store
+        self.scratch = scratch  # folder of the temporary files (default: the system's)
+
+    def nquad_lines(self):
+        store = self.store
+        for name in sorted(str(g) for g in store.named_graphs()):
+            text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name[1:-1])).decode("utf-8")
+            tail = f"{name} .\n"
+            for line in sorted(text.splitlines()):
+                yield line[:-1] + tail  # "s p o ." -> "s p o <graph> ."
+
+    def ntriple_lines(self):
+        with tempfile.TemporaryDirectory(dir=self.scratch, prefix=".kg-union-") as folder:
+            dumped = Path(folder) / "union.nt"
+            self.store.dump(str(dumped), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            yield from _sorted_lines(dumped, Path(folder), self.SORT_RUN_LINES)
+
+
+def _sorted_lines(path: Path, folder: Path, run_lines: int):
+    """The lines of a text file in sorted order, in bounded memory: runs of ``run_lines`` lines
+    sorted and written to ``folder``, then merged."""
+    runs: list[Path] = []
+    with open(path, encoding="utf-8", newline="\n") as f:
+        while True:
+            run = list(islice(f, run_lines))
+            if not run:
+                break
+            run.sort()
+            runs.append(folder / f"run-{len(runs)}.nt")
+            with open(runs[-1], "w", encoding="utf-8", newline="\n") as out:
+                out.writelines(run)
+            del run
+    path.unlink()
+    files = [open(r, encoding="utf-8", newline="\n") for r in runs]
+    try:
+        yield from heapq.merge(*files)
+    finally:
+        for f in files:
+            f.close()
