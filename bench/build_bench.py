@@ -10,10 +10,13 @@ folder) it measures, in one run:
 
 * single-core ``jieba.lcut`` over the item texts (a fresh ``jieba.Tokenizer()``,
   initialised before the clock starts): the baseline;
-* ``python -m kg build`` as a subprocess for every ``--jobs-list`` value: wall seconds,
-  throughput in characters of item text per second, ratio to the baseline, the build's
-  own stage and export timings, and peak resident memory (see ``run_build``);
-* every ``queries/*.rq`` with Oxigraph on the build's on-disk store and with rdflib on its ``graph.nq``;
+* ``python -m kg build --export LIST`` as a subprocess for every ``--jobs-list`` value: wall
+  seconds, throughput in characters of item text per second, ratio to the baseline, the build's
+  own stage and export timings, and peak resident memory (see ``run_build``); ``--export none``
+  by default, the store and the facts only (issue 17's full build);
+* ``kg export --format nq`` from the last build's store: quads per second and peak memory;
+* every ``queries/*.rq`` with Oxigraph on the build's on-disk store and with rdflib on the
+  exported N-Quads;
 * ``kg build --update`` after adding one new page to an already cached build.
 
 Targets from the issue are printed next to the figures. The corpus is only read;
@@ -171,7 +174,7 @@ def parse_summary(stdout: str) -> dict:
 
 
 def run_build(inputs: list[Path], out: Path, jobs: int, timeout: float, update: bool = False,
-              repo: Path = ROOT) -> dict:
+              repo: Path = ROOT, export: str = "all") -> dict:
     """``python -m kg build`` as a subprocess: wall seconds, its summary, and peak memory.
 
     Peak memory: ``os.wait4`` gives the largest ru_maxrss of the build process and of every
@@ -180,8 +183,23 @@ def run_build(inputs: list[Path], out: Path, jobs: int, timeout: float, update: 
     ``repo`` is the checkout whose ``kg`` runs (``python -m`` puts the working folder first).
     """
     cmd = [sys.executable, "-m", "kg", "build", *map(str, inputs), "--out", str(out), "--quiet",
-           "--jobs", str(jobs)] + (["--update"] if update else [])
-    log = out.parent / f"{out.name}.log"
+           "--jobs", str(jobs)] + (["--update"] if update else []) + (["--export", export] if export != "all" else [])
+    return _run_measured(cmd, out.parent / f"{out.name}.log", timeout, repo, jobs=jobs)
+
+
+def run_export(store: Path, target: Path, timeout: float, repo: Path = ROOT) -> dict:
+    """``python -m kg export --format nq`` from a build's store into ``target``: wall seconds,
+    quads written and per second, peak memory."""
+    cmd = [sys.executable, "-m", "kg", "export", "--format", "nq", "--store", str(store), "-o", str(target)]
+    result = _run_measured(cmd, target.parent / "export.log", timeout, repo)
+    if "error" not in result:
+        with open(target, "rb") as f:
+            result["quads"] = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b""))
+        result["quads_per_s"] = result["quads"] / result["seconds"]
+    return result
+
+
+def _run_measured(cmd: list[str], log: Path, timeout: float, repo: Path, **extra) -> dict:
     started = time.perf_counter()
     with open(log, "w+", encoding="utf-8") as f:
         proc = subprocess.Popen(cmd, cwd=repo, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
@@ -197,7 +215,7 @@ def run_build(inputs: list[Path], out: Path, jobs: int, timeout: float, update: 
         proc.returncode = os.waitstatus_to_exitcode(status)
         f.seek(0)
         stdout = f.read()
-    result = {"command": " ".join(["python", *cmd[1:]]), "jobs": jobs, "seconds": seconds, "load_after": _load(),
+    result = {"command": " ".join(["python", *cmd[1:]]), **extra, "seconds": seconds, "load_after": _load(),
               "returncode": proc.returncode, "max_rss_gb": usage.ru_maxrss * 1024 / GB,
               "parent_gb": watch.parent_kb * 1024 / GB,
               "worker_gb": max(watch.worker_kb.values(), default=0) * 1024 / GB,
@@ -229,11 +247,12 @@ def _limited(fn, seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def bench_queries(built: Path, queries: Path, repeat: int, rdflib_limit: float = RDFLIB_LIMIT) -> dict:
+def bench_queries(built: Path, queries: Path, repeat: int, rdflib_limit: float = RDFLIB_LIMIT,
+                  nquads: Path | None = None) -> dict:
     """Seconds of every query with Oxigraph on the build's on-disk store (what ``kg query``
     reads): its first run, with the store's files possibly not yet in the page cache, and the
     median of ``repeat`` runs after it, as a user who queries the archive again sees it. Then
-    with rdflib on the build's graph.nq loaded in memory (median of up to ``repeat``; one run
+    with rdflib on the build's N-Quads (``nquads``, default its graph.nq) loaded in memory (median of up to ``repeat``; one run
     when it takes over 5 s; stopped at ``rdflib_limit``), after Oxigraph so that rdflib's
     memory does not push the store's files out of the page cache first."""
     from rdflib import Dataset
@@ -254,7 +273,7 @@ def bench_queries(built: Path, queries: Path, repeat: int, rdflib_limit: float =
     del store
     started = time.perf_counter()
     ds = Dataset(default_union=True)
-    ds.parse(str(built / "graph.nq"), format="nquads")
+    ds.parse(str(nquads or built / "graph.nq"), format="nquads")
     rdf_load = time.perf_counter() - started
     for row in rows:
         text = texts[row["query"]]
@@ -287,15 +306,20 @@ def targets(report: dict) -> list[dict]:
     """The issue's targets with the measured figure and PASS/FAIL."""
     out = []
     two = next((b for b in report["builds"] if b["jobs"] == 2 and "error" not in b), None)
+    export = report.get("export_option", "all")
     if two:
-        out.append({"target": "build --jobs 2 / jieba.lcut >= 1.0", "value": f"{two['ratio']:.2f}",
-                    "result": _verdict(two["ratio"] >= 1.0)})
+        out.append({"target": f"build --jobs 2 --export {export} / jieba.lcut >= 0.6 (issue 17: store + facts)",
+                    "value": f"{two['ratio']:.2f}", "result": _verdict(two["ratio"] >= 0.6)})
     peak = max((max(b["max_rss_gb"], b["parent_gb"], b["worker_gb"]) for b in report["builds"]), default=0)
     whole = report["input"]["text_bytes"] >= CORPUS_BYTES
-    for limit, whose in ((3, "ten-year corpus"), (2, "ten-year corpus, issue 14")):
-        out.append({"target": f"peak memory < {limit} GB ({whose})",
-                    "value": f"{peak:.2f} GB" + ("" if whole else f" at {report['input']['text_bytes'] / 1e6:.1f} MB"),
-                    "result": _verdict(peak < limit) + ("" if whole else " at this size")})
+    out.append({"target": "peak memory of a full build < 2 GB (ten-year corpus)",
+                "value": f"{peak:.2f} GB" + ("" if whole else f" at {report['input']['text_bytes'] / 1e6:.1f} MB"),
+                "result": _verdict(peak < 2) + ("" if whole else " at this size")})
+    ex = report.get("export")
+    if ex and "error" not in ex:
+        out.append({"target": "kg export --format nq from the store >= 300,000 quads/s, peak < 1 GB",
+                    "value": f"{ex['quads_per_s']:,.0f} quads/s, {ex['max_rss_gb']:.2f} GB",
+                    "result": _verdict(ex["quads_per_s"] >= 300_000 and ex["max_rss_gb"] < 1)})
     if report.get("queries"):
         rows = report["queries"]["rows"]
         worst = max(rows, key=lambda r: r["oxigraph_s"])
@@ -303,8 +327,9 @@ def targets(report: dict) -> list[dict]:
         if "oxigraph_first_s" in worst:
             cold = max(rows, key=lambda r: r["oxigraph_first_s"])
             value += f"; first runs: slowest {cold['oxigraph_first_s']:.3f} s ({cold['query']})"
-        out.append({"target": "every query < 1 s with Oxigraph", "value": value,
-                    "result": _verdict(worst["oxigraph_s"] < 1)})
+        cold_ok = all(r.get("oxigraph_first_s", 0) < 2 for r in rows)
+        out.append({"target": "every query < 1 s with Oxigraph, first run after opening < 2 s", "value": value,
+                    "result": _verdict(worst["oxigraph_s"] < 1 and cold_ok)})
     if report.get("update"):
         up = report["update"]["timed"]
         out.append({"target": "--update with one new page < 2 s",
@@ -344,6 +369,12 @@ def render(report: dict) -> str:
     for b in builds:
         if "error" in b:
             out.append(f"build --jobs {b['jobs']} FAILED: {b['error']}\n")
+    ex = report.get("export")
+    if ex:
+        out.append(f"\nkg export --format nq from the --jobs {ex.get('of_jobs', '?')} build's store: "
+                   + (f"FAILED: {ex['error']}\n" if "error" in ex else
+                      f"{ex['seconds']:.1f} s, {ex['quads']:,} quads, {ex['quads_per_s']:,.0f} quads/s, "
+                      f"peak RSS {ex['max_rss_gb']:.2f} GB\n"))
     if report.get("queries"):
         q = report["queries"]
         out.append(f"\nqueries on the --jobs {q['jobs']} build: Oxigraph on its store (opened in "
@@ -387,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-limit", type=float, default=RDFLIB_LIMIT,
                         help="seconds after which an rdflib query is stopped (default 60)")
     parser.add_argument("--no-update", action="store_true", help="skip the --update timing")
+    parser.add_argument("--export", default="none", help="kg build's --export (default none: the store and the facts)")
     parser.add_argument("--repo", default=str(ROOT), help="checkout whose kg is built (default: this one)")
     parser.add_argument("--keep", help="keep the input, builds and logs in this folder")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -399,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="build_bench."))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        report: dict = {"load_before": _load(), "repo": str(Path(args.repo).resolve())}
+        report: dict = {"load_before": _load(), "repo": str(Path(args.repo).resolve()), "export_option": args.export}
         archive = work / "input.jsonl"
         texts, size = select_records(Path(args.corpus), args.mb, archive)
         chars = sum(map(len, texts))
@@ -411,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         for jobs in [int(j) for j in args.jobs_list.split(",")]:
             out = work / f"build-j{jobs}"
             shutil.rmtree(out, ignore_errors=True)
-            b = run_build([archive], out, jobs, args.timeout, repo=Path(args.repo))
+            b = run_build([archive], out, jobs, args.timeout, repo=Path(args.repo), export=args.export)
             b["chars_per_s"] = chars / b["seconds"]
             b["ratio"] = b["chars_per_s"] / report["jieba"]["chars_per_s"]
             report["builds"].append(b)
@@ -421,16 +453,23 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_update:
             out = work / "update"
             shutil.rmtree(out, ignore_errors=True)
-            first = run_build([archive], out, 2, args.timeout, update=True, repo=Path(args.repo))
+            first = run_build([archive], out, 2, args.timeout, update=True, repo=Path(args.repo), export=args.export)
             page = work / "new_page.txt"
             page.write_text(NEW_PAGE, encoding="utf-8")
             report["update"] = {"first": first, "timed": run_build([archive, page], out, 2, args.timeout,
-                                                                   update=True, repo=Path(args.repo))}
+                                                                   update=True, repo=Path(args.repo), export=args.export)}
         done = [b for b in report["builds"] if "error" not in b]
+        nquads = None
+        if done:
+            last = done[-1]
+            nquads = work / "exported.nq"
+            report["export"] = {"of_jobs": last["jobs"], **run_export(work / f"build-j{last['jobs']}" / "store", nquads,
+                                                                      args.timeout, repo=Path(args.repo))}
+            print(f"export: {report['export']['seconds']:.1f} s", file=sys.stderr)
         if done and not args.no_queries:
             last = done[-1]
             report["queries"] = {"jobs": last["jobs"], **bench_queries(work / f"build-j{last['jobs']}", ROOT / "queries",
-                                                                        args.repeat, args.rdflib_limit)}
+                                                                        args.repeat, args.rdflib_limit, nquads)}
             print("queries done", file=sys.stderr)
         report["load_after"] = _load()
         report["targets"] = targets(report)
