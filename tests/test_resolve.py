@@ -163,3 +163,43 @@ def test_namesakes_sharing_a_body_are_one_person_and_the_log_says_why():
     _, kb = kb_of("## 甲\n\n四川省总工会主席李明华出席。\n\n## 乙\n\n四川省总工会党组书记、主席李明华讲话。\n")
     assert len([e for e in kb.entities.values() if e.kind == "official" and e.name == "李明华"]) == 1
     assert next(m for m in kb.merges if m.name == "李明华").reasons == ("posts at 四川省总工会",)
+
+
+# ---------------------------------------------------------------------------
+# Each page resolved on its own, folded into the build's knowledge in order
+# ---------------------------------------------------------------------------
+
+def _pages(*texts: str):
+    from kg import api
+
+    return [api.read_text(f"## 测试{i}\n\n{text}\n", f"p{i}.txt") for i, text in enumerate(texts)]
+
+
+def test_a_pages_knowledge_is_its_own_whatever_the_other_pages_say():
+    """resolve_page is a pure function of the page: the same page resolved alone or after another gives
+    the same entities, attributes and relations."""
+    from kg.resolve.entities import resolve_page
+
+    a, b = _pages("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。")
+    alone = resolve_page(b, [extract_article(x) for x in b.articles])
+    resolve([(p, [extract_article(x) for x in p.articles]) for p in (a, b)])
+    again = resolve_page(b, [extract_article(x) for x in b.articles])
+    assert alone == again
+    policy = next(e for e in alone.entities.values() if e.kind == "policy")
+    assert alone.entities[policy.attrs.issuer].name == "人力资源和社会保障部"
+
+
+def test_the_first_page_keeps_a_first_read_attribute_and_the_relation_it_made():
+    """A policy's issuer is the first page's (in the build's order); the issued-by relation comes from
+    that page alone. Aliases and evidence come from every page; a later page's place of a union body
+    replaces an earlier one's only where it reads one."""
+    a, b = _pages("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。")
+    for order in ((a, b), (b, a)):
+        kb = resolve([(p, [extract_article(x) for x in p.articles]) for p in order])
+        policy = next(e for e in kb.entities.values() if e.kind == "policy")
+        issued = [r for r in kb.relations if r.kind == "issued-by"]
+        first = "国务院办公厅" if order[0] is a else "人力资源和社会保障部"
+        assert kb.entities[policy.attrs.issuer].name == first
+        assert [(kb.entities[r.target].name, {ev.page for ev in r.evidence}) for r in issued] == \
+            [(first, {order[0].source})]
+        assert {ev.page for ev in policy.evidence} == {a.source, b.source}
