@@ -604,3 +604,20 @@ def test_standard_input_is_read_as_n_quads(exported, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
     with pytest.raises(PushError, match="^standard input: no triples to push"):
         read_dataset(Path("-"))
+
+
+def test_the_store_gives_the_payloads_of_its_graph_nq(tmp_path):
+    """kg push --store (and without a graph.nq, after kg build --export none): the store's named graphs,
+    the same bodies as the build's graph.nq gives; its default graph (the union kept for queries) is
+    not sent. The command says so too."""
+    from test_queries import seed_export
+
+    from kg.store.push import PushError, read_dataset, read_store
+
+    exports = seed_export()
+    assert read_store(exports / "store") == read_dataset(exports / "graph.nq")
+    with pytest.raises(PushError, match="no store there"):
+        read_store(tmp_path / "nowhere")
+    done = run_kg("push", "--endpoint", "http://127.0.0.1:9/store", "--store", str(exports / "store"),
+                  "--input", str(exports / "graph.nq"))
+    assert done.returncode == 2 and "give one" in done.stderr

@@ -66,8 +66,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("push", help="send the dataset to a SPARQL 1.1 Graph Store Protocol endpoint")
     p.add_argument("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store")
-    p.add_argument("--input", default="exports/graph.nq",
-                   help="N-Quads or TriG file, or - for N-Quads on standard input (default: exports/graph.nq)")
+    p.add_argument("--input", help="N-Quads or TriG file, or - for N-Quads on standard input (default: exports/graph.nq)")
+    p.add_argument("--store", help="push the named graphs of the store `kg build` made instead (default when there "
+                                   "is no exports/graph.nq: exports/store)")
     p.add_argument("--mode", default="replace", choices=["replace", "add"],
                    help="replace each named graph (PUT) or add to it (POST)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")

@@ -8,7 +8,10 @@ content); in ``add`` mode it is a POST (the triples are added; RDF graphs are
 sets, so pushing the same data twice adds nothing). The body is N-Triples in
 UTF-8 (sorted, so the same input always sends the same bytes).
 
-Named graphs go first, in IRI order, and the default graph, if the file has
+The dataset is read from an N-Quads or TriG file (``--input``, default
+``exports/graph.nq``) or from the store ``kg build`` made (``--store``; also when there is no
+``exports/graph.nq``, after a build with ``--export`` that did not ask for it): the same graphs, the
+same bytes. Named graphs go first, in IRI order, and the default graph, if the file has
 one, last (``kg build``'s exports have none: the build and the dataset
 description are in the ``graph/build`` graph). Only N-Quads and TriG are
 pushed: a Turtle, N-Triples or JSON-LD export is the union of all graphs, and
@@ -95,6 +98,10 @@ def graph_url(endpoint: Endpoint, graph: str | None) -> str:
     return endpoint.url + ("&" if urllib.parse.urlsplit(endpoint.url).query else "?") + param
 
 
+DEFAULT_INPUT = "exports/graph.nq"
+DEFAULT_STORE = "exports/store"
+
+
 def read_dataset(path: Path) -> list[GraphPayload]:
     """The graphs of an RDF file, named graphs in IRI order then the default graph, as N-Triples
     bodies; ``-`` is N-Quads on standard input."""
@@ -118,6 +125,29 @@ def read_dataset(path: Path) -> list[GraphPayload]:
                         "default graph with a second copy of every triple. Push graph.nq or graph.trig, which "
                         "keep the graphs")
     return _payloads(_graphs(lambda: ox.parse(path=str(path), format=fmt), path, fmt), path)
+
+
+def read_store(folder: Path) -> list[GraphPayload]:
+    """The named graphs of the store ``kg build`` made, in IRI order, as N-Triples bodies: the same
+    payloads as its graph.nq gives (each graph's lines sorted; its default graph, the union the store
+    keeps for queries, is not part of the dataset and is not sent)."""
+    import pyoxigraph as ox
+
+    from kg.store.database import open_store
+
+    if not folder.is_dir():
+        raise PushError(f"{folder}: no store there (run `kg build` first, or give --input)")
+    try:
+        store = open_store(folder)
+    except OSError as err:
+        raise PushError(f"{folder}: cannot open the store ({err}); `kg build` makes it again") from None
+    out = []
+    for name in sorted(g.value for g in store.named_graphs()):
+        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)).splitlines(keepends=True))
+        out.append(GraphPayload(name, len(lines), b"".join(lines)))
+    if not out:
+        raise PushError(f"{folder}: no triples to push")
+    return out
 
 
 def _graphs(parse, path, fmt) -> dict[str | None, list]:
@@ -281,7 +311,12 @@ def push_command(args) -> int:
         endpoint = check_endpoint(args.endpoint)
         if not args.timeout or args.timeout <= 0:
             raise PushError(f"--timeout must be a positive number of seconds, not {args.timeout}")
-        graphs = read_dataset(Path(args.input))
+        if args.store is not None and args.input is not None:
+            raise PushError("--store and --input name two sources; give one")
+        if args.store is not None or (args.input is None and not Path(DEFAULT_INPUT).is_file()):
+            graphs = read_store(Path(args.store or DEFAULT_STORE))
+        else:
+            graphs = read_dataset(Path(args.input or DEFAULT_INPUT))
     except PushError as err:
         print(f"kg push: {err}", file=sys.stderr)
         return 2
