@@ -165,35 +165,13 @@ def test_namesakes_sharing_a_body_are_one_person_and_the_log_says_why():
     assert next(m for m in kb.merges if m.name == "李明华").reasons == ("posts at 四川省总工会",)
 
 
-# ---------------------------------------------------------------------------
-# Each page resolved on its own, folded into the build's knowledge in order
-# ---------------------------------------------------------------------------
-
-def _pages(*texts: str):
+def test_the_first_page_keeps_a_policys_issuer_and_the_relation_it_made():
+    """Two pages name one policy with different issuers: the first page in the build's order gives the
+    issuer and the only issued-by relation, in either order; evidence comes from both."""
     from kg import api
 
-    return [api.read_text(f"## 测试{i}\n\n{text}\n", f"p{i}.txt") for i, text in enumerate(texts)]
-
-
-def test_a_pages_knowledge_is_its_own_whatever_the_other_pages_say():
-    """resolve_page is a pure function of the page: the same page resolved alone or after another gives
-    the same entities, attributes and relations."""
-    from kg.resolve.entities import resolve_page
-
-    a, b = _pages("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。")
-    alone = resolve_page(b, [extract_article(x) for x in b.articles])
-    resolve([(p, [extract_article(x) for x in p.articles]) for p in (a, b)])
-    again = resolve_page(b, [extract_article(x) for x in b.articles])
-    assert alone == again
-    policy = next(e for e in alone.entities.values() if e.kind == "policy")
-    assert alone.entities[policy.attrs.issuer].name == "人力资源和社会保障部"
-
-
-def test_the_first_page_keeps_a_first_read_attribute_and_the_relation_it_made():
-    """A policy's issuer is the first page's (in the build's order); the issued-by relation comes from
-    that page alone. Aliases and evidence come from every page; a later page's place of a union body
-    replaces an earlier one's only where it reads one."""
-    a, b = _pages("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。")
+    a, b = [api.read_text(f"## 测试{i}\n\n{text}\n", f"p{i}.txt") for i, text in
+            enumerate(("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。"))]
     for order in ((a, b), (b, a)):
         kb = resolve([(p, [extract_article(x) for x in p.articles]) for p in order])
         policy = next(e for e in kb.entities.values() if e.kind == "policy")

@@ -25,10 +25,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import ClassVar
 
 from kg.knowledge import lexicon
-from kg.knowledge.kinds import first
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.organizations import PrintedPlace
 from kg.extract.phrases import GENERIC_HOSTS, place_prefix
@@ -48,12 +46,10 @@ class EnterpriseAttrs:
 @dataclass(slots=True)
 class EnterpriseInfo:
     """What resolution knows of an enterprise: the division it is in (``division``, read once,
-    where the enterprise is first met) and that division's province (its entity id), with the
-    ``located-in`` relation of that page."""
+    where the enterprise is first met) and that division's province (its entity id)."""
 
-    division: str | None = first()
-    province: str | None = first()
-    MADE_WITH: ClassVar[dict[str, str]] = {"division": "located-in"}
+    division: str | None = None
+    province: str | None = None
 
 __all__ = ["EXTRACTOR", "EnterpriseAttrs", "EnterpriseInfo", "names_an_enterprise", "enterprise_name", "resolve", "resolve_part_of", "facts"]
 

@@ -16,12 +16,11 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, ClassVar, Iterable
+from typing import Any, Iterable
 
 from pypinyin import lazy_pinyin
 
 from kg.knowledge import kinds, lexicon
-from kg.knowledge.kinds import first
 from kg.extract import ArticleFindings, Link, Mention
 from kg.extract.base import implied
 from kg.ingest.pages import Page
@@ -68,12 +67,6 @@ _EVIDENCE_FIELDS = ("page", "article", "sentence", "start", "end", "text")
 # What resolution knows of an entity besides its name and aliases, one dataclass per kind (the
 # class ``kg/knowledge/kinds.py`` names as the kind's ``entity_attributes``); a field that was not
 # read stays None (and is left out of graph.json and the RDF). Ids of other entities are strings.
-#
-# Each page is resolved on its own (``resolve_page``) and the pages' knowledge is folded in the
-# build's order (``_Builder.absorb``): a field a later page reads replaces the earlier value, but
-# for a field made with ``first()``, where the first page that reads it keeps it, and the relation
-# that value made (``MADE_WITH``: a policy's issued-by) comes from that page alone.
-
 
 @dataclass(slots=True)
 class PageInfo:
@@ -139,9 +132,8 @@ class PersonInfo:
 
 @dataclass(slots=True)
 class PolicyInfo:
-    date: str | None = first()  # YYYY-MM-DD issued, the first read
-    issuer: str | None = first()  # the issuing body's id, the first read
-    MADE_WITH: ClassVar[dict[str, str]] = {"issuer": "issued-by"}
+    date: str | None = None  # YYYY-MM-DD issued, the first read
+    issuer: str | None = None  # the issuing body's id, the first read
 
 
 @dataclass(slots=True)
@@ -194,18 +186,6 @@ class Merge:
 
 
 @dataclass
-class PageKnowledge:
-    """One page resolved on its own (``resolve_page``): its entities, each with this page's
-    evidence, aliases and attributes, and its relations; officials not yet merged across pages.
-    A pure function of the page and its findings: the unit a build folds into its knowledge base
-    (``resolve``), whatever the other pages say."""
-
-    source: str
-    entities: dict[str, Entity]
-    relations: dict[tuple, Relation]
-
-
-@dataclass
 class KnowledgeBase:
     entities: dict[str, Entity]
     relations: list[Relation]
@@ -249,38 +229,6 @@ class _Builder:
             self.seen.add((eid, evidence))
             e.evidence.append(evidence)
         return e
-
-    def absorb(self, part: PageKnowledge) -> None:
-        """Fold one page's knowledge into the build's (pages in the build's order): aliases and
-        evidence added, an attribute the page reads replacing the one before unless the field is
-        ``first()``-kept; the relations a kept value's page made with it (``MADE_WITH``) are the
-        only ones of their kind from that entity."""
-        dropped: set[tuple[str, str]] = set()  # (relation kind, source id) made with a value not kept
-        for eid, e in part.entities.items():
-            have = self.entities.get(eid)
-            if have is None:
-                self.entities[eid] = e
-                continue
-            have.aliases |= e.aliases
-            have.evidence.extend(e.evidence)
-            for f in dataclasses.fields(e.attrs):
-                value = getattr(e.attrs, f.name)
-                if value is None:
-                    continue
-                if not f.metadata.get(kinds.FOLD_FIRST):
-                    setattr(have.attrs, f.name, value)
-                elif getattr(have.attrs, f.name) is None:
-                    setattr(have.attrs, f.name, value)
-                elif f.name in getattr(e.attrs, "MADE_WITH", {}):
-                    dropped.add((e.attrs.MADE_WITH[f.name], eid))
-        for key, r in part.relations.items():
-            if (r.kind, r.source) in dropped:
-                continue
-            have = self.relations.get(key)
-            if have is None:
-                self.relations[key] = r
-            else:
-                have.evidence.extend(r.evidence)
 
     def relate(self, kind: str, source: str, target: str, evidence: Evidence | None = None,
                title: str | None = None) -> None:
@@ -419,28 +367,20 @@ def _evidence(page: Page, findings: ArticleFindings, m: Mention) -> Evidence:
 
 def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
     """The knowledge base of all pages, read once and in order (``pages`` may be a stream:
-    nothing keeps a page after its articles are resolved): each page resolved on its own, folded
-    into the build's knowledge in order, then the officials merged across pages."""
+    nothing keeps a page after its articles are resolved)."""
     b = _Builder()
     sources = []
     for page, articles in pages:
         sources.append(page.source)
-        b.absorb(resolve_page(page, articles))
+        page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
+        page_entity.attrs = PageInfo(page.source, page.sha256, **{k: v for k, v in page.meta.items()
+                                                                  if k in ("id", "url", "date", "archive", "line")})
+        for findings in articles:
+            _resolve_article(b, page, page_entity, findings)
     _merge_officials(b)
     relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, r.title or ""))
     entities = dict(sorted(b.entities.items()))
     return KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
-
-
-def resolve_page(page: Page, articles: list[ArticleFindings]) -> PageKnowledge:
-    """One page's knowledge, from its findings alone (see ``PageKnowledge``)."""
-    b = _Builder()
-    page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
-    page_entity.attrs = PageInfo(page.source, page.sha256, **{k: v for k, v in page.meta.items()
-                                                              if k in ("id", "url", "date", "archive", "line")})
-    for findings in articles:
-        _resolve_article(b, page, page_entity, findings)
-    return PageKnowledge(page.source, b.entities, b.relations)
 
 
 def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: ArticleFindings) -> None:
