@@ -499,3 +499,17 @@ def test_data_from_standard_input(workdir):
     bad = subprocess.run([sys.executable, "-m", "kg", "query", "-e", "ASK {}", "--data", "-"], cwd=workdir,
                          input=b"@prefix x: <http://x/> .\n", capture_output=True, timeout=120)
     assert bad.returncode == 2 and b"standard input: cannot parse as N-Quads (or N-Triples)" in bad.stderr
+
+
+def test_a_graph_result_holding_a_line_separator_stays_valid_turtle():
+    """A literal may hold U+2028 or U+0085 as it is (ingest keeps them); the Turtle of a CONSTRUCT
+    result must not be cut there (str.splitlines would)."""
+    import pyoxigraph as ox
+
+    from kg.store.sparql import graph_text
+
+    text = "行\u2028分\u0085段"
+    triple = ox.Triple(ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/p"), ox.Literal(text))
+    for fmt in ("ttl", "table"):
+        parsed = list(ox.parse(graph_text([triple], fmt).encode("utf-8"), format=ox.RdfFormat.TURTLE))
+        assert [q.object.value for q in parsed] == [text], fmt

@@ -215,6 +215,9 @@ TRICKY = [
     ("<http://ex/g2>", "<http://ex/a>", "<http://ex/p>", '"abc"'),  # the same triple in another graph
     ("<http://ex/g2>", "<http://ex/ä>", "<http://ex/p>", '"\U0001F600"'),
     ("<http://ex/g10>", "<http://ex/a>", "<http://ex/p>", '"x"'),
+    # characters str.splitlines would cut a line at, written as they are inside a literal (U+001C escaped,
+    # as N-Triples writes a control character)
+    ("<http://ex/g10>", "<http://ex/b>", "<http://ex/p>", '"行\u2028分\u2029段\u0085换\\u001C页"'),
 ]
 
 
@@ -270,3 +273,21 @@ def test_a_build_writes_the_whole_graph_files_asked_for_and_removes_the_others(t
     assert (tmp_path / "from-store.nq").read_bytes() == full
     with pytest.raises(ValueError, match="'xml'"):
         build([tmp_path / "pages"], out, export={"xml"})
+
+
+def test_a_users_file_named_like_a_whole_graph_file_is_refused_not_overwritten(tmp_path):
+    """After a build without graph.ttl, a graph.ttl in the folder is the user's: a build asked for it stops
+    before reading a page, names it, and leaves everything as it was."""
+    from kg.pipeline.outdir import OutputError
+
+    write_pages(tmp_path / "pages", PAGES)
+    out = tmp_path / "exports"
+    build([tmp_path / "pages"], out, export=set())
+    (out / "graph.ttl").write_text("my own notes\n", encoding="utf-8")
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(OutputError, match="graph.ttl: a file this build would write"):
+        build([tmp_path / "pages"], out, export={"ttl"})
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == "my own notes\n"
+    assert sorted(p.name for p in out.iterdir()) == before
+    build([tmp_path / "pages"], out, export={"nq"})  # a file not asked for is kept, as any file of the user's
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == "my own notes\n" and (out / "graph.nq").is_file()

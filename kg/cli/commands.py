@@ -107,10 +107,12 @@ def _export_list(text: str) -> frozenset[str]:
         return frozenset(WHOLE_GRAPH_FILES)
     if words == {"none"}:
         return frozenset()
+    known = f"give all, none, or some of {', '.join(WHOLE_GRAPH_FILES)}, comma-separated"
+    if words & {"all", "none"}:
+        raise argparse.ArgumentTypeError(f"{text!r}: all and none stand alone; {known}")
     unknown = sorted(words - set(WHOLE_GRAPH_FILES))
     if unknown or not words:
-        raise argparse.ArgumentTypeError(f"{unknown[0] if unknown else text!r} is not a whole-graph file: give all, "
-                                         f"none, or some of {', '.join(WHOLE_GRAPH_FILES)}, comma-separated")
+        raise argparse.ArgumentTypeError(f"{unknown[0] if unknown else text!r} is not a whole-graph file: {known}")
     return frozenset(words)
 
 

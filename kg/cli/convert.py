@@ -175,6 +175,9 @@ def _rdf_bytes(args) -> bytes:
 
     name = _input(args, DEFAULT_RDF_INPUT)
     if args.input is None and not Path(name).is_file():
+        if Path(DEFAULT_STORE).is_dir():  # (only --input-format sends a store's reader here)
+            raise ExportError(f"--input-format names the format of --input, and without --input {DEFAULT_RDF_INPUT} "
+                              f"is read, which is not there; drop --input-format to read {DEFAULT_STORE}")
         raise ExportError(f"no store at {DEFAULT_STORE} and no {DEFAULT_RDF_INPUT}: run `kg build` first, or give "
                           "--store or --input")
     if args.input_format:

@@ -569,6 +569,11 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
         # the new generation of the folder is made first: the names of the user's own facts files
         # in it are then known, and no page's facts take one
         generation = Generation(out_dir)
+        for name in sorted(f"graph.{n}" for n in export):
+            if os.path.lexists(out_dir / name) and name not in generation.previous:
+                # not a file of the previous build (it did not ask for it): the user's, which a build keeps
+                raise OutputError(f"{out_dir / name}: a file this build would write (--export), which the previous "
+                                  f"build did not write; move it out of {out_dir} or do not ask for it")
         names = PageNames(generation.taken)
         # pages are resolved as their findings arrive, while the workers extract the next ones
         pages = (names.assign(page, summary) for page in _pages_only(iter_pages(paths, options), summary))

@@ -264,8 +264,10 @@ class StoreRdf:
     Sorting lines sorts them as ``RdfData`` sorts quads, term by term: a term's N-Triples text
     ends with ``>``, ``"``, a language tag or a datatype, so where one term's text is a prefix of
     another's the longer goes on with ``>``-free IRI characters, ``@``, ``^``, ``-`` or a digit,
-    all after the space that ends the shorter in its line. UTF-8 and Python's strings both sort by
-    code point. (A build mints no blank node, whose label a store would not keep.)"""
+    all after the space that ends the shorter in its line (an IRI's text ends at its only ``>``, so
+    it is never a prefix of another term; every character below U+0021 in a literal is escaped, so
+    none sorts before that space). UTF-8 and Python's strings both sort by code point. (A build
+    mints no blank node, whose label a store would not keep.)"""
 
     SORT_RUN_LINES = 1_000_000
 
@@ -278,7 +280,9 @@ class StoreRdf:
         for name in sorted(str(g) for g in store.named_graphs()):
             text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name[1:-1])).decode("utf-8")
             tail = f"{name} .\n"
-            for line in sorted(text.splitlines()):
+            # (split at line feeds only: a literal may hold U+2028, U+0085 ..., written as they are,
+            # where str.splitlines would cut)
+            for line in sorted(text.split("\n")[:-1]):
                 yield line[:-1] + tail  # "s p o ." -> "s p o <graph> ."
 
     def ntriple_lines(self):
@@ -290,7 +294,8 @@ class StoreRdf:
 
 def _sorted_lines(path: Path, folder: Path, run_lines: int):
     """The lines of a text file in sorted order, in bounded memory: runs of ``run_lines`` lines
-    sorted and written to ``folder``, then merged."""
+    sorted and written to ``folder``, then merged. Lines end at line feeds only (the file is read
+    with ``newline="\\n"``), whatever else a literal holds."""
     runs: list[Path] = []
     with open(path, encoding="utf-8", newline="\n") as f:
         while True:

@@ -143,8 +143,8 @@ def read_store(folder: Path) -> list[GraphPayload]:
         raise PushError(f"{folder}: cannot open the store ({err}); `kg build` makes it again") from None
     out = []
     for name in sorted(g.value for g in store.named_graphs()):
-        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)).splitlines(keepends=True))
-        out.append(GraphPayload(name, len(lines), b"".join(lines)))
+        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)).split(b"\n")[:-1])
+        out.append(GraphPayload(name, len(lines), b"".join(line + b"\n" for line in lines)))
     if not out:
         raise PushError(f"{folder}: no triples to push")
     return out

@@ -380,7 +380,9 @@ def graph_text(triples: Iterable[ox.Triple], fmt: str) -> str:
     ordered = sorted(triples, key=str)
     if fmt in ("table", "ttl"):
         text = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
-        lines = text.splitlines()
+        lines = text.split("\n")  # (not splitlines: a literal may hold U+2028, U+0085 ... as they are)
+        if lines[-1] == "":
+            lines.pop()
         head = sorted(line for line in lines if line.startswith("@prefix"))  # Oxigraph's order varies
         return "\n".join(head + [""] + lines[len(head):]) + "\n"
     if fmt in ("json", "jsonld"):
