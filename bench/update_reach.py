@@ -10,6 +10,11 @@ Only figures are printed: no text of the corpus.
 
     .venv/bin/python bench/update_reach.py                  # ten years, 300 pages, seed 17
     .venv/bin/python bench/update_reach.py --check          # the method against brute force first
+    .venv/bin/python bench/update_reach.py --appended       # each page added after all the others
+
+By default P is added at its place in the build order (the build of all pages); ``--appended``
+adds it after all the others, as a new day's page comes: then it is never the first read nor an
+entity's first evidence, but it is the last write, and its officials are merged after the others.
 
 Method. Re-resolving 54,265 pages for each sampled page would take 300 x 94 s; instead each
 page is resolved ALONE once (``_Builder`` + ``_resolve_article``, the resolver's own code,
@@ -240,11 +245,12 @@ def check_partials(archive: Archive) -> list[str]:
 
 # -- officials -----------------------------------------------------------------------------------
 
-def merge_group(archive: Archive, name: str, without: int | None):
+def merge_group(archive: Archive, name: str, without: int | None, last: int | None = None):
     """The resolver's ``_merge_officials`` run on one name's pre-merge officials (and their posts),
     leaving out page ``without``'s: (old id -> merged id, merged entities, holds-post relations)."""
     b = R._Builder()
-    members = [off for i, off in archive.officials[name] if i != without]
+    members = [off for i, off in archive.officials[name] if i != without and i != last] + \
+        [off for i, off in archive.officials[name] if i == last]  # page ``last`` read after all others
     for off in members:
         twin = copy.copy(off)
         twin.aliases = set(off.aliases)
@@ -368,7 +374,9 @@ def _listing_pages(archive: Archive, province: str) -> set:
     return pages
 
 
-def reach(archive: Archive, p: int) -> dict:
+def reach(archive: Archive, p: int, appended: bool = False) -> dict:
+    """What adding page p changes: at its place in the build order, or ``appended`` after every
+    other page (a new day's page: never the first read nor the first evidence, the last write)."""
     part = archive.partials[p]
     kb = archive.kb
     changed: dict[int, str] = {}  # other pages whose facts change -> the first reason found
@@ -406,7 +414,8 @@ def reach(archive: Archive, p: int) -> dict:
             entries = archive.written[eid]
             moved = False
             for k, name in enumerate(fields):
-                old, new = _value(entries, p, rule, k), _value(entries, None, rule, k)
+                in_order = [x for x in entries if x[0] != p] + [x for x in entries if x[0] == p] if appended else entries
+                old, new = _value(entries, p, rule, k), _value(in_order, None, rule, k)
                 if old == new:
                     continue
                 moved = True
@@ -424,7 +433,7 @@ def reach(archive: Archive, p: int) -> dict:
                     quads += 2  # its located-in, in the knowledge graph
             out["first/last read"] += moved
         evidence = archive.evidence_pages.get(eid, [])
-        if named and evidence and evidence[0][0] == p and len(evidence) > 1:
+        if named and evidence and evidence[0][0] == p and len(evidence) > 1 and not appended:
             old_first = evidence[1][1]
             out["first evidence moves"] += 1
             for q in graphs:
@@ -454,13 +463,18 @@ def reach(archive: Archive, p: int) -> dict:
         if all(i == p for i, _ in archive.officials[name]):
             out["official names new"] += 1
             continue
-        if name not in archive.merged:  # the same for every sampled page: made once
+        if appended:  # P's mentions read last: merged anew for each page
+            renamed_all, merged_all, rel_all = merge_group(archive, name, None, last=p)
+            archive.merged[name, p] = (renamed_all, merged_all, rel_all, official_entries(merged_all, rel_all, index), 0)
+            name_key = (name, p)
+        elif name not in archive.merged:  # the same for every sampled page: made once
             renamed_all, merged_all, rel_all = merge_group(archive, name, None)
             mismatch = sum(1 for eid, e in merged_all.items()  # the small merge gives the build's officials
                            if eid not in kb.entities or len(kb.entities[eid].evidence) != len(e.evidence))
             archive.merged[name] = (renamed_all, merged_all, rel_all, official_entries(merged_all, rel_all, index),
                                     mismatch)
-        renamed_all, merged_all, rel_all, entries_all, mismatch = archive.merged[name]
+        renamed_all, merged_all, rel_all, entries_all, mismatch = archive.merged.pop(name_key) if appended \
+            else archive.merged[name]
         out["_merge mismatch"] += mismatch
         renamed_minus, merged_minus, rel_minus = merge_group(archive, name, p)
         moved_ids = set(merged_minus) - set(merged_all)  # ids of merged officials the new page makes disappear
@@ -522,9 +536,9 @@ def read(paths, jobs: int, cache_dir: Path | None, limit: int | None = None, pro
 
 # -- brute force ------------------------------------------------------------------------------------
 
-def brute_force(pairs: list, p: int, alone: dict) -> dict:
+def brute_force(pairs: list, p: int, alone: dict, appended: bool = False) -> dict:
     """Resolve all pages and all but page p, and compare the facts and quads of the other pages."""
-    full = R.resolve(pairs)
+    full = R.resolve(pairs[:p] + pairs[p + 1:] + [pairs[p]] if appended else pairs)
     minus = R.resolve(pairs[:p] + pairs[p + 1:])
     source = pairs[p][0].source
     index = {page.source: i for i, (page, _) in enumerate(pairs)}
@@ -542,7 +556,7 @@ def brute_force(pairs: list, p: int, alone: dict) -> dict:
 
 
 def run_check(paths, jobs: int, cache_dir: Path | None, records: int, sample: int, seed: int,
-              widest_pages: int) -> bool:
+              widest_pages: int, appended: bool = False) -> bool:
     pairs = list(read(paths, jobs, cache_dir, records))
     archive = collect(pairs)
     problems = check_partials(archive)
@@ -554,14 +568,14 @@ def run_check(paths, jobs: int, cache_dir: Path | None, records: int, sample: in
     chosen = sorted(rng.sample(range(len(pairs)), sample))
     # and the pages whose reach the method finds widest (officials moved, other facts files):
     # a random sample of a small archive meets few of the cases that matter most
-    reaches = {p: reach(archive, p) for p in range(len(pairs))}
+    reaches = {p: reach(archive, p, appended) for p in range(len(pairs))}
     widest = sorted((p for p in reaches if p not in chosen),
                     key=lambda p: (-reaches[p]["officials whose id changes"], -reaches[p]["other facts files"],
                                    -reaches[p]["bare titles read otherwise"], p))[:widest_pages]
     print(f"  {sample} pages at random (seed {seed}), then the {widest_pages} of widest reach")
     for p in chosen + widest:
-        method = reach(archive, p)
-        truth = brute_force(pairs, p, archive.partials[p].entities)
+        method = reach(archive, p, appended)
+        truth = brute_force(pairs, p, archive.partials[p].entities, appended)
         same = (not method["_merge mismatch"] and method["_changed"] == truth["changed"]
                 and method["named new"] == truth["named new"]
                 and method["officials whose id changes"] == truth["officials moved"])
@@ -588,11 +602,13 @@ def main(argv=None) -> int:
     ap.add_argument("--check-pages", type=int, default=20)
     ap.add_argument("--check-widest", type=int, default=20, help="and the pages of widest reach (default 20)")
     ap.add_argument("--check-only", action="store_true")
+    ap.add_argument("--appended", action="store_true",
+                    help="add each sampled page after all the others (a new day's page) rather than at its place")
     args = ap.parse_args(argv)
     paths = find_pages(args.inputs or sorted(CORPUS.glob("xwlb_*.jsonl")))
     if args.check or args.check_only:
         ok = run_check(paths[-1:], args.jobs, args.cache, args.check_records, args.check_pages, args.seed,
-                       args.check_widest)
+                       args.check_widest, args.appended)
         if args.check_only:
             return 0 if ok else 1
     started = time.perf_counter()
@@ -606,7 +622,7 @@ def main(argv=None) -> int:
     results = []
     for p in sample:
         began = time.perf_counter()
-        results.append(reach(archive, p))
+        results.append(reach(archive, p, args.appended))
         # the work an update would do under today's model for this page: mostly merging its names'
         # namesake groups again (this script's way, not a design; the "with P" merges are made once)
         results[-1]["seconds to recompute"] = round(time.perf_counter() - began, 2)
