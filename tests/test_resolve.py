@@ -181,3 +181,21 @@ def test_the_first_page_keeps_a_policys_issuer_and_the_relation_it_made():
         assert [(kb.entities[r.target].name, {ev.page for ev in r.evidence}) for r in issued] == \
             [(first, {order[0].source})]
         assert {ev.page for ev in policy.evidence} == {a.source, b.source}
+
+
+def test_namesakes_without_a_post_anywhere_keep_every_mention():
+    """A name with a bare title whose body is never read (王明主席 on two pages) is a person, not an
+    official; its namesakes with no post join no one and share the id of the name: one person, with
+    the evidence of both pages (the second used to replace the first), and the merge log says why."""
+    from kg import api
+
+    pages = [api.read_text(f"## 测试{i}\n\n{text}\n", f"p{i}.txt") for i, text in
+             enumerate(("王明主席出席了会议。", "王明主席出席了座谈会。"))]
+    kb = resolve([(p, [extract_article(x) for x in p.articles]) for p in pages])
+    wang = [e for e in kb.entities.values() if e.name == "王明"]
+    assert [(e.kind, sorted({ev.page for ev in e.evidence})) for e in wang] == [("person", ["p0.txt", "p1.txt"])]
+    assert [(m.entity, m.seen_in, m.reasons[-1]) for m in kb.merges] == \
+        [(wang[0].id, (("p0.txt", 1), ("p1.txt", 1)), "no post anywhere: one person of this name")]
+    from kg.export.facts import page_facts
+
+    assert [names(page_facts(kb, p.source)["persons"]) for p in pages] == [["王明"], ["王明"]]

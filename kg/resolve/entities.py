@@ -689,8 +689,13 @@ def _merge_officials(b: _Builder) -> None:
             # that is a person, not an official (every official holds at least one post)
             kind = "official" if any(e.attrs.posts for e in cluster) else "person"
             new_id = entity_id(kind, f"{name}\x1f{first_org}", name)
-            merged = Entity(new_id, kind, name)
-            seen: set[Evidence] = set()
+            # namesakes without a post join no one, and all get the id of the name alone: they are one
+            # person, whose evidence gathers every cluster's (a later cluster used to replace an earlier)
+            merged = b.entities.get(new_id)
+            joined = merged is not None and merged.kind == kind
+            if not joined:
+                merged = Entity(new_id, kind, name)
+            seen: set[Evidence] = set(merged.evidence)
             for e in cluster:
                 merged.aliases |= e.aliases
                 for v in e.evidence:
@@ -705,9 +710,13 @@ def _merge_officials(b: _Builder) -> None:
                 del b.entities[e.id]
                 renamed[e.id] = new_id
             b.entities[new_id] = merged
-            if len(cluster) > 1:
-                b.merges.append(Merge(name, new_id, tuple(sorted({(v.page, v.article) for e in cluster
-                                                                  for v in e.evidence})), tuple(reasons)))
+            if joined:  # one line for the person in the merge log, with every reason
+                earlier = [m for m in b.merges if m.entity == new_id]
+                b.merges = [m for m in b.merges if m.entity != new_id]
+                reasons = [r for m in earlier for r in m.reasons] + list(reasons) + ["no post anywhere: one person of this name"]
+            if len(cluster) > 1 or joined:
+                b.merges.append(Merge(name, new_id, tuple(sorted({(v.page, v.article) for v in merged.evidence})),
+                                      tuple(dict.fromkeys(reasons))))
     # one pass over the relations for all merged officials
     for key, r in list(b.relations.items()):
         if r.source in renamed or r.target in renamed:
