@@ -103,6 +103,7 @@ def _store_to_read(args) -> Path | None:
 def _from_store(folder: Path, fmt: str, output: str | None) -> int:
     """Write ``fmt`` from the store at ``folder`` into ``output`` (a file, replaced in one step once
     whole, or standard output), streamed through a temporary file: nothing is held whole."""
+    from kg.export.files import atomic_path
     from kg.export.rdf import write_exports
     from kg.store.database import StoreRdf, open_store
 
@@ -110,8 +111,6 @@ def _from_store(folder: Path, fmt: str, output: str | None) -> int:
         store = open_store(folder)
     except OSError as err:  # not a store, or one damaged: RocksDB names what it could not open
         raise ExportError(f"{folder}: cannot open the store ({err}); `kg build` makes it again") from None
-    from kg.export.files import atomic_path
-
     target = None if output in (None, STDIO) else Path(output)
 
     def write(path: Path) -> None:
@@ -135,13 +134,21 @@ def _from_store(folder: Path, fmt: str, output: str | None) -> int:
 
 
 def _copy_to_standard_output(path: Path) -> int:
+    with open(path, "rb") as f:
+        return _to_standard_output(iter(lambda: f.read(1 << 20), b""))
+
+
+def _to_standard_output(chunks) -> int:
+    """The bytes of ``chunks`` to standard output: 0, or 2 with one line on standard error."""
     try:
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
-                sys.stdout.buffer.write(chunk)
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
     except BrokenPipeError:  # `kg export ... | head`: the reader has seen enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as err:
+        print(f"kg export: cannot write to standard output: {err.strerror or err}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -287,15 +294,7 @@ def graph_document(graph, fmt: str) -> bytes:
 
 def _write(data: bytes, output: str | None) -> int:
     if output in (None, STDIO):
-        try:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        except BrokenPipeError:  # `kg export ... | head`: the reader has seen enough
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        except OSError as err:
-            print(f"kg export: cannot write to standard output: {err.strerror or err}", file=sys.stderr)
-            return 2
-        return 0
+        return _to_standard_output([data])
     from kg.export.files import write_atomic
 
     try:

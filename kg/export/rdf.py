@@ -30,7 +30,7 @@ import time
 from array import array
 from pathlib import Path
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyoxigraph as ox
@@ -336,7 +336,10 @@ def quad_table(kb: KnowledgeBase, base: str = DEFAULT_BASE, license: str = DEFAU
     page_graph = {src: q.iri(f"graph/{e.id}") for src, e in pages.items()}
 
     def graphs_of(evidence) -> list[str]:
-        found = sorted({page_graph[ev.page] for ev in evidence if ev.page in page_graph})
+        return graphs_of_pages(ev.page for ev in evidence)
+
+    def graphs_of_pages(pages) -> list[str]:
+        found = sorted({page_graph[p] for p in pages if p in page_graph})
         return found or [q.knowledge]
 
     def sentence(ev: Evidence) -> str | None:
@@ -354,7 +357,7 @@ def quad_table(kb: KnowledgeBase, base: str = DEFAULT_BASE, license: str = DEFAU
     for e in entities.values():
         _node_triples(q, e, graphs_of, sentence, page_graph, articles)
     for r in kb.relations:
-        _edge_triples(q, entities, r, graphs_of, sentence, articles)
+        _edge_triples(q, entities, r, graphs_of, graphs_of_pages, sentence, articles)
     _build_description(q, pages, page_graph, license)
     return q
 
@@ -417,14 +420,15 @@ def _node_triples(q: _Quads, e: Entity, graphs_of, sentence, page_graph, article
 _EDGE_PROPERTY = {r.name: curie(r.prop) for r in kinds.RELATION_KINDS}
 
 
-def _edge_triples(q: _Quads, entities: dict[str, Entity], r: Relation, graphs_of, sentence, articles) -> None:
+def _edge_triples(q: _Quads, entities: dict[str, Entity], r: Relation, graphs_of, graphs_of_pages, sentence,
+                  articles) -> None:
     source, target, title = r.source, r.target, r.title
     s, o = q.iri(source), q.iri(target)
     kind, evidence = r.kind, r.evidence
     if kind == "part-of" and entities[source].kind == "article":
         return  # written with the article
     if kind == "mentioned-in":
-        q.add(s, UKG.mentionedIn, o, graphs_of([_Read(entities[target].attrs.source)]))
+        q.add(s, UKG.mentionedIn, o, graphs_of_pages([entities[target].attrs.source]))
         return
     gs = graphs_of(evidence)
     local_o = target  # evidence ids hash local names only, so --base changes nothing but the base
@@ -467,11 +471,6 @@ def _where_read(q: _Quads, resource, ev: Evidence, graphs, articles, sentence) -
         q.add(resource, UKG.beginIndex, literal(ev.start), graphs)
         q.add(resource, UKG.endIndex, literal(ev.end), graphs)
 
-
-class _Read(NamedTuple):
-    """Where a relation with no evidence of its own was read: the page only (``mentioned-in``)."""
-
-    page: str
 
 
 @functools.lru_cache(maxsize=1)

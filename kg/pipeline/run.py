@@ -370,7 +370,11 @@ def _ill_formed(page: Page, findings: list) -> str | None:
     for article, found in zip(page.articles, findings):
         sentences = article.sentences
         for m in found.mentions:
-            if m.kind not in kinds.mention_kinds() or type(m.attrs) is not attributes_class(m.kind):
+            try:
+                expected = attributes_class(m.kind)  # (cached: this runs for every mention of every cached page)
+            except kinds.UnknownKind:
+                expected = None
+            if type(m.attrs) is not expected:
                 return f"a {m.kind!r} mention {m.surface[:40]!r} with attributes of class {type(m.attrs).__name__}"
             if type(m.sentence) is not int or not 0 <= m.sentence < len(sentences):
                 return f"a {m.kind} mention in sentence {m.sentence!r} of article {article.index}, which has {len(sentences)}"

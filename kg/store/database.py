@@ -276,20 +276,26 @@ class StoreRdf:
         self.scratch = scratch  # folder of the temporary files (default: the system's)
 
     def nquad_lines(self):
-        store = self.store
-        for name in sorted(str(g) for g in store.named_graphs()):
-            text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name[1:-1])).decode("utf-8")
-            tail = f"{name} .\n"
-            # (split at line feeds only: a literal may hold U+2028, U+0085 ..., written as they are,
-            # where str.splitlines would cut)
-            for line in sorted(text.split("\n")[:-1]):
-                yield line[:-1] + tail  # "s p o ." -> "s p o <graph> ."
+        for name, lines in named_graph_lines(self.store):
+            tail = f"<{name}> .\n"
+            for line in lines:
+                yield line[:-2] + tail  # "s p o .\n" -> "s p o <graph> .\n"
 
     def ntriple_lines(self):
         with tempfile.TemporaryDirectory(dir=self.scratch, prefix=".kg-union-") as folder:
             dumped = Path(folder) / "union.nt"
             self.store.dump(str(dumped), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
             yield from _sorted_lines(dumped, Path(folder), self.SORT_RUN_LINES)
+
+
+def named_graph_lines(store: ox.Store):
+    """Each named graph of ``store`` in the order of its N-Triples text (``<IRI>``, as ``RdfData`` sorts
+    graphs), as (IRI, its N-Triples lines sorted, each ending with a line feed): what ``StoreRdf`` and
+    ``kg push --store`` send. Split at line feeds only: a literal may hold U+2028, U+0085 ... as they
+    are, where ``str.splitlines`` would cut."""
+    for text in sorted(str(g) for g in store.named_graphs()):
+        dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(text[1:-1])).decode("utf-8")
+        yield text[1:-1], [line + "\n" for line in sorted(dumped.split("\n")[:-1])]
 
 
 def _sorted_lines(path: Path, folder: Path, run_lines: int):

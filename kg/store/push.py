@@ -131,9 +131,7 @@ def read_store(folder: Path) -> list[GraphPayload]:
     """The named graphs of the store ``kg build`` made, in IRI order, as N-Triples bodies: the same
     payloads as its graph.nq gives (each graph's lines sorted; its default graph, the union the store
     keeps for queries, is not part of the dataset and is not sent)."""
-    import pyoxigraph as ox
-
-    from kg.store.database import open_store
+    from kg.store.database import named_graph_lines, open_store
 
     if not folder.is_dir():
         raise PushError(f"{folder}: no store there (run `kg build` first, or give --input)")
@@ -141,10 +139,8 @@ def read_store(folder: Path) -> list[GraphPayload]:
         store = open_store(folder)
     except OSError as err:
         raise PushError(f"{folder}: cannot open the store ({err}); `kg build` makes it again") from None
-    out = []
-    for name in sorted(g.value for g in store.named_graphs()):
-        lines = sorted(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)).split(b"\n")[:-1])
-        out.append(GraphPayload(name, len(lines), b"".join(line + b"\n" for line in lines)))
+    out = sorted((GraphPayload(name, len(lines), "".join(lines).encode("utf-8"))
+                  for name, lines in named_graph_lines(store)), key=lambda graph: graph.name)  # in IRI order
     if not out:
         raise PushError(f"{folder}: no triples to push")
     return out
