@@ -165,13 +165,35 @@ def test_namesakes_sharing_a_body_are_one_person_and_the_log_says_why():
     assert next(m for m in kb.merges if m.name == "李明华").reasons == ("posts at 四川省总工会",)
 
 
-def test_the_first_page_keeps_a_policys_issuer_and_the_relation_it_made():
-    """Two pages name one policy with different issuers: the first page in the build's order gives the
-    issuer and the only issued-by relation, in either order; evidence comes from both."""
+# ---------------------------------------------------------------------------
+# Each page resolved on its own, folded into the build's knowledge in order
+# ---------------------------------------------------------------------------
+
+def _pages(*texts: str):
     from kg import api
 
-    a, b = [api.read_text(f"## 测试{i}\n\n{text}\n", f"p{i}.txt") for i, text in
-            enumerate(("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。"))]
+    return [api.read_text(f"## 测试{i}\n\n{text}\n", f"p{i}.txt") for i, text in enumerate(texts)]
+
+
+def test_a_pages_knowledge_is_its_own_whatever_the_other_pages_say():
+    """resolve_page is a pure function of the page: the same page resolved alone or after another gives
+    the same entities, attributes and relations."""
+    from kg.resolve.entities import resolve_page
+
+    a, b = _pages("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。")
+    alone = resolve_page(b, [extract_article(x) for x in b.articles])
+    resolve([(p, [extract_article(x) for x in p.articles]) for p in (a, b)])
+    again = resolve_page(b, [extract_article(x) for x in b.articles])
+    assert alone == again
+    policy = next(e for e in alone.entities.values() if e.kind == "policy")
+    assert alone.entities[policy.attrs.issuer].name == "人力资源和社会保障部"
+
+
+def test_the_first_page_keeps_a_first_read_attribute_and_the_relation_it_made():
+    """A policy's issuer is the first page's (in the build's order); the issued-by relation comes from
+    that page alone. Aliases and evidence come from every page; a later page's place of a union body
+    replaces an earlier one's only where it reads one."""
+    a, b = _pages("国务院办公厅印发《关于加强职工服务的实施意见》。", "人力资源社会保障部印发《关于加强职工服务的实施意见》。")
     for order in ((a, b), (b, a)):
         kb = resolve([(p, [extract_article(x) for x in p.articles]) for p in order])
         policy = next(e for e in kb.entities.values() if e.kind == "policy")
@@ -181,6 +203,84 @@ def test_the_first_page_keeps_a_policys_issuer_and_the_relation_it_made():
         assert [(kb.entities[r.target].name, {ev.page for ev in r.evidence}) for r in issued] == \
             [(first, {order[0].source})]
         assert {ev.page for ev in policy.evidence} == {a.source, b.source}
+
+
+def _resolved(*pages):
+    return resolve([(p, [extract_article(x) for x in p.articles]) for p in pages])
+
+
+def _union(kb, name):
+    return next(e for e in kb.entities.values() if e.kind == "union" and e.name == name)
+
+
+_PLACED = "四川省成都市的明远机械有限公司工会开展“金秋助学”活动。"  # invented: the union placed by its page
+_UNPLACED = "明远机械有限公司工会开展“金秋助学”活动。"  # the same union, no place on its page
+
+
+def test_a_programme_is_active_in_its_operators_province_whichever_page_places_it():
+    """A page names a programme run by a union it does not place; another page places the union. The
+    programme is active in that province (from the page naming it), whether the placing page comes before
+    or after it: the read is made once every page is folded (Deferred), not from the pages before."""
+    placed, unplaced = _pages(_PLACED, _UNPLACED)
+    for order in ((placed, unplaced), (unplaced, placed)):
+        kb = _resolved(*order)
+        active = [r for r in kb.relations if r.kind == "active-in"]
+        assert [(kb.entities[r.target].name, sorted({ev.page for ev in r.evidence})) for r in active] == \
+            [("四川省", sorted({placed.source, unplaced.source}))]
+
+
+def test_an_enterprise_union_is_under_its_enterprises_federation_whichever_page_places_the_enterprise():
+    """The federation of the enterprise's place is the union's parent (general knowledge, no evidence),
+    whether the page placing the enterprise comes first or last."""
+    placed, unplaced = _pages(_PLACED, _UNPLACED)
+    for order in ((placed, unplaced), (unplaced, placed)):
+        kb = _resolved(*order)
+        union = _union(kb, "明远机械有限公司工会")
+        parents = [kb.entities[r.target].name for r in kb.relations
+                   if r.kind == "sub-organization-of" and r.source == union.id]
+        assert parents == ["四川省总工会"]  # (the enterprise is placed in its province, 四川省)
+
+
+def test_a_union_department_is_in_its_unions_province_whichever_page_places_the_union():
+    placed, department = _pages("四川省明远集团总工会开展活动。", "明远集团总工会法律工作部开展“送法进企业”活动。")
+    for order in ((placed, department), (department, placed)):
+        kb = _resolved(*order)
+        dept = _union(kb, "集团总工会法律工作部")
+        assert dept.attrs.department and kb.entities[dept.attrs.province].name == "四川省"
+        assert ("located-in", dept.id, dept.attrs.province) in {(r.kind, r.source, r.target) for r in kb.relations}
+
+
+def test_a_bare_short_name_is_read_on_its_own_page():
+    """常委会 after a body the page names in full is that body, by the short forms the lexicon knows of it
+    (全国人民代表大会常务委员会: 全国人大常委会), not by an alias another page happened to print."""
+    full, short = _pages("全国人民代表大会常务委员会召开会议，常委会副委员长李明远主持。",
+                         "全国人大常委会委员长张建华出席。")
+    for pages in ((full,), (short, full), (full, short)):
+        kb = _resolved(*pages)
+        li = next(e for e in kb.entities.values() if e.kind == "official" and e.name == "李明远")
+        assert [(t, kb.entities[o].name) for t, o in li.attrs.posts] == [("副委员长", "全国人民代表大会常务委员会")]
+
+
+def test_the_fold_leaves_each_pages_knowledge_as_it_was():
+    """Folding copies what it keeps: a page's knowledge can be folded again (an update re-folds an entity
+    from the pages naming it) and gives the same result."""
+    from kg.resolve.entities import resolve_page
+
+    pages = _pages(_PLACED, _UNPLACED, "四川省总工会主席王明远讲话。", "四川省总工会主席王明远出席。")
+    parts = [resolve_page(p, [extract_article(x) for x in p.articles]) for p in pages]
+    before = [repr(part) for part in parts]
+    _resolved(*pages)
+    assert [repr(resolve_page(p, [extract_article(x) for x in p.articles])) for p in pages] == before
+
+
+def test_a_byline_persons_affiliation_is_the_last_one_printed():
+    """A page that prints no affiliation for the same reporter (a byline of its own line) keeps the one
+    another page printed (本报), in either order."""
+    with_unit, without = _pages("本报讯 (记者 陈明远)四川省总工会召开会议。", "(记者陈明远)\n\n四川省总工会召开会议。")
+    for order in ((with_unit, without), (without, with_unit)):
+        kb = _resolved(*order)
+        assert [(e.name, e.attrs.role, e.attrs.affiliation, len(e.evidence)) for e in kb.entities.values()
+                if e.kind == "person"] == [("陈明远", "记者", "本报", 2)]
 
 
 def test_namesakes_without_a_post_anywhere_keep_every_mention():

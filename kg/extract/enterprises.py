@@ -15,7 +15,8 @@ endings of enterprises' names and where they come from) and its class in ``ontol
   international organisation (中国人民银行, 世界银行, 二十国集团).
 - ``resolve`` makes one entity per name, in its province: the place its name opens with, else
   the province the article is about (as its union's).
-- ``resolve_part_of`` links the union to its enterprise, and to the local federation of the
+- ``resolve_part_of`` links the union to its enterprise, and ``settle_parent``, once every page
+  is folded (the place may be read on another page), to the local federation of the
   enterprise's place as its parent body (general knowledge, without evidence: a grassroots union
   is led by the federation of where it is). The facts' ``parent`` of the union stays null, as
   ``../shared/eval/SCHEMA.md`` asks when the text does not make the parent certain.
@@ -25,8 +26,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import ClassVar
 
 from kg.knowledge import lexicon
+from kg.knowledge.kinds import first
 from kg.extract.base import ArticleFindings, Link, Mention
 from kg.extract.organizations import PrintedPlace
 from kg.extract.phrases import GENERIC_HOSTS, place_prefix
@@ -46,12 +49,14 @@ class EnterpriseAttrs:
 @dataclass(slots=True)
 class EnterpriseInfo:
     """What resolution knows of an enterprise: the division it is in (``division``, read once,
-    where the enterprise is first met) and that division's province (its entity id)."""
+    where the enterprise is first met) and that division's province (its entity id), with the
+    ``located-in`` relation of that page."""
 
-    division: str | None = None
-    province: str | None = None
+    division: str | None = first()
+    province: str | None = first()
+    MADE_WITH: ClassVar[dict[str, str]] = {"division": "located-in"}
 
-__all__ = ["EXTRACTOR", "EnterpriseAttrs", "EnterpriseInfo", "names_an_enterprise", "enterprise_name", "resolve", "resolve_part_of", "facts"]
+__all__ = ["EXTRACTOR", "EnterpriseAttrs", "EnterpriseInfo", "names_an_enterprise", "enterprise_name", "resolve", "resolve_part_of", "settle_parent", "facts"]
 
 
 @lru_cache(maxsize=1)
@@ -160,8 +165,16 @@ def resolve_part_of(b, union, enterprise, ev, link: Link) -> None:
     if union.kind != "union" or enterprise.kind != "enterprise":
         return
     b.relate("part-of", union.id, enterprise.id, ev)
-    code = enterprise.attrs.division
-    if code and not union.attrs.parent:
+    # the enterprise's place and the union's parent may come from other pages: read once every page is folded
+    b.defer("kg.extract.enterprises:settle_parent", union.id, enterprise.id)
+
+
+def settle_parent(b, d) -> None:
+    """The federation of its enterprise's place is the parent of a union part of an enterprise, unless
+    a page gives it one (the enterprise's place as the build keeps it: the first page's)."""
+    union, enterprise = b.entities.get(d.source), b.entities.get(d.target)
+    code = enterprise.attrs.division if enterprise is not None else None
+    if code and union is not None and not union.attrs.parent:
         b.relate("sub-organization-of", union.id, b.place_union(code).id)
 
 

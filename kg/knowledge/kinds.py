@@ -19,11 +19,11 @@ Adding a kind: see ``docs/kinds.md``.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 __all__ = ["EntityKind", "RelationKind", "UnknownKind", "ENTITY_KINDS", "RELATION_KINDS", "FACTS_SECTIONS",
-           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "mention_attributes", "bodies", "refinements", "whole_article", "drawn", "function", "check"]
+           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "mention_attributes", "bodies", "refinements", "whole_article", "drawn", "function", "check", "first"]
 
 
 class UnknownKind(ValueError):
@@ -71,6 +71,16 @@ class EntityKind:
     drawn: bool = True  # pages and articles are not drawn unless asked for
     refines: str | None = None  # a mention kind some of whose mentions are of this kind ...
     accepts: str | None = None  # ... those this function (module:function, mention -> bool) accepts
+
+
+FOLD_FIRST = "kg.fold.first"  # the metadata key of a first()-kept attribute
+
+
+def first():
+    """An entity attribute (a field of a kind's ``entity_attributes``) that the first page, in the
+    build's order, that reads it keeps; a later page's value replaces the earlier one otherwise
+    (``kg.resolve.entities._Builder.absorb``). A policy's date and issuer, an enterprise's place."""
+    return field(default=None, metadata={FOLD_FIRST: True})
 
 
 @dataclass(frozen=True)

@@ -293,6 +293,33 @@ def organization_forms() -> tuple[tuple[str, str], ...]:
     return tuple(forms)
 
 
+@lru_cache(maxsize=1)
+def _naming_rules() -> tuple[tuple[re.Pattern, str], ...]:
+    """(the canonical side of a naming rule of ``organizations.tsv`` as a pattern, its printed side)."""
+    rules = []
+    for r in _rows("organizations.tsv"):
+        if "{place}" in r["canonical"]:
+            pattern = re.escape(r["canonical"]).replace(re.escape("{place}"), "(?P<place>.+)")
+            rules.append((re.compile(f"^{pattern}$"), r["surface"]))
+    return tuple(rules)
+
+
+@lru_cache(maxsize=1 << 14)
+def printed_forms(canonical: str) -> tuple[str, ...]:
+    """The forms the lexicon knows an organisation's canonical name to be printed in: a named body's
+    forms (全国人民代表大会常务委员会: 全国人大常委会), and the printed side of each naming rule whose
+    canonical side gives the name, with its place (四川省人民代表大会常务委员会: 四川省人大常委会). Read
+    where a page prints a short name (常委会) after a body it names in full.
+
+    >>> printed_forms("四川省人民代表大会常务委员会")
+    ('四川省人大常委会', '四川省人民代表大会常务委员会')
+    """
+    forms = [surface.replace("{place}", m.group("place")) for pattern, surface in _naming_rules()
+             if "{place}" in surface and (m := pattern.match(canonical))]
+    forms += [f for b in bodies() if b.canonical == canonical for f in b.forms]
+    return tuple(dict.fromkeys(forms))
+
+
 @dataclass(frozen=True)
 class LevelWord:
     """One row of ``level_words.tsv``: a word of a level of China's administrative divisions."""

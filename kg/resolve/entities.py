@@ -16,11 +16,12 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, ClassVar, Iterable
 
 from pypinyin import lazy_pinyin
 
 from kg.knowledge import kinds, lexicon
+from kg.knowledge.kinds import first
 from kg.extract import ArticleFindings, Link, Mention
 from kg.extract.base import implied
 from kg.ingest.pages import Page
@@ -67,6 +68,12 @@ _EVIDENCE_FIELDS = ("page", "article", "sentence", "start", "end", "text")
 # What resolution knows of an entity besides its name and aliases, one dataclass per kind (the
 # class ``kg/knowledge/kinds.py`` names as the kind's ``entity_attributes``); a field that was not
 # read stays None (and is left out of graph.json and the RDF). Ids of other entities are strings.
+#
+# Each page is resolved on its own (``resolve_page``) and the pages' knowledge is folded in the
+# build's order (``_Builder.absorb``): a field a later page reads replaces the earlier value, but
+# for a field made with ``first()``, where the first page that reads it keeps it, and the relation
+# that value made (``MADE_WITH``: a policy's issued-by) comes from that page alone.
+
 
 @dataclass(slots=True)
 class PageInfo:
@@ -132,8 +139,9 @@ class PersonInfo:
 
 @dataclass(slots=True)
 class PolicyInfo:
-    date: str | None = None  # YYYY-MM-DD issued, the first read
-    issuer: str | None = None  # the issuing body's id, the first read
+    date: str | None = first()  # YYYY-MM-DD issued, the first read
+    issuer: str | None = first()  # the issuing body's id, the first read
+    MADE_WITH: ClassVar[dict[str, str]] = {"issuer": "issued-by"}
 
 
 @dataclass(slots=True)
@@ -186,6 +194,33 @@ class Merge:
 
 
 @dataclass
+class PageKnowledge:
+    """One page resolved on its own (``resolve_page``): its entities, each with this page's
+    evidence, aliases and attributes, and its relations; officials not yet merged across pages.
+    A pure function of the page and its findings: the unit a build folds into its knowledge base
+    (``resolve``), whatever the other pages say."""
+
+    source: str
+    entities: dict[str, Entity]
+    relations: dict[tuple, Relation]
+    deferred: list[Deferred] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A read a page cannot make alone, as it needs what other pages say of an entity it names (the
+    province of a union another page places). The page records it; the build makes it once every page
+    is folded (``_Builder.settle``), so that neither a page's knowledge nor the result depends on which
+    pages came before it. ``read`` names the function making it (``module:function``, called with the
+    builder and this record)."""
+
+    read: str
+    source: str  # entity ids
+    target: str
+    evidence: Evidence | None = None
+
+
+@dataclass
 class KnowledgeBase:
     entities: dict[str, Entity]
     relations: list[Relation]
@@ -208,6 +243,15 @@ def entity_id(kind: str, key: str, name: str) -> str:
     return f"{kind}/{slug(name)}-{digest}"
 
 
+def _copied(value):
+    """A copy of an attribute's value, or of a kind's attributes, sharing nothing that can change."""
+    if isinstance(value, list):
+        return list(value)
+    if dataclasses.is_dataclass(value):
+        return type(value)(**{f.name: _copied(getattr(value, f.name)) for f in dataclasses.fields(value)})
+    return value
+
+
 class _Builder:
     def __init__(self):
         self.g = lexicon.gazetteer()
@@ -215,6 +259,7 @@ class _Builder:
         self.relations: dict[tuple, Relation] = {}
         self.seen: set[tuple] = set()  # (entity id or relation key, evidence): evidence kept once, in O(1)
         self.merges: list[Merge] = []
+        self.deferred: list[Deferred] = []  # reads of other pages' knowledge, made after the fold (settle)
 
     # -- entities ---------------------------------------------------------
     def entity(self, kind: str, key: str, name: str, evidence: Evidence | None = None,
@@ -229,6 +274,56 @@ class _Builder:
             self.seen.add((eid, evidence))
             e.evidence.append(evidence)
         return e
+
+    def absorb(self, part: PageKnowledge) -> None:
+        """Fold one page's knowledge into the build's (pages in the build's order): aliases and
+        evidence added, an attribute the page reads replacing the one before unless the field is
+        ``first()``-kept; the relations a kept value's page made with it (``MADE_WITH``) are the
+        only ones of their kind from that entity. The page's own objects are copied, never changed,
+        so that a page's knowledge can be folded again (an update folds an entity anew from the
+        pages that name it)."""
+        dropped: set[tuple[str, str]] = set()  # (relation kind, source id) made with a value not kept
+        for eid, e in part.entities.items():
+            have = self.entities.get(eid)
+            if have is None:
+                have = self.entities[eid] = Entity(eid, e.kind, e.name, set(e.aliases), _copied(e.attrs))
+            else:
+                have.aliases |= e.aliases
+                for f in dataclasses.fields(e.attrs):
+                    value = getattr(e.attrs, f.name)
+                    if value is None:
+                        continue
+                    if not f.metadata.get(kinds.FOLD_FIRST):
+                        setattr(have.attrs, f.name, _copied(value))
+                    elif getattr(have.attrs, f.name) is None:
+                        setattr(have.attrs, f.name, _copied(value))
+                    elif f.name in getattr(e.attrs, "MADE_WITH", {}):
+                        dropped.add((e.attrs.MADE_WITH[f.name], eid))
+            for ev in e.evidence:
+                if (eid, ev) not in self.seen:
+                    self.seen.add((eid, ev))
+                    have.evidence.append(ev)
+        for key, r in part.relations.items():
+            if (r.kind, r.source) in dropped:
+                continue
+            have = self.relations.get(key)
+            if have is None:
+                have = self.relations[key] = Relation(r.kind, r.source, r.target, r.title)
+            for ev in r.evidence:
+                if (key, ev) not in self.seen:
+                    self.seen.add((key, ev))
+                    have.evidence.append(ev)
+        self.deferred.extend(part.deferred)
+
+    def settle(self) -> None:
+        """Make the reads a page left for the folded knowledge (``Deferred``), in the build's order."""
+        for d in self.deferred:
+            kinds.function(d.read)(self, d)
+        self.deferred = []
+
+    def defer(self, read: str, source: str, target: str, evidence: Evidence | None = None) -> None:
+        """Leave a read for the folded knowledge (``Deferred``)."""
+        self.deferred.append(Deferred(read, source, target, evidence))
 
     def relate(self, kind: str, source: str, target: str, evidence: Evidence | None = None,
                title: str | None = None) -> None:
@@ -367,20 +462,29 @@ def _evidence(page: Page, findings: ArticleFindings, m: Mention) -> Evidence:
 
 def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
     """The knowledge base of all pages, read once and in order (``pages`` may be a stream:
-    nothing keeps a page after its articles are resolved)."""
+    nothing keeps a page after its articles are resolved): each page resolved on its own, folded
+    into the build's knowledge in order, then the officials merged across pages."""
     b = _Builder()
     sources = []
     for page, articles in pages:
         sources.append(page.source)
-        page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
-        page_entity.attrs = PageInfo(page.source, page.sha256, **{k: v for k, v in page.meta.items()
-                                                                  if k in ("id", "url", "date", "archive", "line")})
-        for findings in articles:
-            _resolve_article(b, page, page_entity, findings)
+        b.absorb(resolve_page(page, articles))
+    b.settle()
     _merge_officials(b)
     relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, r.title or ""))
     entities = dict(sorted(b.entities.items()))
     return KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
+
+
+def resolve_page(page: Page, articles: list[ArticleFindings]) -> PageKnowledge:
+    """One page's knowledge, from its findings alone (see ``PageKnowledge``)."""
+    b = _Builder()
+    page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
+    page_entity.attrs = PageInfo(page.source, page.sha256, **{k: v for k, v in page.meta.items()
+                                                              if k in ("id", "url", "date", "archive", "line")})
+    for findings in articles:
+        _resolve_article(b, page, page_entity, findings)
+    return PageKnowledge(page.source, b.entities, b.relations, b.deferred)
 
 
 def _resolve_article(b: _Builder, page: Page, page_entity: Entity, findings: ArticleFindings) -> None:
@@ -533,6 +637,8 @@ def _resolve_union(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
         dept = b.union(f"{base.name}{a.department}", (base.attrs.province or "").replace("province/", "") or None,
                        dept_ev, alias=m.surface, parent=base.id)
         dept.attrs.department = True
+        if not base.attrs.province:  # another page may place the union: read once every page is folded
+            b.defer("kg.resolve.entities:settle_department_province", dept.id, base.id)
         if m.surface != base.name:
             dept.aliases.add(a.department)
         return dept
@@ -555,10 +661,12 @@ def _resolve_organization(b: _Builder, ctx: _Context, m: Mention, ev: Evidence,
             return None
     if code is None and "{place}" not in template and not m.attrs.implied and m.surface == template:
         # 常委会, 党组 after 全国人大常委会 or 省政府党组: the short name stands for the body the article named
-        # in full before it; 常委会法制工作委员会: a body of that body
+        # in full before it (as printed on this page, or in a form the lexicon knows it by: the page's
+        # knowledge is its own); 常委会法制工作委员会: a body of that body
         for short in ((m.surface,) if len(m.surface) <= 3 else (m.surface[:3],) if m.surface.startswith("常委会") else ()):
             earlier = next((e for e in reversed(ctx.organizations)
-                            if any(len(n) > len(short) and n.endswith(short) for n in (e.name, *e.aliases))), None)
+                            if any(len(n) > len(short) and n.endswith(short)
+                                   for n in (e.name, *e.aliases, *lexicon.printed_forms(e.name)))), None)
             if earlier is not None:
                 name = earlier.name + m.surface[len(short):]
                 e = b.entity("organization", name, name, ev, alias=m.surface if name != earlier.name else None)
@@ -622,6 +730,24 @@ def _link_operated_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link:
     b.relate("operated-by", src.id, operator.id, ev)
     if operator.attrs.province:
         b.relate("active-in", src.id, operator.attrs.province, ev)
+    else:  # another page may place the union: read once every page is folded
+        b.defer("kg.resolve.entities:settle_active_in", src.id, operator.id, ev)
+
+
+def settle_active_in(b: _Builder, d: Deferred) -> None:
+    """A programme is active in the province of the union operating it, when a page places the union
+    (``Deferred``: the page naming the programme did not)."""
+    operator = b.entities.get(d.target)
+    if operator is not None and operator.attrs.province:
+        b.relate("active-in", d.source, operator.attrs.province, d.evidence)
+
+
+def settle_department_province(b: _Builder, d: Deferred) -> None:
+    """A union department is in its union's province, when a page places the union (``Deferred``)."""
+    department, union = b.entities.get(d.source), b.entities.get(d.target)
+    if department is not None and union is not None and not department.attrs.province and union.attrs.province:
+        department.attrs.province = union.attrs.province
+        b.relate("located-in", department.id, union.attrs.province)
 
 
 def _link_active_in(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
