@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from kg.knowledge import kinds
-from kg.resolve.entities import Entity, KnowledgeBase, Relation
+from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation
 
 
 def _names(e: Entity) -> list[str]:
@@ -25,11 +25,11 @@ def facts_by_page(kb: KnowledgeBase) -> dict[str, dict]:
 def each_page_facts(kb: KnowledgeBase):
     """(page, facts) for every page, from one pass over the entities and relations (not one
     per page); made one page at a time, so an archive's facts are never all in memory."""
-    entities_on: dict[str, list[Entity]] = {p: [] for p in kb.pages}
+    entities_on: dict[str, list[tuple[Entity, Evidence]]] = {p: [] for p in kb.pages}
     relations_on: dict[str, list[Relation]] = {p: [] for p in kb.pages}
     for e in kb.entities.values():
-        for page in {ev.page for ev in e.evidence}:
-            entities_on.setdefault(page, []).append(e)
+        for page, first in _first_evidence_by_page(e.evidence).items():
+            entities_on.setdefault(page, []).append((e, first))
     for r in kb.relations:
         for page in {ev.page for ev in r.evidence}:
             relations_on.setdefault(page, []).append(r)
@@ -42,25 +42,36 @@ def each_page_facts(kb: KnowledgeBase):
                                 articles.pop(page, []))
 
 
+def _first_evidence_by_page(evidence: list[Evidence]) -> dict[str, Evidence]:
+    """Each page's first evidence of an entity: what the page's facts are ordered by (the page's own
+    reading, whatever other pages of the build say of the entity)."""
+    first: dict[str, Evidence] = {}
+    for ev in evidence:
+        first.setdefault(ev.page, ev)
+    return first
+
+
 def page_facts(kb: KnowledgeBase, page: str) -> dict:
     return facts_by_page(kb)[page]
 
 
-def _page_facts(kb: KnowledgeBase, page: str, here: list[Entity], rels: list[Relation],
+def _page_facts(kb: KnowledgeBase, page: str, here: list[tuple[Entity, Evidence]], rels: list[Relation],
                 articles: list[Entity]) -> dict:
     """The page's facts: one section per entity kind, each written by the function ``kg/knowledge/kinds.py``
-    names for it, in the order of ``kinds.FACTS_SECTIONS``."""
-    ents = kb.entities
-    by_kind: dict[str, list[Entity]] = {}
-    for e in here:
-        by_kind.setdefault(e.kind, []).append(e)
+    names for it, in the order of ``kinds.FACTS_SECTIONS``; each kind's entities in the order the page
+    first names them."""
+    by_kind: dict[str, list[tuple[Entity, Evidence]]] = {}
+    for e, first in here:
+        by_kind.setdefault(e.kind, []).append((e, first))
     for kind, found in by_kind.items():
         kinds.entity_kind(kind)  # an entity of a kind nobody registered raises here, naming it
-        found.sort(key=lambda e: (e.evidence[0].article, e.evidence[0].sentence, e.name))
+        found.sort(key=lambda pair: (pair[1].article, pair[1].sentence, pair[0].name))
+    first_here = {e.id: first for e, first in here}
+    by_kind = {kind: [e for e, _ in found] for kind, found in by_kind.items()}
     by_source: dict[str, list[Relation]] = {}
     for r in rels:
         by_source.setdefault(r.source, []).append(r)
-    page_facts = _Page(kb, page, here, by_kind, by_source, articles)
+    page_facts = _Page(kb, page, [e for e, _ in here], by_kind, by_source, articles, first_here)
     return {section: write(page_facts) for section, write in _writers()}
 
 
@@ -68,9 +79,10 @@ class _Page:
     """What the sections of one page's facts are made from."""
 
     def __init__(self, kb: KnowledgeBase, page: str, here: list[Entity], by_kind: dict[str, list[Entity]],
-                 by_source: dict[str, list[Relation]], articles: list[Entity]):
+                 by_source: dict[str, list[Relation]], articles: list[Entity], first_here: dict[str, Evidence]):
         self.kb, self.ents, self.page, self.here = kb, kb.entities, page, here
         self.by_kind, self.by_source, self.articles = by_kind, by_source, articles
+        self.first_here = first_here  # entity id -> its first evidence on this page
 
     def of(self, kind: str) -> list[Entity]:
         """The page's entities of ``kind``, in reading order."""
@@ -128,7 +140,7 @@ def _programs(p: _Page) -> list[dict]:
 
 def _persons(p: _Page) -> list[dict]:
     return [{"name": e.name, "role": e.attrs.role, "affiliation": e.attrs.affiliation,
-             "article": e.evidence[0].article} for e in p.of("person")]
+             "article": p.first_here[e.id].article} for e in p.of("person")]
 
 
 def _cities(p: _Page) -> list[dict]:
