@@ -169,13 +169,14 @@ def resolve_part_of(b, union, enterprise, ev, link: Link) -> None:
     b.defer("kg.extract.enterprises:settle_parent", union.id, enterprise.id)
 
 
-def settle_parent(b, d) -> None:
+def settle_parent(folded, out, d) -> None:
     """The federation of its enterprise's place is the parent of a union part of an enterprise, unless
-    a page gives it one (the enterprise's place as the build keeps it: the first page's)."""
-    union, enterprise = b.entities.get(d.source), b.entities.get(d.target)
+    a page gives it one (the enterprise's place as the build keeps it: the first page's). ``folded``: the
+    entities folded from every page (read); ``out``: the builder of what this read adds."""
+    union, enterprise = folded.get(d.source), folded.get(d.target)
     code = enterprise.attrs.division if enterprise is not None else None
     if code and union is not None and not union.attrs.parent:
-        b.relate("sub-organization-of", union.id, b.place_union(code).id)
+        out.relate("sub-organization-of", union.id, out.place_union(code).id)
 
 
 def facts(p) -> list[dict]:

@@ -212,7 +212,8 @@ class Deferred:
     province of a union another page places). The page records it; the build makes it once every page
     is folded (``_Builder.settle``), so that neither a page's knowledge nor the result depends on which
     pages came before it. ``read`` names the function making it (``module:function``, called with the
-    builder and this record)."""
+    entities folded from every page, a fresh builder to write what it adds into, and this record:
+    ``settled``)."""
 
     read: str
     source: str  # entity ids
@@ -316,10 +317,12 @@ class _Builder:
         self.deferred.extend(part.deferred)
 
     def settle(self) -> None:
-        """Make the reads a page left for the folded knowledge (``Deferred``), in the build's order."""
-        for d in self.deferred:
-            kinds.function(d.read)(self, d)
+        """Make the reads the pages left for the folded knowledge (``Deferred``), each as a part folded
+        after every page (``settled``): all read the pages' fold, none reads what another one adds."""
+        parts = [settled(d, self.entities) for d in self.deferred]
         self.deferred = []
+        for part in parts:
+            self.absorb(part)
 
     def defer(self, read: str, source: str, target: str, evidence: Evidence | None = None) -> None:
         """Leave a read for the folded knowledge (``Deferred``)."""
@@ -474,6 +477,30 @@ def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBas
     relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, r.title or ""))
     entities = dict(sorted(b.entities.items()))
     return KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
+
+
+def fold(parts: Iterable[PageKnowledge]) -> tuple[dict[str, Entity], dict[tuple, Relation]]:
+    """The entities and relations folded from ``parts`` in their order (the build's fold, without the
+    deferred reads or the merge): what an update folds again for the entities a changed page names."""
+    b = _Builder()
+    for part in parts:
+        b.absorb(part)
+    return b.entities, b.relations
+
+
+def merge_namesakes(parts: Iterable[PageKnowledge], bodies: Mapping[str, Entity]
+                    ) -> tuple[dict[str, Entity], dict[tuple, Relation], list[Merge]]:
+    """The officials of one name merged as ``resolve`` merges them: ``parts`` hold every namesake
+    (officials before the merge, each of one page) and the relations naming them, in the build's order;
+    ``bodies`` the resolved bodies of their posts (read only). Gives the entities and relations the
+    merge makes, and its log."""
+    b = _Builder()
+    for part in parts:
+        b.absorb(part)
+    b.entities.update((eid, e) for eid, e in bodies.items() if eid not in b.entities)
+    _merge_officials(b)
+    made = {eid: e for eid, e in b.entities.items() if eid not in bodies}
+    return made, b.relations, b.merges
 
 
 def resolve_page(page: Page, articles: list[ArticleFindings]) -> PageKnowledge:
@@ -734,20 +761,31 @@ def _link_operated_by(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link:
         b.defer("kg.resolve.entities:settle_active_in", src.id, operator.id, ev)
 
 
-def settle_active_in(b: _Builder, d: Deferred) -> None:
+def settled(d: Deferred, folded: Mapping[str, Entity]) -> PageKnowledge:
+    """What one deferred read adds to the knowledge folded from every page (``folded``, only read): a part
+    folded after every page, made by the function the read names (``d.read``, called with the folded
+    entities and a fresh builder it writes into). An update makes it again when the page leaving it, or
+    an entity it reads, changes."""
+    out = _Builder()
+    kinds.function(d.read)(folded, out, d)
+    return PageKnowledge("", out.entities, out.relations)
+
+
+def settle_active_in(folded: Mapping[str, Entity], out: _Builder, d: Deferred) -> None:
     """A programme is active in the province of the union operating it, when a page places the union
     (``Deferred``: the page naming the programme did not)."""
-    operator = b.entities.get(d.target)
+    operator = folded.get(d.target)
     if operator is not None and operator.attrs.province:
-        b.relate("active-in", d.source, operator.attrs.province, d.evidence)
+        out.relate("active-in", d.source, operator.attrs.province, d.evidence)
 
 
-def settle_department_province(b: _Builder, d: Deferred) -> None:
+def settle_department_province(folded: Mapping[str, Entity], out: _Builder, d: Deferred) -> None:
     """A union department is in its union's province, when a page places the union (``Deferred``)."""
-    department, union = b.entities.get(d.source), b.entities.get(d.target)
+    department, union = folded.get(d.source), folded.get(d.target)
     if department is not None and union is not None and not department.attrs.province and union.attrs.province:
-        department.attrs.province = union.attrs.province
-        b.relate("located-in", department.id, union.attrs.province)
+        placed = out.entity(department.kind, department.name, department.name, eid=department.id)
+        placed.attrs.province = union.attrs.province
+        out.relate("located-in", department.id, union.attrs.province)
 
 
 def _link_active_in(b: _Builder, src: Entity, dst: Entity, ev: Evidence, link: Link) -> None:
@@ -900,10 +938,15 @@ def _same_person(b: _Builder, namesakes: list[Entity]) -> list[tuple[list[Entity
 
 
 def _is_national(b: _Builder, org: str) -> bool:
-    """A Chinese body with no province of its own: central, national or the ACFTU."""
     e = b.entities.get(org)
+    return e is not None and is_national_body(e)
+
+
+def is_national_body(e: Entity) -> bool:
+    """A Chinese body with no province of its own: central, national or the ACFTU (namesakes whose
+    posts are all at such bodies are one person)."""
     # every body kind has a province; only an organisation may be another state's
-    return e is not None and not e.attrs.province and (e.kind != "organization" or (e.attrs.country or "CN") == "CN")
+    return not getattr(e.attrs, "province", None) and (e.kind != "organization" or (e.attrs.country or "CN") == "CN")
 
 
 class _PostIndex:

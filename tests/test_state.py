@@ -1,0 +1,106 @@
+"""The resolution state (kg/pipeline/state.py): an update gives what resolving every page gives."""
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from kg import api
+from kg.extract import extract_article
+from kg.pipeline.state import ResolutionState, StateError, page_position
+from kg.resolve.entities import resolve, resolve_page
+
+# invented pages, each reproducing a pattern whose resolution reads across pages
+_TEXTS = {
+    "a.txt": "四川省成都市的明远机械有限公司工会开展“金秋助学”活动。四川省总工会主席王明远出席。",
+    "b.txt": "明远机械有限公司工会开展“金秋助学”活动。王明远主席讲话。",
+    "c.txt": "国务院办公厅印发《关于加强职工服务的实施意见》。",
+    "d.txt": "人力资源社会保障部印发《关于加强职工服务的实施意见》。四川省总工会党组书记、主席王明远强调。",
+    "e.txt": "明远集团总工会法律工作部开展“送法进企业”活动。江苏省总工会主席王明远出席。",
+    "f.txt": "四川省明远集团总工会开展活动。本报讯 (记者 陈明远)会议召开。",
+    "g.txt": "(记者陈明远)\n\n全国人民代表大会常务委员会召开会议，常委会副委员长李明远主持。",
+    "h.txt": "中华全国总工会主席李明远讲话。全国总工会书记处书记王明远出席。",
+}
+
+
+def _page(name: str, text: str | None = None):
+    return api.read_text(f"## 测试\n\n{text or _TEXTS[name]}\n", name)
+
+
+def _knowledge(page):
+    return resolve_page(page, [extract_article(a) for a in page.articles])
+
+
+def _full(pages):
+    ordered = sorted(pages, key=lambda p: page_position(p.source, None))
+    return resolve([(p, [extract_article(a) for a in p.articles]) for p in ordered])
+
+
+def _entry(page):
+    return page_position(page.source, None), page.sha256, _knowledge(page)
+
+
+def _same(state: ResolutionState, pages) -> None:
+    got, want = state.knowledge_base(), _full(pages)
+    assert got.pages == want.pages
+    assert sorted(got.entities) == sorted(want.entities)
+    for eid, e in want.entities.items():
+        assert got.entities[eid] == e, eid
+    assert got.relations == want.relations
+    assert got.merges == want.merges
+
+
+def _state():
+    return ResolutionState(None, key=b"k" * 32)
+
+
+def test_a_state_built_in_one_step_is_the_full_resolution():
+    pages = [_page(n) for n in _TEXTS]
+    state = _state()
+    state.apply(_entry(p) for p in pages)
+    _same(state, pages)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pages_added_one_at_a_time_in_any_order_give_the_full_resolution(seed):
+    pages = [_page(n) for n in _TEXTS]
+    random.Random(seed).shuffle(pages)
+    state = _state()
+    for i, p in enumerate(pages):
+        state.apply([_entry(p)])
+        _same(state, pages[:i + 1])
+
+
+def test_a_changed_page_and_a_removed_page_give_the_full_resolution_of_what_remains():
+    pages = {n: _page(n) for n in _TEXTS}
+    state = _state()
+    state.apply(_entry(p) for p in pages.values())
+    pages["a.txt"] = _page("a.txt", "明远机械有限公司工会开展“金秋助学”活动。江苏省总工会主席王明远出席。")
+    changes = state.apply([_entry(pages["a.txt"])], removed=["d.txt"])
+    del pages["d.txt"]
+    _same(state, pages.values())
+    assert {"a.txt", "d.txt"} <= changes.pages
+    for name in list(pages):  # and every page removed in turn, down to none
+        state.apply([], removed=[name])
+        del pages[name]
+        if pages:
+            _same(state, pages.values())
+    assert state.knowledge_base().entities == {}
+
+
+def test_an_update_reports_the_pages_whose_outputs_change():
+    pages = [_page(n) for n in ("a.txt", "c.txt")]
+    state = _state()
+    state.apply(_entry(p) for p in pages)
+    changes = state.apply([_entry(_page("b.txt"))])
+    assert "b.txt" in changes.pages and "c.txt" not in changes.pages
+
+
+def test_a_row_written_with_another_key_is_refused():
+    state = _state()
+    state.apply([_entry(_page("c.txt"))])
+    other = ResolutionState.__new__(ResolutionState)
+    other.db, other.key = state.db, b"x" * 32
+    with pytest.raises(StateError, match="not written by this user's builds"):
+        other.knowledge_base()
