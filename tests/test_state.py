@@ -104,3 +104,45 @@ def test_a_row_written_with_another_key_is_refused():
     other.db, other.key = state.db, b"x" * 32
     with pytest.raises(StateError, match="not written by this user's builds"):
         other.knowledge_base()
+
+
+def test_a_full_builds_state_updates_as_one_made_page_by_page():
+    """A full build keeps its resolution as it makes it (StateKeeper); updates of that state equal the
+    full resolution of the pages after them."""
+    from kg.pipeline.state import StateKeeper
+
+    pages = {n: _page(n) for n in _TEXTS}
+    first = [pages[n] for n in ("a.txt", "c.txt", "d.txt", "e.txt", "h.txt")]
+    state = _state()
+    ordered = sorted(first, key=lambda p: page_position(p.source, None))
+    kb = resolve([(p, [extract_article(a) for a in p.articles]) for p in ordered], StateKeeper(state))
+    assert state.knowledge_base() == kb
+    state.apply(_entry(pages[n]) for n in ("b.txt", "f.txt", "g.txt"))
+    _same(state, pages.values())
+    changed = _page("h.txt", "全国总工会书记处书记王明远出席。")
+    state.apply([_entry(changed)], removed=["c.txt"])
+    pages["h.txt"] = changed
+    del pages["c.txt"]
+    _same(state, pages.values())
+
+
+def test_a_pages_facts_and_graph_from_its_part_of_the_state_are_those_of_the_whole():
+    """knowledge_for(page) holds what the page's facts and named graph are made from: both equal those
+    made from the whole knowledge base, for every page, after updates."""
+    from kg.export.facts import page_facts
+    from kg.export.rdf import to_dataset
+
+    pages = {n: _page(n) for n in _TEXTS}
+    state = _state()
+    state.apply(_entry(p) for n, p in pages.items() if n != "b.txt")
+    state.apply([_entry(pages["b.txt"])])
+    whole = state.knowledge_base()
+    quads = to_dataset(whole).quads
+    for source in pages:
+        part = state.knowledge_for([source])
+        assert part.pages == [source]
+        assert page_facts(part, source) == page_facts(whole, source), source
+        page_iri = next(s for g, s, p, o in quads if o == f'"{source}"' and p.endswith("identifier>"))
+        graph = next(g for g, s, p, o in quads if s == page_iri and g.endswith(page_iri[page_iri.index("page/"):]))
+        mine = [q for q in to_dataset(part).quads if q[0] == graph]
+        assert mine == [q for q in quads if q[0] == graph], source

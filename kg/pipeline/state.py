@@ -43,7 +43,7 @@ from kg.pipeline import codec
 from kg.resolve import entities as resolution
 from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge, PageKnowledge, Relation
 
-__all__ = ["ResolutionState", "StateError", "Changes", "page_position"]
+__all__ = ["ResolutionState", "StateKeeper", "StateError", "Changes", "page_position"]
 
 STATE_FORMAT = 1
 _SETTLED = "\U0010ffff"  # positions of the parts deferred reads make: after every page's
@@ -134,7 +134,9 @@ class ResolutionState:
             CREATE INDEX IF NOT EXISTS official_posts_by_position ON official_posts (position);
             CREATE TABLE IF NOT EXISTS merged (name TEXT PRIMARY KEY, value BLOB);
             CREATE TABLE IF NOT EXISTS final_entities (entity TEXT PRIMARY KEY, value BLOB);
-            CREATE TABLE IF NOT EXISTS final_relations (relation TEXT PRIMARY KEY, value BLOB);
+            CREATE TABLE IF NOT EXISTS final_relations (relation TEXT PRIMARY KEY, source TEXT, target TEXT, value BLOB);
+            CREATE INDEX IF NOT EXISTS final_relations_by_source ON final_relations (source);
+            CREATE TABLE IF NOT EXISTS renamed (entity TEXT PRIMARY KEY, final TEXT);
         """)
         found = self.db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
         if found is None:
@@ -195,6 +197,7 @@ class ResolutionState:
         touched.deferred.update(db.execute("SELECT position, seq FROM deferred WHERE position = ?", (position,)))
         touched.names.update(n for (n,) in db.execute("SELECT name FROM official_names WHERE position = ?", (position,)))
         touched.pages.add(source)
+        db.execute("DELETE FROM renamed WHERE entity IN (SELECT entity FROM official_names WHERE position = ?)", (position,))
         for table in ("entity_parts", "relation_parts", "deferred", "deferred_reads", "official_names", "official_posts"):
             db.execute(f"DELETE FROM {table} WHERE position = ?", (position,))
         db.execute("DELETE FROM pages WHERE source = ?", (source,))
@@ -315,27 +318,49 @@ class ResolutionState:
             touched.sources.add(r.source)
 
     def _finish_entities(self, ids: set[str], changes: Changes) -> None:
+        """The final value of each entity of ``ids``: its pages' parts, then the deferred reads' parts."""
         for eid in sorted(ids):
             parts = self._parts(eid, settled=True)
-            old = self.db.execute("SELECT value FROM final_entities WHERE entity = ?", (eid,)).fetchone()
-            old_entity = _entity_of(self._read("final_entities", eid, old[0])) if old is not None else None
-            if not parts:
-                if old is not None:
-                    self.db.execute("DELETE FROM final_entities WHERE entity = ?", (eid,))
-                    changes.entities.add(eid)
-                    changes.old_evidence.extend(old_entity.evidence)
-                    changes.national_changed.add(eid)
-                continue
-            entity = _fold_entity(parts)
-            value = self._signed("final_entities", eid, _entity_plain(entity))
-            if old is None or old[0] != value:
-                self.db.execute("INSERT OR REPLACE INTO final_entities VALUES (?, ?)", (eid, value))
-                changes.entities.add(eid)
-                changes.new_evidence.extend(entity.evidence)
-                if old_entity is not None:
-                    changes.old_evidence.extend(old_entity.evidence)
-                if old_entity is None or _national(old_entity) != _national(entity):
-                    changes.national_changed.add(eid)
+            self._put_final_entity(eid, _fold_entity(parts) if parts else None, changes)
+
+    # the final rows: each write notes what changed, with the pages of the evidence before and after
+    def _final_entity(self, eid: str) -> Entity | None:
+        row = self.db.execute("SELECT value FROM final_entities WHERE entity = ?", (eid,)).fetchone()
+        return None if row is None else _entity_of(self._read("final_entities", eid, row[0]))
+
+    def _put_final_entity(self, eid: str, entity: Entity | None, changes: Changes) -> None:
+        old = self._final_entity(eid)
+        if old == entity:
+            return
+        if entity is None:
+            self.db.execute("DELETE FROM final_entities WHERE entity = ?", (eid,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO final_entities VALUES (?, ?)",
+                            (eid, self._signed("final_entities", eid, _entity_plain(entity))))
+            changes.new_evidence.extend(entity.evidence)
+        changes.entities.add(eid)
+        if old is not None:
+            changes.old_evidence.extend(old.evidence)
+        if (old is not None and _national(old)) != (entity is not None and _national(entity)):
+            changes.national_changed.add(eid)
+
+    def _final_relation(self, text: str) -> Relation | None:
+        row = self.db.execute("SELECT value FROM final_relations WHERE relation = ?", (text,)).fetchone()
+        return None if row is None else self._read("final_relations", text, row[0])
+
+    def _put_final_relation(self, text: str, relation: Relation | None, changes: Changes) -> None:
+        old = self._final_relation(text)
+        if old == relation:
+            return
+        if relation is None:
+            self.db.execute("DELETE FROM final_relations WHERE relation = ?", (text,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO final_relations VALUES (?, ?, ?, ?)",
+                            (text, relation.source, relation.target, self._signed("final_relations", text, relation)))
+            changes.new_evidence.extend(relation.evidence)
+        changes.relations.add(tuple(codec.decode(text)))
+        if old is not None:
+            changes.old_evidence.extend(old.evidence)
 
     def _finish_relations(self, touched: "_Touched", officials: set[str], changes: Changes) -> None:
         """Fold each touched relation that names no official before the merge (those are the merge's);
@@ -355,22 +380,7 @@ class ResolutionState:
             if kind in made_with and parts:
                 kept = _kept_position(self._parts(source, settled=True), made_with[kind])
                 parts = [(p, r) for p, r in parts if p == kept or p.startswith(_SETTLED)]
-            old = self.db.execute("SELECT value FROM final_relations WHERE relation = ?", (relation,)).fetchone()
-            old_relation = self._read("final_relations", relation, old[0]) if old is not None else None
-            if not parts:
-                if old is not None:
-                    self.db.execute("DELETE FROM final_relations WHERE relation = ?", (relation,))
-                    changes.relations.add(key)
-                    changes.old_evidence.extend(old_relation.evidence)
-                continue
-            folded = _fold_relation([r for _, r in parts])
-            value = self._signed("final_relations", relation, folded)
-            if old is None or old[0] != value:
-                self.db.execute("INSERT OR REPLACE INTO final_relations VALUES (?, ?)", (relation, value))
-                changes.relations.add(key)
-                changes.new_evidence.extend(folded.evidence)
-                if old_relation is not None:
-                    changes.old_evidence.extend(old_relation.evidence)
+            self._put_final_relation(relation, _fold_relation([r for _, r in parts]) if parts else None, changes)
 
     def _merge(self, name: str, changes: Changes) -> None:
         """Merge the namesakes of ``name`` again (``kg.resolve.entities.merge_namesakes``) and replace
@@ -385,10 +395,8 @@ class ResolutionState:
             for position, e in self._parts(eid, settled=True):
                 parts.setdefault(position, PageKnowledge(position, {}, {})).entities[eid] = e
                 for _, body in e.attrs.posts or ():
-                    if body not in bodies:
-                        row = self.db.execute("SELECT value FROM final_entities WHERE entity = ?", (body,)).fetchone()
-                        if row is not None:
-                            bodies[body] = _entity_of(self._read("final_entities", body, row[0]))
+                    if body not in bodies and (found := self._final_entity(body)) is not None:
+                        bodies[body] = found
         rows = set()
         for eid in officials:
             rows.update(self.db.execute(
@@ -401,43 +409,21 @@ class ResolutionState:
             order = {eid: i for i, (eid, _) in enumerate(self.db.execute(
                 "SELECT entity, ordinal FROM entity_parts WHERE position = ? ORDER BY ordinal", (part.source,)))}
             part.entities = dict(sorted(part.entities.items(), key=lambda kv: order.get(kv[0], 0)))
-        made_entities, made_relations, merges = resolution.merge_namesakes(ordered, bodies) if officials else ({}, {}, [])
+        made_entities, made_relations, merges, renamed = resolution.merge_namesakes(ordered, bodies) \
+            if officials else ({}, {}, [], {})
         for eid in old_ids:
             if eid not in made_entities:
-                row = self.db.execute("SELECT value FROM final_entities WHERE entity = ?", (eid,)).fetchone()
-                if row is not None:
-                    changes.old_evidence.extend(_entity_of(self._read("final_entities", eid, row[0])).evidence)
-                self.db.execute("DELETE FROM final_entities WHERE entity = ?", (eid,))
-                changes.entities.add(eid)
+                self._put_final_entity(eid, None, changes)
+        keys = {_relation_key_text(key): r for key, r in made_relations.items()}
         for text in old_keys:
-            key = tuple(codec.decode(text))
-            if key not in made_relations:
-                row = self.db.execute("SELECT value FROM final_relations WHERE relation = ?", (text,)).fetchone()
-                if row is not None:
-                    changes.old_evidence.extend(self._read("final_relations", text, row[0]).evidence)
-                self.db.execute("DELETE FROM final_relations WHERE relation = ?", (text,))
-                changes.relations.add(key)
+            if text not in keys:
+                self._put_final_relation(text, None, changes)
         for eid, e in made_entities.items():
-            value = self._signed("final_entities", eid, _entity_plain(e))
-            row = self.db.execute("SELECT value FROM final_entities WHERE entity = ?", (eid,)).fetchone()
-            if row is None or row[0] != value:
-                if row is not None:
-                    changes.old_evidence.extend(_entity_of(self._read("final_entities", eid, row[0])).evidence)
-                self.db.execute("INSERT OR REPLACE INTO final_entities VALUES (?, ?)", (eid, value))
-                changes.entities.add(eid)
-                changes.new_evidence.extend(e.evidence)
-        keys = []
-        for key, r in made_relations.items():
-            text = _relation_key_text(key)
-            keys.append(text)
-            value = self._signed("final_relations", text, r)
-            row = self.db.execute("SELECT value FROM final_relations WHERE relation = ?", (text,)).fetchone()
-            if row is None or row[0] != value:
-                if row is not None:
-                    changes.old_evidence.extend(self._read("final_relations", text, row[0]).evidence)
-                self.db.execute("INSERT OR REPLACE INTO final_relations VALUES (?, ?)", (text, value))
-                changes.relations.add(key)
-                changes.new_evidence.extend(r.evidence)
+            self._put_final_entity(eid, e, changes)
+        for text, r in keys.items():
+            self._put_final_relation(text, r, changes)
+        self.db.execute("DELETE FROM renamed WHERE entity IN (SELECT entity FROM official_names WHERE name = ?)", (name,))
+        self.db.executemany("INSERT OR REPLACE INTO renamed VALUES (?, ?)", sorted(renamed.items()))
         if officials:
             self.db.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)",
                             (name, self._signed("merged", name, (tuple(sorted(made_entities)), tuple(sorted(keys)),
@@ -451,12 +437,51 @@ class ResolutionState:
     # -- reading back ---------------------------------------------------------------------------
     def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
         """The final entities of ``ids`` that exist."""
-        out = {}
-        for eid in ids:
-            row = self.db.execute("SELECT value FROM final_entities WHERE entity = ?", (eid,)).fetchone()
-            if row is not None:
-                out[eid] = _entity_of(self._read("final_entities", eid, row[0]))
-        return out
+        return {eid: e for eid in ids if (e := self._final_entity(eid)) is not None}
+
+    def knowledge_for(self, sources: Iterable[str]) -> KnowledgeBase:
+        """What the outputs of these pages are made from: every entity and relation they name (officials
+        as merged), the entities those refer to (a post's body, a union's parent and province, a policy's
+        issuer, a city's province), with ``pages`` the given sources in the build's order. The facts of
+        each of these pages (``kg.export.facts``) and its named graph (``kg.export.rdf``) made from it
+        are those made from the whole knowledge base."""
+        db = self.db
+        found = [(position, source) for source in dict.fromkeys(sources)
+                 for (position,) in db.execute("SELECT position FROM pages WHERE source = ?", (source,))]
+        found.sort()
+        ids, keys = set(), set()
+        for position, _ in found:
+            for (eid,) in db.execute("SELECT entity FROM entity_parts WHERE position = ?", (position,)):
+                ids.add(self._renamed(eid))
+            settled = f"{_SETTLED}{position}\x1f"
+            for relation, source, target in db.execute(
+                    "SELECT relation, source, target FROM relation_parts WHERE position = ? "
+                    "OR (position >= ? AND position < ?)", (position, settled, settled + "\x7f")):
+                if _is_official(source) or _is_official(target):
+                    key = tuple(codec.decode(relation))
+                    relation = _relation_key_text((key[0], self._renamed(source), self._renamed(target), key[3]))
+                keys.add(relation)
+        relations = [r for text in sorted(keys) if (r := self._final_relation(text)) is not None]
+        here = {source for _, source in found}
+        for eid in sorted(e for e in ids if e.startswith(("official/", "person/"))):
+            # the posts a merge read from a bare title printed here (王明主席) are no page's part
+            for text, value in db.execute("SELECT relation, value FROM final_relations WHERE source = ?", (eid,)):
+                if text not in keys:
+                    r = self._read("final_relations", text, value)
+                    if any(ev.page in here for ev in r.evidence):
+                        relations.append(r)
+        entities = self.entities(ids)
+        wanted = {eid for e in entities.values() for eid in _references(e)}
+        wanted |= {eid for r in relations for eid in (r.source, r.target)}
+        entities.update(self.entities(wanted - set(entities)))
+        relations.sort(key=lambda r: (r.kind, r.source, r.target, r.title or ""))
+        return KnowledgeBase(dict(sorted(entities.items())), relations, [s for _, s in found])
+
+    def _renamed(self, eid: str) -> str:
+        if not _is_official(eid):
+            return eid
+        row = self.db.execute("SELECT final FROM renamed WHERE entity = ?", (eid,)).fetchone()
+        return eid if row is None else row[0]
 
     def knowledge_base(self) -> KnowledgeBase:
         """The whole knowledge base, as ``kg.resolve.entities.resolve`` gives it."""
@@ -472,6 +497,66 @@ class ResolutionState:
 
     def close(self) -> None:
         self.db.close()
+
+
+class StateKeeper:
+    """Keeps a full build's resolution in an empty state as ``kg.resolve.entities.resolve`` makes it
+    (its ``Keeper``): the pages' parts as they come, the deferred reads' parts, and the result, written
+    as it is rather than made again entity by entity (which ``apply`` does for an update, and the tests
+    hold equal)."""
+
+    def __init__(self, state: ResolutionState):
+        if state.pages():
+            raise ValueError("a full build is kept in an empty state")
+        self.state = state
+        self.positions: dict[str, str] = {}
+        self.official_names: dict[str, str] = {}  # official before the merge -> its name
+        state.db.execute("BEGIN")
+
+    def page(self, page, knowledge: PageKnowledge) -> None:
+        position = page_position(page.meta.get("input") or page.source, page.meta.get("line"))
+        self.positions[page.source] = position
+        self.state._put_in(position, page.sha256, knowledge, _Touched())
+        self.official_names.update((eid, e.name) for eid, e in knowledge.entities.items() if e.kind == "official")
+
+    def folded(self, entities: Mapping[str, Entity], read: Iterable[str]) -> None:
+        state = self.state
+        state.db.executemany("INSERT OR REPLACE INTO folded VALUES (?, ?)",
+                             [(eid, state._signed("folded", eid, _entity_plain(entities[eid])))
+                              for eid in sorted(read) if eid in entities])
+
+    def settled(self, source: str, seq: int, part: PageKnowledge) -> None:
+        self.state._put_parts(f"{_SETTLED}{self.positions[source]}\x1f{seq:06d}", part, _Touched())
+
+    def finish(self, kb: KnowledgeBase, renamed: Mapping[str, str]) -> None:
+        state, db = self.state, self.state.db
+        try:
+            db.executemany("INSERT INTO final_entities VALUES (?, ?)",
+                           [(eid, state._signed("final_entities", eid, _entity_plain(e))) for eid, e in kb.entities.items()])
+            rows, by_entity = [], {}
+            for r in kb.relations:
+                text = _relation_key_text((r.kind, r.source, r.target, r.title))
+                rows.append((text, r.source, r.target, state._signed("final_relations", text, r)))
+                for eid in (r.source, r.target):
+                    by_entity.setdefault(eid, []).append(text)
+            db.executemany("INSERT INTO final_relations VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO renamed VALUES (?, ?)", sorted(renamed.items()))
+            made_by_name: dict[str, set[str]] = {}
+            for old, name in self.official_names.items():
+                made_by_name.setdefault(name, set()).add(renamed.get(old, old))
+            merges_by_name: dict[str, list[Merge]] = {}
+            for m in kb.merges:
+                merges_by_name.setdefault(m.name, []).append(m)
+            db.executemany("INSERT INTO merged VALUES (?, ?)", [
+                (name, state._signed("merged", name, (
+                    tuple(sorted(made)),
+                    tuple(sorted({k for eid in made for k in by_entity.get(eid, ())})),
+                    tuple(merges_by_name.get(name, ())))))
+                for name, made in sorted(made_by_name.items())])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
 
 @dataclass
@@ -535,6 +620,26 @@ def _is_official(eid: str) -> bool:
 def _kept_position(parts: list[tuple[str, Entity]], attribute: str) -> str | None:
     """The position of the first page whose part reads ``attribute`` (the one the fold keeps)."""
     return next((p for p, e in parts if getattr(e.attrs, attribute) is not None), None)
+
+
+def _references(e: Entity) -> Iterator[str]:
+    """The ids of other entities an entity's attributes name (strings with a kind before a slash), and
+    a city's province (the facts name it)."""
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from strings(v)
+    for f in dataclasses.fields(e.attrs):
+        for value in strings(getattr(e.attrs, f.name)):
+            if "/" in value and value.split("/", 1)[0] in _KINDS:
+                yield value
+    if e.kind == "city" and e.attrs.code:
+        yield f"province/{e.attrs.code[:2]}0000"
+
+
+_KINDS = frozenset(k.name for k in kinds.ENTITY_KINDS)
 
 
 def _national(e: Entity) -> bool:

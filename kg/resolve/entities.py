@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar, Iterable, Protocol
 
 from pypinyin import lazy_pinyin
 
@@ -261,6 +261,8 @@ class _Builder:
         self.seen: set[tuple] = set()  # (entity id or relation key, evidence): evidence kept once, in O(1)
         self.merges: list[Merge] = []
         self.deferred: list[Deferred] = []  # reads of other pages' knowledge, made after the fold (settle)
+        self.deferred_from: list[tuple[str, int]] = []  # (page, its read's number) of each, when folded
+        self.renamed: dict[str, str] = {}  # an official before the merge -> the merged entity's id
 
     # -- entities ---------------------------------------------------------
     def entity(self, kind: str, key: str, name: str, evidence: Evidence | None = None,
@@ -315,14 +317,17 @@ class _Builder:
                     self.seen.add((key, ev))
                     have.evidence.append(ev)
         self.deferred.extend(part.deferred)
+        self.deferred_from.extend((part.source, seq) for seq in range(len(part.deferred)))
 
-    def settle(self) -> None:
+    def settle(self) -> list[tuple[str, int, PageKnowledge]]:
         """Make the reads the pages left for the folded knowledge (``Deferred``), each as a part folded
-        after every page (``settled``): all read the pages' fold, none reads what another one adds."""
-        parts = [settled(d, self.entities) for d in self.deferred]
-        self.deferred = []
-        for part in parts:
+        after every page (``settled``): all read the pages' fold, none reads what another one adds.
+        Returns (page, read's number, part) of each."""
+        parts = [(source, seq, settled(d, self.entities)) for (source, seq), d in zip(self.deferred_from, self.deferred)]
+        self.deferred, self.deferred_from = [], []
+        for _, _, part in parts:
             self.absorb(part)
+        return parts
 
     def defer(self, read: str, source: str, target: str, evidence: Evidence | None = None) -> None:
         """Leave a read for the folded knowledge (``Deferred``)."""
@@ -463,20 +468,45 @@ def _evidence(page: Page, findings: ArticleFindings, m: Mention) -> Evidence:
     return Evidence(page.source, findings.article.index, m.sentence, spans[0][0], spans[-1][1], s.text)
 
 
-def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]]) -> KnowledgeBase:
+class Keeper(Protocol):
+    """What keeps the parts of a resolution for a later update (``kg.pipeline.state``): told each page's
+    knowledge in the build's order, the entities deferred reads read as the pages' fold left them, each
+    read's part, and the result with the officials' merged ids."""
+
+    def page(self, page: Page, knowledge: PageKnowledge) -> None: ...
+
+    def folded(self, entities: Mapping[str, Entity], read: Iterable[str]) -> None: ...
+
+    def settled(self, source: str, seq: int, part: PageKnowledge) -> None: ...
+
+    def finish(self, kb: "KnowledgeBase", renamed: Mapping[str, str]) -> None: ...
+
+
+def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]], keeper: Keeper | None = None) -> KnowledgeBase:
     """The knowledge base of all pages, read once and in order (``pages`` may be a stream:
     nothing keeps a page after its articles are resolved): each page resolved on its own, folded
-    into the build's knowledge in order, then the officials merged across pages."""
+    into the build's knowledge in order, then the officials merged across pages. A ``keeper`` is
+    told every part (a build that can be updated keeps them)."""
     b = _Builder()
     sources = []
     for page, articles in pages:
         sources.append(page.source)
-        b.absorb(resolve_page(page, articles))
-    b.settle()
+        part = resolve_page(page, articles)
+        if keeper is not None:
+            keeper.page(page, part)
+        b.absorb(part)
+    if keeper is not None:
+        keeper.folded(b.entities, {eid for d in b.deferred for eid in (d.source, d.target)})
+    for source, seq, part in b.settle():
+        if keeper is not None:
+            keeper.settled(source, seq, part)
     _merge_officials(b)
     relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, r.title or ""))
     entities = dict(sorted(b.entities.items()))
-    return KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
+    kb = KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
+    if keeper is not None:
+        keeper.finish(kb, b.renamed)
+    return kb
 
 
 def fold(parts: Iterable[PageKnowledge]) -> tuple[dict[str, Entity], dict[tuple, Relation]]:
@@ -489,18 +519,18 @@ def fold(parts: Iterable[PageKnowledge]) -> tuple[dict[str, Entity], dict[tuple,
 
 
 def merge_namesakes(parts: Iterable[PageKnowledge], bodies: Mapping[str, Entity]
-                    ) -> tuple[dict[str, Entity], dict[tuple, Relation], list[Merge]]:
+                    ) -> tuple[dict[str, Entity], dict[tuple, Relation], list[Merge], dict[str, str]]:
     """The officials of one name merged as ``resolve`` merges them: ``parts`` hold every namesake
     (officials before the merge, each of one page) and the relations naming them, in the build's order;
     ``bodies`` the resolved bodies of their posts (read only). Gives the entities and relations the
-    merge makes, and its log."""
+    merge makes, its log, and the merged id of each official before the merge."""
     b = _Builder()
     for part in parts:
         b.absorb(part)
     b.entities.update((eid, e) for eid, e in bodies.items() if eid not in b.entities)
     _merge_officials(b)
     made = {eid: e for eid, e in b.entities.items() if eid not in bodies}
-    return made, b.relations, b.merges
+    return made, b.relations, b.merges, b.renamed
 
 
 def resolve_page(page: Page, articles: list[ArticleFindings]) -> PageKnowledge:
@@ -890,6 +920,7 @@ def _merge_officials(b: _Builder) -> None:
                 b.relate(r.kind, src, dst, ev, r.title)
     for old, title, org, ev in bare_posts:
         b.relate("holds-post", renamed.get(old, old), org, ev, title=title)
+    b.renamed.update(renamed)
 
 
 def _same_person(b: _Builder, namesakes: list[Entity]) -> list[tuple[list[Entity], list[str]]]:
