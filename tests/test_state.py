@@ -146,3 +146,36 @@ def test_a_pages_facts_and_graph_from_its_part_of_the_state_are_those_of_the_who
         graph = next(g for g, s, p, o in quads if s == page_iri and g.endswith(page_iri[page_iri.index("page/"):]))
         mine = [q for q in to_dataset(part).quads if q[0] == graph]
         assert mine == [q for q in quads if q[0] == graph], source
+
+
+def test_pages_an_update_does_not_report_keep_their_facts_and_graphs():
+    """Changes.pages is every page whose facts or named graph change: the others' are the same before and
+    after (a page naming 四川省总工会 once more leaves the other pages naming it alone)."""
+    from kg.export.facts import page_facts
+    from kg.export.rdf import to_dataset
+
+    def outputs(state, source):
+        part = state.knowledge_for([source])
+        page = next(e for e in part.entities.values() if e.kind == "page" and e.attrs.source == source)
+        graph = [q for q in to_dataset(part).quads if q[0].endswith(f"graph/{page.id}>")]
+        assert graph
+        return page_facts(part, source), graph
+
+    pages = {n: _page(n) for n in _TEXTS}
+    state = _state()
+    state.apply(_entry(p) for n, p in pages.items() if n not in ("b.txt", "h.txt"))
+    reached = set()
+    for update in ([_entry(pages["b.txt"])], [_entry(pages["h.txt"])],
+                   [_entry(_page("zz.txt", "四川省总工会召开会议。"))],
+                   [_entry(_page("zy.txt", "全总召开会议。"))],  # an alias every page naming the body shows
+                   [_entry(_page("0.txt", "国家发展改革委印发《关于加强职工服务的实施意见》。"))]):  # a first issuer
+        before = {s: outputs(state, s) for s in state.pages()}
+        changes = state.apply(update)
+        added = {k.source for _, _, k in update}
+        for source, was in before.items():
+            if source not in changes.pages:
+                assert outputs(state, source) == was, source
+            elif outputs(state, source) != was:
+                reached.add(source)
+        assert len(changes.pages) < len(state.pages())
+    assert {"h.txt", "c.txt", "d.txt"} <= reached  # the alias reached h.txt, the earlier issuer c.txt and d.txt

@@ -13,7 +13,7 @@ them (SQLite, one row per part) with what the fold, the deferred reads and the m
   aliases and attributes there), by position and the order the page made it in (``ordinal``); the
   parts deferred reads made are kept here too, at positions after every page (``_SETTLED``);
 - ``deferred`` (and ``deferred_reads``, the entities each reads): the reads each page left;
-- ``folded``: each entity folded from the pages' parts alone (what deferred reads read);
+- ``folded``: each entity folded from the pages' parts alone, as deferred reads read it (its attributes);
 - ``official_names``, ``official_posts``: the officials of one page before the merge, by name, and the
   bodies of their posts (a body's change of place can change who is one person);
 - ``merged``: per name, what the merge of its namesakes made;
@@ -71,9 +71,18 @@ class Changes:
     entities: set[str] = field(default_factory=set)
     relations: set[tuple] = field(default_factory=set)
     pages: set[str] = field(default_factory=set)
-    old_evidence: list[Evidence] = field(default_factory=list, repr=False)
-    new_evidence: list[Evidence] = field(default_factory=list, repr=False)
     national_changed: set[str] = field(default_factory=set, repr=False)  # bodies whose national standing changed
+
+    def note(self, old, new) -> None:
+        """The pages an entity's or a relation's change reaches (``old``, ``new``: its values, None when it
+        is not there): every page of its evidence when what every page shows of it changed (its name,
+        aliases, attributes, kind), else only the pages whose own evidence of it changed (a page that
+        names 中华全国总工会 once more changes no other page's facts or graph)."""
+        if old is None or new is None or _shown(old) != _shown(new):
+            self.pages.update(ev.page for v in (old, new) if v is not None for ev in v.evidence)
+            return
+        before, after = _by_page(old.evidence), _by_page(new.evidence)
+        self.pages.update(page for page in before.keys() | after.keys() if before.get(page) != after.get(page))
 
 
 def _register() -> None:
@@ -261,7 +270,6 @@ class ResolutionState:
             touched.names.update(n for (n,) in self.db.execute("SELECT name FROM official_posts WHERE body = ?", (body,)))
         for name in sorted(touched.names):
             self._merge(name, changes)
-        changes.pages |= self._pages_of(changes)
         return changes
 
     def _refold(self, ids: set[str]) -> set[str]:
@@ -275,7 +283,7 @@ class ResolutionState:
                     self.db.execute("DELETE FROM folded WHERE entity = ?", (eid,))
                     changed.add(eid)
                 continue
-            entity = _fold_entity(parts)
+            entity = _as_read(_fold_entity(parts))
             value = self._signed("folded", eid, _entity_plain(entity))
             if old is None or old[0] != value:
                 self.db.execute("INSERT OR REPLACE INTO folded VALUES (?, ?)", (eid, value))
@@ -337,10 +345,8 @@ class ResolutionState:
         else:
             self.db.execute("INSERT OR REPLACE INTO final_entities VALUES (?, ?)",
                             (eid, self._signed("final_entities", eid, _entity_plain(entity))))
-            changes.new_evidence.extend(entity.evidence)
         changes.entities.add(eid)
-        if old is not None:
-            changes.old_evidence.extend(old.evidence)
+        changes.note(old, entity)
         if (old is not None and _national(old)) != (entity is not None and _national(entity)):
             changes.national_changed.add(eid)
 
@@ -357,10 +363,8 @@ class ResolutionState:
         else:
             self.db.execute("INSERT OR REPLACE INTO final_relations VALUES (?, ?, ?, ?)",
                             (text, relation.source, relation.target, self._signed("final_relations", text, relation)))
-            changes.new_evidence.extend(relation.evidence)
         changes.relations.add(tuple(codec.decode(text)))
-        if old is not None:
-            changes.old_evidence.extend(old.evidence)
+        changes.note(old, relation)
 
     def _finish_relations(self, touched: "_Touched", officials: set[str], changes: Changes) -> None:
         """Fold each touched relation that names no official before the merge (those are the merge's);
@@ -430,9 +434,6 @@ class ResolutionState:
                                                                   tuple(merges)))))
         else:
             self.db.execute("DELETE FROM merged WHERE name = ?", (name,))
-
-    def _pages_of(self, changes: Changes) -> set[str]:
-        return {ev.page for ev in changes.old_evidence} | {ev.page for ev in changes.new_evidence}
 
     # -- reading back ---------------------------------------------------------------------------
     def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
@@ -522,7 +523,7 @@ class StateKeeper:
     def folded(self, entities: Mapping[str, Entity], read: Iterable[str]) -> None:
         state = self.state
         state.db.executemany("INSERT OR REPLACE INTO folded VALUES (?, ?)",
-                             [(eid, state._signed("folded", eid, _entity_plain(entities[eid])))
+                             [(eid, state._signed("folded", eid, _entity_plain(_as_read(entities[eid]))))
                               for eid in sorted(read) if eid in entities])
 
     def settled(self, source: str, seq: int, part: PageKnowledge) -> None:
@@ -586,6 +587,33 @@ class _FoldedView(Mapping):
 
     def __len__(self) -> int:
         return self.state.db.execute("SELECT count(*) FROM folded").fetchone()[0]
+
+
+def _shown(value) -> tuple:
+    """What every page naming an entity or a relation shows of it: all but its evidence (and attributes
+    holding evidence, as an official's bare titles, which only the merge reads)."""
+    if isinstance(value, Entity):
+        attrs = tuple((f.name, v) for f in dataclasses.fields(value.attrs)
+                      if not _holds_evidence(v := getattr(value.attrs, f.name)))
+        return value.kind, value.name, frozenset(value.aliases), attrs
+    return value.kind, value.source, value.target, value.title
+
+
+def _holds_evidence(value) -> bool:
+    return isinstance(value, Evidence) or isinstance(value, (list, tuple)) and any(map(_holds_evidence, value))
+
+
+def _by_page(evidence: list[Evidence]) -> dict[str, list[Evidence]]:
+    out: dict[str, list[Evidence]] = {}
+    for ev in evidence:
+        out.setdefault(ev.page, []).append(ev)
+    return out
+
+
+def _as_read(e: Entity) -> Entity:
+    """What a deferred read reads of a folded entity: its id, kind, name and attributes (not its evidence
+    or aliases: a page that only names it again changes nothing a read depends on)."""
+    return Entity(e.id, e.kind, e.name, set(), e.attrs, [])
 
 
 def _fold_entity(parts: list[tuple[str, Entity]]) -> Entity:
