@@ -877,12 +877,14 @@ def _merge_officials(b: _Builder) -> None:
                         index.add(e, title, org)
                     bare_posts.append((e.id, title, org, ev))
         for cluster, reasons in _same_person(b, group):
-            first = cluster[0]
-            first_org = first.attrs.posts[0][1] if first.attrs.posts else ""
+            # the person's id: the name and the first, in id order, of the bodies of its posts (two people
+            # of one name never share one, or they would be one), so that it does not move when a page
+            # naming the person is added or taken away, unless that page brings or takes that body
+            bodies = sorted({o for e in cluster for _, o in e.attrs.posts or ()})
             # a title whose organisation could not be resolved leaves a name without a post:
             # that is a person, not an official (every official holds at least one post)
-            kind = "official" if any(e.attrs.posts for e in cluster) else "person"
-            new_id = entity_id(kind, f"{name}\x1f{first_org}", name)
+            kind = "official" if bodies else "person"
+            new_id = entity_id(kind, f"{name}\x1f{bodies[0] if bodies else ''}", name)
             # namesakes without a post join no one, and all get the id of the name alone: they are one
             # person, whose evidence gathers every cluster's (a later cluster used to replace an earlier)
             merged = b.entities.get(new_id)
