@@ -38,6 +38,7 @@ class CodecError(ValueError):
 _BY_NAME: dict[str, type] = {}
 _BY_CLASS: dict[type, str] = {}
 _MAKERS: dict[str, Callable[[dict[str, Any]], Any]] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # a registered class's fields, read once (encoding is hot)
 
 
 def register(*classes: type) -> None:
@@ -52,6 +53,7 @@ def register(*classes: type) -> None:
         if known is not None and known is not cls:
             raise ValueError(f"two classes named {name!r}: in {known.__module__} and in {cls.__module__}")
         _BY_NAME[name], _BY_CLASS[cls], _MAKERS[name] = cls, name, _dataclass_maker(cls)
+        _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
 
 
 def registered() -> dict[str, type]:
@@ -87,8 +89,8 @@ def to_plain(value: Any) -> Any:
         raise TypeError(f"cannot encode a {kind.__module__}.{kind.__qualname__}: "
                         "register it with kg.pipeline.codec.register")
     out = {_TAG: name}
-    for f in dataclasses.fields(value):
-        out[f.name] = to_plain(getattr(value, f.name))
+    for field_name in _FIELD_NAMES[kind]:
+        out[field_name] = to_plain(getattr(value, field_name))
     return out
 
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,7 +46,7 @@ from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge
 
 __all__ = ["ResolutionState", "StateKeeper", "StateError", "Changes", "page_position"]
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: relation keys as JSON arrays, entities as arrays
 _SETTLED = "\U0010ffff"  # positions of the parts deferred reads make: after every page's
 _MAC_LENGTH = 64
 
@@ -92,8 +93,8 @@ def _register() -> None:
 
 # -- rows: plain data, each with its MAC ---------------------------------------------------------
 
-def _entity_plain(e: Entity) -> tuple:
-    return (e.id, e.kind, e.name, tuple(sorted(e.aliases)), e.attrs, tuple(e.evidence))
+def _entity_plain(e: Entity) -> list:
+    return [e.id, e.kind, e.name, sorted(e.aliases), e.attrs, e.evidence]
 
 
 def _entity_of(plain) -> Entity:
@@ -102,7 +103,13 @@ def _entity_of(plain) -> Entity:
 
 
 def _relation_key_text(key: tuple) -> str:
-    return codec.encode(tuple(key))
+    """A relation's key (kind, source, target, title) as the text the state keys it by."""
+    kind, source, target, title = key
+    return json.dumps([kind, source, target, title], ensure_ascii=False, separators=(",", ":"))
+
+
+def _relation_key(text: str) -> tuple:
+    return tuple(json.loads(text))
 
 
 class ResolutionState:
@@ -363,7 +370,7 @@ class ResolutionState:
         else:
             self.db.execute("INSERT OR REPLACE INTO final_relations VALUES (?, ?, ?, ?)",
                             (text, relation.source, relation.target, self._signed("final_relations", text, relation)))
-        changes.relations.add(tuple(codec.decode(text)))
+        changes.relations.add(_relation_key(text))
         changes.note(old, relation)
 
     def _finish_relations(self, touched: "_Touched", officials: set[str], changes: Changes) -> None:
@@ -376,7 +383,7 @@ class ResolutionState:
                     "SELECT relation FROM relation_parts WHERE source = ? AND kind = ?", (source, kind)))
         for relation in sorted(relations):
             parts = self._relation_parts(relation)
-            key = tuple(codec.decode(relation))
+            key = _relation_key(relation)
             kind, source, target = key[0], key[1], key[2]
             if _is_official(source) or _is_official(target):
                 continue  # the merge of the official's name makes it
@@ -407,7 +414,7 @@ class ResolutionState:
                 "SELECT relation, position, ordinal, part FROM relation_parts WHERE source = ? OR target = ?", (eid, eid)))
         for relation, position, ordinal, part in sorted(rows, key=lambda r: (r[1], r[2])):
             r = self._read("relation_parts", f"{relation}\x1f{position}", part)
-            parts.setdefault(position, PageKnowledge(position, {}, {})).relations[tuple(codec.decode(relation))] = r
+            parts.setdefault(position, PageKnowledge(position, {}, {})).relations[_relation_key(relation)] = r
         ordered = [parts[p] for p in sorted(parts)]
         for part in ordered:  # each page's officials in the order the page made them
             order = {eid: i for i, (eid, _) in enumerate(self.db.execute(
@@ -459,7 +466,7 @@ class ResolutionState:
                     "SELECT relation, source, target FROM relation_parts WHERE position = ? "
                     "OR (position >= ? AND position < ?)", (position, settled, settled + "\x7f")):
                 if _is_official(source) or _is_official(target):
-                    key = tuple(codec.decode(relation))
+                    key = _relation_key(relation)
                     relation = _relation_key_text((key[0], self._renamed(source), self._renamed(target), key[3]))
                 keys.add(relation)
         relations = [r for text in sorted(keys) if (r := self._final_relation(text)) is not None]
