@@ -529,11 +529,12 @@ def _build_description(q: _Quads, pages: dict[str, Entity], page_graph: dict, li
     ``void:Dataset`` and ``dcat:Dataset``: title, description, licence (``license``) and rights,
     time (``dataset_time``), sources (each page, ``prov:hadPrimarySource``, and the URL of each page
     that has one, ``dcterms:source``), vocabularies, IRI space and the files it is written in."""
-    sums = sorted(e.attrs.sha256 for e in pages.values())
-    digest = _digest(__version__, *sums, n=16)
-    build = q.iri(f"build/{digest}")
+    # the build's and the dataset's IRIs do not change when a page is added or taken away: the dataset is
+    # the one of this IRI space (``void:uriSpace``, the base), made by this version of the tool; an
+    # update then changes a few triples of the description, not one per page (issue 17)
+    build = q.iri(f"build/{_digest(__version__, n=16)}")
     agent = q.iri("agent/unionkg")
-    dataset = q.iri(f"dataset/{digest}")
+    dataset = q.iri("dataset")
     g = [q.build]
     q.add(build, RDF.type, PROV.Activity, g)
     q.add(build, RDFS.label, literal(f"unionkg {__version__} build of {len(pages)} pages"), g)
@@ -570,7 +571,7 @@ def _build_description(q: _Quads, pages: dict[str, Entity], page_graph: dict, li
     for prefix in _VOCABULARIES:
         q.add(dataset, VOID.vocabulary, f"<{PREFIXES[prefix]}>", g)
     for name, media in _DISTRIBUTIONS:
-        file = q.iri(f"dataset/{digest}/{name}")
+        file = q.iri(f"dataset/{name}")
         q.add(dataset, DCAT.distribution, file, g)
         q.add(file, RDF.type, DCAT.Distribution, g)
         q.add(file, DCTERMS.title, literal(name), g)
