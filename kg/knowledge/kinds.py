@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 __all__ = ["EntityKind", "RelationKind", "UnknownKind", "ENTITY_KINDS", "RELATION_KINDS", "FACTS_SECTIONS",
-           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "mention_attributes", "bodies", "refinements", "whole_article", "drawn", "function", "check", "first"]
+           "entity_kind", "mention_kind", "relation_kind", "mention_kinds", "mention_attributes", "bodies", "refinements", "whole_article", "drawn", "function", "check", "first", "merge_input"]
 
 
 class UnknownKind(ValueError):
@@ -81,6 +81,17 @@ def first():
     build's order, that reads it keeps; a later page's value replaces the earlier one otherwise
     (``kg.resolve.entities._Builder.absorb``). A policy's date and issuer, an enterprise's place."""
     return field(default=None, metadata={FOLD_FIRST: True})
+
+
+NOT_ON_PAGES = "kg.not_on_pages"  # the metadata key of a merge_input() attribute
+
+
+def merge_input():
+    """An entity attribute that resolution reads (the merge of namesakes) but that neither a page's facts
+    nor its named graph show (only the whole graph's ``graph.json``): its change reaches no page's outputs
+    (``kg.pipeline.state.Changes``). An official's posts (the facts and the RDF read the relations) and
+    bare titles."""
+    return field(default=None, metadata={NOT_ON_PAGES: True})
 
 
 @dataclass(frozen=True)

@@ -597,17 +597,13 @@ class _FoldedView(Mapping):
 
 
 def _shown(value) -> tuple:
-    """What every page naming an entity or a relation shows of it: all but its evidence (and attributes
-    holding evidence, as an official's bare titles, which only the merge reads)."""
+    """What every page naming an entity or a relation shows of it: all but its evidence and the attributes
+    only the merge reads (``kinds.merge_input``: an official's posts and bare titles)."""
     if isinstance(value, Entity):
-        attrs = tuple((f.name, v) for f in dataclasses.fields(value.attrs)
-                      if not _holds_evidence(v := getattr(value.attrs, f.name)))
+        attrs = tuple((f.name, getattr(value.attrs, f.name)) for f in dataclasses.fields(value.attrs)
+                      if not f.metadata.get(kinds.NOT_ON_PAGES))
         return value.kind, value.name, frozenset(value.aliases), attrs
     return value.kind, value.source, value.target, value.title
-
-
-def _holds_evidence(value) -> bool:
-    return isinstance(value, Evidence) or isinstance(value, (list, tuple)) and any(map(_holds_evidence, value))
 
 
 def _by_page(evidence: list[Evidence]) -> dict[str, list[Evidence]]:

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Iterable, Protocol
 from pypinyin import lazy_pinyin
 
 from kg.knowledge import kinds, lexicon
-from kg.knowledge.kinds import first
+from kg.knowledge.kinds import first, merge_input
 from kg.extract import ArticleFindings, Link, Mention
 from kg.extract.base import implied
 from kg.ingest.pages import Page
@@ -126,9 +126,9 @@ class OrganizationInfo:
 
 @dataclass(slots=True)
 class OfficialInfo:
-    posts: list[tuple[str, str]] | None = None  # (title, body id), in reading order
+    posts: list[tuple[str, str]] | None = merge_input()  # (title, body id), in reading order
     # (title, evidence) of a title printed after the name with no body (王明主席), read in _merge_officials
-    bare_titles: list[tuple[str, "Evidence"]] | None = None
+    bare_titles: list[tuple[str, "Evidence"]] | None = merge_input()
 
 
 @dataclass(slots=True)
