@@ -94,30 +94,56 @@ def _python(term):
     return term.value
 
 
+class _Many(list):
+    """The values of a property a subject has more than once (one value is kept as it is)."""
+
+
+_ABSENT = object()
+
+
 class _Triples:
-    """The store's union graph, each subject's values by property (terms, in the store's order;
-    the order does not matter: every list the result keeps is ordered by an index)."""
+    """The store's union graph, each subject's values by property, as ``_python`` gives them (in
+    the store's order, which does not matter: every list the result keeps is ordered by an index).
+    Held compactly, as a year's store has some 600,000 triples: an IRI's text once however often it
+    is met, and a property's single value without a list around it."""
 
     def __init__(self, store: ox.Store):
-        self.values: dict[str, dict[str, list]] = {}
+        self.values: dict[str, dict[str, object]] = {}
+        iris: dict[str, str] = {}
         for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
             by_subject = self.values.get(quad.predicate.value)
             if by_subject is None:
                 by_subject = self.values[quad.predicate.value] = {}
-            by_subject.setdefault(quad.subject.value, []).append(quad.object)
+            subject, obj = quad.subject.value, quad.object
+            subject = iris.setdefault(subject, subject)
+            if isinstance(obj, ox.Literal):
+                value = _python(obj)
+            else:
+                value = obj.value
+                value = iris.setdefault(value, value)
+            found = by_subject.get(subject, _ABSENT)
+            if found is _ABSENT:
+                by_subject[subject] = value
+            elif isinstance(found, _Many):
+                found.append(value)
+            else:
+                by_subject[subject] = _Many((found, value))
 
-    def of(self, prop: str) -> dict[str, list]:
-        return self.values.get(prop, {})
+    def items(self, prop: str):
+        """(subject, its values) of every subject with a value of ``prop``."""
+        for subject, found in self.values.get(prop, {}).items():
+            yield subject, found if isinstance(found, _Many) else [found]
 
     def all(self, subject: str, prop: str) -> list:
-        return self.values.get(prop, {}).get(subject, [])
+        found = self.values.get(prop, {}).get(subject, _ABSENT)
+        return [] if found is _ABSENT else found if isinstance(found, _Many) else [found]
 
     def one(self, subject: str, prop: str, default=None):
-        """The value (as ``_python`` gives it) of a property a subject has once, else ``default``."""
-        found = self.all(subject, prop)
-        if len(found) > 1:
+        """The value of a property a subject has once, else ``default``."""
+        found = self.values.get(prop, {}).get(subject, _ABSENT)
+        if isinstance(found, _Many):
             raise StoreContentError(f"<{subject}> has {len(found)} values of <{prop}>, where a build writes one")
-        return _python(found[0]) if found else default
+        return default if found is _ABSENT else found
 
 
 def read_knowledge_base(store: ox.Store) -> KnowledgeBase:
@@ -126,7 +152,7 @@ def read_knowledge_base(store: ox.Store) -> KnowledgeBase:
     order ``kg.resolve.resolve`` gives them; no merges. ``StoreContentError`` when the store is
     not a build's of this version."""
     t = _Triples(store)
-    bases = {v.value for values in t.of(_URI_SPACE).values() for v in values}
+    bases = {v for _, values in t.items(_URI_SPACE) for v in values}
     if len(bases) != 1:
         raise StoreContentError("no build's description (void:uriSpace) in the store: not a store `kg build` made"
                                 if not bases else f"the store describes {len(bases)} builds, not one")
@@ -138,22 +164,22 @@ def read_knowledge_base(store: ox.Store) -> KnowledgeBase:
         return iri[len(base):]
 
     kind_of: dict[str, str] = {}  # entity IRI -> kind
-    for subject, classes in t.of(_TYPE).items():
+    for subject, classes in t.items(_TYPE):
         for cls in classes:
-            kind = _KIND_OF_CLASS.get(cls.value)
+            kind = _KIND_OF_CLASS.get(cls)
             if kind is not None:
                 kind_of[subject] = kind
     entities: dict[str, Entity] = {}
     for iri, kind in kind_of.items():
         name = t.one(iri, _LABEL if kind in ("page", "article") else _SKOS + "prefLabel")
-        e = Entity(local(iri), kind, name, {v.value for v in t.all(iri, _SKOS + "altLabel")})
+        e = Entity(local(iri), kind, name, set(t.all(iri, _SKOS + "altLabel")))
         for field, props in _ATTRIBUTES.get(kind, {}).items():
             for prop in props if isinstance(props, tuple) else (props,):
                 value = t.one(iri, prop)
                 if value is not None:
                     setattr(e.attrs, field, local(value) if field in ("province", "parent", "issuer") else value)
         if kind == "city":
-            e.attrs.level = "district" if any(c.value == _iri(UKG.District) for c in t.all(iri, _TYPE)) else "city"
+            e.attrs.level = "district" if _iri(UKG.District) in t.all(iri, _TYPE) else "city"
         entities[iri] = e
     for iri, e in entities.items():
         if e.kind == "article":
@@ -173,7 +199,7 @@ def read_knowledge_base(store: ox.Store) -> KnowledgeBase:
         else:  # read outside any sentence (a byline): its text is its own, its offsets 0, 0 unless written
             number, text = -1, t.one(node, _VALUE, "")
             start, end = t.one(node, _UKG + "beginIndex", 0), t.one(node, _UKG + "endIndex", 0)
-        places = [_python(v) for v in t.all(node, _UKG + "evidenceIndex")]
+        places = t.all(node, _UKG + "evidenceIndex")
         if start is None or end is None or not places:
             raise StoreContentError(f"<{node}> lacks its offsets or its place (ukg:evidenceIndex): the store was "
                                     "made by an earlier unionkg; `kg build` makes it again")
@@ -181,16 +207,16 @@ def read_knowledge_base(store: ox.Store) -> KnowledgeBase:
         return [(place, Evidence(page, index, number, start, end, text)) for place in places]
 
     provenance: dict[str, list] = {}
-    for node, of in t.of(_UKG + "mentionOf").items():
+    for node, of in t.items(_UKG + "mentionOf"):
         for entity in of:
-            provenance.setdefault(entity.value, []).extend(evidence(node))
+            provenance.setdefault(entity, []).extend(evidence(node))
     for iri, found in provenance.items():
         if iri in entities:
             entities[iri].evidence = [ev for _, ev in sorted(found, key=lambda pair: pair[0])]
 
     posts: dict[str, tuple[str, str, int | None]] = {}  # org:Post IRI -> (title, body IRI, its place)
-    for post, bodies in t.of(_POST_IN).items():
-        posts[post] = (t.one(post, _UKG + "title"), bodies[0].value, t.one(post, _UKG + "postIndex"))
+    for post, bodies in t.items(_POST_IN):
+        posts[post] = (t.one(post, _UKG + "title"), bodies[0], t.one(post, _UKG + "postIndex"))
 
     def relation_key(subject: str, prop: str, obj: str) -> tuple | None:
         """(kind, source IRI, target IRI, title) of a relation triple, None for another triple."""
@@ -204,21 +230,21 @@ def read_knowledge_base(store: ox.Store) -> KnowledgeBase:
 
     relations: dict[tuple, list] = {}
     for prop in {*_RELATION_OF, _HOLDS}:
-        for subject, objects in t.of(prop).items():
+        for subject, objects in t.items(prop):
             for obj in objects:
-                key = relation_key(subject, prop, obj.value)
+                key = relation_key(subject, prop, obj)
                 if key is not None:
                     relations.setdefault(key, [])
-    for node, subjects in t.of(_SUBJECT).items():
-        key = relation_key(subjects[0].value, t.one(node, _PREDICATE), t.one(node, _OBJECT))
+    for node, subjects in t.items(_SUBJECT):
+        key = relation_key(subjects[0], t.one(node, _PREDICATE), t.one(node, _OBJECT))
         if key is None or key not in relations:
             raise StoreContentError(f"<{node}> is the evidence of no relation of the store")
         relations[key].extend(evidence(node))
 
     held: dict[str, list[tuple[int, str, str]]] = {}
-    for subject, held_posts in t.of(_HOLDS).items():
+    for subject, held_posts in t.items(_HOLDS):
         for post in held_posts:
-            title, body, place = posts[post.value]
+            title, body, place = posts[post]
             if place is not None:
                 held.setdefault(subject, []).append((place, title, local(body)))
     for iri, found in held.items():
