@@ -20,11 +20,13 @@ SENTENCES = ("本报讯 四川省总工会党组书记、主席李明华出席�
              "四川省总工会办公室近日发文。")
 
 
-def _store(kb: KnowledgeBase) -> ox.Store:
-    """An in-memory store as a build makes it: the named graphs, and their union as the default graph."""
+def _store(kb: KnowledgeBase, union: bool = True) -> ox.Store:
+    """An in-memory store as a build makes it: the named graphs, and their union as the default graph
+    (``union``; without it, the reader makes the union from the named graphs)."""
     store = ox.Store()
     store.load("".join(to_dataset(kb).nquad_lines()).encode(), format=ox.RdfFormat.N_QUADS)
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    if union:
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     return store
 
 
@@ -41,6 +43,8 @@ def _knowledge_base() -> KnowledgeBase:
     official, person, policy, foreign = ("official/li-ming-hua-4", "person/chen-xiao-5", "policy/guan-ai-6",
                                          "organization/wai-jiao-bu-7")
     byline = Evidence("news.jsonl#7", 1, -1, 0, 0, "本报记者 陈晓")
+    page8, art8 = "page/news-jsonl-8-11111111", "article/news-jsonl-8-11111111-001"
+    later = Evidence("news.jsonl#8", 1, 0, 0, 3, "李明华主席到场。")  # the official's triples in two page graphs
     entities = [
         Entity(page, "page", "news.jsonl#7", attrs=PageInfo("news.jsonl#7", "0" * 64, id="n-7", date="2025-01-02",
                                                              url="https://example.org/7", archive="news.jsonl",
@@ -48,6 +52,9 @@ def _knowledge_base() -> KnowledgeBase:
         Entity(art, "article", "四川省总工会召开会议",
                attrs=ArticleInfo(page=page, source="news.jsonl#7", index=1, headline="四川省总工会召开会议",
                                  byline="本报记者 陈晓", dateline="本报讯", type="news", continued="下转第3版")),
+        Entity(page8, "page", "news.jsonl#8", attrs=PageInfo("news.jsonl#8", "1" * 64)),
+        Entity(art8, "article", "news.jsonl#8#1", attrs=ArticleInfo(page=page8, source="news.jsonl#8", index=1,
+                                                                    type="news")),
         Entity(prov, "province", "四川省", {"川"}, ProvinceInfo("510000", "四川"), [_ev(0, 4, 7)]),
         Entity(national, "union", "中华全国总工会", {"全总"}),
         Entity(union, "union", "四川省总工会", set(), UnionInfo(province=prov, parent=national),
@@ -55,36 +62,40 @@ def _knowledge_base() -> KnowledgeBase:
         Entity(dept, "union", "四川省总工会办公室", {"办公室"}, UnionInfo(province=prov, parent=union, department=True),
                [_ev(2, 120, 129)]),
         Entity(official, "official", "李明华", set(), OfficialInfo(posts=[("党组书记", union), ("主席", union)]),
-               [_ev(1, 60, 63), _ev(0, 19, 22)]),
+               [_ev(1, 60, 63), _ev(0, 19, 22), later]),
         Entity(person, "person", "陈晓", set(), PersonInfo(role="记者", affiliation="本报"), [byline]),
         Entity(policy, "policy", "职工关爱办法", set(), PolicyInfo(date="2025-13-01", issuer=union), [_ev(1, 70, 76)]),
         Entity(foreign, "organization", "外交部", set(), OrganizationInfo(country="IR"), [_ev(1, 80, 83)]),
     ]
     relations = [
         Relation("holds-post", official, union, "党组书记", [_ev(0, 19, 22)]),
-        Relation("holds-post", official, union, "主席", [_ev(1, 60, 63), _ev(0, 19, 22)]),
+        Relation("holds-post", official, union, "主席", [later, _ev(1, 60, 63), _ev(0, 19, 22)]),
         Relation("issued-by", policy, union, None, [_ev(1, 70, 76)]),
         Relation("located-in", union, prov),
         Relation("located-in", dept, prov),
         Relation("mentioned-in", official, art),
         Relation("mentioned-in", person, art),
+        Relation("mentioned-in", official, art8),
         Relation("part-of", art, page),
+        Relation("part-of", art8, page8),
         Relation("sub-organization-of", dept, union, None, [_ev(2, 120, 129)]),
         Relation("sub-organization-of", union, national),
     ]
-    return KnowledgeBase({e.id: e for e in sorted(entities, key=lambda e: e.id)}, relations, ["news.jsonl#7"])
+    return KnowledgeBase({e.id: e for e in sorted(entities, key=lambda e: e.id)}, relations, ["news.jsonl#7", "news.jsonl#8"])
 
 
-def test_every_field_of_graph_json_comes_back_from_the_store():
+@pytest.mark.parametrize("union", [True, False], ids=["union in the default graph", "named graphs only"])
+def test_every_field_of_graph_json_comes_back_from_the_store(union):
     kb = _knowledge_base()
     expected = build_graph(kb)
-    got = build_graph(read_knowledge_base(_store(kb)))
+    got = build_graph(read_knowledge_base(_store(kb, union)))
     assert graph_json(got) == graph_json(expected)
     assert whole_graph_html(got) == whole_graph_html(expected)
     nodes = {n["id"]: n for n in json.loads(graph_json(got))["nodes"]}
     assert nodes["official/li-ming-hua-4"]["attrs"]["posts"] == [["党组书记", "union/si-chuan-sheng-zong-gong-hui-1"],
                                                                  ["主席", "union/si-chuan-sheng-zong-gong-hui-1"]]
-    assert [p["sentence"] for p in nodes["official/li-ming-hua-4"]["provenance"]] == [1, 0]  # as read, not sorted
+    assert [(p["page"], p["sentence"]) for p in nodes["official/li-ming-hua-4"]["provenance"]] == [
+        ("news.jsonl#7", 1), ("news.jsonl#7", 0), ("news.jsonl#8", 0)]  # as read, not sorted
     assert nodes["person/chen-xiao-5"]["provenance"] == [{"page": "news.jsonl#7", "article": 1, "sentence": -1,
                                                           "start": 0, "end": 0, "text": "本报记者 陈晓"}]
     assert nodes["policy/guan-ai-6"]["attrs"]["date"] == "2025-13-01"

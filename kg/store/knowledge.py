@@ -19,8 +19,9 @@ names, classes, relations and the sentences and offsets of every mention and evi
 - the text of a mention read outside a sentence (a byline), on the mention itself (its offsets,
   0 and 0, are not written).
 
-Read from the store's default graph (the union of the named graphs), in one pass over its
-triples. What the RDF cannot hold is not in the result: the namesakes merged (``merges.tsv``),
+Read from the union of the store's named graphs: its default graph, where a build's store keeps
+it, else the named graphs themselves (each triple taken once), so that a store without the copy of
+the union reads the same; only the properties the reader needs, one pass over each. What the RDF cannot hold is not in the result: the namesakes merged (``merges.tsv``),
 and a title an official's name was printed with and no post was made of (resolution drops it
 before graph.json is written). A literal with control characters is written with spaces in the
 RDF (``kg.export.rdf._zh``), and so reads back with them.
@@ -79,6 +80,13 @@ _ATTRIBUTES = {
                 "continued": _UKG + "continuedOn"},
 }
 _XSD_INTEGER, _XSD_BOOLEAN = PREFIXES["xsd"] + "integer", PREFIXES["xsd"] + "boolean"
+# every property the reader looks at (the build's description, the roles and labels of posts are not read)
+_READ = frozenset({_TYPE, _VALUE, _SUBJECT, _PREDICATE, _OBJECT, _LABEL, _URI_SPACE, _HOLDS, _POST_IN, _DERIVED_FROM,
+                   _IS_PART_OF, _SKOS + "prefLabel", _SKOS + "altLabel", *_RELATION_OF,
+                   *(_UKG + name for name in ("mentionOf", "inSentence", "sentenceIndex", "beginIndex", "endIndex",
+                                              "evidenceIndex", "title", "postIndex")),
+                   *(prop for fields in _ATTRIBUTES.values() for props in fields.values()
+                     for prop in (props if isinstance(props, tuple) else (props,)))})
 
 
 def _python(term):
@@ -95,39 +103,52 @@ def _python(term):
 
 
 class _Many(list):
-    """The values of a property a subject has more than once (one value is kept as it is)."""
+    """The values of a property a subject has more than once (one value is kept as it is), each once."""
+
+    def __init__(self, values):
+        super().__init__(values)
+        self.members = set(values)
+
+    def add(self, value) -> None:
+        if value not in self.members:
+            self.members.add(value)
+            self.append(value)
 
 
 _ABSENT = object()
 
 
 class _Triples:
-    """The store's union graph, each subject's values by property, as ``_python`` gives them (in
-    the store's order, which does not matter: every list the result keeps is ordered by an index).
-    Held compactly, as a year's store has some 600,000 triples: an IRI's text once however often it
-    is met, and a property's single value without a list around it."""
+    """The triples of the store's union graph the reader needs (those of ``_READ``), each
+    subject's values by property, as ``_python`` gives them (in the store's order, which does
+    not matter: every list the result keeps is ordered by an index).
 
-    def __init__(self, store: ox.Store):
+    The union is the store's default graph when it holds one (a build's store keeps it, as
+    ``kg.store.database`` says), else made here from the named graphs, each triple once. Held
+    compactly, as a year's store has some 600,000 triples: an IRI's text once however often it is
+    met, and a property's single value without a list around it."""
+
+    def __init__(self, store: ox.Store, properties):
         self.values: dict[str, dict[str, object]] = {}
         iris: dict[str, str] = {}
-        for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            by_subject = self.values.get(quad.predicate.value)
-            if by_subject is None:
-                by_subject = self.values[quad.predicate.value] = {}
-            subject, obj = quad.subject.value, quad.object
-            subject = iris.setdefault(subject, subject)
-            if isinstance(obj, ox.Literal):
-                value = _python(obj)
-            else:
-                value = obj.value
-                value = iris.setdefault(value, value)
-            found = by_subject.get(subject, _ABSENT)
-            if found is _ABSENT:
-                by_subject[subject] = value
-            elif isinstance(found, _Many):
-                found.append(value)
-            else:
-                by_subject[subject] = _Many((found, value))
+        union = ox.DefaultGraph() if next(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), None) else None
+        for prop in sorted(properties):
+            by_subject = self.values[prop] = {}
+            for quad in store.quads_for_pattern(None, ox.NamedNode(prop), None, union):
+                subject, obj = quad.subject.value, quad.object
+                subject = iris.setdefault(subject, subject)
+                if isinstance(obj, ox.Literal):
+                    value = _python(obj)
+                else:
+                    value = obj.value
+                    value = iris.setdefault(value, value)
+                found = by_subject.get(subject, _ABSENT)
+                if found is _ABSENT:
+                    by_subject[subject] = value
+                elif isinstance(found, _Many):
+                    found.add(value)
+                elif found != value:
+                    by_subject[subject] = _Many((found, value))
 
     def items(self, prop: str):
         """(subject, its values) of every subject with a value of ``prop``."""
@@ -151,7 +172,7 @@ def read_knowledge_base(store: ox.Store) -> KnowledgeBase:
     entities (with their attributes and provenance) and relations (with their evidence), in the
     order ``kg.resolve.resolve`` gives them; no merges. ``StoreContentError`` when the store is
     not a build's of this version."""
-    t = _Triples(store)
+    t = _Triples(store, _READ)
     bases = {v for _, values in t.items(_URI_SPACE) for v in values}
     if len(bases) != 1:
         raise StoreContentError("no build's description (void:uriSpace) in the store: not a store `kg build` made"
