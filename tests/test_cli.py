@@ -232,10 +232,13 @@ def test_export_from_the_store_is_the_file_the_build_wrote(tmp_path):
     assert run_kg("build", str(SEEDS), "--out", str(out), "--export", "none").returncode == 0
     assert not list(out.glob("graph.*"))
     committed = ROOT / "exports"
-    for fmt in ("nq", "nt", "ttl", "trig", "jsonld"):
+    for fmt in ("nq", "nt", "ttl", "trig", "jsonld", "json", "html"):
         done = run_kg("export", "--format", fmt, "--store", str(out / "store"), "-o", str(tmp_path / f"g.{fmt}"))
         assert done.returncode == 0, done.stderr
         assert filecmp.cmp(committed / f"graph.{fmt}", tmp_path / f"g.{fmt}", shallow=False), fmt
+    piped = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "json", "-o", "-"], cwd=tmp_path,
+                           capture_output=True, timeout=300)  # exports/store of the working folder
+    assert piped.returncode == 0 and piped.stdout == (committed / "graph.json").read_bytes(), piped.stderr.decode()
     piped = subprocess.run([sys.executable, "-m", "kg", "export", "--format", "xml"], cwd=tmp_path,
                            capture_output=True, timeout=300)  # exports/store of the working folder, to standard output
     converted = run_kg("export", "--format", "xml", "--input", str(committed / "graph.nq"))
@@ -243,7 +246,10 @@ def test_export_from_the_store_is_the_file_the_build_wrote(tmp_path):
     assert piped.stdout.decode() == converted.stdout
     for args, said in [(["--store", str(tmp_path / "nowhere")], "no store there"),
                        (["--store", str(out / "store"), "--input", str(committed / "graph.nq")], "give one"),
-                       (["--store", str(out / "store"), "--format", "graphml"], "from a graph.json")]:
+                       (["--store", str(out / "store"), "--format", "graphml"], "from a graph.json"),
+                       (["--format", "json", "--store", str(tmp_path / "nowhere")], "no store there"),
+                       (["--format", "html", "--input", str(committed / "graph.json")], "not from a file"),
+                       (["--format", "json", "--store", str(tmp_path)], "cannot open the store")]:
         fmt = [] if "--format" in args else ["--format", "nt"]
         done = run_kg("export", *fmt, *args)
         assert done.returncode == 2 and said in done.stderr, (args, done.stderr)

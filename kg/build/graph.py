@@ -12,12 +12,14 @@ an earlier build (``"links"``), on every networkx kg supports.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import networkx as nx
 
-from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation, attribute_fields
+from kg.knowledge import kinds
+from kg.resolve.entities import Entity, Evidence, KnowledgeBase, Relation, attribute_fields, evidence_order
 
 # graph.json's key for the edges: networkx's own default from 3.6 on (it was "links" before)
 EDGES_KEY = "edges"
@@ -32,16 +34,27 @@ def _jsonable(value):
 
 
 def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
+    """The graph of a knowledge base: an entity's mentions and a relation's evidence in one sorted order
+    (``evidence_order``), and the lists only the merge reads (an official's posts, ``kinds.merge_input``)
+    sorted, so that the graph depends on what was read, not on the order pages came in."""
     g = nx.MultiDiGraph()
     for eid, e in kb.entities.items():
         g.add_node(eid, kind=e.kind, label=e.name, aliases=sorted(e.aliases - {e.name}),
-                   attrs=_jsonable(attribute_fields(e.attrs)),
-                   provenance=list(e.evidence))
+                   attrs=_jsonable(_sorted_merge_inputs(e.attrs)),
+                   provenance=sorted(e.evidence, key=evidence_order))
     for r in kb.relations:
         key = r.kind if r.title is None else f"{r.kind}:{r.title}"
         g.add_edge(r.source, r.target, key=key, kind=r.kind, **({} if r.title is None else {"title": r.title}),
-                   evidence=list(r.evidence))
+                   evidence=sorted(r.evidence, key=evidence_order))
     return g
+
+
+def _sorted_merge_inputs(attrs) -> dict:
+    fields = attribute_fields(attrs)
+    for f in dataclasses.fields(attrs):
+        if f.metadata.get(kinds.NOT_ON_PAGES) and isinstance(fields.get(f.name), list):
+            fields[f.name] = sorted(fields[f.name])
+    return fields
 
 
 def knowledge_base(g: nx.MultiDiGraph) -> KnowledgeBase:

@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--export", default="all", metavar="LIST", type=_export_list,
                    help="the whole-graph files to write into --out, comma-separated among ttl, nt, trig, nq, jsonld, "
                         "json (graph.json), html (graph.html); all (the default) or none. The facts and the store "
-                        "are always made; `kg export` writes any RDF format from the store later")
+                        "are always made; `kg export` writes any of them from the store later")
 
     p = sub.add_parser("extract", help="pages -> facts JSON only (the scoring format)")
     _input_options(p)
@@ -42,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("view", help="pages or graph.json -> one self-contained interactive HTML graph")
     add_view_arguments(p)
 
-    p = sub.add_parser("export", help="an RDF export in another RDF format, or graph.json as GraphML or GEXF")
+    p = sub.add_parser("export", help="the build's RDF, graph.json or graph.html from its store, an RDF file in "
+                                          "another RDF format, or graph.json as GraphML or GEXF")
     add_export_arguments(p)
 
     p = sub.add_parser("query", help="run a SPARQL query over the build's store or given RDF files")

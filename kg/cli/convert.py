@@ -7,6 +7,9 @@ Two kinds of format, each from its own source:
   (``--store``, default ``exports/store``) and streamed in bounded memory, each format byte for byte
   the file ``kg build`` writes (``kg.store.database.StoreRdf``); or converted from an RDF file
   (``--input``) and written as ``kg build`` writes its exports (``kg.export.rdf``);
+- the build's ``graph.json`` and ``graph.html`` (``json``, ``html``), read from its store only: the
+  knowledge base read back from the store's RDF (``kg.store.knowledge``) makes the graph the build
+  drew, and each file is byte for byte the build's (the graph is held in memory, as the build holds it);
 - the property-graph formats GraphML and GEXF 1.2 (``graphml``, ``gexf``: what Gephi, Cytoscape,
   yEd and networkx open), written by networkx from a ``graph.json`` (default
   ``exports/graph.json``).
@@ -41,6 +44,7 @@ from pathlib import Path
 from kg.defaults import RDF_FORMATS
 
 GRAPH_FORMATS = ("gexf", "graphml")
+STORE_GRAPH_FORMATS = ("html", "json")  # graph.json and graph.html, from a store only
 DEFAULT_RDF_INPUT = "exports/graph.nq"
 DEFAULT_STORE = "exports/store"
 DEFAULT_GRAPH_INPUT = "exports/graph.json"
@@ -54,11 +58,12 @@ class ExportError(Exception):
 
 
 def add_export_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", required=True, choices=sorted(RDF_FORMATS + GRAPH_FORMATS),
-                   help="an RDF format (jsonld, nq, nt, trig, ttl, xml: RDF/XML) from an RDF file, or a "
-                        "graph format (graphml, gexf) from a graph.json")
-    p.add_argument("--store", help=f"the store `kg build` made, read for an RDF format (default: {DEFAULT_STORE}; "
-                                   f"without it, {DEFAULT_RDF_INPUT})")
+    p.add_argument("--format", required=True, choices=sorted(RDF_FORMATS + GRAPH_FORMATS + STORE_GRAPH_FORMATS),
+                   help="an RDF format (jsonld, nq, nt, trig, ttl, xml: RDF/XML) from the store or an RDF file; "
+                        "json or html (the build's graph.json, graph.html) from the store; or a graph format "
+                        "(graphml, gexf) from a graph.json")
+    p.add_argument("--store", help=f"the store `kg build` made, read for an RDF format, json or html (default: "
+                                   f"{DEFAULT_STORE}; for an RDF format without it, {DEFAULT_RDF_INPUT})")
     p.add_argument("--input", help=f"file to convert instead, or - for standard input ({DEFAULT_GRAPH_INPUT} "
                                    f"for graphml and gexf)")
     p.add_argument("--input-format", choices=RDF_FORMATS,
@@ -83,6 +88,14 @@ def export_command(args: argparse.Namespace) -> int:
 def _store_to_read(args) -> Path | None:
     """The store an RDF format is read from: ``--store``, else ``exports/store`` unless ``--input``
     names a file (or there is no store and ``exports/graph.nq`` is read, as before stores)."""
+    if args.format in STORE_GRAPH_FORMATS:
+        if args.input is not None or args.input_format:
+            raise ExportError(f"--format {args.format} is written from the store `kg build` made (--store, default "
+                              f"{DEFAULT_STORE}), not from a file")
+        store = Path(args.store if args.store is not None else DEFAULT_STORE)
+        if not store.is_dir():
+            raise ExportError(f"{store}: no store there (run `kg build` first; its store is <out>/store)")
+        return store
     if args.store is not None:
         if args.input is not None:
             raise ExportError("--store and --input name two sources; give one")
@@ -114,6 +127,8 @@ def _from_store(folder: Path, fmt: str, output: str | None) -> int:
     target = None if output in (None, STDIO) else Path(output)
 
     def write(path: Path) -> None:
+        if fmt in STORE_GRAPH_FORMATS:
+            return _write_graph_file(store, folder, fmt, path)
         try:
             write_exports(StoreRdf(store, path.parent), {fmt: path})
         except ValueError as err:  # XmlError: a literal XML 1.0 cannot carry
@@ -131,6 +146,26 @@ def _from_store(folder: Path, fmt: str, output: str | None) -> int:
     except OSError as err:
         print(f"kg export: cannot write {output or 'standard output'}: {err.strerror or err}", file=sys.stderr)
         return 2
+
+
+def _write_graph_file(store, folder: Path, fmt: str, path: Path) -> None:
+    """graph.json (``fmt`` json) or graph.html (html) of the build whose store is ``store``, into
+    ``path``: the graph of the knowledge base read back from the store, written as the build writes it."""
+    from kg.build.graph import build_graph, write_graph
+    from kg.export.html import whole_graph_html
+    from kg.store.knowledge import StoreContentError, read_knowledge_base
+
+    try:
+        kb = read_knowledge_base(store)
+    except StoreContentError as err:
+        raise ExportError(f"{folder}: cannot read the build's graph from the store: {err}") from None
+    graph = build_graph(kb)
+    del kb
+    if fmt == "json":
+        write_graph(graph, path)
+        return
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(whole_graph_html(graph))
 
 
 def _copy_to_standard_output(path: Path) -> int:

@@ -387,6 +387,17 @@ def render_html(graph: nx.MultiDiGraph, title: str = "unionkg", seed: int = SEED
     return page
 
 
+def whole_graph_html(graph: nx.MultiDiGraph) -> str:
+    """A build's ``graph.html``: the drawn kinds of the whole graph (``subgraph``), its
+    ``PAGE_LIMIT`` most linked nodes when it has more (``busiest``), titled to say so. ``kg build``
+    and ``kg export --format html`` (from the store) write it."""
+    drawn = subgraph(graph)
+    shown = busiest(drawn)
+    title = "unionkg" if shown is drawn else \
+        f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
+    return render_html(shown, title=title)
+
+
 def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "unionkg", seed: int = SEED) -> Path:
     """Write the page (atomically, UTF-8) and return its path."""
     path = Path(path)

@@ -376,6 +376,15 @@ def _node_triples(q: _Quads, e: Entity, graphs_of, sentence, page_graph, article
             q.add(s, DCTERMS.source, literal(a.url, XSD.anyURI), gs)
         if isinstance(a.date, str) and valid_date(a.date):
             q.add(s, DCTERMS.date, literal(a.date, XSD.date), gs)
+        elif a.date is not None:
+            q.add(s, UKG.dateText, literal(a.date), gs)
+        # an archive record's own fields (kg.ingest.pages checks them: an id is text, a line a number)
+        if a.id is not None:
+            q.add(s, UKG.recordId, literal(a.id), gs)
+        if a.archive is not None:
+            q.add(s, UKG.archive, literal(a.archive), gs)
+        if a.line is not None:
+            q.add(s, UKG.recordLine, literal(a.line), gs)
         return
     if kind == "article":
         gs = [page_graph[a.source]]
@@ -383,10 +392,11 @@ def _node_triples(q: _Quads, e: Entity, graphs_of, sentence, page_graph, article
         q.add(s, DCTERMS.isPartOf, q.iri(a.page), gs)
         q.add(s, UKG.articleIndex, literal(a.index), gs)
         q.add(s, RDFS.label, _zh(e.name), gs)
-        if a.headline:
+        if a.headline is not None:
             q.add(s, DCTERMS.title, _zh(a.headline), gs)
-        for text, prop in ((a.kicker, UKG.kicker), (a.byline, UKG.byline), (a.dateline, UKG.dateline)):
-            if text:
+        for text, prop in ((a.kicker, UKG.kicker), (a.byline, UKG.byline), (a.dateline, UKG.dateline),
+                           (a.continued, UKG.continuedOn)):
+            if text is not None:
                 q.add(s, prop, _zh(text), gs)
         q.add(s, UKG.articleType, literal(a.type), gs)
         return
@@ -402,12 +412,30 @@ def _node_triples(q: _Quads, e: Entity, graphs_of, sentence, page_graph, article
         q.add(s, SKOS.altLabel, _zh(alias), gs)
     if kind in ("province", "city"):
         q.add(s, SKOS.notation, literal(a.code, UKG.DivisionCode), gs)
-    if kind == "policy" and isinstance(a.date, str) and valid_date(a.date):  # (2024年13月 is no date)
-        q.add(s, SDO.legislationDate, literal(a.date, XSD.date), gs)
+    if kind == "province" and a.short is not None:
+        q.add(s, UKG.shortName, _zh(a.short), gs)
+    if kind == "policy":
+        if isinstance(a.date, str) and valid_date(a.date):
+            q.add(s, SDO.legislationDate, literal(a.date, XSD.date), gs)
+        elif a.date is not None:  # 2024年13月 is no date: kept as read
+            q.add(s, UKG.dateText, literal(a.date), gs)
+        if a.issuer is not None:
+            q.add(s, UKG.issuer, q.iri(a.issuer), gs)
+    if kind in ("union", "organization", "enterprise") and a.province is not None:
+        q.add(s, UKG.province, q.iri(a.province), gs)
+    if kind == "union":
+        if a.parent is not None:
+            q.add(s, UKG.parentUnion, q.iri(a.parent), gs)
+        if a.department is not None:
+            q.add(s, UKG.isDepartment, literal("true" if a.department else "false", XSD.boolean), gs)
+    if kind == "organization" and a.country is not None:
+        q.add(s, UKG.countryCode, literal(a.country), gs)
+    if kind == "enterprise" and a.division is not None:
+        q.add(s, UKG.divisionCode, literal(a.division, UKG.DivisionCode), gs)
     if kind == "person":
-        if a.role:
+        if a.role is not None:
             q.add(s, UKG.personRole, _zh(a.role), gs)
-        if a.affiliation:
+        if a.affiliation is not None:
             q.add(s, UKG.affiliation, _zh(a.affiliation), gs)
     for ev in e.evidence:
         m = q.iri(f"mention/{_digest(node, ev.page, str(ev.article), str(ev.sentence), str(ev.start), str(ev.end), n=16)}")
@@ -461,13 +489,19 @@ def _edge_triples(q: _Quads, entities: dict[str, Entity], r: Relation, graphs_of
 
 
 def _where_read(q: _Quads, resource, ev: Evidence, graphs, articles, sentence) -> None:
-    """A mention's or evidence's article, sentence and offsets into the original page."""
+    """A mention's or evidence's article, sentence and offsets into the original page (nothing of
+    where it stands among the entity's other mentions: a page's graph says only what the page says,
+    and graph.json lists them in one sorted order). Read outside any sentence (a byline), it carries
+    the text it was read from itself, and no offsets (a byline's are 0, 0: none) unless it has some."""
     art = articles.get((ev.page, ev.article))
     if art:
         q.add(resource, PROV.wasDerivedFrom, q.iri(art), graphs)
     sent = sentence(ev)
     if sent is not None:
         q.add(resource, UKG.inSentence, sent, graphs)
+    elif ev.text:
+        q.add(resource, RDF.value, _zh(ev.text), graphs)
+    if sent is not None or ev.start or ev.end:
         q.add(resource, UKG.beginIndex, literal(ev.start), graphs)
         q.add(resource, UKG.endIndex, literal(ev.end), graphs)
 

@@ -65,6 +65,13 @@ class Evidence(Mapping):
 _EVIDENCE_FIELDS = ("page", "article", "sentence", "start", "end", "text")
 
 
+def evidence_order(ev: Evidence) -> tuple:
+    """The one order graph.json lists an entity's mentions and a relation's evidence in (by page name,
+    article, sentence and offsets): a function of the evidence alone, so that neither the order in
+    which pages came nor the store that read them back changes it."""
+    return ev.page, ev.article, ev.sentence, ev.start, ev.end, ev.text
+
+
 # What resolution knows of an entity besides its name and aliases, one dataclass per kind (the
 # class ``kg/knowledge/kinds.py`` names as the kind's ``entity_attributes``); a field that was not
 # read stays None (and is left out of graph.json and the RDF). Ids of other entities are strings.
