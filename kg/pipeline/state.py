@@ -46,7 +46,7 @@ from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge
 
 __all__ = ["ResolutionState", "StateKeeper", "StateError", "Changes", "page_position"]
 
-STATE_FORMAT = 2  # 2: relation keys as JSON arrays, entities as arrays
+STATE_FORMAT = 3  # 3: relations and evidence as arrays (2: relation keys as JSON arrays)
 _SETTLED = "\U0010ffff"  # positions of the parts deferred reads make: after every page's
 _MAC_LENGTH = 64
 
@@ -93,13 +93,33 @@ def _register() -> None:
 
 # -- rows: plain data, each with its MAC ---------------------------------------------------------
 
+# Rows are arrays; a piece of evidence (most of what the state holds) is an array of its six fields, made
+# back into an Evidence without the codec's checks of each field: the row's HMAC says this build wrote it.
+
+def _evidence_plain(evidence: list[Evidence]) -> list:
+    return [[ev.page, ev.article, ev.sentence, ev.start, ev.end, ev.text] for ev in evidence]
+
+
+def _evidence_of(plain) -> list[Evidence]:
+    return [Evidence(*fields) for fields in plain]
+
+
 def _entity_plain(e: Entity) -> list:
-    return [e.id, e.kind, e.name, sorted(e.aliases), e.attrs, e.evidence]
+    return [e.id, e.kind, e.name, sorted(e.aliases), e.attrs, _evidence_plain(e.evidence)]
 
 
 def _entity_of(plain) -> Entity:
     eid, kind, name, aliases, attrs, evidence = plain
-    return Entity(eid, kind, name, set(aliases), attrs, list(evidence))
+    return Entity(eid, kind, name, set(aliases), attrs, _evidence_of(evidence))
+
+
+def _relation_plain(r: Relation) -> list:
+    return [r.kind, r.source, r.target, r.title, _evidence_plain(r.evidence)]
+
+
+def _relation_of(plain) -> Relation:
+    kind, source, target, title, evidence = plain
+    return Relation(kind, source, target, title, _evidence_of(evidence))
 
 
 def _relation_key_text(key: tuple) -> str:
@@ -232,7 +252,7 @@ class ResolutionState:
         for i, (key, r) in enumerate(k.relations.items()):
             text = _relation_key_text(key)
             rows.append((text, position, i, r.kind, r.source, r.target,
-                         self._signed("relation_parts", f"{text}\x1f{position}", r)))
+                         self._signed("relation_parts", f"{text}\x1f{position}", _relation_plain(r))))
             touched.relations.add(text)
             touched.sources.add(r.source)
         db.executemany("INSERT INTO relation_parts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
@@ -256,7 +276,7 @@ class ResolutionState:
                 for position, part in sorted(self.db.execute(query, args))]
 
     def _relation_parts(self, relation: str) -> list[tuple[str, Relation]]:
-        return [(position, self._read("relation_parts", f"{relation}\x1f{position}", part)) for position, part in
+        return [(position, _relation_of(self._read("relation_parts", f"{relation}\x1f{position}", part))) for position, part in
                 sorted(self.db.execute("SELECT position, part FROM relation_parts WHERE relation = ?", (relation,)))]
 
     def _remake(self, touched: "_Touched") -> Changes:
@@ -328,7 +348,7 @@ class ResolutionState:
             text = _relation_key_text(key)
             self.db.execute("INSERT INTO relation_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
                             (text, position, i, r.kind, r.source, r.target,
-                             self._signed("relation_parts", f"{text}\x1f{position}", r)))
+                             self._signed("relation_parts", f"{text}\x1f{position}", _relation_plain(r))))
             touched.relations.add(text)
             touched.sources.add(r.source)
 
@@ -359,7 +379,7 @@ class ResolutionState:
 
     def _final_relation(self, text: str) -> Relation | None:
         row = self.db.execute("SELECT value FROM final_relations WHERE relation = ?", (text,)).fetchone()
-        return None if row is None else self._read("final_relations", text, row[0])
+        return None if row is None else _relation_of(self._read("final_relations", text, row[0]))
 
     def _put_final_relation(self, text: str, relation: Relation | None, changes: Changes) -> None:
         old = self._final_relation(text)
@@ -369,7 +389,7 @@ class ResolutionState:
             self.db.execute("DELETE FROM final_relations WHERE relation = ?", (text,))
         else:
             self.db.execute("INSERT OR REPLACE INTO final_relations VALUES (?, ?, ?, ?)",
-                            (text, relation.source, relation.target, self._signed("final_relations", text, relation)))
+                            (text, relation.source, relation.target, self._signed("final_relations", text, _relation_plain(relation))))
         changes.relations.add(_relation_key(text))
         changes.note(old, relation)
 
@@ -413,7 +433,7 @@ class ResolutionState:
             rows.update(self.db.execute(
                 "SELECT relation, position, ordinal, part FROM relation_parts WHERE source = ? OR target = ?", (eid, eid)))
         for relation, position, ordinal, part in sorted(rows, key=lambda r: (r[1], r[2])):
-            r = self._read("relation_parts", f"{relation}\x1f{position}", part)
+            r = _relation_of(self._read("relation_parts", f"{relation}\x1f{position}", part))
             parts.setdefault(position, PageKnowledge(position, {}, {})).relations[_relation_key(relation)] = r
         ordered = [parts[p] for p in sorted(parts)]
         for part in ordered:  # each page's officials in the order the page made them
@@ -475,7 +495,7 @@ class ResolutionState:
             # the posts a merge read from a bare title printed here (王明主席) are no page's part
             for text, value in db.execute("SELECT relation, value FROM final_relations WHERE source = ?", (eid,)):
                 if text not in keys:
-                    r = self._read("final_relations", text, value)
+                    r = _relation_of(self._read("final_relations", text, value))
                     if any(ev.page in here for ev in r.evidence):
                         relations.append(r)
         entities = self.entities(ids)
@@ -495,7 +515,7 @@ class ResolutionState:
         """The whole knowledge base, as ``kg.resolve.entities.resolve`` gives it."""
         entities = {eid: _entity_of(self._read("final_entities", eid, value))
                     for eid, value in sorted(self.db.execute("SELECT entity, value FROM final_entities"))}
-        relations = [self._read("final_relations", key, value)
+        relations = [_relation_of(self._read("final_relations", key, value))
                      for key, value in self.db.execute("SELECT relation, value FROM final_relations")]
         relations.sort(key=lambda r: (r.kind, r.source, r.target, r.title or ""))
         merges = [m for name, value in self.db.execute("SELECT name, value FROM merged")
@@ -544,7 +564,7 @@ class StateKeeper:
             rows, by_entity = [], {}
             for r in kb.relations:
                 text = _relation_key_text((r.kind, r.source, r.target, r.title))
-                rows.append((text, r.source, r.target, state._signed("final_relations", text, r)))
+                rows.append((text, r.source, r.target, state._signed("final_relations", text, _relation_plain(r))))
                 for eid in (r.source, r.target):
                     by_entity.setdefault(eid, []).append(text)
             db.executemany("INSERT INTO final_relations VALUES (?, ?, ?, ?)", rows)
