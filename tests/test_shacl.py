@@ -199,3 +199,34 @@ def test_the_digest_names_the_checks(tmp_path, monkeypatch):
     shapes.write_text(SHAPES.read_text("utf-8").replace("sh:maxCount 1", "sh:maxCount 2", 1), encoding="utf-8")
     monkeypatch.setattr(shacl, "checks", lambda: ORIGINAL_CHECKS(shapes))
     assert shacl.digest() != before
+
+
+def _seed_store(folder: Path) -> Path:
+    """A store as `kg build` leaves it: the seeds' named graphs, and their union in the default graph."""
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(NQ), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(ROOT / "exports" / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    return folder
+
+
+def test_kg_check_checks_the_whole_store_on_demand(tmp_path, monkeypatch, capsys):
+    """`kg check` runs every shape over the whole store (a build checks only what it changed): 0 when it
+    conforms, 3 and the report when it does not, 2 without a store."""
+    from kg.cli.commands import main
+
+    folder = _seed_store(tmp_path / "store")
+    assert main(["check", "--store", str(folder)]) == 0
+    assert "conforms to kg/knowledge/shapes.ttl" in capsys.readouterr().out
+    strict = tmp_path / "strict.ttl"
+    strict.write_text(SHAPES.read_text("utf-8") + """
+ukgsh:NoProvinces a sh:NodeShape ; sh:targetClass ukg:Province ;
+    sh:property [ sh:path skos:prefLabel ; sh:maxCount 0 ; sh:message "no province allowed" ] .
+""", encoding="utf-8")
+    monkeypatch.setattr(shacl, "checks", lambda: ORIGINAL_CHECKS(strict))
+    assert main(["check", "--store", str(folder)]) == 3
+    err = capsys.readouterr().err
+    assert "violates kg/knowledge/shapes.ttl" in err and "no province allowed" in err and "province/110000" in err
+    assert main(["check", "--store", str(tmp_path / "nowhere")]) == 2
+    assert "no store there" in capsys.readouterr().err

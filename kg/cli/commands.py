@@ -1,4 +1,4 @@
-"""Command line: ``kg build``, ``kg extract``, ``kg view``, ``kg export``, ``kg query``, ``kg push``, ``kg serve``."""
+"""Command line: ``kg build``, ``kg extract``, ``kg view``, ``kg export``, ``kg query``, ``kg push``, ``kg check``, ``kg serve``."""
 from __future__ import annotations
 
 import argparse
@@ -73,6 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", default="replace", choices=["replace", "add"],
                    help="replace each named graph (PUT) or add to it (POST)")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+
+    p = sub.add_parser("check", help="check the whole of a build's store against kg/knowledge/shapes.ttl "
+                                      "(a build checks only what it changed)")
+    p.add_argument("--store", default="exports/store", help="the store `kg build` made (default: exports/store)")
 
     p = sub.add_parser("serve", help="serve the store read-only: SPARQL endpoint, entity pages, explorer")
     add_serve_arguments(p)
@@ -185,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "push":
         from kg.store.push import push_command
         return push_command(args)
+    if args.command == "check":
+        from kg.store.shacl import check_command
+        return check_command(args)
     if args.command == "serve":
         from kg.serve import serve_command
         return serve_command(args)

@@ -226,3 +226,29 @@ def report(found: list[Violation]) -> str:
         for v in sorted(items, key=lambda v: (v.focus, v.value or ""))[:EXAMPLES]:
             lines.append(f"    focus {v.focus}" + (f" value {v.value}" if v.value else ""))
     return "\n".join(lines)
+
+
+def check_command(args) -> int:
+    """``kg check [--store DIR]``: every shape of ``kg/knowledge/shapes.ttl`` over the whole of a build's
+    store, on demand (a build checks only the nodes its change reached, ``changed_nodes``). Exit 0 when
+    it conforms, 3 with the report when it does not (as ``kg build``), 2 when there is no store to read."""
+    import sys
+
+    from kg.store.database import open_store
+
+    folder = Path(args.store)
+    if not folder.is_dir():
+        print(f"kg check: {folder}: no store there (run `kg build` first; its store is <out>/store)", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(folder)
+    except OSError as err:  # not a store, or one damaged: RocksDB names what it could not open
+        print(f"kg check: {folder}: cannot open the store ({err}); `kg build` makes it again", file=sys.stderr)
+        return 2
+    found = violations(store)
+    if found:
+        print(f"kg check: {folder} violates kg/knowledge/shapes.ttl.\n{report(found)}", file=sys.stderr)
+        return 3
+    print(f"kg check: {folder} conforms to kg/knowledge/shapes.ttl ({len(checks())} checks over the whole store)")
+    return 0
+
