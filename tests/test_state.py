@@ -1,8 +1,8 @@
 """The resolution state (kg/pipeline/state.py): an update gives what resolving every page gives."""
 from __future__ import annotations
 
-import itertools
 import random
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +179,49 @@ def test_pages_an_update_does_not_report_keep_their_facts_and_graphs():
                 reached.add(source)
         assert len(changes.pages) < len(state.pages())
     assert {"h.txt", "c.txt", "d.txt"} <= reached  # the alias reached h.txt, the earlier issuer c.txt and d.txt
+
+
+ARCHIVE = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "xinwenlianbo" / "xwlb_2025.jsonl"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ARCHIVE.exists(), reason="needs ../shared/benchmarks (real news records)")
+def test_real_records_updated_in_any_order_equal_resolving_them(tmp_path):
+    """300 real records (read from ../shared, never copied): a kept full build of half, the rest added in
+    batches and one at a time, twenty taken out; the state's knowledge base equals resolve() of the
+    pages then present, and the facts and named graphs of thirty pages from knowledge_for equal the
+    whole's."""
+    from kg.export.facts import facts_by_page, page_facts
+    from kg.export.rdf import to_dataset
+    from kg.pipeline.run import PageNames, Summary, _pages_only, extract_pages, iter_pages
+    from kg.pipeline.state import StateKeeper
+
+    rng = random.Random(17)
+    summary, names = Summary(), PageNames()
+    pages = [names.assign(p, summary) for p in _pages_only(iter_pages([ARCHIVE]), summary)]
+    extracted = sorted(extract_pages(rng.sample(pages, 300), jobs=1),
+                       key=lambda pf: page_position(pf[0].meta["input"], pf[0].meta.get("line")))
+    entry = {p.source: (page_position(p.meta["input"], p.meta.get("line")), p.sha256, resolve_page(p, f))
+             for p, f in extracted}
+    order = list(entry)
+    rng.shuffle(order)
+    first = set(order[:150])
+    state = ResolutionState(tmp_path / "state.sqlite", key=b"k" * 32)
+    resolve([pf for pf in extracted if pf[0].source in first], StateKeeper(state))
+    state.apply(entry[s] for s in order[150:280])
+    for s in order[280:]:
+        state.apply([entry[s]])
+    gone = set(rng.sample(order, 20))
+    state.apply([], removed=sorted(gone))
+    want = resolve([pf for pf in extracted if pf[0].source not in gone])
+    got = state.knowledge_base()
+    assert got.pages == want.pages and got.merges == want.merges
+    assert got.entities == want.entities
+    assert got.relations == want.relations
+    facts, quads = facts_by_page(want), to_dataset(want).quads
+    for source in rng.sample(want.pages, 30):
+        part = state.knowledge_for([source])
+        assert page_facts(part, source) == facts[source]
+        page = next(e for e in part.entities.values() if e.kind == "page" and e.attrs.source == source)
+        graph = f"graph/{page.id}>"
+        assert [q for q in to_dataset(part).quads if q[0].endswith(graph)] == [q for q in quads if q[0].endswith(graph)]

@@ -42,7 +42,7 @@ from pathlib import Path
 from kg.knowledge import kinds
 from kg.pipeline import codec
 from kg.resolve import entities as resolution
-from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge, PageKnowledge, Relation
+from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge, PageKnowledge, Relation, evidence_order
 
 __all__ = ["ResolutionState", "StateKeeper", "StateError", "Changes", "page_position"]
 
@@ -364,6 +364,8 @@ class ResolutionState:
         return None if row is None else _entity_of(self._read("final_entities", eid, row[0]))
 
     def _put_final_entity(self, eid: str, entity: Entity | None, changes: Changes) -> None:
+        if entity is not None:
+            entity.evidence.sort(key=evidence_order)  # as resolve gives it
         old = self._final_entity(eid)
         if old == entity:
             return
@@ -382,6 +384,8 @@ class ResolutionState:
         return None if row is None else _relation_of(self._read("final_relations", text, row[0]))
 
     def _put_final_relation(self, text: str, relation: Relation | None, changes: Changes) -> None:
+        if relation is not None:
+            relation.evidence.sort(key=evidence_order)  # as resolve gives it
         old = self._final_relation(text)
         if old == relation:
             return

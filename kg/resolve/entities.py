@@ -510,6 +510,10 @@ def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]], keeper: Keeper 
     _merge_officials(b)
     relations = sorted(b.relations.values(), key=lambda r: (r.kind, r.source, r.target, r.title or ""))
     entities = dict(sorted(b.entities.items()))
+    for item in (*entities.values(), *relations):
+        # evidence in one order that depends on nothing but the evidence (not on the order pages came in,
+        # nor on which namesake a merged official's mentions came from): what an update can keep
+        item.evidence.sort(key=evidence_order)
     kb = KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
     if keeper is not None:
         keeper.finish(kb, b.renamed)
