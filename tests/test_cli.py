@@ -75,6 +75,18 @@ def test_view_reads_the_graph_json_a_build_wrote(tmp_path):
     assert "徐留平" in html and "中华全国总工会" in html
 
 
+def test_view_reads_a_builds_store_as_its_graph_json(tmp_path):
+    """A build that wrote no graph.json (--export none): kg view of its store draws the same page as kg
+    view of the graph.json a full build wrote; a folder that is no store is read as pages."""
+    assert run_kg("build", str(SEEDS), "--out", str(tmp_path / "b"), "--export", "none").returncode == 0
+    assert not (tmp_path / "b" / "graph.json").exists()
+    from_store, from_json = tmp_path / "s.html", tmp_path / "j.html"
+    done = run_kg("view", str(tmp_path / "b" / "store"), "-o", str(from_store))
+    assert done.returncode == 0, done.stderr
+    assert run_kg("view", str(ROOT / "exports" / "graph.json"), "-o", str(from_json)).returncode == 0
+    assert from_store.read_bytes() == from_json.read_bytes()
+
+
 # modules `kg --help` must not load: each costs tens to hundreds of milliseconds on import
 HEAVY = ("networkx", "numpy", "pyoxigraph", "jieba", "rjieba", "starlette", "uvicorn", "charset_normalizer",
          "kg.ingest", "kg.export.rdf", "kg.pipeline")

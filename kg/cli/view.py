@@ -21,7 +21,8 @@ if TYPE_CHECKING:  # only in annotations: `kg --help` does not load networkx
 
 
 def add_view_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("inputs", nargs="+", help="page files or folders, or one graph.json written by kg build")
+    p.add_argument("inputs", nargs="+", help="page files or folders, or one graph.json written by kg build, "
+                                             "or the folder of a build's store (exports/store)")
     p.add_argument("-o", "--output", default="graph.html",
                    help="HTML file to write, or - for standard output (default: graph.html)")
     p.add_argument("--focus", metavar="NAME", help="only the neighbourhood of this name or alias")
@@ -34,18 +35,33 @@ def add_view_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def load_graph(inputs: list[str]) -> tuple[nx.MultiDiGraph, list[str]]:
-    """The graph of the given pages, or the graph.json ``kg build`` wrote; and what failed to read."""
+    """The graph of the given pages, or the graph.json ``kg build`` wrote, or the graph of a build's store
+    (its folder: a build that wrote no graph.json, ``--export none``); and what failed to read."""
     from kg.build.graph import build_graph, read_graph_json
     from kg.pipeline.run import Summary, analyse, find_pages, read_pages
     if len(inputs) == 1 and inputs[0].endswith(".json"):
         return read_graph_json(Path(inputs[0])), []
+    if len(inputs) == 1 and _is_store(Path(inputs[0])):
+        from kg.store.database import open_store
+        from kg.store.knowledge import read_knowledge_base
+        return build_graph(read_knowledge_base(open_store(Path(inputs[0])))), []
     summary = Summary()
     pages = read_pages(find_pages(inputs, summary.failed), summary)
     return build_graph(analyse(pages, failed=summary.failed)), summary.failed
 
 
+def _is_store(folder: Path) -> bool:
+    """A folder holding a store ``kg build`` made (its stamp names what it was loaded from)."""
+    from kg.store.database import STAMP
+    return folder.is_dir() and (folder / STAMP).is_file()
+
+
 def run_view(args: argparse.Namespace) -> int:
-    graph, failed = load_graph(args.inputs)
+    try:
+        graph, failed = load_graph(args.inputs)
+    except (OSError, ValueError) as err:  # a damaged store (RocksDB), a store an earlier unionkg made
+        print(printable(f"kg view: {args.inputs[0]}: cannot read the build's graph from it: {err}"), file=sys.stderr)
+        return 2
     for f in failed:
         print(printable(f"failed: {f}"), file=sys.stderr)
     try:

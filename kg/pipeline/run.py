@@ -29,7 +29,7 @@ from kg.knowledge import kinds
 from kg.export.facts import each_page_facts, merge_log_text
 from kg.export.files import write_atomic  # the one atomic writer; kept importable from here
 from kg.build.graph import build_graph, graph_json_parts
-from kg.export.html import busiest, render_html, subgraph
+from kg.export.html import whole_graph_html
 from kg.ingest.pages import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.store import shacl
 from kg.pipeline.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
@@ -640,11 +640,7 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
         if "json" in export:
             _write_new(scratch / "graph.json", graph_json_parts(graph))
         if "html" in export:
-            drawn = subgraph(graph)
-            shown = busiest(drawn)
-            title = "unionkg" if shown is drawn else f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
-            _write_new(scratch / "graph.html", render_html(shown, title=title))
-            del drawn, shown
+            _write_new(scratch / "graph.html", whole_graph_html(graph))  # as kg export --format html writes it
         del graph
         clock.lap("json+html")
     table = quad_table(kb, base, license)
