@@ -46,7 +46,7 @@ from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge
 
 __all__ = ["ResolutionState", "StateKeeper", "StateError", "Changes", "page_position"]
 
-STATE_FORMAT = 3  # 3: relations and evidence as arrays (2: relation keys as JSON arrays)
+STATE_FORMAT = 4  # 4: an entity's and a relation's evidence in rows of their own, one per page
 _SETTLED = "\U0010ffff"  # positions of the parts deferred reads make: after every page's
 _MAC_LENGTH = 64
 
@@ -66,24 +66,15 @@ def page_position(input_path: str, line: int | None) -> str:
 @dataclass
 class Changes:
     """What an update changed in the knowledge base: the entities and relations whose final value
-    changed (added, changed or removed), and the pages whose outputs may change: those put in or taken
-    out, and the pages of the evidence of what changed, before and after."""
+    changed (added, changed or removed), and the pages whose outputs change: those put in or taken out,
+    every page naming an entity when what all pages show of it changed (its name, aliases or attributes,
+    but those only the merge reads, ``kinds.merge_input``), else the pages whose own evidence of it
+    changed (a page that names 中华全国总工会 once more changes no other page's facts or graph)."""
 
     entities: set[str] = field(default_factory=set)
     relations: set[tuple] = field(default_factory=set)
     pages: set[str] = field(default_factory=set)
     national_changed: set[str] = field(default_factory=set, repr=False)  # bodies whose national standing changed
-
-    def note(self, old, new) -> None:
-        """The pages an entity's or a relation's change reaches (``old``, ``new``: its values, None when it
-        is not there): every page of its evidence when what every page shows of it changed (its name,
-        aliases, attributes, kind), else only the pages whose own evidence of it changed (a page that
-        names 中华全国总工会 once more changes no other page's facts or graph)."""
-        if old is None or new is None or _shown(old) != _shown(new):
-            self.pages.update(ev.page for v in (old, new) if v is not None for ev in v.evidence)
-            return
-        before, after = _by_page(old.evidence), _by_page(new.evidence)
-        self.pages.update(page for page in before.keys() | after.keys() if before.get(page) != after.get(page))
 
 
 def _register() -> None:
@@ -104,22 +95,22 @@ def _evidence_of(plain) -> list[Evidence]:
     return [Evidence(*fields) for fields in plain]
 
 
-def _entity_plain(e: Entity) -> list:
-    return [e.id, e.kind, e.name, sorted(e.aliases), e.attrs, _evidence_plain(e.evidence)]
+def _head_plain(e: Entity) -> list:
+    """An entity without its evidence: what every page naming it shows, and what folds."""
+    return [e.id, e.kind, e.name, sorted(e.aliases), e.attrs]
+
+
+def _head_of(plain, evidence: list[Evidence] | None = None) -> Entity:
+    eid, kind, name, aliases, attrs = plain
+    return Entity(eid, kind, name, set(aliases), attrs, evidence if evidence is not None else [])
+
+
+def _entity_plain(e: Entity) -> list:  # the folded table (what deferred reads read)
+    return _head_plain(e)
 
 
 def _entity_of(plain) -> Entity:
-    eid, kind, name, aliases, attrs, evidence = plain
-    return Entity(eid, kind, name, set(aliases), attrs, _evidence_of(evidence))
-
-
-def _relation_plain(r: Relation) -> list:
-    return [r.kind, r.source, r.target, r.title, _evidence_plain(r.evidence)]
-
-
-def _relation_of(plain) -> Relation:
-    kind, source, target, title, evidence = plain
-    return Relation(kind, source, target, title, _evidence_of(evidence))
+    return _head_of(plain)
 
 
 def _relation_key_text(key: tuple) -> str:
@@ -148,11 +139,11 @@ class ResolutionState:
         self.db.executescript("""
             CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE IF NOT EXISTS pages (source TEXT PRIMARY KEY, position TEXT UNIQUE, sha256 TEXT);
-            CREATE TABLE IF NOT EXISTS entity_parts (entity TEXT, position TEXT, ordinal INTEGER, part BLOB,
-                                                     PRIMARY KEY (entity, position));
+            CREATE TABLE IF NOT EXISTS entity_parts (entity TEXT, position TEXT, ordinal INTEGER, head BLOB,
+                                                     evidence BLOB, PRIMARY KEY (entity, position));
             CREATE INDEX IF NOT EXISTS entity_parts_by_position ON entity_parts (position);
             CREATE TABLE IF NOT EXISTS relation_parts (relation TEXT, position TEXT, ordinal INTEGER, kind TEXT,
-                                                       source TEXT, target TEXT, part BLOB,
+                                                       source TEXT, target TEXT, evidence BLOB,
                                                        PRIMARY KEY (relation, position));
             CREATE INDEX IF NOT EXISTS relation_parts_by_position ON relation_parts (position);
             CREATE INDEX IF NOT EXISTS relation_parts_by_source ON relation_parts (source, kind);
@@ -169,9 +160,15 @@ class ResolutionState:
             CREATE INDEX IF NOT EXISTS official_posts_by_body ON official_posts (body);
             CREATE INDEX IF NOT EXISTS official_posts_by_position ON official_posts (position);
             CREATE TABLE IF NOT EXISTS merged (name TEXT PRIMARY KEY, value BLOB);
-            CREATE TABLE IF NOT EXISTS final_entities (entity TEXT PRIMARY KEY, value BLOB);
-            CREATE TABLE IF NOT EXISTS final_relations (relation TEXT PRIMARY KEY, source TEXT, target TEXT, value BLOB);
+            CREATE TABLE IF NOT EXISTS final_entities (entity TEXT PRIMARY KEY, head BLOB);
+            CREATE TABLE IF NOT EXISTS final_entity_evidence (entity TEXT, page TEXT, evidence BLOB,
+                                                              PRIMARY KEY (entity, page));
+            CREATE INDEX IF NOT EXISTS final_entity_evidence_by_page ON final_entity_evidence (page);
+            CREATE TABLE IF NOT EXISTS final_relations (relation TEXT PRIMARY KEY, source TEXT, target TEXT);
             CREATE INDEX IF NOT EXISTS final_relations_by_source ON final_relations (source);
+            CREATE TABLE IF NOT EXISTS final_relation_evidence (relation TEXT, page TEXT, evidence BLOB,
+                                                                PRIMARY KEY (relation, page));
+            CREATE INDEX IF NOT EXISTS final_relation_evidence_by_page ON final_relation_evidence (page);
             CREATE TABLE IF NOT EXISTS renamed (entity TEXT PRIMARY KEY, final TEXT);
         """)
         found = self.db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
@@ -232,7 +229,7 @@ class ResolutionState:
             touched.sources.add(src)
         touched.deferred.update(db.execute("SELECT position, seq FROM deferred WHERE position = ?", (position,)))
         touched.names.update(n for (n,) in db.execute("SELECT name FROM official_names WHERE position = ?", (position,)))
-        touched.pages.add(source)
+        touched.pages[source] = position
         db.execute("DELETE FROM renamed WHERE entity IN (SELECT entity FROM official_names WHERE position = ?)", (position,))
         for table in ("entity_parts", "relation_parts", "deferred", "deferred_reads", "official_names", "official_posts"):
             db.execute(f"DELETE FROM {table} WHERE position = ?", (position,))
@@ -243,19 +240,8 @@ class ResolutionState:
         if position.startswith(_SETTLED):
             raise ValueError(f"a page's position cannot start with {_SETTLED!r}")
         db.execute("INSERT INTO pages VALUES (?, ?, ?)", (k.source, position, sha256))
-        touched.pages.add(k.source)
-        db.executemany("INSERT INTO entity_parts VALUES (?, ?, ?, ?)",
-                       [(eid, position, i, self._signed("entity_parts", f"{eid}\x1f{position}", _entity_plain(e)))
-                        for i, (eid, e) in enumerate(k.entities.items())])
-        touched.entities.update(k.entities)
-        rows = []
-        for i, (key, r) in enumerate(k.relations.items()):
-            text = _relation_key_text(key)
-            rows.append((text, position, i, r.kind, r.source, r.target,
-                         self._signed("relation_parts", f"{text}\x1f{position}", _relation_plain(r))))
-            touched.relations.add(text)
-            touched.sources.add(r.source)
-        db.executemany("INSERT INTO relation_parts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        touched.pages[k.source] = position
+        self._put_parts(position, k, touched)
         for seq, d in enumerate(k.deferred):
             db.execute("INSERT INTO deferred VALUES (?, ?, ?)",
                        (position, seq, self._signed("deferred", f"{position}\x1f{seq}", d)))
@@ -269,15 +255,42 @@ class ResolutionState:
                                [(body, e.name, position) for body in dict.fromkeys(b for _, b in e.attrs.posts or ())])
                 touched.names.add(e.name)
 
-    def _parts(self, eid: str, settled: bool) -> list[tuple[str, Entity]]:
-        query = "SELECT position, part FROM entity_parts WHERE entity = ?" + ("" if settled else " AND position < ?")
+    def _put_parts(self, position: str, k: PageKnowledge, touched: "_Touched") -> None:
+        """A page's (or a deferred read's) parts: each entity's head and evidence, each relation's evidence."""
+        self.db.executemany("INSERT INTO entity_parts VALUES (?, ?, ?, ?, ?)", [
+            (eid, position, i, self._signed("entity_parts", f"{eid}\x1f{position}", _head_plain(e)),
+             self._signed("entity_evidence", f"{eid}\x1f{position}", _evidence_plain(e.evidence)) if e.evidence else None)
+            for i, (eid, e) in enumerate(k.entities.items())])
+        touched.entities.update(k.entities)
+        rows = []
+        for i, (key, r) in enumerate(k.relations.items()):
+            text = _relation_key_text(key)
+            rows.append((text, position, i, r.kind, r.source, r.target,
+                         self._signed("relation_evidence", f"{text}\x1f{position}", _evidence_plain(r.evidence))
+                         if r.evidence else None))
+            touched.relations.add(text)
+            touched.sources.add(r.source)
+        self.db.executemany("INSERT INTO relation_parts VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def _parts(self, eid: str, settled: bool, evidence: bool = False) -> list[tuple[str, Entity]]:
+        """The entity's parts in the build's order (with the deferred reads' unless ``settled`` is False),
+        their evidence read only when asked for."""
+        query = f"SELECT position, head{', evidence' if evidence else ''} FROM entity_parts WHERE entity = ?" + \
+            ("" if settled else " AND position < ?")
         args = (eid,) if settled else (eid, _SETTLED)
-        return [(position, _entity_of(self._read("entity_parts", f"{eid}\x1f{position}", part)))
-                for position, part in sorted(self.db.execute(query, args))]
+        out = []
+        for row in sorted(self.db.execute(query, args)):
+            key = f"{eid}\x1f{row[0]}"
+            found = _evidence_of(self._read("entity_evidence", key, row[2])) if evidence and row[2] is not None else []
+            out.append((row[0], _head_of(self._read("entity_parts", key, row[1]), found)))
+        return out
 
     def _relation_parts(self, relation: str) -> list[tuple[str, Relation]]:
-        return [(position, _relation_of(self._read("relation_parts", f"{relation}\x1f{position}", part))) for position, part in
-                sorted(self.db.execute("SELECT position, part FROM relation_parts WHERE relation = ?", (relation,)))]
+        key = _relation_key(relation)
+        return [(position, Relation(*key, _evidence_of(self._read("relation_evidence", f"{relation}\x1f{position}", ev))
+                                    if ev is not None else []))
+                for position, ev in sorted(self.db.execute(
+                    "SELECT position, evidence FROM relation_parts WHERE relation = ?", (relation,)))]
 
     def _remake(self, touched: "_Touched") -> Changes:
         changes = Changes(pages=set(touched.pages))
@@ -288,10 +301,14 @@ class ResolutionState:
         for eid in refolded:
             touched.deferred.update(self.db.execute("SELECT position, seq FROM deferred_reads WHERE entity = ?", (eid,)))
         self._settle(touched)
-        # 3. the final fold of entities and relations (pages' parts, then the deferred reads')
-        final_touched = touched.entities - officials
-        self._finish_entities(final_touched, changes)
-        self._finish_relations(touched, officials, changes)
+        # 3. the final fold of entities and relations (pages' parts, then the deferred reads'): the heads
+        # from every part, the evidence of the pages put in or taken out (and of the reads made again)
+        evidence_pages = dict(touched.pages)
+        for position, _ in touched.deferred:
+            for (source,) in self.db.execute("SELECT source FROM pages WHERE position = ?", (position,)):
+                evidence_pages.setdefault(source, position)
+        self._finish_entities(touched.entities - officials, evidence_pages, changes)
+        self._finish_relations(touched, evidence_pages, changes)
         # 4. the merge of every name touched, and of names holding a post at a body whose place changed
         for body in changes.national_changed:
             touched.names.update(n for (n,) in self.db.execute("SELECT name FROM official_posts WHERE body = ?", (body,)))
@@ -300,7 +317,7 @@ class ResolutionState:
         return changes
 
     def _refold(self, ids: set[str]) -> set[str]:
-        """Fold each entity of ``ids`` from its pages' parts; the ids whose fold changed."""
+        """Fold each entity of ``ids`` from its pages' parts (heads only); the ids whose fold changed."""
         changed = set()
         for eid in sorted(ids):
             parts = self._parts(eid, settled=False)
@@ -339,83 +356,150 @@ class ResolutionState:
             part.source = where
             self._put_parts(where, part, touched)
 
-    def _put_parts(self, position: str, k: PageKnowledge, touched: "_Touched") -> None:
-        self.db.executemany("INSERT INTO entity_parts VALUES (?, ?, ?, ?)",
-                            [(eid, position, i, self._signed("entity_parts", f"{eid}\x1f{position}", _entity_plain(e)))
-                             for i, (eid, e) in enumerate(k.entities.items())])
-        touched.entities.update(k.entities)
-        for i, (key, r) in enumerate(k.relations.items()):
-            text = _relation_key_text(key)
-            self.db.execute("INSERT INTO relation_parts VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (text, position, i, r.kind, r.source, r.target,
-                             self._signed("relation_parts", f"{text}\x1f{position}", _relation_plain(r))))
-            touched.relations.add(text)
-            touched.sources.add(r.source)
+    def _evidence_at(self, table: str, evidence_table: str, column: str, key: str, position: str) -> list[Evidence]:
+        """The evidence ``key``'s parts at a page's position and at its deferred reads' give, in order."""
+        settled = f"{_SETTLED}{position}\x1f"
+        found: list[Evidence] = []
+        for part_position, ev in sorted(self.db.execute(
+                f"SELECT position, evidence FROM {table} WHERE {column} = ? AND "
+                f"(position = ? OR (position >= ? AND position < ?))", (key, position, settled, settled + "\x7f"))):
+            if ev is not None:
+                found += [e for e in _evidence_of(self._read(evidence_table, f"{key}\x1f{part_position}", ev))
+                          if e not in found]
+        return sorted(found, key=evidence_order)
 
-    def _finish_entities(self, ids: set[str], changes: Changes) -> None:
-        """The final value of each entity of ``ids``: its pages' parts, then the deferred reads' parts."""
+    def _finish_entities(self, ids: set[str], pages: dict[str, str], changes: Changes) -> None:
+        """The final value of each entity of ``ids``: its head folded from all its parts (pages', then the
+        deferred reads'), its evidence on each page of ``pages`` (source -> position) from that page's."""
         for eid in sorted(ids):
             parts = self._parts(eid, settled=True)
-            self._put_final_entity(eid, _fold_entity(parts) if parts else None, changes)
+            if not parts:
+                self._put_final_entity(eid, None, {}, True, changes)
+                continue
+            head = _fold_entity(parts)
+            evidence = {source: self._evidence_at("entity_parts", "entity_evidence", "entity", eid, position)
+                        for source, position in pages.items()}
+            self._put_final_entity(eid, head, evidence, False, changes)
 
-    # the final rows: each write notes what changed, with the pages of the evidence before and after
-    def _final_entity(self, eid: str) -> Entity | None:
-        row = self.db.execute("SELECT value FROM final_entities WHERE entity = ?", (eid,)).fetchone()
-        return None if row is None else _entity_of(self._read("final_entities", eid, row[0]))
+    # the final rows: an entity's head and its evidence page by page (a relation's key and evidence); each
+    # write notes what changed and the pages it reaches
+    def _final_head(self, eid: str) -> Entity | None:
+        row = self.db.execute("SELECT head FROM final_entities WHERE entity = ?", (eid,)).fetchone()
+        return None if row is None else _head_of(self._read("final_entities", eid, row[0]))
 
-    def _put_final_entity(self, eid: str, entity: Entity | None, changes: Changes) -> None:
-        if entity is not None:
-            entity.evidence.sort(key=evidence_order)  # as resolve gives it
-        old = self._final_entity(eid)
-        if old == entity:
-            return
-        if entity is None:
-            self.db.execute("DELETE FROM final_entities WHERE entity = ?", (eid,))
+    def _final_evidence(self, table: str, column: str, key: str, pages: Iterable[str] | None = None
+                        ) -> dict[str, list[Evidence]]:
+        """page -> evidence of an entity (``table`` final_entity_evidence) or a relation, on every page or
+        on ``pages``."""
+        if pages is None:
+            rows = self.db.execute(f"SELECT page, evidence FROM {table} WHERE {column} = ?", (key,))
         else:
+            rows = [row for page in pages for row in self.db.execute(
+                f"SELECT page, evidence FROM {table} WHERE {column} = ? AND page = ?", (key, page))]
+        return {page: _evidence_of(self._read(table, f"{key}\x1f{page}", ev)) for page, ev in rows}
+
+    def _put_evidence(self, table: str, column: str, key: str, evidence: dict[str, list[Evidence]], complete: bool,
+                      ) -> set[str]:
+        """Write ``key``'s evidence page by page (all of it when ``complete``: other pages' rows go); the
+        pages whose rows changed."""
+        old = self._final_evidence(table, column, key, None if complete else evidence)
+        changed = set()
+        for page in sorted(old.keys() | evidence.keys()):
+            new = sorted(evidence.get(page, ()), key=evidence_order)
+            if old.get(page, []) == new:
+                continue
+            changed.add(page)
+            if new:
+                self.db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                                (key, page, self._signed(table, f"{key}\x1f{page}", _evidence_plain(new))))
+            else:
+                self.db.execute(f"DELETE FROM {table} WHERE {column} = ? AND page = ?", (key, page))
+        return changed
+
+    def _pages_of(self, table: str, column: str, key: str) -> set[str]:
+        return {page for (page,) in self.db.execute(f"SELECT page FROM {table} WHERE {column} = ?", (key,))}
+
+    def _put_final_entity(self, eid: str, head: Entity | None, evidence: dict[str, list[Evidence]], complete: bool,
+                          changes: Changes) -> None:
+        """An entity's final head (None: it is gone) and its evidence on the pages of ``evidence`` (on every
+        page when ``complete``). Every page naming it is reached when what all pages show of it changed
+        (its name, aliases, attributes: ``_shown``), else the pages whose evidence of it changed."""
+        old = self._final_head(eid)
+        if head is None:
+            if old is None:
+                return
+            changes.pages |= self._pages_of("final_entity_evidence", "entity", eid)
+            self.db.execute("DELETE FROM final_entities WHERE entity = ?", (eid,))
+            self.db.execute("DELETE FROM final_entity_evidence WHERE entity = ?", (eid,))
+            changes.entities.add(eid)
+            if _national(old):
+                changes.national_changed.add(eid)
+            return
+        head = _head_of(_head_plain(head))  # its evidence is in rows of its own
+        shown_changed = old is None or _shown(old) != _shown(head)
+        if shown_changed:
+            changes.pages |= self._pages_of("final_entity_evidence", "entity", eid)
+        if old != head:
             self.db.execute("INSERT OR REPLACE INTO final_entities VALUES (?, ?)",
-                            (eid, self._signed("final_entities", eid, _entity_plain(entity))))
-        changes.entities.add(eid)
-        changes.note(old, entity)
-        if (old is not None and _national(old)) != (entity is not None and _national(entity)):
+                            (eid, self._signed("final_entities", eid, _head_plain(head))))
+            changes.entities.add(eid)
+        touched = self._put_evidence("final_entity_evidence", "entity", eid, evidence, complete)
+        if touched:
+            changes.entities.add(eid)
+            changes.pages |= touched
+        if shown_changed:
+            changes.pages |= self._pages_of("final_entity_evidence", "entity", eid)
+        if (old is not None and _national(old)) != _national(head):
             changes.national_changed.add(eid)
 
-    def _final_relation(self, text: str) -> Relation | None:
-        row = self.db.execute("SELECT value FROM final_relations WHERE relation = ?", (text,)).fetchone()
-        return None if row is None else _relation_of(self._read("final_relations", text, row[0]))
-
-    def _put_final_relation(self, text: str, relation: Relation | None, changes: Changes) -> None:
-        if relation is not None:
-            relation.evidence.sort(key=evidence_order)  # as resolve gives it
-        old = self._final_relation(text)
-        if old == relation:
+    def _put_final_relation(self, text: str, exists: bool, evidence: dict[str, list[Evidence]], complete: bool,
+                            changes: Changes) -> None:
+        """A relation's existence and its evidence on the pages of ``evidence`` (every page when
+        ``complete``); a relation made or gone reaches every page of its evidence."""
+        key = _relation_key(text)
+        was = self.db.execute("SELECT 1 FROM final_relations WHERE relation = ?", (text,)).fetchone() is not None
+        if not exists:
+            if was:
+                changes.pages |= self._pages_of("final_relation_evidence", "relation", text)
+                self.db.execute("DELETE FROM final_relations WHERE relation = ?", (text,))
+                self.db.execute("DELETE FROM final_relation_evidence WHERE relation = ?", (text,))
+                changes.relations.add(key)
             return
-        if relation is None:
-            self.db.execute("DELETE FROM final_relations WHERE relation = ?", (text,))
-        else:
-            self.db.execute("INSERT OR REPLACE INTO final_relations VALUES (?, ?, ?, ?)",
-                            (text, relation.source, relation.target, self._signed("final_relations", text, _relation_plain(relation))))
-        changes.relations.add(_relation_key(text))
-        changes.note(old, relation)
+        if not was:
+            self.db.execute("INSERT INTO final_relations VALUES (?, ?, ?)", (text, key[1], key[2]))
+            changes.relations.add(key)
+        touched = self._put_evidence("final_relation_evidence", "relation", text, evidence, complete)
+        if touched:
+            changes.relations.add(key)
+            changes.pages |= touched
+        if not was:
+            changes.pages |= self._pages_of("final_relation_evidence", "relation", text)
 
-    def _finish_relations(self, touched: "_Touched", officials: set[str], changes: Changes) -> None:
-        """Fold each touched relation that names no official before the merge (those are the merge's);
-        a relation kind an attribute made (``MADE_WITH``: issued-by) from every page of its entity."""
+    def _finish_relations(self, touched: "_Touched", pages: dict[str, str], changes: Changes) -> None:
+        """Each touched relation that names no official before the merge (those are the merge's): it is there
+        while a part of it is, with its evidence on the pages of ``pages``; a relation kind an attribute made
+        (``MADE_WITH``: issued-by) only from the page whose value the fold keeps, all of its evidence again."""
         relations = set(touched.relations)
         for source in touched.sources & touched.entities:
             for kind in _made_with_kinds(source):
                 relations.update(r for (r,) in self.db.execute(
                     "SELECT relation FROM relation_parts WHERE source = ? AND kind = ?", (source, kind)))
         for relation in sorted(relations):
-            parts = self._relation_parts(relation)
-            key = _relation_key(relation)
-            kind, source, target = key[0], key[1], key[2]
+            kind, source, target, _ = _relation_key(relation)
             if _is_official(source) or _is_official(target):
                 continue  # the merge of the official's name makes it
             made_with = _made_with_kinds(source)
-            if kind in made_with and parts:
+            if kind in made_with:
+                parts = self._relation_parts(relation)
                 kept = _kept_position(self._parts(source, settled=True), made_with[kind])
                 parts = [(p, r) for p, r in parts if p == kept or p.startswith(_SETTLED)]
-            self._put_final_relation(relation, _fold_relation([r for _, r in parts]) if parts else None, changes)
+                evidence = _by_page(_fold_relation([r for _, r in parts]).evidence) if parts else {}
+                self._put_final_relation(relation, bool(parts), evidence, True, changes)
+                continue
+            exists = self.db.execute("SELECT 1 FROM relation_parts WHERE relation = ? LIMIT 1", (relation,)).fetchone()
+            evidence = {source_page: self._evidence_at("relation_parts", "relation_evidence", "relation", relation, position)
+                        for source_page, position in pages.items()}
+            self._put_final_relation(relation, exists is not None, evidence, False, changes)
 
     def _merge(self, name: str, changes: Changes) -> None:
         """Merge the namesakes of ``name`` again (``kg.resolve.entities.merge_namesakes``) and replace
@@ -427,18 +511,20 @@ class ResolutionState:
         parts: dict[str, PageKnowledge] = {}
         bodies: dict[str, Entity] = {}
         for eid in officials:
-            for position, e in self._parts(eid, settled=True):
+            for position, e in self._parts(eid, settled=True, evidence=True):
                 parts.setdefault(position, PageKnowledge(position, {}, {})).entities[eid] = e
                 for _, body in e.attrs.posts or ():
-                    if body not in bodies and (found := self._final_entity(body)) is not None:
+                    if body not in bodies and (found := self._final_head(body)) is not None:
                         bodies[body] = found
         rows = set()
         for eid in officials:
             rows.update(self.db.execute(
-                "SELECT relation, position, ordinal, part FROM relation_parts WHERE source = ? OR target = ?", (eid, eid)))
-        for relation, position, ordinal, part in sorted(rows, key=lambda r: (r[1], r[2])):
-            r = _relation_of(self._read("relation_parts", f"{relation}\x1f{position}", part))
-            parts.setdefault(position, PageKnowledge(position, {}, {})).relations[_relation_key(relation)] = r
+                "SELECT relation, position, ordinal, evidence FROM relation_parts WHERE source = ? OR target = ?",
+                (eid, eid)))
+        for relation, position, ordinal, ev in sorted(rows, key=lambda r: (r[1], r[2])):
+            key = _relation_key(relation)
+            found = _evidence_of(self._read("relation_evidence", f"{relation}\x1f{position}", ev)) if ev is not None else []
+            parts.setdefault(position, PageKnowledge(position, {}, {})).relations[key] = Relation(*key, found)
         ordered = [parts[p] for p in sorted(parts)]
         for part in ordered:  # each page's officials in the order the page made them
             order = {eid: i for i, (eid, _) in enumerate(self.db.execute(
@@ -448,15 +534,15 @@ class ResolutionState:
             if officials else ({}, {}, [], {})
         for eid in old_ids:
             if eid not in made_entities:
-                self._put_final_entity(eid, None, changes)
+                self._put_final_entity(eid, None, {}, True, changes)
         keys = {_relation_key_text(key): r for key, r in made_relations.items()}
         for text in old_keys:
             if text not in keys:
-                self._put_final_relation(text, None, changes)
+                self._put_final_relation(text, False, {}, True, changes)
         for eid, e in made_entities.items():
-            self._put_final_entity(eid, e, changes)
+            self._put_final_entity(eid, e, _by_page(e.evidence), True, changes)
         for text, r in keys.items():
-            self._put_final_relation(text, r, changes)
+            self._put_final_relation(text, True, _by_page(r.evidence), True, changes)
         self.db.execute("DELETE FROM renamed WHERE entity IN (SELECT entity FROM official_names WHERE name = ?)", (name,))
         self.db.executemany("INSERT OR REPLACE INTO renamed VALUES (?, ?)", sorted(renamed.items()))
         if officials:
@@ -467,47 +553,58 @@ class ResolutionState:
             self.db.execute("DELETE FROM merged WHERE name = ?", (name,))
 
     # -- reading back ---------------------------------------------------------------------------
+    def _entity(self, eid: str, pages: Iterable[str] | None = None) -> Entity | None:
+        """A final entity with its evidence (on ``pages`` only, when given), or None."""
+        head = self._final_head(eid)
+        if head is None:
+            return None
+        found = self._final_evidence("final_entity_evidence", "entity", eid, pages)
+        head.evidence = [ev for page in sorted(found) for ev in found[page]]
+        return head
+
+    def _relation(self, text: str, pages: Iterable[str] | None = None) -> Relation | None:
+        if self.db.execute("SELECT 1 FROM final_relations WHERE relation = ?", (text,)).fetchone() is None:
+            return None
+        found = self._final_evidence("final_relation_evidence", "relation", text, pages)
+        return Relation(*_relation_key(text), [ev for page in sorted(found) for ev in found[page]])
+
     def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
-        """The final entities of ``ids`` that exist."""
-        return {eid: e for eid in ids if (e := self._final_entity(eid)) is not None}
+        """The final entities of ``ids`` that exist, with all their evidence."""
+        return {eid: e for eid in ids if (e := self._entity(eid)) is not None}
 
     def knowledge_for(self, sources: Iterable[str]) -> KnowledgeBase:
         """What the outputs of these pages are made from: every entity and relation they name (officials
-        as merged), the entities those refer to (a post's body, a union's parent and province, a policy's
-        issuer, a city's province), with ``pages`` the given sources in the build's order. The facts of
-        each of these pages (``kg.export.facts``) and its named graph (``kg.export.rdf``) made from it
-        are those made from the whole knowledge base."""
+        as merged), with their evidence on these pages, and the entities those refer to (a post's body, a
+        union's parent and province, a policy's issuer, a city's province), with ``pages`` the given
+        sources in the build's order. The facts of each of these pages (``kg.export.facts``) and its named
+        graph (``kg.export.rdf``) made from it are those made from the whole knowledge base."""
         db = self.db
         found = [(position, source) for source in dict.fromkeys(sources)
                  for (position,) in db.execute("SELECT position FROM pages WHERE source = ?", (source,))]
         found.sort()
+        here = [source for _, source in found]
         ids, keys = set(), set()
-        for position, _ in found:
+        for position, source in found:
             for (eid,) in db.execute("SELECT entity FROM entity_parts WHERE position = ?", (position,)):
                 ids.add(self._renamed(eid))
+            ids.update(e for (e,) in db.execute("SELECT entity FROM final_entity_evidence WHERE page = ?", (source,)))
             settled = f"{_SETTLED}{position}\x1f"
-            for relation, source, target in db.execute(
+            for relation, rsource, rtarget in db.execute(
                     "SELECT relation, source, target FROM relation_parts WHERE position = ? "
                     "OR (position >= ? AND position < ?)", (position, settled, settled + "\x7f")):
-                if _is_official(source) or _is_official(target):
+                if _is_official(rsource) or _is_official(rtarget):
                     key = _relation_key(relation)
-                    relation = _relation_key_text((key[0], self._renamed(source), self._renamed(target), key[3]))
+                    relation = _relation_key_text((key[0], self._renamed(rsource), self._renamed(rtarget), key[3]))
                 keys.add(relation)
-        relations = [r for text in sorted(keys) if (r := self._final_relation(text)) is not None]
-        here = {source for _, source in found}
-        for eid in sorted(e for e in ids if e.startswith(("official/", "person/"))):
             # the posts a merge read from a bare title printed here (王明主席) are no page's part
-            for text, value in db.execute("SELECT relation, value FROM final_relations WHERE source = ?", (eid,)):
-                if text not in keys:
-                    r = _relation_of(self._read("final_relations", text, value))
-                    if any(ev.page in here for ev in r.evidence):
-                        relations.append(r)
-        entities = self.entities(ids)
+            keys.update(r for (r,) in db.execute("SELECT relation FROM final_relation_evidence WHERE page = ?", (source,)))
+        relations = [r for text in sorted(keys) if (r := self._relation(text, here)) is not None]
+        entities = {eid: e for eid in ids if (e := self._entity(eid, here)) is not None}
         wanted = {eid for e in entities.values() for eid in _references(e)}
         wanted |= {eid for r in relations for eid in (r.source, r.target)}
-        entities.update(self.entities(wanted - set(entities)))
+        entities.update((eid, head) for eid in wanted - set(entities) if (head := self._final_head(eid)) is not None)
         relations.sort(key=lambda r: (r.kind, r.source, r.target, r.title or ""))
-        return KnowledgeBase(dict(sorted(entities.items())), relations, [s for _, s in found])
+        return KnowledgeBase(dict(sorted(entities.items())), relations, here)
 
     def _renamed(self, eid: str) -> str:
         if not _is_official(eid):
@@ -517,10 +614,16 @@ class ResolutionState:
 
     def knowledge_base(self) -> KnowledgeBase:
         """The whole knowledge base, as ``kg.resolve.entities.resolve`` gives it."""
-        entities = {eid: _entity_of(self._read("final_entities", eid, value))
-                    for eid, value in sorted(self.db.execute("SELECT entity, value FROM final_entities"))}
-        relations = [_relation_of(self._read("final_relations", key, value))
-                     for key, value in self.db.execute("SELECT relation, value FROM final_relations")]
+        evidence: dict[str, list[Evidence]] = {}
+        for eid, page, ev in sorted(self.db.execute("SELECT entity, page, evidence FROM final_entity_evidence")):
+            evidence.setdefault(eid, []).extend(_evidence_of(self._read("final_entity_evidence", f"{eid}\x1f{page}", ev)))
+        entities = {eid: _head_of(self._read("final_entities", eid, head), evidence.get(eid, []))
+                    for eid, head in sorted(self.db.execute("SELECT entity, head FROM final_entities"))}
+        evidence = {}
+        for text, page, ev in sorted(self.db.execute("SELECT relation, page, evidence FROM final_relation_evidence")):
+            evidence.setdefault(text, []).extend(_evidence_of(self._read("final_relation_evidence", f"{text}\x1f{page}", ev)))
+        relations = [Relation(*_relation_key(text), evidence.get(text, []))
+                     for (text,) in self.db.execute("SELECT relation FROM final_relations")]
         relations.sort(key=lambda r: (r.kind, r.source, r.target, r.title or ""))
         merges = [m for name, value in self.db.execute("SELECT name, value FROM merged")
                   for m in self._read("merged", name, value)[2]]
@@ -564,14 +667,19 @@ class StateKeeper:
         state, db = self.state, self.state.db
         try:
             db.executemany("INSERT INTO final_entities VALUES (?, ?)",
-                           [(eid, state._signed("final_entities", eid, _entity_plain(e))) for eid, e in kb.entities.items()])
-            rows, by_entity = [], {}
+                           [(eid, state._signed("final_entities", eid, _head_plain(e))) for eid, e in kb.entities.items()])
+            db.executemany("INSERT INTO final_entity_evidence VALUES (?, ?, ?)", [
+                (eid, page, state._signed("final_entity_evidence", f"{eid}\x1f{page}", _evidence_plain(found)))
+                for eid, e in kb.entities.items() for page, found in _by_page(e.evidence).items()])
+            by_entity: dict[str, list[str]] = {}
             for r in kb.relations:
                 text = _relation_key_text((r.kind, r.source, r.target, r.title))
-                rows.append((text, r.source, r.target, state._signed("final_relations", text, _relation_plain(r))))
+                db.execute("INSERT INTO final_relations VALUES (?, ?, ?)", (text, r.source, r.target))
+                db.executemany("INSERT INTO final_relation_evidence VALUES (?, ?, ?)", [
+                    (text, page, state._signed("final_relation_evidence", f"{text}\x1f{page}", _evidence_plain(found)))
+                    for page, found in _by_page(r.evidence).items()])
                 for eid in (r.source, r.target):
                     by_entity.setdefault(eid, []).append(text)
-            db.executemany("INSERT INTO final_relations VALUES (?, ?, ?, ?)", rows)
             db.executemany("INSERT INTO renamed VALUES (?, ?)", sorted(renamed.items()))
             made_by_name: dict[str, set[str]] = {}
             for old, name in self.official_names.items():
@@ -593,7 +701,7 @@ class StateKeeper:
 
 @dataclass
 class _Touched:
-    pages: set[str] = field(default_factory=set)
+    pages: dict[str, str] = field(default_factory=dict)  # source -> position of the pages put in or taken out
     entities: set[str] = field(default_factory=set)
     relations: set[str] = field(default_factory=set)  # relation keys as text
     sources: set[str] = field(default_factory=set)  # the source entities of those relations
