@@ -190,7 +190,7 @@ class ResolutionState:
         if not hmac.compare_digest(mac, expected):
             raise StateError(f"a row of {table} ({key[:60]!r}) was not written by this user's builds")
         try:
-            return codec.decode(body)
+            return codec.decode(body, verified=True)  # its MAC is right: this user's build wrote it
         except codec.CodecError as err:
             raise StateError(f"a row of {table} ({key[:60]!r}) cannot be read: {err}") from None
 

@@ -534,10 +534,21 @@ def merge_namesakes(parts: Iterable[PageKnowledge], bodies: Mapping[str, Entity]
     """The officials of one name merged as ``resolve`` merges them: ``parts`` hold every namesake
     (officials before the merge, each of one page) and the relations naming them, in the build's order;
     ``bodies`` the resolved bodies of their posts (read only). Gives the entities and relations the
-    merge makes, its log, and the merged id of each official before the merge."""
+    merge makes, its log, and the merged id of each official before the merge. The parts are the
+    merge's to change (an update reads them fresh from its state): a namesake and its relations are
+    each of one page, so they are taken as they are rather than folded and copied."""
     b = _Builder()
     for part in parts:
-        b.absorb(part)
+        for eid, e in part.entities.items():
+            if eid in b.entities:  # (not met: an official before the merge is one page's)
+                b.absorb(PageKnowledge(part.source, {eid: e}, {}))
+            else:
+                b.entities[eid] = e
+        for key, r in part.relations.items():
+            if key in b.relations:
+                b.absorb(PageKnowledge(part.source, {}, {key: r}))
+            else:
+                b.relations[key] = r
     b.entities.update((eid, e) for eid, e in bodies.items() if eid not in b.entities)
     _merge_officials(b)
     made = {eid: e for eid, e in b.entities.items() if eid not in bodies}
