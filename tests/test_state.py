@@ -225,3 +225,31 @@ def test_real_records_updated_in_any_order_equal_resolving_them(tmp_path):
         page = next(e for e in part.entities.values() if e.kind == "page" and e.attrs.source == source)
         graph = f"graph/{page.id}>"
         assert [q for q in to_dataset(part).quads if q[0].endswith(graph)] == [q for q in quads if q[0].endswith(graph)]
+
+
+def test_a_page_joining_two_namesakes_into_one_person_rewrites_the_pages_whose_person_changed():
+    """Two people of one name, each on a page of its own; a third page names one person holding posts at
+    both bodies: the namesake whose person changes (the person keeps the id of the first body in id
+    order, 江苏省总工会's) has its page reported and its outputs made from the new person; the other
+    page's outputs do not change, and it is not reported. Taking the third page out splits them again."""
+    from kg.export.facts import page_facts
+    from kg.export.rdf import to_dataset
+
+    def outputs(source):
+        part = state.knowledge_for([source])
+        page = next(e for e in part.entities.values() if e.kind == "page" and e.attrs.source == source)
+        return page_facts(part, source), [q for q in to_dataset(part).quads if q[0].endswith(f"graph/{page.id}>")]
+
+    pages = [_page("j1.txt", "四川省总工会主席赵明远出席会议。"), _page("j2.txt", "江苏省总工会主席赵明远出席会议。")]
+    bridge = _page("j3.txt", "四川省总工会主席、江苏省总工会副主席赵明远出席会议。")
+    state = _state()
+    state.apply(_entry(p) for p in pages)
+    _same(state, pages)
+    assert len([e for e in state.knowledge_base().entities.values() if e.name == "赵明远"]) == 2
+    for update, removed, present in (([_entry(bridge)], [], [*pages, bridge]), ([], ["j3.txt"], pages)):
+        before = {p.source: outputs(p.source) for p in pages}
+        changes = state.apply(update, removed)
+        _same(state, present)
+        assert "j1.txt" in changes.pages and outputs("j1.txt") != before["j1.txt"]
+        assert "j2.txt" not in changes.pages and outputs("j2.txt") == before["j2.txt"]
+    assert len([e for e in state.knowledge_base().entities.values() if e.name == "赵明远"]) == 2

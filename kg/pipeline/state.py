@@ -46,7 +46,7 @@ from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge
 
 __all__ = ["ResolutionState", "StateKeeper", "StateError", "Changes", "page_position"]
 
-STATE_FORMAT = 4  # 4: an entity's and a relation's evidence in rows of their own, one per page
+STATE_FORMAT = 5  # 5: each official before the merge summed up in one row, with what the merge made of it
 _SETTLED = "\U0010ffff"  # positions of the parts deferred reads make: after every page's
 _MAC_LENGTH = 64
 
@@ -153,7 +153,8 @@ class ResolutionState:
             CREATE INDEX IF NOT EXISTS deferred_reads_by_entity ON deferred_reads (entity);
             CREATE INDEX IF NOT EXISTS deferred_reads_by_position ON deferred_reads (position);
             CREATE TABLE IF NOT EXISTS folded (entity TEXT PRIMARY KEY, value BLOB);
-            CREATE TABLE IF NOT EXISTS official_names (entity TEXT PRIMARY KEY, name TEXT, position TEXT);
+            CREATE TABLE IF NOT EXISTS official_names (entity TEXT PRIMARY KEY, name TEXT, position TEXT,
+                                                       summary BLOB, outcome BLOB);
             CREATE INDEX IF NOT EXISTS official_names_by_name ON official_names (name);
             CREATE INDEX IF NOT EXISTS official_names_by_position ON official_names (position);
             CREATE TABLE IF NOT EXISTS official_posts (body TEXT, name TEXT, position TEXT);
@@ -248,9 +249,17 @@ class ResolutionState:
             db.executemany("INSERT INTO deferred_reads VALUES (?, ?, ?)",
                            [(eid, position, seq) for eid in dict.fromkeys((d.source, d.target))])
             touched.deferred.add((position, seq))
+        ordinal = {eid: i for i, eid in enumerate(k.entities)}
+        theirs: dict[str, list] = {}  # an official's relations on the page, with their place
+        for i, (key, r) in enumerate(k.relations.items()):
+            for end in dict.fromkeys((r.source, r.target)):
+                if end in ordinal and _is_official(end):
+                    theirs.setdefault(end, []).append([list(key), i, _evidence_plain(r.evidence)])
         for eid, e in k.entities.items():
             if e.kind == "official":
-                db.execute("INSERT INTO official_names VALUES (?, ?, ?)", (eid, e.name, position))
+                summary = [ordinal[eid], _head_plain(e), _evidence_plain(e.evidence), theirs.get(eid, [])]
+                db.execute("INSERT INTO official_names VALUES (?, ?, ?, ?, NULL)",
+                           (eid, e.name, position, self._signed("official_names", eid, summary)))
                 db.executemany("INSERT INTO official_posts VALUES (?, ?, ?)",
                                [(body, e.name, position) for body in dict.fromkeys(b for _, b in e.attrs.posts or ())])
                 touched.names.add(e.name)
@@ -313,7 +322,7 @@ class ResolutionState:
         for body in changes.national_changed:
             touched.names.update(n for (n,) in self.db.execute("SELECT name FROM official_posts WHERE body = ?", (body,)))
         for name in sorted(touched.names):
-            self._merge(name, changes)
+            self._merge(name, set(evidence_pages), changes)
         return changes
 
     def _refold(self, ids: set[str]) -> set[str]:
@@ -501,56 +510,83 @@ class ResolutionState:
                         for source_page, position in pages.items()}
             self._put_final_relation(relation, exists is not None, evidence, False, changes)
 
-    def _merge(self, name: str, changes: Changes) -> None:
-        """Merge the namesakes of ``name`` again (``kg.resolve.entities.merge_namesakes``) and replace
-        what the last merge of the name made."""
-        old = self.db.execute("SELECT value FROM merged WHERE name = ?", (name,)).fetchone()
-        old_ids, old_keys = (self._read("merged", name, old[0])[:2]) if old is not None else ((), ())
-        officials = [eid for (eid,) in self.db.execute(
-            "SELECT entity FROM official_names WHERE name = ? ORDER BY position", (name,))]
-        parts: dict[str, PageKnowledge] = {}
+    def _merge(self, name: str, pages: set[str], changes: Changes) -> None:
+        """Merge the namesakes of ``name`` again (``kg.resolve.entities.merge_namesakes``), each read from
+        its one summary row, and write what changed: the heads of the people made, and the evidence rows
+        of the pages of every namesake whose outcome (its person, the posts read from its bare titles)
+        changed, and of ``pages`` (put in or taken out); a person or a relation made or gone whole."""
+        db = self.db
+        rows = db.execute("SELECT entity, position, summary, outcome FROM official_names WHERE name = ?",
+                          (name,)).fetchall()
+        by_position: dict[str, tuple[list, list]] = {}
+        outcomes: dict[str, object] = {}
+        for eid, position, summary, outcome in rows:
+            ordinal, head, evidence, relations = self._read("official_names", eid, summary)
+            entities, links = by_position.setdefault(position, ([], []))
+            entities.append((ordinal, eid, _head_of(head, _evidence_of(evidence))))
+            for key, i, found in relations:
+                links.append((i, tuple(key), _evidence_of(found)))
+            outcomes[eid] = None if outcome is None else self._read("official_names", f"{eid}\x1foutcome", outcome)
+        parts = []
+        for position in sorted(by_position):
+            entities, links = by_position[position]
+            part = PageKnowledge(position, {eid: e for _, eid, e in sorted(entities, key=lambda t: t[0])}, {})
+            for i, key, found in sorted(links, key=lambda t: t[0]):
+                if key not in part.relations:  # (a relation of two namesakes of one page comes twice)
+                    part.relations[key] = Relation(*key, found)
+            parts.append(part)
         bodies: dict[str, Entity] = {}
-        for eid in officials:
-            for position, e in self._parts(eid, settled=True, evidence=True):
-                parts.setdefault(position, PageKnowledge(position, {}, {})).entities[eid] = e
+        for part in parts:
+            for e in part.entities.values():
                 for _, body in e.attrs.posts or ():
                     if body not in bodies and (found := self._final_head(body)) is not None:
                         bodies[body] = found
-        rows = set()
-        for eid in officials:
-            rows.update(self.db.execute(
-                "SELECT relation, position, ordinal, evidence FROM relation_parts WHERE source = ? OR target = ?",
-                (eid, eid)))
-        for relation, position, ordinal, ev in sorted(rows, key=lambda r: (r[1], r[2])):
-            key = _relation_key(relation)
-            found = _evidence_of(self._read("relation_evidence", f"{relation}\x1f{position}", ev)) if ev is not None else []
-            parts.setdefault(position, PageKnowledge(position, {}, {})).relations[key] = Relation(*key, found)
-        ordered = [parts[p] for p in sorted(parts)]
-        for part in ordered:  # each page's officials in the order the page made them
-            order = {eid: i for i, (eid, _) in enumerate(self.db.execute(
-                "SELECT entity, ordinal FROM entity_parts WHERE position = ? ORDER BY ordinal", (part.source,)))}
-            part.entities = dict(sorted(part.entities.items(), key=lambda kv: order.get(kv[0], 0)))
-        made_entities, made_relations, merges, renamed = resolution.merge_namesakes(ordered, bodies) \
-            if officials else ({}, {}, [], {})
-        for eid in old_ids:
-            if eid not in made_entities:
-                self._put_final_entity(eid, None, {}, True, changes)
-        keys = {_relation_key_text(key): r for key, r in made_relations.items()}
-        for text in old_keys:
-            if text not in keys:
-                self._put_final_relation(text, False, {}, True, changes)
+        made_entities, made_relations, merges, renamed, bare_posts = resolution.merge_namesakes(parts, bodies) \
+            if rows else ({}, {}, [], {}, [])
+        # what the merge made of each namesake; the pages of those whose outcome changed are written
+        posts_of: dict[str, list] = {}
+        for official, title, body, ev in bare_posts:
+            posts_of.setdefault(official, []).append([title, body, _evidence_plain([ev])[0]])
+        write = set(pages)
+        changed_outcomes = []
+        for eid, old_outcome in outcomes.items():
+            outcome = [renamed.get(eid, eid), sorted(posts_of.get(eid, []))]
+            if outcome != old_outcome:
+                changed_outcomes.append((self._signed("official_names", f"{eid}\x1foutcome", outcome), eid))
+                write.update(ev.page for part in parts if eid in part.entities for ev in part.entities[eid].evidence)
+                write.update(ev[0] for _, _, ev in posts_of.get(eid, []))
+                if old_outcome is not None:
+                    write.update(ev[0] for _, _, ev in old_outcome[1])
+        db.executemany("UPDATE official_names SET outcome = ? WHERE entity = ?", changed_outcomes)
+        db.executemany("INSERT OR REPLACE INTO renamed VALUES (?, ?)", sorted(renamed.items()))
+        old = db.execute("SELECT value FROM merged WHERE name = ?", (name,)).fetchone()
+        old_ids, old_keys = (self._read("merged", name, old[0])[:2]) if old is not None else ((), ())
+        for eid in set(old_ids) - made_entities.keys():
+            self._put_final_entity(eid, None, {}, True, changes)
         for eid, e in made_entities.items():
-            self._put_final_entity(eid, e, _by_page(e.evidence), True, changes)
+            found = _by_page(e.evidence)
+            if eid in old_ids:
+                self._put_final_entity(eid, e, {page: found.get(page, []) for page in write}, False, changes)
+            else:
+                self._put_final_entity(eid, e, found, True, changes)
+        keys = {_relation_key_text(key): r for key, r in made_relations.items()}
+        old_keys = set(old_keys)
+        for text in old_keys - keys.keys():
+            self._put_final_relation(text, False, {}, True, changes)
+        written = {text for page in write
+                   for (text,) in db.execute("SELECT relation FROM final_relation_evidence WHERE page = ?", (page,))}
         for text, r in keys.items():
-            self._put_final_relation(text, True, _by_page(r.evidence), True, changes)
-        self.db.execute("DELETE FROM renamed WHERE entity IN (SELECT entity FROM official_names WHERE name = ?)", (name,))
-        self.db.executemany("INSERT OR REPLACE INTO renamed VALUES (?, ?)", sorted(renamed.items()))
-        if officials:
-            self.db.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)",
-                            (name, self._signed("merged", name, (tuple(sorted(made_entities)), tuple(sorted(keys)),
-                                                                  tuple(merges)))))
+            if text not in old_keys:
+                self._put_final_relation(text, True, _by_page(r.evidence), True, changes)
+            elif text in written or any(ev.page in write for ev in r.evidence):
+                found = _by_page(r.evidence)
+                self._put_final_relation(text, True, {page: found.get(page, []) for page in write}, False, changes)
+        if rows:
+            db.execute("INSERT OR REPLACE INTO merged VALUES (?, ?)",
+                       (name, self._signed("merged", name, (tuple(sorted(made_entities)), tuple(sorted(keys)),
+                                                             tuple(merges)))))
         else:
-            self.db.execute("DELETE FROM merged WHERE name = ?", (name,))
+            db.execute("DELETE FROM merged WHERE name = ?", (name,))
 
     # -- reading back ---------------------------------------------------------------------------
     def _entity(self, eid: str, pages: Iterable[str] | None = None) -> Entity | None:
@@ -663,9 +699,16 @@ class StateKeeper:
     def settled(self, source: str, seq: int, part: PageKnowledge) -> None:
         self.state._put_parts(f"{_SETTLED}{self.positions[source]}\x1f{seq:06d}", part, _Touched())
 
-    def finish(self, kb: KnowledgeBase, renamed: Mapping[str, str]) -> None:
+    def finish(self, kb: KnowledgeBase, renamed: Mapping[str, str],
+               bare_posts: list[tuple[str, str, str, Evidence]]) -> None:
         state, db = self.state, self.state.db
         try:
+            posts_of: dict[str, list] = {}
+            for official, title, body, ev in bare_posts:
+                posts_of.setdefault(official, []).append([title, body, _evidence_plain([ev])[0]])
+            db.executemany("UPDATE official_names SET outcome = ? WHERE entity = ?", [
+                (state._signed("official_names", f"{eid}\x1foutcome", [renamed.get(eid, eid), sorted(posts_of.get(eid, []))]),
+                 eid) for eid in self.official_names])
             db.executemany("INSERT INTO final_entities VALUES (?, ?)",
                            [(eid, state._signed("final_entities", eid, _head_plain(e))) for eid, e in kb.entities.items()])
             db.executemany("INSERT INTO final_entity_evidence VALUES (?, ?, ?)", [

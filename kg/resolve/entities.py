@@ -270,6 +270,7 @@ class _Builder:
         self.deferred: list[Deferred] = []  # reads of other pages' knowledge, made after the fold (settle)
         self.deferred_from: list[tuple[str, int]] = []  # (page, its read's number) of each, when folded
         self.renamed: dict[str, str] = {}  # an official before the merge -> the merged entity's id
+        self.bare_posts: list[tuple[str, str, str, Evidence]] = []  # the merge's posts from bare titles (official, title, body, evidence)
 
     # -- entities ---------------------------------------------------------
     def entity(self, kind: str, key: str, name: str, evidence: Evidence | None = None,
@@ -486,7 +487,8 @@ class Keeper(Protocol):
 
     def settled(self, source: str, seq: int, part: PageKnowledge) -> None: ...
 
-    def finish(self, kb: "KnowledgeBase", renamed: Mapping[str, str]) -> None: ...
+    def finish(self, kb: "KnowledgeBase", renamed: Mapping[str, str],
+               bare_posts: list[tuple[str, str, str, "Evidence"]]) -> None: ...
 
 
 def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]], keeper: Keeper | None = None) -> KnowledgeBase:
@@ -516,7 +518,7 @@ def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]], keeper: Keeper 
         item.evidence.sort(key=evidence_order)
     kb = KnowledgeBase(entities, relations, sources, sorted(b.merges, key=lambda m: (m.name, m.entity)))
     if keeper is not None:
-        keeper.finish(kb, b.renamed)
+        keeper.finish(kb, b.renamed, b.bare_posts)
     return kb
 
 
@@ -530,11 +532,13 @@ def fold(parts: Iterable[PageKnowledge]) -> tuple[dict[str, Entity], dict[tuple,
 
 
 def merge_namesakes(parts: Iterable[PageKnowledge], bodies: Mapping[str, Entity]
-                    ) -> tuple[dict[str, Entity], dict[tuple, Relation], list[Merge], dict[str, str]]:
+                    ) -> tuple[dict[str, Entity], dict[tuple, Relation], list[Merge], dict[str, str],
+                               list[tuple[str, str, str, Evidence]]]:
     """The officials of one name merged as ``resolve`` merges them: ``parts`` hold every namesake
     (officials before the merge, each of one page) and the relations naming them, in the build's order;
     ``bodies`` the resolved bodies of their posts (read only). Gives the entities and relations the
-    merge makes, its log, and the merged id of each official before the merge. The parts are the
+    merge makes, its log, the merged id of each official before the merge, and the posts it read from bare
+    titles (official before the merge, title, body, evidence). The parts are the
     merge's to change (an update reads them fresh from its state): a namesake and its relations are
     each of one page, so they are taken as they are rather than folded and copied."""
     b = _Builder()
@@ -552,7 +556,7 @@ def merge_namesakes(parts: Iterable[PageKnowledge], bodies: Mapping[str, Entity]
     b.entities.update((eid, e) for eid, e in bodies.items() if eid not in b.entities)
     _merge_officials(b)
     made = {eid: e for eid, e in b.entities.items() if eid not in bodies}
-    return made, b.relations, b.merges, b.renamed
+    return made, b.relations, b.merges, b.renamed, b.bare_posts
 
 
 def resolve_page(page: Page, articles: list[ArticleFindings]) -> PageKnowledge:
@@ -945,6 +949,7 @@ def _merge_officials(b: _Builder) -> None:
     for old, title, org, ev in bare_posts:
         b.relate("holds-post", renamed.get(old, old), org, ev, title=title)
     b.renamed.update(renamed)
+    b.bare_posts.extend(bare_posts)
 
 
 def _same_person(b: _Builder, namesakes: list[Entity]) -> list[tuple[list[Entity], list[str]]]:
