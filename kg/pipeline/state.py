@@ -223,13 +223,18 @@ class ResolutionState:
 
     def _take_out(self, source: str, position: str, touched: "_Touched") -> None:
         db = self.db
-        touched.entities.update(e for (e,) in db.execute("SELECT entity FROM entity_parts WHERE position = ?", (position,)))
+        for (eid,) in db.execute("SELECT entity FROM entity_parts WHERE position = ?", (position,)):
+            touched.entities.add(eid)
+            touched.at(eid, source, position)
         for relation, kind, src in db.execute("SELECT relation, kind, source FROM relation_parts WHERE position = ?",
                                               (position,)):
             touched.relations.add(relation)
             touched.sources.add(src)
+            touched.at(relation, source, position)
         touched.deferred.update(db.execute("SELECT position, seq FROM deferred WHERE position = ?", (position,)))
-        touched.names.update(n for (n,) in db.execute("SELECT name FROM official_names WHERE position = ?", (position,)))
+        for (name,) in db.execute("SELECT name FROM official_names WHERE position = ?", (position,)):
+            touched.names.add(name)
+            touched.name_pages.setdefault(name, set()).add(source)
         touched.pages[source] = position
         db.execute("DELETE FROM renamed WHERE entity IN (SELECT entity FROM official_names WHERE position = ?)", (position,))
         for table in ("entity_parts", "relation_parts", "deferred", "deferred_reads", "official_names", "official_posts"):
@@ -242,7 +247,7 @@ class ResolutionState:
             raise ValueError(f"a page's position cannot start with {_SETTLED!r}")
         db.execute("INSERT INTO pages VALUES (?, ?, ?)", (k.source, position, sha256))
         touched.pages[k.source] = position
-        self._put_parts(position, k, touched)
+        self._put_parts(position, k, touched, k.source, position)
         for seq, d in enumerate(k.deferred):
             db.execute("INSERT INTO deferred VALUES (?, ?, ?)",
                        (position, seq, self._signed("deferred", f"{position}\x1f{seq}", d)))
@@ -263,9 +268,15 @@ class ResolutionState:
                 db.executemany("INSERT INTO official_posts VALUES (?, ?, ?)",
                                [(body, e.name, position) for body in dict.fromkeys(b for _, b in e.attrs.posts or ())])
                 touched.names.add(e.name)
+                touched.name_pages.setdefault(e.name, set()).add(k.source)
 
-    def _put_parts(self, position: str, k: PageKnowledge, touched: "_Touched") -> None:
-        """A page's (or a deferred read's) parts: each entity's head and evidence, each relation's evidence."""
+    def _put_parts(self, position: str, k: PageKnowledge, touched: "_Touched", source: str, page_position: str) -> None:
+        """A page's (or a deferred read's) parts: each entity's head and evidence, each relation's evidence
+        (``source``, ``page_position``: the page, or the page that left the read)."""
+        for eid in k.entities:
+            touched.at(eid, source, page_position)
+        for key in k.relations:
+            touched.at(_relation_key_text(key), source, page_position)
         self.db.executemany("INSERT INTO entity_parts VALUES (?, ?, ?, ?, ?)", [
             (eid, position, i, self._signed("entity_parts", f"{eid}\x1f{position}", _head_plain(e)),
              self._signed("entity_evidence", f"{eid}\x1f{position}", _evidence_plain(e.evidence)) if e.evidence else None)
@@ -311,18 +322,14 @@ class ResolutionState:
             touched.deferred.update(self.db.execute("SELECT position, seq FROM deferred_reads WHERE entity = ?", (eid,)))
         self._settle(touched)
         # 3. the final fold of entities and relations (pages' parts, then the deferred reads'): the heads
-        # from every part, the evidence of the pages put in or taken out (and of the reads made again)
-        evidence_pages = dict(touched.pages)
-        for position, _ in touched.deferred:
-            for (source,) in self.db.execute("SELECT source FROM pages WHERE position = ?", (position,)):
-                evidence_pages.setdefault(source, position)
-        self._finish_entities(touched.entities - officials, evidence_pages, changes)
-        self._finish_relations(touched, evidence_pages, changes)
+        # from every part, the evidence of the pages where a part was put in or taken out
+        self._finish_entities(touched.entities - officials, touched, changes)
+        self._finish_relations(touched, changes)
         # 4. the merge of every name touched, and of names holding a post at a body whose place changed
         for body in changes.national_changed:
             touched.names.update(n for (n,) in self.db.execute("SELECT name FROM official_posts WHERE body = ?", (body,)))
         for name in sorted(touched.names):
-            self._merge(name, set(evidence_pages), changes)
+            self._merge(name, touched.name_pages.get(name, set()), changes)
         return changes
 
     def _refold(self, ids: set[str]) -> set[str]:
@@ -349,12 +356,17 @@ class ResolutionState:
     def _settle(self, touched: "_Touched") -> None:
         """Make each touched deferred read again into its part (at a position after every page)."""
         folded = self._folded_view()
+        source_at = {position: source for source, position in touched.pages.items()}
         for position, seq in sorted(touched.deferred):
             where = f"{_SETTLED}{position}\x1f{seq:06d}"
+            source = source_at.get(position) or next(
+                (s for (s,) in self.db.execute("SELECT source FROM pages WHERE position = ?", (position,))), None)
             for (eid,) in self.db.execute("SELECT entity FROM entity_parts WHERE position = ?", (where,)):
                 touched.entities.add(eid)
+                touched.at(eid, source, position)
             for (relation,) in self.db.execute("SELECT relation FROM relation_parts WHERE position = ?", (where,)):
                 touched.relations.add(relation)
+                touched.at(relation, source, position)
             self.db.execute("DELETE FROM entity_parts WHERE position = ?", (where,))
             self.db.execute("DELETE FROM relation_parts WHERE position = ?", (where,))
             row = self.db.execute("SELECT item FROM deferred WHERE position = ? AND seq = ?", (position, seq)).fetchone()
@@ -363,7 +375,7 @@ class ResolutionState:
             d = self._read("deferred", f"{position}\x1f{seq}", row[0])
             part = resolution.settled(d, folded)
             part.source = where
-            self._put_parts(where, part, touched)
+            self._put_parts(where, part, touched, source, position)
 
     def _evidence_at(self, table: str, evidence_table: str, column: str, key: str, position: str) -> list[Evidence]:
         """The evidence ``key``'s parts at a page's position and at its deferred reads' give, in order."""
@@ -377,9 +389,9 @@ class ResolutionState:
                           if e not in found]
         return sorted(found, key=evidence_order)
 
-    def _finish_entities(self, ids: set[str], pages: dict[str, str], changes: Changes) -> None:
+    def _finish_entities(self, ids: set[str], touched: "_Touched", changes: Changes) -> None:
         """The final value of each entity of ``ids``: its head folded from all its parts (pages', then the
-        deferred reads'), its evidence on each page of ``pages`` (source -> position) from that page's."""
+        deferred reads'), its evidence on each page where one of its parts was put in or taken out."""
         for eid in sorted(ids):
             parts = self._parts(eid, settled=True)
             if not parts:
@@ -387,7 +399,7 @@ class ResolutionState:
                 continue
             head = _fold_entity(parts)
             evidence = {source: self._evidence_at("entity_parts", "entity_evidence", "entity", eid, position)
-                        for source, position in pages.items()}
+                        for source, position in touched.where.get(eid, {}).items() if source is not None}
             self._put_final_entity(eid, head, evidence, False, changes)
 
     # the final rows: an entity's head and its evidence page by page (a relation's key and evidence); each
@@ -484,9 +496,10 @@ class ResolutionState:
         if not was:
             changes.pages |= self._pages_of("final_relation_evidence", "relation", text)
 
-    def _finish_relations(self, touched: "_Touched", pages: dict[str, str], changes: Changes) -> None:
+    def _finish_relations(self, touched: "_Touched", changes: Changes) -> None:
         """Each touched relation that names no official before the merge (those are the merge's): it is there
-        while a part of it is, with its evidence on the pages of ``pages``; a relation kind an attribute made
+        while a part of it is, with its evidence on the pages where a part was put in or taken out; a relation
+        kind an attribute made
         (``MADE_WITH``: issued-by) only from the page whose value the fold keeps, all of its evidence again."""
         relations = set(touched.relations)
         for source in touched.sources & touched.entities:
@@ -507,14 +520,15 @@ class ResolutionState:
                 continue
             exists = self.db.execute("SELECT 1 FROM relation_parts WHERE relation = ? LIMIT 1", (relation,)).fetchone()
             evidence = {source_page: self._evidence_at("relation_parts", "relation_evidence", "relation", relation, position)
-                        for source_page, position in pages.items()}
+                        for source_page, position in touched.where.get(relation, {}).items() if source_page is not None}
             self._put_final_relation(relation, exists is not None, evidence, False, changes)
 
     def _merge(self, name: str, pages: set[str], changes: Changes) -> None:
         """Merge the namesakes of ``name`` again (``kg.resolve.entities.merge_namesakes``), each read from
         its one summary row, and write what changed: the heads of the people made, and the evidence rows
         of the pages of every namesake whose outcome (its person, the posts read from its bare titles)
-        changed, and of ``pages`` (put in or taken out); a person or a relation made or gone whole."""
+        changed, and of ``pages`` (those put in or taken out that name it); a person or a relation made or gone
+        whole."""
         db = self.db
         rows = db.execute("SELECT entity, position, summary, outcome FROM official_names WHERE name = ?",
                           (name,)).fetchall()
@@ -697,7 +711,8 @@ class StateKeeper:
                               for eid in sorted(read) if eid in entities])
 
     def settled(self, source: str, seq: int, part: PageKnowledge) -> None:
-        self.state._put_parts(f"{_SETTLED}{self.positions[source]}\x1f{seq:06d}", part, _Touched())
+        self.state._put_parts(f"{_SETTLED}{self.positions[source]}\x1f{seq:06d}", part, _Touched(), source,
+                              self.positions[source])
 
     def finish(self, kb: KnowledgeBase, renamed: Mapping[str, str],
                bare_posts: list[tuple[str, str, str, Evidence]]) -> None:
@@ -750,6 +765,11 @@ class _Touched:
     sources: set[str] = field(default_factory=set)  # the source entities of those relations
     deferred: set[tuple[str, int]] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
+    name_pages: dict[str, set[str]] = field(default_factory=dict)  # a name -> the pages put in or taken out naming it
+    where: dict[str, dict[str, str]] = field(default_factory=dict)  # entity or relation -> {page: position} of parts moved
+
+    def at(self, key: str, source: str | None, position: str) -> None:
+        self.where.setdefault(key, {})[source] = position
 
 
 class _FoldedView(Mapping):
