@@ -253,3 +253,45 @@ def test_a_page_joining_two_namesakes_into_one_person_rewrites_the_pages_whose_p
         assert "j1.txt" in changes.pages and outputs("j1.txt") != before["j1.txt"]
         assert "j2.txt" not in changes.pages and outputs("j2.txt") == before["j2.txt"]
     assert len([e for e in state.knowledge_base().entities.values() if e.name == "赵明远"]) == 2
+
+
+def test_positions_sort_as_the_build_orders_its_inputs():
+    """page_position sorts as kg.pipeline.run.find_pages orders files (by name, then path; a name that
+    begins another first) and then records by line, and is ASCII even for a name that is not UTF-8."""
+    inputs = [("b/a.txt", None), ("a\tb", None), ("a", None), ("z/a.txt", None), ("x\udcff.txt", None),
+              ("news.jsonl", 2), ("news.jsonl", 10), ("统计.txt", None)]
+    by_build = sorted(inputs, key=lambda i: (Path(i[0]).name, i[0], i[1] or 0))
+    assert sorted(inputs, key=lambda i: page_position(*i)) == by_build
+    assert all(page_position(*i).isascii() for i in inputs)
+
+
+def test_a_provinces_new_alias_reaches_the_pages_naming_its_bodies():
+    """A page's facts list the provinces of the bodies it names, with their aliases: a page printing a new
+    alias of 四川省 (巴蜀) changes the facts of a page that names only a union of 四川, which is reported."""
+    from kg.export.facts import page_facts
+
+    state = _state()
+    state.apply([_entry(_page("p.txt", "成都市总工会召开会议。"))])
+    changes = state.apply([_entry(_page("q.txt", "巴蜀各地工会开展活动。"))])
+    provinces = page_facts(state.knowledge_for(["p.txt"]), "p.txt")["provinces"]
+    assert provinces == [{"name": "四川省", "aliases": ["四川", "巴蜀"]}]
+    assert "p.txt" in changes.pages
+
+
+def test_a_full_build_that_fails_leaves_the_state_empty_and_usable():
+    """resolve() raising part way through a kept build: the keeper's half is rolled back, and the state
+    can be built or updated afterwards."""
+    from kg.pipeline.state import StateKeeper
+
+    a, b = _page("a.txt"), _page("c.txt")
+
+    def pages():
+        yield a, [extract_article(x) for x in a.articles]
+        raise RuntimeError("extraction failed on the next page")
+
+    state = _state()
+    with pytest.raises(RuntimeError):
+        resolve(pages(), StateKeeper(state))
+    assert state.pages() == {} and not state.db.in_transaction
+    state.apply([_entry(b)])
+    _same(state, [b])

@@ -24,9 +24,16 @@ them (SQLite, one row per part) with what the fold, the deferred reads and the m
 same pages in the build's order (tests/test_state.py holds it to that for adds, changes, removals
 and any order of updates).
 
-The rows are plain data (``kg.pipeline.codec``, never pickle), each with an HMAC made with the
-extraction cache's key (kept outside the output folder): a state someone else wrote, or edited,
-is refused (``StateError``) and the build resolves every page instead.
+The rows are plain data (``kg.pipeline.codec``, never pickle). The values (an entity's head and
+evidence, a relation's evidence, a namesake's summary and outcome, a deferred read, a name's merge) carry
+an HMAC made with the extraction cache's key (kept outside the output folder) and are refused
+(``StateError``) when it is wrong; decoding without per-field checks happens only after. Not yet signed:
+the index tables and key columns (``pages``, ``final_relations``, ``renamed``, ``official_posts``,
+``deferred_reads``, ``final_references``, a part's kind, source and target, a namesake's name and
+position, whether a part has evidence at all), so someone who can write the state can still add a page
+or a relation to what it gives back or drop evidence (found by a second reader): before ``kg build
+--update`` reads a state, every row gets a MAC over all of its columns. A page whose file name is not
+UTF-8 cannot be kept yet (its surrogate escapes are no SQLite text).
 """
 from __future__ import annotations
 
@@ -46,7 +53,7 @@ from kg.resolve.entities import Deferred, Entity, Evidence, KnowledgeBase, Merge
 
 __all__ = ["ResolutionState", "StateKeeper", "StateError", "Changes", "page_position"]
 
-STATE_FORMAT = 5  # 5: each official before the merge summed up in one row, with what the merge made of it
+STATE_FORMAT = 7  # 7: the provinces an entity's facts show (6: positions as ASCII that sorts as the paths do)
 _SETTLED = "\U0010ffff"  # positions of the parts deferred reads make: after every page's
 _MAC_LENGTH = 64
 
@@ -60,7 +67,13 @@ def page_position(input_path: str, line: int | None) -> str:
     """A page's place in the build's order as a string that sorts like it: ``kg.pipeline.run.find_pages``
     orders files by name, then path; an archive's records follow by line."""
     name = Path(input_path).name
-    return f"{name}\x1f{input_path}\x1f{line or 0:012d}"
+    return f"{_sortable(name)} {_sortable(input_path)} {line or 0:012d}"
+
+
+def _sortable(text: str) -> str:
+    """Text as ASCII that sorts as the text does (Python compares code points; UTF-8 bytes, as hex, sort
+    the same way, a shorter text before a longer one it begins, a name's non-UTF-8 bytes kept)."""
+    return text.encode("utf-8", "surrogatepass").hex()
 
 
 @dataclass
@@ -165,6 +178,8 @@ class ResolutionState:
             CREATE TABLE IF NOT EXISTS final_entity_evidence (entity TEXT, page TEXT, evidence BLOB,
                                                               PRIMARY KEY (entity, page));
             CREATE INDEX IF NOT EXISTS final_entity_evidence_by_page ON final_entity_evidence (page);
+            CREATE TABLE IF NOT EXISTS final_references (entity TEXT, province TEXT, PRIMARY KEY (entity, province));
+            CREATE INDEX IF NOT EXISTS final_references_by_province ON final_references (province);
             CREATE TABLE IF NOT EXISTS final_relations (relation TEXT PRIMARY KEY, source TEXT, target TEXT);
             CREATE INDEX IF NOT EXISTS final_relations_by_source ON final_relations (source);
             CREATE TABLE IF NOT EXISTS final_relation_evidence (relation TEXT, page TEXT, evidence BLOB,
@@ -205,6 +220,9 @@ class ResolutionState:
         state holds is replaced) and take out the ``removed`` sources; make again the fold, the deferred
         reads and the merges of everything they touch, in one transaction."""
         touched = _Touched()
+        if self.db.in_transaction:
+            raise StateError("the state is being written by another step that did not finish (a full build's "
+                             "StateKeeper that was not finished or aborted)")
         self.db.execute("BEGIN")
         try:
             added = list(added)
@@ -236,6 +254,7 @@ class ResolutionState:
             touched.names.add(name)
             touched.name_pages.setdefault(name, set()).add(source)
         touched.pages[source] = position
+        touched.taken_out[position] = source
         db.execute("DELETE FROM renamed WHERE entity IN (SELECT entity FROM official_names WHERE position = ?)", (position,))
         for table in ("entity_parts", "relation_parts", "deferred", "deferred_reads", "official_names", "official_posts"):
             db.execute(f"DELETE FROM {table} WHERE position = ?", (position,))
@@ -356,7 +375,7 @@ class ResolutionState:
     def _settle(self, touched: "_Touched") -> None:
         """Make each touched deferred read again into its part (at a position after every page)."""
         folded = self._folded_view()
-        source_at = {position: source for source, position in touched.pages.items()}
+        source_at = dict(touched.taken_out)  # (a page moved in the order was at its old position)
         for position, seq in sorted(touched.deferred):
             where = f"{_SETTLED}{position}\x1f{seq:06d}"
             source = source_at.get(position) or next(
@@ -376,6 +395,11 @@ class ResolutionState:
             part = resolution.settled(d, folded)
             part.source = where
             self._put_parts(where, part, touched, source, position)
+
+    def _position_of(self, source: str) -> str | None:
+        """The page's place in the build's order now (None once it is taken out)."""
+        row = self.db.execute("SELECT position FROM pages WHERE source = ?", (source,)).fetchone()
+        return None if row is None else row[0]
 
     def _evidence_at(self, table: str, evidence_table: str, column: str, key: str, position: str) -> list[Evidence]:
         """The evidence ``key``'s parts at a page's position and at its deferred reads' give, in order."""
@@ -399,7 +423,8 @@ class ResolutionState:
                 continue
             head = _fold_entity(parts)
             evidence = {source: self._evidence_at("entity_parts", "entity_evidence", "entity", eid, position)
-                        for source, position in touched.where.get(eid, {}).items() if source is not None}
+                        if (position := self._position_of(source)) is not None else []
+                        for source in touched.where.get(eid, ())}
             self._put_final_entity(eid, head, evidence, False, changes)
 
     # the final rows: an entity's head and its evidence page by page (a relation's key and evidence); each
@@ -446,6 +471,15 @@ class ResolutionState:
         page when ``complete``). Every page naming it is reached when what all pages show of it changed
         (its name, aliases, attributes: ``_shown``), else the pages whose evidence of it changed."""
         old = self._final_head(eid)
+        if eid.startswith("province/") and (old is None or head is None or _shown(old) != _shown(head)):
+            # the facts of a page list the provinces of the bodies and cities it names, with their aliases
+            # (kg.export.facts._provinces): a province's change reaches the pages naming those too
+            for (referrer,) in self.db.execute("SELECT entity FROM final_references WHERE province = ?", (eid,)):
+                changes.pages |= self._pages_of("final_entity_evidence", "entity", referrer)
+        self.db.execute("DELETE FROM final_references WHERE entity = ?", (eid,))
+        if head is not None:
+            self.db.executemany("INSERT OR IGNORE INTO final_references VALUES (?, ?)",
+                                [(eid, ref) for ref in _references(head) if ref.startswith("province/")])
         if head is None:
             if old is None:
                 return
@@ -519,8 +553,9 @@ class ResolutionState:
                 self._put_final_relation(relation, bool(parts), evidence, True, changes)
                 continue
             exists = self.db.execute("SELECT 1 FROM relation_parts WHERE relation = ? LIMIT 1", (relation,)).fetchone()
-            evidence = {source_page: self._evidence_at("relation_parts", "relation_evidence", "relation", relation, position)
-                        for source_page, position in touched.where.get(relation, {}).items() if source_page is not None}
+            evidence = {page: self._evidence_at("relation_parts", "relation_evidence", "relation", relation, position)
+                        if (position := self._position_of(page)) is not None else []
+                        for page in touched.where.get(relation, ())}
             self._put_final_relation(relation, exists is not None, evidence, False, changes)
 
     def _merge(self, name: str, pages: set[str], changes: Changes) -> None:
@@ -563,11 +598,12 @@ class ResolutionState:
             posts_of.setdefault(official, []).append([title, body, _evidence_plain([ev])[0]])
         write = set(pages)
         changed_outcomes = []
+        namesake = {eid: e for part in parts for eid, e in part.entities.items()}
         for eid, old_outcome in outcomes.items():
             outcome = [renamed.get(eid, eid), sorted(posts_of.get(eid, []))]
             if outcome != old_outcome:
                 changed_outcomes.append((self._signed("official_names", f"{eid}\x1foutcome", outcome), eid))
-                write.update(ev.page for part in parts if eid in part.entities for ev in part.entities[eid].evidence)
+                write.update(ev.page for ev in namesake[eid].evidence)
                 write.update(ev[0] for _, _, ev in posts_of.get(eid, []))
                 if old_outcome is not None:
                     write.update(ev[0] for _, _, ev in old_outcome[1])
@@ -714,6 +750,11 @@ class StateKeeper:
         self.state._put_parts(f"{_SETTLED}{self.positions[source]}\x1f{seq:06d}", part, _Touched(), source,
                               self.positions[source])
 
+    def abort(self) -> None:
+        """Leave the state as it was (empty): resolution raised before it finished."""
+        if self.state.db.in_transaction:
+            self.state.db.execute("ROLLBACK")
+
     def finish(self, kb: KnowledgeBase, renamed: Mapping[str, str],
                bare_posts: list[tuple[str, str, str, Evidence]]) -> None:
         state, db = self.state, self.state.db
@@ -726,6 +767,8 @@ class StateKeeper:
                  eid) for eid in self.official_names])
             db.executemany("INSERT INTO final_entities VALUES (?, ?)",
                            [(eid, state._signed("final_entities", eid, _head_plain(e))) for eid, e in kb.entities.items()])
+            db.executemany("INSERT OR IGNORE INTO final_references VALUES (?, ?)", [
+                (eid, ref) for eid, e in kb.entities.items() for ref in _references(e) if ref.startswith("province/")])
             db.executemany("INSERT INTO final_entity_evidence VALUES (?, ?, ?)", [
                 (eid, page, state._signed("final_entity_evidence", f"{eid}\x1f{page}", _evidence_plain(found)))
                 for eid, e in kb.entities.items() for page, found in _by_page(e.evidence).items()])
@@ -766,10 +809,12 @@ class _Touched:
     deferred: set[tuple[str, int]] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     name_pages: dict[str, set[str]] = field(default_factory=dict)  # a name -> the pages put in or taken out naming it
-    where: dict[str, dict[str, str]] = field(default_factory=dict)  # entity or relation -> {page: position} of parts moved
+    where: dict[str, set[str]] = field(default_factory=dict)  # entity or relation -> the pages whose parts of it moved
+    taken_out: dict[str, str] = field(default_factory=dict)  # position -> source of the pages taken out
 
     def at(self, key: str, source: str | None, position: str) -> None:
-        self.where.setdefault(key, {})[source] = position
+        if source is not None:  # (a read whose page is gone: that page's own taking out notes it)
+            self.where.setdefault(key, set()).add(source)
 
 
 class _FoldedView(Mapping):

@@ -490,12 +490,23 @@ class Keeper(Protocol):
     def finish(self, kb: "KnowledgeBase", renamed: Mapping[str, str],
                bare_posts: list[tuple[str, str, str, "Evidence"]]) -> None: ...
 
+    def abort(self) -> None: ...
+
 
 def resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]], keeper: Keeper | None = None) -> KnowledgeBase:
     """The knowledge base of all pages, read once and in order (``pages`` may be a stream:
     nothing keeps a page after its articles are resolved): each page resolved on its own, folded
     into the build's knowledge in order, then the officials merged across pages. A ``keeper`` is
     told every part (a build that can be updated keeps them)."""
+    try:
+        return _resolve(pages, keeper)
+    except BaseException:
+        if keeper is not None:
+            keeper.abort()  # what it kept of a resolution that did not finish is dropped
+        raise
+
+
+def _resolve(pages: Iterable[tuple[Page, list[ArticleFindings]]], keeper: Keeper | None) -> KnowledgeBase:
     b = _Builder()
     sources = []
     for page, articles in pages:
