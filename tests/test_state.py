@@ -295,3 +295,27 @@ def test_a_full_build_that_fails_leaves_the_state_empty_and_usable():
     assert state.pages() == {} and not state.db.in_transaction
     state.apply([_entry(b)])
     _same(state, [b])
+
+
+def test_pages_moved_or_replaced_at_their_place_keep_no_evidence_of_their_deferred_reads():
+    """A page whose programme's province is a deferred read (its union placed by another page), taken out
+    while another page is put in at its place, or moved in the build's order, or replaced by a page with
+    a read of its own at the same place: the state equals resolve() each time (the reads' evidence is
+    written on the page that now holds it, none on the one that left)."""
+    def entry(page, position):
+        return position, page.sha256, _knowledge(page)
+
+    p = _page("p.txt", "华光集团总工会开展“职工法律援助”活动。")  # the operator not placed here: a deferred read
+    s = _page("s.txt", "四川省华光集团总工会召开会议。")
+    r = _page("r.txt", "四川省总工会开展“职工法律援助”活动。")  # the same active-in, read directly
+    x = _page("x.txt", "江苏省总工会召开会议。")
+    y = _page("y.txt", "华光集团总工会开展“职工法律援助”活动。会议召开。")
+    state = _state()
+    state.apply([entry(p, "1"), entry(s, "2"), entry(r, "3")])
+    state.apply([entry(x, "1")], removed=["p.txt"])  # another page at p.txt's place
+    assert state.knowledge_base() == resolve([(q, [extract_article(a) for a in q.articles]) for q in (x, s, r)])
+    state.apply([entry(p, "4")])
+    state.apply([entry(p, "0")])  # moved to the front
+    assert state.knowledge_base() == resolve([(q, [extract_article(a) for a in q.articles]) for q in (p, x, s, r)])
+    state.apply([entry(y, "0")], removed=["p.txt"])  # a page with a read of its own at the same place
+    assert state.knowledge_base() == resolve([(q, [extract_article(a) for a in q.articles]) for q in (y, x, s, r)])

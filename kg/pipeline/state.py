@@ -375,17 +375,19 @@ class ResolutionState:
     def _settle(self, touched: "_Touched") -> None:
         """Make each touched deferred read again into its part (at a position after every page)."""
         folded = self._folded_view()
-        source_at = dict(touched.taken_out)  # (a page moved in the order was at its old position)
         for position, seq in sorted(touched.deferred):
             where = f"{_SETTLED}{position}\x1f{seq:06d}"
-            source = source_at.get(position) or next(
-                (s for (s,) in self.db.execute("SELECT source FROM pages WHERE position = ?", (position,))), None)
+            # the page at this position now, and the one that was (taken out, or moved away: another page
+            # may have been put in at its place in the same update)
+            source = next((s for (s,) in self.db.execute("SELECT source FROM pages WHERE position = ?", (position,))),
+                          None)
+            before = touched.taken_out.get(position, source)
             for (eid,) in self.db.execute("SELECT entity FROM entity_parts WHERE position = ?", (where,)):
                 touched.entities.add(eid)
-                touched.at(eid, source, position)
+                touched.at(eid, before, position)
             for (relation,) in self.db.execute("SELECT relation FROM relation_parts WHERE position = ?", (where,)):
                 touched.relations.add(relation)
-                touched.at(relation, source, position)
+                touched.at(relation, before, position)
             self.db.execute("DELETE FROM entity_parts WHERE position = ?", (where,))
             self.db.execute("DELETE FROM relation_parts WHERE position = ?", (where,))
             row = self.db.execute("SELECT item FROM deferred WHERE position = ? AND seq = ?", (position, seq)).fetchone()
