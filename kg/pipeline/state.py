@@ -63,6 +63,18 @@ class StateError(ValueError):
     resolves every page again."""
 
 
+def _settled_position(position: str, seq: int) -> str:
+    """Where the part a page's ``seq``-th deferred read made is kept: after every page, in the order of
+    the pages that left the reads."""
+    return f"{_SETTLED}{position}\x1f{seq:06d}"
+
+
+def _settled_range(position: str) -> tuple[str, str]:
+    """The bounds (from, below) of the positions of the parts a page's deferred reads made."""
+    start = f"{_SETTLED}{position}\x1f"
+    return start, start + "\x7f"
+
+
 def page_position(input_path: str, line: int | None) -> str:
     """A page's place in the build's order as a string that sorts like it: ``kg.pipeline.run.find_pages``
     orders files by name, then path; an archive's records follow by line."""
@@ -92,7 +104,7 @@ class Changes:
 
 def _register() -> None:
     infos = {kinds.function(k.entity_attributes) for k in kinds.ENTITY_KINDS}
-    codec.register(Evidence, Relation, Deferred, Merge, *sorted(infos, key=lambda c: c.__qualname__))
+    codec.register(Evidence, Deferred, Merge, *sorted(infos, key=lambda c: c.__qualname__))
 
 
 # -- rows: plain data, each with its MAC ---------------------------------------------------------
@@ -116,14 +128,6 @@ def _head_plain(e: Entity) -> list:
 def _head_of(plain, evidence: list[Evidence] | None = None) -> Entity:
     eid, kind, name, aliases, attrs = plain
     return Entity(eid, kind, name, set(aliases), attrs, evidence if evidence is not None else [])
-
-
-def _entity_plain(e: Entity) -> list:  # the folded table (what deferred reads read)
-    return _head_plain(e)
-
-
-def _entity_of(plain) -> Entity:
-    return _head_of(plain)
 
 
 def _relation_key_text(key: tuple) -> str:
@@ -363,20 +367,17 @@ class ResolutionState:
                     changed.add(eid)
                 continue
             entity = _as_read(_fold_entity(parts))
-            value = self._signed("folded", eid, _entity_plain(entity))
+            value = self._signed("folded", eid, _head_plain(entity))
             if old is None or old[0] != value:
                 self.db.execute("INSERT OR REPLACE INTO folded VALUES (?, ?)", (eid, value))
                 changed.add(eid)
         return changed
 
-    def _folded_view(self) -> "_FoldedView":
-        return _FoldedView(self)
-
     def _settle(self, touched: "_Touched") -> None:
         """Make each touched deferred read again into its part (at a position after every page)."""
-        folded = self._folded_view()
+        folded = _FoldedView(self)
         for position, seq in sorted(touched.deferred):
-            where = f"{_SETTLED}{position}\x1f{seq:06d}"
+            where = _settled_position(position, seq)
             # the page at this position now, and the one that was (taken out, or moved away: another page
             # may have been put in at its place in the same update)
             source = next((s for (s,) in self.db.execute("SELECT source FROM pages WHERE position = ?", (position,))),
@@ -405,11 +406,10 @@ class ResolutionState:
 
     def _evidence_at(self, table: str, evidence_table: str, column: str, key: str, position: str) -> list[Evidence]:
         """The evidence ``key``'s parts at a page's position and at its deferred reads' give, in order."""
-        settled = f"{_SETTLED}{position}\x1f"
         found: list[Evidence] = []
         for part_position, ev in sorted(self.db.execute(
                 f"SELECT position, evidence FROM {table} WHERE {column} = ? AND "
-                f"(position = ? OR (position >= ? AND position < ?))", (key, position, settled, settled + "\x7f"))):
+                f"(position = ? OR (position >= ? AND position < ?))", (key, position, *_settled_range(position)))):
             if ev is not None:
                 found += [e for e in _evidence_of(self._read(evidence_table, f"{key}\x1f{part_position}", ev))
                           if e not in found]
@@ -656,10 +656,6 @@ class ResolutionState:
         found = self._final_evidence("final_relation_evidence", "relation", text, pages)
         return Relation(*_relation_key(text), [ev for page in sorted(found) for ev in found[page]])
 
-    def entities(self, ids: Iterable[str]) -> dict[str, Entity]:
-        """The final entities of ``ids`` that exist, with all their evidence."""
-        return {eid: e for eid in ids if (e := self._entity(eid)) is not None}
-
     def knowledge_for(self, sources: Iterable[str]) -> KnowledgeBase:
         """What the outputs of these pages are made from: every entity and relation they name (officials
         as merged), with their evidence on these pages, and the entities those refer to (a post's body, a
@@ -676,10 +672,9 @@ class ResolutionState:
             for (eid,) in db.execute("SELECT entity FROM entity_parts WHERE position = ?", (position,)):
                 ids.add(self._renamed(eid))
             ids.update(e for (e,) in db.execute("SELECT entity FROM final_entity_evidence WHERE page = ?", (source,)))
-            settled = f"{_SETTLED}{position}\x1f"
             for relation, rsource, rtarget in db.execute(
                     "SELECT relation, source, target FROM relation_parts WHERE position = ? "
-                    "OR (position >= ? AND position < ?)", (position, settled, settled + "\x7f")):
+                    "OR (position >= ? AND position < ?)", (position, *_settled_range(position))):
                 if _is_official(rsource) or _is_official(rtarget):
                     key = _relation_key(relation)
                     relation = _relation_key_text((key[0], self._renamed(rsource), self._renamed(rtarget), key[3]))
@@ -745,12 +740,12 @@ class StateKeeper:
     def folded(self, entities: Mapping[str, Entity], read: Iterable[str]) -> None:
         state = self.state
         state.db.executemany("INSERT OR REPLACE INTO folded VALUES (?, ?)",
-                             [(eid, state._signed("folded", eid, _entity_plain(_as_read(entities[eid]))))
+                             [(eid, state._signed("folded", eid, _head_plain(_as_read(entities[eid]))))
                               for eid in sorted(read) if eid in entities])
 
     def settled(self, source: str, seq: int, part: PageKnowledge) -> None:
-        self.state._put_parts(f"{_SETTLED}{self.positions[source]}\x1f{seq:06d}", part, _Touched(), source,
-                              self.positions[source])
+        position = self.positions[source]
+        self.state._put_parts(_settled_position(position, seq), part, _Touched(), source, position)
 
     def abort(self) -> None:
         """Leave the state as it was (empty): resolution raised before it finished."""
@@ -829,7 +824,7 @@ class _FoldedView(Mapping):
         row = self.state.db.execute("SELECT value FROM folded WHERE entity = ?", (eid,)).fetchone()
         if row is None:
             raise KeyError(eid)
-        return _entity_of(self.state._read("folded", eid, row[0]))
+        return _head_of(self.state._read("folded", eid, row[0]))
 
     def __iter__(self) -> Iterator[str]:
         return (eid for (eid,) in self.state.db.execute("SELECT entity FROM folded"))
