@@ -250,6 +250,19 @@ def test_a_union_department_is_in_its_unions_province_whichever_page_places_the_
         assert ("located-in", dept.id, dept.attrs.province) in {(r.kind, r.source, r.target) for r in kb.relations}
 
 
+def test_a_union_read_in_two_provinces_on_two_pages_is_in_the_first_pages_one():
+    """One place and one parent per union body (the shapes allow one of each): the first page in the build
+    that places it decides, and the located-in relation is that page's alone, in either order."""
+    sichuan, jiangsu = _pages("四川省明远集团总工会开展活动。", "江苏省明远集团总工会开展活动。")
+    for order in ((sichuan, jiangsu), (jiangsu, sichuan)):
+        kb = _resolved(*order)
+        union = next(e for e in kb.entities.values() if e.kind == "union" and e.name.endswith("集团总工会"))
+        first = "四川省" if order[0] is sichuan else "江苏省"
+        assert kb.entities[union.attrs.province].name == first
+        assert [kb.entities[r.target].name for r in kb.relations
+                if r.kind == "located-in" and r.source == union.id] == [first]
+
+
 def test_a_bare_short_name_is_read_on_its_own_page():
     """常委会 after a body the page names in full is that body, by the short forms the lexicon knows of it
     (全国人民代表大会常务委员会: 全国人大常委会), not by an alias another page happened to print."""

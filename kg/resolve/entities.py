@@ -120,15 +120,21 @@ class CityInfo:
 
 @dataclass(slots=True)
 class UnionInfo:
-    province: str | None = None  # the province entity's id
-    parent: str | None = None  # the union it is a sub-organisation of
+    """A union body's place and parent are each one (the shapes allow one ``schema:location`` and one
+    ``org:subOrganizationOf``): the first page that reads them decides, and its relations are the union's
+    (a name without a place, 集团总工会, can be read in two provinces on two pages)."""
+    province: str | None = first()  # the province entity's id
+    parent: str | None = first()  # the union it is a sub-organisation of
     department: bool | None = None  # a department of its parent (法律工作部), not a union of its own
+    MADE_WITH: ClassVar[dict[str, str]] = {"province": "located-in", "parent": "sub-organization-of"}
 
 
 @dataclass(slots=True)
 class OrganizationInfo:
-    province: str | None = None
+    """An organisation's province is one, the first read (as a union's)."""
+    province: str | None = first()
     country: str | None = None  # ISO code of another state's body
+    MADE_WITH: ClassVar[dict[str, str]] = {"province": "located-in"}
 
 
 @dataclass(slots=True)
