@@ -63,7 +63,7 @@ EXTRACTION_SOURCES = ("extract", "ingest", "knowledge/lexicon.py", "knowledge/le
 EXTRACTION_LIBRARIES = ("jieba", "rjieba")  # rjieba: kg/extract/segment.py cuts sentences with it
 
 
-def extraction_digest(package: Path = PACKAGE) -> str:
+def extraction_digest(package: Path = PACKAGE, sources: tuple[str, ...] = EXTRACTION_SOURCES) -> str:
     """SHA-256 of everything a page's findings depend on besides the page: the source of every
     module under ``kg/extract/`` (``segment.py`` included) and ``kg/ingest/``,
     ``kg/knowledge/lexicon.py``, every file in ``kg/knowledge/lexicons/`` (each with its path, so a renamed or removed file counts too),
@@ -72,7 +72,7 @@ def extraction_digest(package: Path = PACKAGE) -> str:
     working copy, an upgrade that forgets to bump it), and a page would keep stale findings.
     Reading them takes a few milliseconds; ``_extraction_digest`` does it once per process."""
     digest = hashlib.sha256()
-    for name in EXTRACTION_SOURCES:
+    for name in sources:
         path = package / name
         files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
             if path.is_dir() else [path]

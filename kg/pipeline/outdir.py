@@ -271,6 +271,9 @@ class Generation:
         manifest = read_manifest(out)
         self.legacy = manifest is None
         self.previous = set(manifest["files"]) if manifest is not None else set(LEGACY)
+        # the stamp of the resolution state the previous build ended with (kg.pipeline.update), if it kept one
+        stamp = manifest.get("state") if manifest is not None else None
+        self.state_stamp = stamp if isinstance(stamp, str) else None
         self._clean_stale()
         facts = out / FACTS_DIR
         # a user's own files in facts/ keep their names: a page whose facts would take one gets another

@@ -22,7 +22,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from kg.defaults import WHOLE_GRAPH_FILES
-from kg.pipeline.cache import ExtractionCache, key_path, read_entry, write_entry
+from kg.pipeline.cache import ExtractionCache, cache_key, key_path, read_entry, write_entry
 from kg.extract import extract_article, warm_up
 from kg.extract.base import Mention, attributes_class
 from kg.knowledge import kinds
@@ -32,6 +32,7 @@ from kg.build.graph import build_graph, graph_json_parts
 from kg.export.html import whole_graph_html
 from kg.ingest.pages import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.store import shacl
+from kg.pipeline.update import KeptResolution
 from kg.pipeline.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
 from kg.export.rdf import DEFAULT_BASE, DEFAULT_LICENSE, RdfData, check_license, dataset_time, quad_table, write_exports
 from kg.resolve.entities import KnowledgeBase, resolve, slug
@@ -50,6 +51,9 @@ class Summary:
     triples: int = 0
     reused: int | None = None  # pages taken from the --update cache
     cache_keyless: bool = False  # --update could not read or make the key of its cache: nothing was kept
+    # --update: the pages resolved again with the resolution the previous build kept (None: every page
+    # was resolved, as no kept resolution could be used; see kg.pipeline.update)
+    resolved_again: int | None = None
     store_changed: tuple[int, int] | None = None  # lines (removed, added) when the previous store was reused
     shapes_checked: int | None = None  # nodes checked again when the previous store had passed the shapes
     pages: int = 0
@@ -71,6 +75,8 @@ class Summary:
             out.append(f"triples: {self.triples}")
         if self.reused is not None:
             out.append(f"pages reused from the previous build: {self.reused}")
+        if self.resolved_again is not None:
+            out.append(f"resolution: {self.resolved_again} page(s) resolved again, the rest as the previous build left it")
         if self.cache_keyless:
             out.append(f"cache: not kept, as its key {key_path()} can be neither read nor made")
         if self.store_changed is not None:
@@ -440,10 +446,14 @@ def analyse(pages, jobs: int = 1, progress: bool = False, failed: list[str] | No
 def _counted(extracted, summary: Summary):
     """The extraction results, counted into the summary as they pass."""
     for page, findings in extracted:
-        summary.pages += 1
-        summary.articles += len(page.articles)
-        summary.sentences += sum(len(a.sentences) for a in page.articles)
+        _count(page, summary)
         yield page, findings
+
+
+def _count(page: Page, summary: Summary) -> None:
+    summary.pages += 1
+    summary.articles += len(page.articles)
+    summary.sentences += sum(len(a.sentences) for a in page.articles)
 
 
 def _pages_only(items, summary: Summary):
@@ -568,7 +578,7 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
     cache = ExtractionCache(out_dir / ".cache") if update else None
     clock = _Clock(summary)
     paths = find_pages(inputs, summary.failed)
-    generation = None
+    generation = kept = None
     try:
         # the new generation of the folder is made first: the names of the user's own facts files
         # in it are then known, and no page's facts take one
@@ -581,7 +591,15 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
         names = PageNames(generation.taken)
         # pages are resolved as their findings arrive, while the workers extract the next ones
         pages = (names.assign(page, summary) for page in _pages_only(iter_pages(paths, options), summary))
-        kb = resolve(_counted(extract_pages(pages, jobs, progress, cache, summary.failed), summary))
+        kept = _kept_resolution(cache, paths, options, generation.state_stamp)
+        if kept is None:
+            kb = resolve(_counted(extract_pages(pages, jobs, progress, cache, summary.failed), summary))
+        elif kept.fresh:
+            kb = kept.resolve_all(_counted(extract_pages(pages, jobs, progress, cache, summary.failed), summary))
+        else:
+            # a page the state holds as it is now is neither extracted nor resolved again
+            changed = kept.changed_pages(pages, cache, lambda page: _count(page, summary))
+            kb = kept.resolve_changes(_counted(extract_pages(changed, jobs, progress, cache, summary.failed), summary))
         clock.lap("extract+resolve")
         if not summary.pages:
             raise NothingToBuild("no page could be read" if summary.failed else "no page was found in the inputs",
@@ -589,19 +607,43 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
         held = [kb]
         del kb  # only ``held`` holds it: the writing drops it as soon as its quads are made
         facts_files = _write_generation(held, names, generation, base, summary, clock, license, export)
+        manifest = names.manifest()
         if cache is not None:
             cache.prune()  # before the switch: the new folder gets the pruned cache
             summary.reused, summary.cache_keyless = cache.reused, cache.keyless
+        if kept is not None:
+            summary.reused += len(kept.unchanged)
+            if not kept.fresh:
+                summary.resolved_again = kept.resolved_again
+            manifest["state"] = kept.finish()  # closed before the switch: no open SQLite file is linked in
+            kept = None
         exports = {f"graph.{name}" for name in export} | {MERGE_LOG, STORE_DIR}
-        generation.commit(exports | facts_files, names.manifest())
+        generation.commit(exports | facts_files, manifest)
         summary.file_by_file = not generation.exchange
         generation = None
     except OSError as err:
         raise OutputError(_write_failed(out_dir, err)) from None
     finally:
+        if kept is not None:
+            kept.close()  # not stamped: the next update does not trust what this one changed
         if generation is not None:
             generation.discard()  # a failed build leaves the folder as it was
     clock.lap("write")
+
+
+def _kept_resolution(cache: ExtractionCache | None, paths: list[Path], options: ReadOptions,
+                     stamp: str | None) -> KeptResolution | None:
+    """The resolution state of an ``--update`` build (``kg.pipeline.update``), None without ``--update``, when
+    the cache has no key to sign it with, or when an input's path is not UTF-8 (the state keeps pages by
+    their names as SQLite text)."""
+    if cache is None or cache.keyless:
+        return None
+    try:
+        for path in paths:
+            str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return KeptResolution.open(cache, cache_key(), options, stamp)
 
 
 def _write_failed(out_dir: Path, err: OSError) -> str:

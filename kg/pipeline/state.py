@@ -214,6 +214,16 @@ class ResolutionState:
         except codec.CodecError as err:
             raise StateError(f"a row of {table} ({key[:60]!r}) cannot be read: {err}") from None
 
+    def stamp(self) -> str | None:
+        """What the state was last marked with (``mark``), None if never: a build keeps the stamp of the
+        state it ends with beside its outputs, so that a state which does not hold that build's resolution
+        (an update killed after changing it) is never read as if it did."""
+        row = self.db.execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
+        return None if row is None else row[0]
+
+    def mark(self, stamp: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
+
     def pages(self) -> dict[str, tuple[str, str]]:
         """source -> (position, sha256) of every page in the state."""
         return {s: (p, h) for s, p, h in self.db.execute("SELECT source, position, sha256 FROM pages")}

@@ -1,0 +1,174 @@
+"""``kg build --update`` with a kept resolution (kg/pipeline/update.py): any sequence of updates gives
+the files a full build of the same inputs gives, and a killed update leaves the previous build usable."""
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.pipeline import run
+from kg.pipeline.run import build
+from kg.pipeline.update import STATE_FILE
+
+# invented pages, each reproducing a pattern whose resolution reads across pages (as tests/test_state.py)
+_TEXTS = {
+    "a.txt": "四川省成都市的明远机械有限公司工会开展“金秋助学”活动。四川省总工会主席王明远出席。",
+    "b.txt": "明远机械有限公司工会开展“金秋助学”活动。王明远主席讲话。",
+    "c.txt": "国务院办公厅印发《关于加强职工服务的实施意见》。",
+    "d.txt": "人力资源社会保障部印发《关于加强职工服务的实施意见》。四川省总工会党组书记、主席王明远强调。",
+    "e.txt": "明远集团总工会法律工作部开展“送法进企业”活动。江苏省总工会主席王明远出席。",
+    "f.txt": "四川省明远集团总工会开展活动。本报讯 (记者 陈明远)会议召开。",
+    "g.txt": "(记者陈明远)\n\n全国人民代表大会常务委员会召开会议，常委会副委员长李明远主持。",
+    "h.txt": "中华全国总工会主席李明远讲话。全国总工会书记处书记王明远出席。",
+}
+# another text for some pages: a changed page
+_CHANGED = {
+    "a.txt": "明远机械有限公司工会开展“金秋助学”活动。江苏省总工会主席王明远出席。",
+    "c.txt": "全国总工会办公厅印发《关于加强职工服务的实施意见》。",
+    "h.txt": "中华全国总工会主席王明远讲话。",
+}
+EXPORTS = frozenset({"nq", "json"})
+
+
+def _write_inputs(folder: Path, pages: dict[str, str]) -> None:
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    for name, text in pages.items():
+        (folder / name).write_text(f"## 测试\n\n{text}\n", encoding="utf-8")
+
+
+def _outputs(folder: Path) -> dict:
+    """What a build gives: every file but the cache, the store's database files and the lock, and the
+    manifest without the stamp of the resolution an update keeps."""
+    found = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+             if p.is_file() and ".cache" not in p.parts and "store" not in p.parts and p.name != ".kg-build.lock"}
+    manifest = json.loads(found.pop("manifest.json"))
+    manifest.pop("state", None)
+    return {**found, "manifest.json": manifest}
+
+
+def _full(tmp_path: Path, inputs: Path, n: int) -> dict:
+    out = tmp_path / f"full{n}"
+    build([inputs], out, export=EXPORTS)
+    return _outputs(out)
+
+
+def _random_inputs(rng: random.Random) -> dict[str, str]:
+    names = rng.sample(sorted(_TEXTS), rng.randint(1, len(_TEXTS)))
+    return {n: (_CHANGED[n] if n in _CHANGED and rng.random() < 0.5 else _TEXTS[n]) for n in sorted(names)}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_updates_adding_changing_removing_pages_in_any_order_give_the_full_build(tmp_path, seed):
+    rng = random.Random(seed)
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    before: dict[str, str] = {}
+    for step in range(5):
+        pages = _random_inputs(rng)
+        _write_inputs(inputs, pages)
+        summary = build([inputs], out, update=True, export=EXPORTS)
+        if step:  # the pages the state holds as they are now are neither extracted nor resolved again
+            assert summary.reused == sum(before.get(n) == t for n, t in pages.items())
+            assert summary.resolved_again == len(set(pages.items()) ^ set(before.items())) - len(
+                {n for n in pages if n in before and pages[n] != before[n]})  # a changed page counts once
+        assert _outputs(out) == _full(tmp_path, inputs, step), f"step {step}: {sorted(pages)}"
+        before = pages
+
+
+def test_a_page_moved_in_the_build_order_gives_the_full_build(tmp_path):
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "d.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    # b.txt renamed to come first: the same bytes, another name and place
+    _write_inputs(inputs, {"0.txt": _TEXTS["b.txt"], "a.txt": _TEXTS["a.txt"], "d.txt": _TEXTS["d.txt"]})
+    summary = build([inputs], out, update=True, export=EXPORTS)
+    assert summary.reused == 2
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def test_an_update_uses_only_a_state_stamped_by_the_build_in_the_folder(tmp_path):
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["state"]
+    # a manifest naming another stamp (a later build without --update writes none): a new state,
+    # every page's findings read back from the extraction cache instead
+    manifest["state"] = "0" * 64
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    summary = build([inputs], out, update=True, export=EXPORTS)
+    assert summary.reused == 2 and summary.resolved_again is None  # from the cache, every page resolved
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "c.txt")})
+    summary = build([inputs], out, update=True, export=EXPORTS)
+    assert summary.reused == 2 and summary.resolved_again == 1  # the state is stamped again: b.txt taken out
+    assert any("1 page(s) resolved again" in line for line in summary.lines())
+    assert _outputs(out) == _full(tmp_path, inputs, 1)
+    build([inputs], out, export=EXPORTS)  # no --update: no stamp, the next update resolves every page
+    assert "state" not in json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert build([inputs], out, update=True, export=EXPORTS).resolved_again is None
+
+
+def test_a_damaged_state_is_replaced_not_read(tmp_path):
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    (out / ".cache" / STATE_FILE).write_bytes(b"not a database" * 100)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "e.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+_KILLED_UPDATE = """
+import os, sys
+from pathlib import Path
+from kg.pipeline import run
+def killed(*args, **kwargs):
+    os._exit(9)  # as a kill: no finally, no close
+run._write_generation = killed
+run.build([Path(sys.argv[1])], Path(sys.argv[2]), update=True, export=frozenset({"nq", "json"}))
+"""
+
+
+def test_a_killed_update_leaves_the_previous_build_and_the_next_update_gives_the_full_build(tmp_path):
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    before = _outputs(out)
+    _write_inputs(inputs, {"a.txt": _CHANGED["a.txt"], "c.txt": _TEXTS["c.txt"], "d.txt": _TEXTS["d.txt"]})
+    # killed after the state took the changes in, before any file of the new generation was made
+    done = subprocess.run([sys.executable, "-c", _KILLED_UPDATE, str(inputs), str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 9, done.stderr
+    assert _outputs(out) == before  # the previous build, whole
+    from kg.store.database import open_store
+    store = open_store(out / "store")
+    assert len(store) > 0
+    del store
+    summary = build([inputs], out, update=True, export=EXPORTS)
+    # every page's findings from the cache (the killed update had extracted the new ones), every page
+    # resolved: the state it left was not trusted
+    assert summary.reused == 3 and summary.resolved_again is None
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def test_a_failed_update_is_not_trusted_by_the_next(tmp_path, monkeypatch):
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "d.txt")})
+
+    def failing(*args, **kwargs):
+        raise run.ShapeViolation("made to fail")
+    with monkeypatch.context() as m:
+        m.setattr(run, "_write_generation", failing)
+        with pytest.raises(run.ShapeViolation):
+            build([inputs], out, update=True, export=EXPORTS)
+    build([inputs], out, update=True, export=EXPORTS)
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
