@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import run
+from kg.pipeline import run, update
 from kg.pipeline.run import build
 from kg.pipeline.update import STATE_FILE
 
@@ -31,7 +31,7 @@ _CHANGED = {
     "c.txt": "全国总工会办公厅印发《关于加强职工服务的实施意见》。",
     "h.txt": "中华全国总工会主席王明远讲话。",
 }
-EXPORTS = frozenset({"nq", "json"})
+EXPORTS = frozenset({"nq", "nt", "json"})  # nt: the union, the store's default graph
 
 
 def _write_inputs(folder: Path, pages: dict[str, str]) -> None:
@@ -72,7 +72,9 @@ def test_updates_adding_changing_removing_pages_in_any_order_give_the_full_build
         pages = _random_inputs(rng)
         _write_inputs(inputs, pages)
         summary = build([inputs], out, update=True, export=EXPORTS)
-        if step:  # the pages the state holds as they are now are neither extracted nor resolved again
+        if step:  # the pages the state holds as they are now are neither extracted nor resolved again,
+            # the previous store is copied and patched
+            assert "copy store" in summary.stages and summary.store_changed is not None
             assert summary.reused == sum(before.get(n) == t for n, t in pages.items())
             assert summary.resolved_again == len(set(pages.items()) ^ set(before.items())) - len(
                 {n for n in pages if n in before and pages[n] != before[n]})  # a changed page counts once
@@ -128,11 +130,11 @@ def test_a_damaged_state_is_replaced_not_read(tmp_path):
 _KILLED_UPDATE = """
 import os, sys
 from pathlib import Path
-from kg.pipeline import run
+from kg.pipeline import run, update
 def killed(*args, **kwargs):
     os._exit(9)  # as a kill: no finally, no close
-run._write_generation = killed
-run.build([Path(sys.argv[1])], Path(sys.argv[2]), update=True, export=frozenset({"nq", "json"}))
+update._whole_graph_files = killed  # after the store was patched, before the switch
+run.build([Path(sys.argv[1])], Path(sys.argv[2]), update=True, export=frozenset({"nq", "nt", "json"}))
 """
 
 
@@ -167,8 +169,40 @@ def test_a_failed_update_is_not_trusted_by_the_next(tmp_path, monkeypatch):
     def failing(*args, **kwargs):
         raise run.ShapeViolation("made to fail")
     with monkeypatch.context() as m:
-        m.setattr(run, "_write_generation", failing)
+        m.setattr(update, "_whole_graph_files", failing)
         with pytest.raises(run.ShapeViolation):
             build([inputs], out, update=True, export=EXPORTS)
     build([inputs], out, update=True, export=EXPORTS)
     assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def _records(rows: list[tuple[str, str, str]]) -> str:
+    """An archive of invented records: (date, url, text) each."""
+    return "".join(json.dumps({"id": f"r{i}", "title": "测试", "text": text, "date": date, "url": url},
+                              ensure_ascii=False) + "\n" for i, (date, url, text) in enumerate(rows))
+
+
+@pytest.mark.parametrize("epoch", [None, "1700000000"])
+def test_an_archive_updated_day_by_day_states_the_dataset_as_a_full_build_does(tmp_path, monkeypatch, epoch):
+    """Records with dates and URLs: the description's time (the latest date, or SOURCE_DATE_EPOCH), the
+    number of pages and each URL (two records may share one) follow the records put in, changed and
+    taken out."""
+    if epoch is not None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    else:
+        monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    inputs.mkdir()
+    archive = inputs / "news.jsonl"
+    days = [("2024-03-01", "https://example.org/1", _TEXTS["a.txt"]),
+            ("2024-03-02", "https://example.org/2", _TEXTS["b.txt"]),
+            ("2024-03-03", "https://example.org/2", _TEXTS["d.txt"]),  # the same URL as the day before
+            ("2024-03-04", "https://example.org/4", _TEXTS["h.txt"])]
+    steps = [days[:2], days[:3], days, days[:3],  # a new last record; the latest one taken out
+             [days[0], days[2]], [days[0], (days[2][0], days[2][1], _CHANGED["h.txt"])], days[:1]]
+    for n, rows in enumerate(steps):
+        archive.write_text(_records(rows), encoding="utf-8")
+        summary = build([inputs], out, update=True, export=EXPORTS)
+        if n:
+            assert "copy store" in summary.stages
+        assert _outputs(out) == _full(tmp_path, inputs, n), f"step {n}"

@@ -8,6 +8,7 @@ function writing it, is named in ``kg/knowledge/kinds.py``.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 
 from kg.knowledge import kinds
@@ -189,3 +190,8 @@ def merge_log_text(kb: KnowledgeBase) -> str:
     lines = sorted(f"{m.name}\t{m.entity}\t{len(m.seen_in)}\t{' '.join(f'{p}#{a}' for p, a in m.seen_in)}\t"
                    f"{'; '.join(m.reasons)}\n" for m in kb.merges)
     return MERGE_LOG_HEADER + "".join(lines)
+
+
+def facts_text(facts: dict) -> str:
+    """A page's facts JSON (the format ``../shared/eval/score.py`` reads), indented to be read."""
+    return json.dumps(facts, ensure_ascii=False, indent=1) + "\n"

@@ -14,7 +14,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["write_atomic", "atomic_path"]
+__all__ = ["write_atomic", "atomic_path", "holds", "write_new"]
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -60,3 +60,23 @@ def atomic_path(path: Path):
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def holds(path: Path, text: str) -> bool:
+    """Whether the file at ``path`` already holds exactly ``text`` (its size is compared first)."""
+    data = text.encode("utf-8")
+    try:
+        if path.stat().st_size != len(data):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+def write_new(path: Path, text) -> Path:
+    """A new file of a build's scratch folder (``text``: a string or its pieces), with the usual
+    permissions (the folder is switched into place whole)."""
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.writelines([text] if isinstance(text, str) else text)
+    return path

@@ -28,6 +28,7 @@ import re
 import tempfile
 import time
 from array import array
+from collections.abc import Iterable
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -362,6 +363,30 @@ def quad_table(kb: KnowledgeBase, base: str = DEFAULT_BASE, license: str = DEFAU
     return q
 
 
+def knowledge_graph_quads(entities: Iterable[Entity], relations: Iterable[Relation], lookup: dict[str, Entity],
+                          base: str = DEFAULT_BASE) -> "RdfData":
+    """The quads ``graph/knowledge`` holds of these entities and relations, which no page shows (no
+    evidence): what ``quad_table`` writes of them there. ``lookup``: the entities the relations name (a
+    relation's triple depends on their kinds). An update writes these again for what it changed
+    (``kg.pipeline.update``)."""
+    check_base(base)
+    check_kinds()
+    q = _Quads(base)
+
+    def knowledge(_) -> list[str]:
+        return [q.knowledge]
+
+    for e in entities:
+        if e.evidence or e.kind in ("page", "article"):
+            raise ValueError(f"{e.id}: a page shows it; its triples are in the page's graph")
+        _node_triples(q, e, knowledge, None, {}, {})
+    for r in relations:
+        if r.evidence or r.kind in ("mentioned-in", "holds-post"):
+            raise ValueError(f"{r.kind} {r.source} {r.target}: not a relation graph/knowledge holds alone")
+        _edge_triples(q, lookup, r, knowledge, knowledge, None, {})
+    return RdfData.of(q)
+
+
 def _node_triples(q: _Quads, e: Entity, graphs_of, sentence, page_graph, articles) -> None:
     kind, a, node = e.kind, e.attrs, e.id
     s = q.iri(node)
@@ -566,38 +591,75 @@ def _build_description(q: _Quads, pages: dict[str, Entity], page_graph: dict, li
     # the build's and the dataset's IRIs do not change when a page is added or taken away: the dataset is
     # the one of this IRI space (``void:uriSpace``, the base), made by this version of the tool; an
     # update then changes a few triples of the description, not one per page (issue 17)
-    build = q.iri(f"build/{_digest(__version__, n=16)}")
-    agent = q.iri("agent/unionkg")
-    dataset = q.iri("dataset")
+    for src, page in sorted(pages.items()):
+        _page_provenance(q, page, page_graph[src])
+    _dataset_description(q, len(pages), dataset_time(e.attrs.date for e in pages.values()), license)
+
+
+# what the description says of each page, and the properties it says them with (kg.pipeline.update
+# patches these per page; the rest of the description depends on the pages only through their number and dates)
+PAGE_PROVENANCE = (PROV.used, PROV.wasDerivedFrom, PROV.wasGeneratedBy, PROV.hadPrimarySource, DCTERMS.source)
+
+
+def _description_nodes(q: _Quads) -> tuple[str, str, str]:
+    """The build, its agent and the dataset: IRIs that do not change when a page is added or taken away
+    (the dataset is the one of this IRI space, ``void:uriSpace``, made by this version of the tool)."""
+    return q.iri(f"build/{_digest(__version__, n=16)}"), q.iri("agent/unionkg"), q.iri("dataset")
+
+
+def _page_provenance(q: _Quads, page: Entity, graph: str) -> None:
+    """The build used the page, the page's graph was made from it by the build, the dataset has it as a
+    primary source (and its URL, if it has one)."""
+    build, _, dataset = _description_nodes(q)
+    g = [q.build]
+    node = q.iri(page.id)
+    q.add(build, PROV.used, node, g)
+    q.add(graph, PROV.wasDerivedFrom, node, g)
+    q.add(graph, PROV.wasGeneratedBy, build, g)
+    q.add(dataset, PROV.hadPrimarySource, node, g)  # not wasDerivedFrom: that names a page's graph
+    if page.attrs.url:
+        q.add(dataset, DCTERMS.source, literal(page.attrs.url, XSD.anyURI), g)
+
+
+def description_quads(page_count: int, when: str | None, base: str = DEFAULT_BASE,
+                      license: str = DEFAULT_LICENSE) -> "RdfData":
+    """The description of a dataset of ``page_count`` pages but what it says of each page: the build, its
+    agent, the dataset's title, licence, time (``when``, as ``dataset_time`` gives it), vocabularies and
+    files (an update states it again for the new number of pages)."""
+    q = _Quads(base)
+    _dataset_description(q, page_count, when, license)
+    return RdfData.of(q)
+
+
+def page_provenance_quads(pages: Iterable[Entity], base: str = DEFAULT_BASE) -> "RdfData":
+    """What the description says of each of these pages (``_page_provenance``)."""
+    q = _Quads(base)
+    for page in pages:
+        _page_provenance(q, page, q.iri(f"graph/{page.id}"))
+    return RdfData.of(q)
+
+
+def _dataset_description(q: _Quads, page_count: int, when: str | None, license: str) -> None:
+    build, agent, dataset = _description_nodes(q)
     g = [q.build]
     q.add(build, RDF.type, PROV.Activity, g)
-    q.add(build, RDFS.label, literal(f"unionkg {__version__} build of {len(pages)} pages"), g)
+    q.add(build, RDFS.label, literal(f"unionkg {__version__} build of {page_count} pages"), g)
     q.add(build, UKG.toolVersion, literal(__version__), g)
     q.add(build, PROV.wasAssociatedWith, agent, g)
     q.add(agent, RDF.type, PROV.SoftwareAgent, g)
     q.add(agent, RDFS.label, literal("unionkg"), g)
-    for src, page in sorted(pages.items()):
-        node = page.id
-        q.add(build, PROV.used, q.iri(node), g)
-        q.add(page_graph[src], PROV.wasDerivedFrom, q.iri(node), g)
-        q.add(page_graph[src], PROV.wasGeneratedBy, build, g)
-        q.add(dataset, PROV.hadPrimarySource, q.iri(node), g)  # not wasDerivedFrom: that names a page's graph
-        url = page.attrs.url
-        if url:
-            q.add(dataset, DCTERMS.source, literal(url, XSD.anyURI), g)
     q.add(dataset, RDF.type, VOID.Dataset, g)
     q.add(dataset, RDF.type, DCAT.Dataset, g)
     q.add(dataset, DCTERMS.title, _zh("unionkg: 工会新闻知识图谱"), g)
     q.add(dataset, DCTERMS.title, '"unionkg: a knowledge graph of Chinese trade-union news"@en', g)
     q.add(dataset, DCTERMS.description, literal(
         f"Officials and their posts, union bodies, organisations, places, policies and programmes read "
-        f"from {len(pages)} pages of news by unionkg {__version__}; every fact is in the named graph of "
+        f"from {page_count} pages of news by unionkg {__version__}; every fact is in the named graph of "
         f"the page it was read from, with the article, sentence and character offsets.") + "@en", g)
     q.add(dataset, DCTERMS.license, f"<{license}>", g)
     q.add(dataset, DCTERMS.rights, literal(
         "The licence is that of the graph. The sentences and headlines it quotes are the publishers' "
         "and stay under their terms.") + "@en", g)
-    when = dataset_time(e.attrs.date for e in pages.values())
     if when is not None:
         q.add(dataset, DCTERMS.modified, when, g)
     q.add(dataset, PROV.wasGeneratedBy, build, g)

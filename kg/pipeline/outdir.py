@@ -274,6 +274,9 @@ class Generation:
         # the stamp of the resolution state the previous build ended with (kg.pipeline.update), if it kept one
         stamp = manifest.get("state") if manifest is not None else None
         self.state_stamp = stamp if isinstance(stamp, str) else None
+        # facts file -> the page it holds and where that was read, as the previous build's manifest says
+        facts_of = manifest.get("facts") if manifest is not None else None
+        self.previous_facts = facts_of if isinstance(facts_of, dict) else {}
         self._clean_stale()
         facts = out / FACTS_DIR
         # a user's own files in facts/ keep their names: a page whose facts would take one gets another

@@ -26,23 +26,23 @@ from kg.pipeline.cache import ExtractionCache, cache_key, key_path, read_entry, 
 from kg.extract import extract_article, warm_up
 from kg.extract.base import Mention, attributes_class
 from kg.knowledge import kinds
-from kg.export.facts import each_page_facts, merge_log_text
-from kg.export.files import write_atomic  # the one atomic writer; kept importable from here
+from kg.export.facts import each_page_facts, facts_text, merge_log_text
+from kg.export.files import holds, write_atomic, write_new  # write_atomic: the one atomic writer, importable from here
 from kg.build.graph import build_graph, graph_json_parts
 from kg.export.html import whole_graph_html
 from kg.ingest.pages import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.store import shacl
-from kg.pipeline.update import KeptResolution
+from kg.store.shacl import ShapeViolation  # (importable from here)
+from kg.pipeline.update import MERGE_LOG, KeptResolution, write_update
 from kg.pipeline.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
 from kg.export.rdf import DEFAULT_BASE, DEFAULT_LICENSE, RdfData, check_license, dataset_time, quad_table, write_exports
-from kg.resolve.entities import KnowledgeBase, resolve, slug
-from kg.store.database import STORE_DIR, build_store, record_check
+from kg.resolve.entities import KnowledgeBase, page_id, resolve
+from kg.store.database import STORE_DIR, build_store, record_check, record_state
 
 PAGE_SUFFIXES = (".txt", ".md")
 RDF_EXPORTS = ("ttl", "nt", "trig", "nq", "jsonld")
 # WHOLE_GRAPH_FILES (kg.defaults): the whole-graph files a build can write, each as graph.<name>:
 # RDF_EXPORTS, json and html; --export chooses (all by default)
-MERGE_LOG = "merges.tsv"  # one line per merge of namesakes, for a reviewer (see kg.export.facts.merge_log_text)
 
 
 @dataclass
@@ -333,8 +333,8 @@ def _other_keys(source: str):
 
 
 def page_local(key: str, sha256: str) -> str:
-    """The local name of a page's IRI, as ``kg.resolve`` makes it (tested against it)."""
-    return f"page/{slug(key)}-{sha256[:8]}"
+    """The local name of a page's IRI, as ``kg.resolve`` makes it."""
+    return page_id(key, sha256)
 
 
 def _extract_page(task: tuple[Page, Path | None]) -> tuple[tuple[Page, list | IngestError], bool]:
@@ -466,11 +466,6 @@ def _pages_only(items, summary: Summary):
             yield item
 
 
-def facts_text(facts: dict) -> str:
-    """A page's facts JSON (the format ``../shared/eval/score.py`` reads), indented to be read."""
-    return json.dumps(facts, ensure_ascii=False, indent=1) + "\n"
-
-
 def facts_name(source: str, n: int = 1) -> str:
     """File name of a page's facts: the page's stem (an archive record: archive stem and line),
     with ``~n`` after it for the n-th page of that name (see ``PageNames``). A name longer
@@ -490,10 +485,6 @@ def write_facts(kb: KnowledgeBase, facts_dir: Path, names: "PageNames | None" = 
     for page, facts in each_page_facts(kb):
         name, facts = names.facts(page, facts) if names is not None else (facts_name(page), facts)
         write_atomic(facts_dir / name, facts_text(facts))
-
-
-class ShapeViolation(Exception):
-    """The RDF export breaks a SHACL shape; the message lists the violations."""
 
 
 class StoreError(Exception):
@@ -599,14 +590,25 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
         else:
             # a page the state holds as it is now is neither extracted nor resolved again
             changed = kept.changed_pages(pages, cache, lambda page: _count(page, summary))
-            kb = kept.resolve_changes(_counted(extract_pages(changed, jobs, progress, cache, summary.failed), summary))
+            kept.resolve_changes(_counted(extract_pages(changed, jobs, progress, cache, summary.failed), summary))
+            kb = None
         clock.lap("extract+resolve")
         if not summary.pages:
             raise NothingToBuild("no page could be read" if summary.failed else "no page was found in the inputs",
                                  summary.problems())
-        held = [kb]
-        del kb  # only ``held`` holds it: the writing drops it as soon as its quads are made
-        facts_files = _write_generation(held, names, generation, base, summary, clock, license, export)
+        stamp = kept.seal() if kept is not None else None
+        facts_files = None
+        if kb is None:  # an update of the previous build: its outputs changed where the update changed them
+            facts_files = write_update(kept, names, generation, base, license, export, summary, stamp)
+            clock.restart()
+            if facts_files is None:  # the previous store cannot be patched: everything is written
+                kb = kept.state.knowledge_base()
+        if facts_files is None:
+            held = [kb]
+            del kb  # only ``held`` holds it: the writing drops it as soon as its quads are made
+            facts_files = _write_generation(held, names, generation, base, summary, clock, license, export)
+            if stamp is not None:
+                record_state(generation.folder / STORE_DIR, stamp)
         manifest = names.manifest()
         if cache is not None:
             cache.prune()  # before the switch: the new folder gets the pruned cache
@@ -615,7 +617,8 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
             summary.reused += len(kept.unchanged)
             if not kept.fresh:
                 summary.resolved_again = kept.resolved_again
-            manifest["state"] = kept.finish()  # closed before the switch: no open SQLite file is linked in
+            manifest["state"] = stamp
+            kept.finish(stamp)  # closed before the switch: no open SQLite file is linked in
             kept = None
         exports = {f"graph.{name}" for name in export} | {MERGE_LOG, STORE_DIR}
         generation.commit(exports | facts_files, manifest)
@@ -667,12 +670,12 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
         name, facts = names.facts(page, facts)
         rel = f"{FACTS_DIR}/{name}"
         text = facts_text(facts)
-        if _holds(generation.out / rel, text) and not generation.taken(name):
+        if holds(generation.out / rel, text) and not generation.taken(name):
             generation.keep(rel)  # a rebuild writes only the facts that changed
         else:
-            _write_new(scratch / rel, text)
+            write_new(scratch / rel, text)
         facts_files.add(rel)
-    _write_new(scratch / MERGE_LOG, merge_log_text(kb))
+    write_new(scratch / MERGE_LOG, merge_log_text(kb))
     summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))
     summary.links = Counter(r.kind for r in kb.relations)
     clock.lap("facts")
@@ -680,9 +683,9 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
         # graph.json and graph.html first: the graph can then go before the quads are made
         graph = build_graph(kb)
         if "json" in export:
-            _write_new(scratch / "graph.json", graph_json_parts(graph))
+            write_new(scratch / "graph.json", graph_json_parts(graph))
         if "html" in export:
-            _write_new(scratch / "graph.html", whole_graph_html(graph))  # as kg export --format html writes it
+            write_new(scratch / "graph.html", whole_graph_html(graph))  # as kg export --format html writes it
         del graph
         clock.lap("json+html")
     table = quad_table(kb, base, license)
@@ -729,26 +732,6 @@ def _give_back_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
     except (OSError, AttributeError):
         pass  # not glibc
-
-
-def _holds(path: Path, text: str) -> bool:
-    """Whether the file at ``path`` already holds exactly ``text`` (its size is compared first)."""
-    data = text.encode("utf-8")
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        with open(path, "rb") as f:
-            return f.read() == data
-    except OSError:
-        return False
-
-
-def _write_new(path: Path, text) -> Path:
-    """A file of the scratch folder (``text``: a string or its pieces), with the usual
-    permissions (it is renamed into place)."""
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.writelines([text] if isinstance(text, str) else text)
-    return path
 
 
 def extract_facts(inputs: list[str | Path], facts_dir: Path, options: ReadOptions = ReadOptions(),

@@ -699,6 +699,50 @@ class ResolutionState:
         relations.sort(key=lambda r: (r.kind, r.source, r.target, r.title or ""))
         return KnowledgeBase(dict(sorted(entities.items())), relations, here)
 
+    def merges(self) -> list[Merge]:
+        """Every merge of namesakes (what ``merges.tsv`` lists), as ``knowledge_base`` gives them."""
+        merges = [m for name, value in self.db.execute("SELECT name, value FROM merged")
+                  for m in self._read("merged", name, value)[2]]
+        return sorted(merges, key=lambda m: (m.name, m.entity))
+
+    def page_dates(self) -> list:
+        """Every page's date, as its record gives it (None for a page with none)."""
+        return [self._read("final_entities", eid, head)[4].date for eid, head in self.db.execute(
+            "SELECT entity, head FROM final_entities WHERE entity >= 'page/' AND entity < 'page0'")]
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The number of entities of each kind (an id begins with its kind) and of relations of each kind."""
+        entities = dict(self.db.execute(
+            "SELECT substr(entity, 1, instr(entity, '/') - 1) AS kind, count(*) FROM final_entities GROUP BY kind"))
+        relations = dict(self.db.execute(
+            "SELECT json_extract(relation, '$[0]') AS kind, count(*) FROM final_relations GROUP BY kind"))
+        return entities, relations
+
+    def unevidenced(self, ids: Iterable[str]) -> tuple[list[Entity], list[Relation], dict[str, Entity]]:
+        """What no page shows of these entities: those of them no page names (general knowledge: a
+        province's federation, a city's province), the relations from them with no evidence (a city in its
+        province, a union under its parent), and the heads of the entities those refer to. This is what the
+        build's ``graph/knowledge`` holds of them (``kg.export.rdf``)."""
+        db = self.db
+        entities, relations, wanted = [], [], set()
+        for eid in sorted(set(ids)):
+            head = self._final_head(eid)
+            if head is None or eid.startswith(("page/", "article/")):
+                continue  # (what is said of a page or an article is in its own graph)
+            if db.execute("SELECT 1 FROM final_entity_evidence WHERE entity = ? LIMIT 1", (eid,)).fetchone() is None:
+                entities.append(head)
+                wanted.update(_references(head))
+            for (text,) in db.execute("SELECT relation FROM final_relations WHERE source = ?", (eid,)):
+                if text.startswith('["mentioned-in",'):
+                    continue  # in the graph of the page it names
+                if db.execute("SELECT 1 FROM final_relation_evidence WHERE relation = ? LIMIT 1", (text,)).fetchone() is None:
+                    relation = Relation(*_relation_key(text), [])
+                    relations.append(relation)
+                    wanted.update((relation.source, relation.target))
+        heads = {eid: head for eid in sorted(wanted) if (head := self._final_head(eid)) is not None}
+        relations.sort(key=lambda r: (r.kind, r.source, r.target, r.title or ""))
+        return entities, relations, heads
+
     def _renamed(self, eid: str) -> str:
         if not _is_official(eid):
             return eid
@@ -718,10 +762,8 @@ class ResolutionState:
         relations = [Relation(*_relation_key(text), evidence.get(text, []))
                      for (text,) in self.db.execute("SELECT relation FROM final_relations")]
         relations.sort(key=lambda r: (r.kind, r.source, r.target, r.title or ""))
-        merges = [m for name, value in self.db.execute("SELECT name, value FROM merged")
-                  for m in self._read("merged", name, value)[2]]
         pages = [s for (s,) in self.db.execute("SELECT source FROM pages ORDER BY position")]
-        return KnowledgeBase(entities, relations, pages, sorted(merges, key=lambda m: (m.name, m.entity)))
+        return KnowledgeBase(entities, relations, pages, self.merges())
 
     def close(self) -> None:
         self.db.close()

@@ -26,16 +26,31 @@ is switched in, so no open SQLite file is linked into it.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import sqlite3
+import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg import __version__
+from kg.export.rdf import (PAGE_PROVENANCE, RdfData, dataset_time, description_quads, knowledge_graph_quads, mint,
+                           page_provenance_quads, to_dataset, write_exports)
 from kg.ingest.pages import Page
 from kg.pipeline.cache import PACKAGE, ExtractionCache, extraction_digest
+from kg.pipeline.outdir import FACTS_DIR, Generation
 from kg.pipeline.state import Changes, ResolutionState, StateError, StateKeeper, page_position
-from kg.resolve.entities import KnowledgeBase, resolve, resolve_page
+from kg.resolve.entities import KnowledgeBase, page_id, resolve, resolve_page
+from kg.store import shacl
+from kg.store.database import STORE_DIR, StoreRdf, read_stamp, recover, write_stamp
+from kg.store.patch import StorePatch
+from kg.store.shacl import ShapeViolation
+
+MERGE_LOG = "merges.tsv"  # (kg.pipeline.run writes it too)
 
 __all__ = ["KeptResolution", "STATE_FILE", "resolution_basis"]
 
@@ -113,9 +128,9 @@ class KeptResolution:
                 continue
             yield page
 
-    def resolve_changes(self, extracted_pages: Iterable[tuple[Page, list]]) -> KnowledgeBase:
-        """The knowledge base after putting in the extracted pages (``changed_pages``, extracted) and
-        taking out the kept pages this build no longer has (removed, or failing now)."""
+    def resolve_changes(self, extracted_pages: Iterable[tuple[Page, list]]) -> None:
+        """Put the extracted pages (``changed_pages``, extracted) in the state and take out the kept pages
+        this build no longer has (removed, or failing now): ``changes`` says what changed."""
         self.state.mark(_UNFINISHED)
         added, extracted = [], set()
         for page, findings in extracted_pages:
@@ -124,18 +139,20 @@ class KeptResolution:
         removed = set(self.known) - self.unchanged - extracted
         self.resolved_again = len(added) + len(removed - extracted)
         self.changes = self.state.apply(added, removed)
-        return self.state.knowledge_base()
 
-    def finish(self) -> str:
-        """Stamp the state as holding this build's resolution and close it; returns the stamp, for the
-        manifest of the new generation."""
+    def seal(self) -> str:
+        """The stamp of the state as it is now: a digest of its basis and of every page it holds (the same
+        pages resolved with the same code give the same stamp)."""
         digest = hashlib.sha256(self.basis.encode("ascii"))
         for source, (position, sha256) in sorted(self.state.pages().items()):
             digest.update(f"{source}\x1f{position}\x1f{sha256}\x1e".encode("utf-8", "surrogatepass"))
-        stamp = f"{self.basis}:{digest.hexdigest()}"
+        return f"{self.basis}:{digest.hexdigest()}"
+
+    def finish(self, stamp: str) -> None:
+        """Mark the state as holding the build of this stamp (``seal``), once every output is made, and
+        close it; the stamp goes into the new generation's manifest."""
         self.state.mark(stamp)
         self.state.close()
-        return stamp
 
     def close(self) -> None:
         """Close the state without stamping it (the build failed: the next update does not trust it)."""
@@ -144,3 +161,193 @@ class KeptResolution:
 
 def _position(page: Page) -> str:
     return page_position(page.meta.get("input") or page.source, page.meta.get("line"))
+
+
+# -- writing the update's generation ------------------------------------------------------------------
+
+_DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
+_DCTERMS_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
+_DCTERMS_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
+_PAGE_PROVENANCE = frozenset(ox.NamedNode(p[1:-1]) for p in PAGE_PROVENANCE)
+
+
+def write_update(kept: KeptResolution, names, generation: Generation, base: str, license: str,
+                 export: frozenset[str], summary, stamp: str) -> set[str] | None:
+    """The new generation of an update from the state (``kept``, applied): the facts of the pages whose
+    facts change (``Changes.pages``, and pages whose facts file or where they were read changed), the
+    others linked from the previous build; ``merges.tsv``; the previous store copied and patched where
+    the update changed it, checked against the shapes where it changed; the whole-graph files asked for,
+    from the patched store. Returns the facts files, or None when the previous store cannot be patched
+    (it is missing, damaged, or not the one of the state read): the caller then writes everything from
+    the knowledge base, as a full build does. ``names``: the build's ``PageNames``."""
+    from kg.export.facts import each_page_facts, facts_text, merge_log_text
+    from kg.export.files import holds, write_new
+
+    clock = time.perf_counter()
+    state, changes = kept.state, kept.changes
+    previous_store = generation.out / STORE_DIR
+    recover(previous_store)
+    previous = read_stamp(previous_store)
+    if previous is None or previous.get("state") != generation.state_stamp:
+        return None
+    scratch = generation.folder
+    try:
+        ox.Store.read_only(str(previous_store)).backup(str(scratch / STORE_DIR))
+    except (OSError, RuntimeError, ValueError):
+        shutil.rmtree(scratch / STORE_DIR, ignore_errors=True)
+        return None
+    summary.stages["copy store"] = time.perf_counter() - clock
+
+    # the facts: of the pages whose facts change, else the previous build's file
+    clock = time.perf_counter()
+    facts_files, to_write = set(), []
+    for key, (name, source, where) in names.pages.items():
+        rel = f"{FACTS_DIR}/{name}"
+        facts_files.add(rel)
+        if (key not in changes.pages and generation.previous_facts.get(name) == {"source": source, **where}
+                and not generation.taken(name) and (generation.out / rel).is_file()):
+            generation.keep(rel)
+        else:
+            to_write.append(key)
+    part = state.knowledge_for(to_write)
+    for page, facts in each_page_facts(part):
+        name, facts = names.facts(page, facts)
+        rel, text = f"{FACTS_DIR}/{name}", facts_text(facts)
+        if holds(generation.out / rel, text) and not generation.taken(name):
+            generation.keep(rel)
+        else:
+            write_new(scratch / rel, text)
+    merge_log = merge_log_text(KnowledgeBase({}, [], [], state.merges()))
+    if holds(generation.out / MERGE_LOG, merge_log):
+        generation.keep(MERGE_LOG)
+    else:
+        write_new(scratch / MERGE_LOG, merge_log)
+    entity_counts, relation_counts = state.counts()
+    summary.entities = Counter({k: n for k, n in entity_counts.items() if k not in ("page", "article")})
+    summary.links = Counter(relation_counts)
+    summary.stages["facts"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    store = ox.Store(str(scratch / STORE_DIR))
+    try:
+        patch = _store_patch(store, kept, part, base, license)
+        if patch is None:
+            del store
+            shutil.rmtree(scratch / STORE_DIR, ignore_errors=True)
+            return None
+        result = patch.apply()
+        store.flush()
+        summary.store_changed = (result.removed + result.union_removed, result.added + result.union_added)
+        summary.stages["store"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        digest = shacl.digest()
+        if previous.get("checked") == digest:
+            nodes = shacl.changed_nodes(store, result.subjects, result.retyped)
+            found = shacl.violations(store, only=nodes)
+            summary.shapes_checked = len(nodes)
+        else:
+            found = shacl.violations(store)
+        summary.stages["shacl"] = time.perf_counter() - clock
+        if found:
+            raise ShapeViolation(shacl.report(found))
+        write_stamp(scratch / STORE_DIR, {"nq": None, "nt": None, "removed_bytes": previous.get("removed_bytes", 0),
+                                          "checked": digest, "state": stamp})
+        clock = time.perf_counter()
+        _whole_graph_files(store, kept, scratch, export)
+        summary.stages["export"] = time.perf_counter() - clock
+    finally:
+        del store
+    return facts_files
+
+
+def _store_patch(store: ox.Store, kept: KeptResolution, part: KnowledgeBase, base: str,
+                 license: str) -> StorePatch | None:
+    """What the update changes in the store: the named graphs of the pages whose outputs change
+    (replaced by those made from ``part``, what those pages' outputs are made from), what
+    ``graph/knowledge`` holds of the entities and relations that changed, and the description of the
+    dataset in ``graph/build`` (each page's provenance, the number of pages, the time). None when the
+    change is of a kind this patch does not make (the store is then made whole)."""
+    state, changes = kept.state, kept.changes
+    patch = StorePatch(store)
+
+    def node(local: str) -> ox.NamedNode:
+        return ox.NamedNode(mint(base, local)[1:-1])
+
+    knowledge, build = node("graph/knowledge"), node("graph/build")
+    # the pages' graphs: each page whose outputs change, as it was (taken out) and as it is (put in)
+    taken_out, old_dates, old_urls = set(), set(), set()
+    for source in sorted(changes.pages | set(part.pages)):
+        if source not in kept.known:
+            continue
+        old = page_id(source, kept.known[source][1])
+        graph, page = node(f"graph/{old}"), node(old)
+        for q in store.quads_for_pattern(page, None, None, graph):
+            if q.predicate == _DCTERMS_DATE:
+                old_dates.add(q.object.value)
+            elif q.predicate == _DCTERMS_SOURCE:
+                old_urls.add(q.object)
+        patch.remove_graph(graph)
+        patch.remove_matching(None, None, page, build)
+        patch.remove_matching(graph, None, None, build)
+        taken_out.add(graph)
+    pages = [e for e in part.entities.values() if e.kind == "page"]
+    wanted = {node(f"graph/{e.id}") for e in pages}
+    for q in _quads(to_dataset(part, base, license)):
+        if q.graph_name in wanted:
+            patch.add(q)
+    patch.extend(_quads(page_provenance_quads(pages, base)))
+    dataset = node("dataset")
+    for url in old_urls:  # the dataset's source, unless another page has that URL too
+        if not any(q.graph_name not in taken_out and not isinstance(q.graph_name, ox.DefaultGraph)
+                   and q.graph_name != build for q in store.quads_for_pattern(None, _DCTERMS_SOURCE, url, None)):
+            patch.remove(ox.Quad(dataset, _DCTERMS_SOURCE, url, build))
+    # graph/knowledge: what no page shows of the entities changed and of the relations from them
+    sources = set(changes.entities) | {key[1] for key in changes.relations}
+    for eid in sources:
+        patch.remove_matching(node(eid), None, None, knowledge)
+    entities, relations, lookup = state.unevidenced(sources)
+    if any(r.kind == "holds-post" for r in relations):
+        return None  # a post no page shows: its post and role nodes are not patched here
+    patch.extend(_quads(knowledge_graph_quads(entities, relations, {**lookup, **{e.id: e for e in entities}}, base)))
+    # graph/build: the description of the dataset, for the pages it has now
+    when = _dataset_time(store, dataset, build, pages, old_dates, state)
+    described = _quads(description_quads(len(kept.state.pages()), when, base, license))
+    for subject in {q.subject for q in described}:
+        patch.removed.update(q for q in store.quads_for_pattern(subject, None, None, build)
+                             if q.predicate not in _PAGE_PROVENANCE)
+    patch.extend(described)
+    return patch
+
+
+def _dataset_time(store: ox.Store, dataset: ox.NamedNode, build: ox.NamedNode, pages: list, old_dates: set[str],
+                  state: ResolutionState) -> str | None:
+    """The dataset's time (``kg.export.rdf.dataset_time``) once the update is made: the latest date of its
+    pages, found from the time stated before and the dates of the pages put in, unless a page taken out
+    had that date (then from every page's date)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return dataset_time(())
+    stated = next((q.object.value for q in store.quads_for_pattern(dataset, _DCTERMS_MODIFIED, None, build)), None)
+    if stated is not None and stated in old_dates:
+        return dataset_time(state.page_dates())
+    return dataset_time([stated, *(e.attrs.date for e in pages)])
+
+
+def _quads(data: RdfData) -> list[ox.Quad]:
+    return list(ox.parse(input="".join(data.nquad_lines()).encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+
+
+def _whole_graph_files(store: ox.Store, kept: KeptResolution, scratch: Path, export: frozenset[str]) -> None:
+    """The whole-graph files asked for, from the patched store (RDF) and the state (graph.json, graph.html),
+    byte for byte what a full build writes."""
+    targets = {fmt: scratch / f"graph.{fmt}" for fmt in export if fmt not in ("json", "html")}
+    if targets:
+        write_exports(StoreRdf(store, scratch), targets)
+    if export & {"json", "html"}:
+        from kg.build.graph import build_graph, graph_json_parts
+        from kg.export.files import write_new
+        from kg.export.html import whole_graph_html
+        graph = build_graph(kept.state.knowledge_base())
+        if "json" in export:
+            write_new(scratch / "graph.json", graph_json_parts(graph))
+        if "html" in export:
+            write_new(scratch / "graph.html", whole_graph_html(graph))

@@ -576,10 +576,15 @@ def merge_namesakes(parts: Iterable[PageKnowledge], bodies: Mapping[str, Entity]
     return made, b.relations, b.merges, b.renamed, b.bare_posts
 
 
+def page_id(source: str, sha256: str) -> str:
+    """The id of the page known as ``source`` in the build, of these bytes (its IRI's local name)."""
+    return f"page/{slug(source)}-{sha256[:8]}"
+
+
 def resolve_page(page: Page, articles: list[ArticleFindings]) -> PageKnowledge:
     """One page's knowledge, from its findings alone (see ``PageKnowledge``)."""
     b = _Builder()
-    page_entity = b.entity("page", page.source, page.source, eid=f"page/{slug(page.source)}-{page.sha256[:8]}")
+    page_entity = b.entity("page", page.source, page.source, eid=page_id(page.source, page.sha256))
     page_entity.attrs = PageInfo(page.source, page.sha256, **{k: v for k, v in page.meta.items()
                                                               if k in ("id", "url", "date", "archive", "line")})
     for findings in articles:

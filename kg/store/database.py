@@ -95,6 +95,27 @@ def record_check(folder: Path, checked_with: str) -> None:
     _write_stamp(folder, {**stamp, "checked": checked_with})
 
 
+def record_state(folder: Path, state: str) -> None:
+    """Note in the store's stamp the stamp of the resolution state it was made with
+    (``kg.pipeline.update``): an update patches a store only when it is that of the state it reads."""
+    stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    _write_stamp(folder, {**stamp, "state": state})
+
+
+def read_stamp(folder: Path) -> dict | None:
+    """The store's stamp (what it was loaded from, what checks it passed), None without a readable one."""
+    try:
+        stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def write_stamp(folder: Path, stamp: dict) -> None:
+    """Write the stamp of a store made by patching another (``kg.pipeline.update``)."""
+    _write_stamp(folder, {**stamp, "format": STAMP_FORMAT})
+
+
 def _write_stamp(folder: Path, stamp: dict) -> None:
     tmp = folder / f".{STAMP}.tmp"
     tmp.write_text(json.dumps(stamp), encoding="utf-8")

@@ -164,6 +164,10 @@ def _list(quads, head) -> list:
     return items
 
 
+class ShapeViolation(Exception):
+    """The RDF export breaks a SHACL shape; the message lists the violations (``report``)."""
+
+
 def digest() -> str:
     """Names the checks (their queries decide every result): a store that passed checks of the
     same digest need not be checked again where it did not change."""
