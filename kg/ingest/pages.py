@@ -462,14 +462,16 @@ def _record_meta(record: dict, fields: ArchiveFields, where: str, warnings: list
 
 
 def read_archive(path, fields: ArchiveFields = ArchiveFields(), max_bytes: int = DEFAULT_MAX_BYTES,
-                 errors: str = "strict") -> Iterator[Page | IngestError]:
+                 errors: str = "strict", start: tuple[int, int] = (0, 0)) -> Iterator[Page | IngestError]:
     """A JSON-lines archive, one record (title, text, date, url, id) per line, streamed.
 
     Each record becomes a page whose text is ``## title`` then the record's text, so
     offsets point into that; a bad line is yielded as an IngestError naming its line
     number and the other records go on. A record's fields are checked (see ``_record_meta``);
     what is left out or replaced is listed in the page's ``warnings``. A line is never read
-    past ``max_bytes``: a longer one is skipped to its end without being kept.
+    past ``max_bytes``: a longer one is skipped to its end without being kept. ``start``: the byte
+    offset and the number of lines before it, to read only the records added at the end of an archive
+    read before (``kg.pipeline.inputs``).
     """
     try:
         f = open_regular(path, "JSON-lines archive")
@@ -478,8 +480,10 @@ def read_archive(path, fields: ArchiveFields = ArchiveFields(), max_bytes: int =
         return
     name = source_name(path)
     with f:
-        n = records = 0
+        n, records = start[1], 0
         try:
+            if start[0]:
+                f.seek(start[0])
             while line := f.readline(max_bytes + 1):
                 n += 1
                 where = f"{path}:{n}"
@@ -502,7 +506,7 @@ def read_archive(path, fields: ArchiveFields = ArchiveFields(), max_bytes: int =
         except OSError as e:
             yield IngestError(f"{path}: cannot read past line {n} ({e.strerror or e})")
             return
-        if not records:
+        if not records and not start[0]:
             yield IngestError(f"{path}: empty archive (no records)")
 
 

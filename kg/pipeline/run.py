@@ -7,6 +7,7 @@ interrupted build never leaves a half-written file.
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -33,6 +34,7 @@ from kg.export.html import whole_graph_html
 from kg.ingest.pages import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.store import shacl
 from kg.store.shacl import ShapeViolation  # (importable from here)
+from kg.pipeline.inputs import InputMemo, UnreadPage, archive_from, read_inputs
 from kg.pipeline.update import MERGE_LOG, KeptResolution, write_update
 from kg.pipeline.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
 from kg.export.rdf import DEFAULT_BASE, DEFAULT_LICENSE, RdfData, check_license, dataset_time, quad_table, write_exports
@@ -452,8 +454,16 @@ def _counted(extracted, summary: Summary):
 
 def _count(page: Page, summary: Summary) -> None:
     summary.pages += 1
+    if isinstance(page, UnreadPage):  # (an input unchanged since the last update: its counts as noted then)
+        summary.articles += page.article_count
+        summary.sentences += page.sentence_count
+        return
     summary.articles += len(page.articles)
     summary.sentences += sum(len(a.sentences) for a in page.articles)
+
+
+def _read_inputs(paths: list[Path], options: ReadOptions):
+    return iter_pages(paths, options)
 
 
 def _pages_only(items, summary: Summary):
@@ -580,16 +590,24 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
                 raise OutputError(f"{out_dir / name}: a file this build would write (--export), which the previous "
                                   f"build did not write; move it out of {out_dir} or do not ask for it")
         names = PageNames(generation.taken)
-        # pages are resolved as their findings arrive, while the workers extract the next ones
-        pages = (names.assign(page, summary) for page in _pages_only(iter_pages(paths, options), summary))
         kept = _kept_resolution(cache, paths, options, generation.state_stamp)
+        read = functools.partial(_read_inputs, options=options)
+        if kept is not None:  # an input unchanged since the last update is not read again
+            memo = InputMemo.load(cache.folder, cache_key(), None if kept.fresh else generation.state_stamp)
+            kept.memo, shown = InputMemo(), dict(options.shown)
+            items = read_inputs(paths, read, memo, kept.memo, memoised=lambda path: str(path) not in shown,
+                                archive_reader=archive_from(options.fields, options.max_bytes, options.errors))
+        else:
+            items = read(paths)
+        # pages are resolved as their findings arrive, while the workers extract the next ones
+        pages = (names.assign(page, summary) for page in _pages_only(items, summary))
         if kept is None:
             kb = resolve(_counted(extract_pages(pages, jobs, progress, cache, summary.failed), summary))
         elif kept.fresh:
             kb = kept.resolve_all(_counted(extract_pages(pages, jobs, progress, cache, summary.failed), summary))
         else:
             # a page the state holds as it is now is neither extracted nor resolved again
-            changed = kept.changed_pages(pages, cache, lambda page: _count(page, summary))
+            changed = kept.changed_pages(pages, cache, lambda page: _count(page, summary), read, summary.failed)
             kept.resolve_changes(_counted(extract_pages(changed, jobs, progress, cache, summary.failed), summary))
             kb = None
         clock.lap("extract+resolve")
@@ -618,6 +636,7 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
             if not kept.fresh:
                 summary.resolved_again = kept.resolved_again
             manifest["state"] = stamp
+            kept.memo.save(cache.folder, cache_key(), stamp)
             kept.finish(stamp)  # closed before the switch: no open SQLite file is linked in
             kept = None
         exports = {f"graph.{name}" for name in export} | {MERGE_LOG, STORE_DIR}

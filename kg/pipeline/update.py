@@ -42,6 +42,7 @@ from kg.export.rdf import (PAGE_PROVENANCE, RdfData, dataset_time, description_q
                            page_provenance_quads, to_dataset, write_exports)
 from kg.ingest.pages import Page
 from kg.pipeline.cache import PACKAGE, ExtractionCache, extraction_digest
+from kg.pipeline.inputs import InputMemo, UnreadPage, read_again
 from kg.pipeline.outdir import FACTS_DIR, Generation
 from kg.pipeline.state import Changes, ResolutionState, StateError, StateKeeper, page_position
 from kg.resolve.entities import KnowledgeBase, page_id, resolve, resolve_page
@@ -82,6 +83,7 @@ class KeptResolution:
     known: dict[str, tuple[str, str]] = field(default_factory=dict)  # source -> (position, sha256) kept
     unchanged: set[str] = field(default_factory=set)  # sources of this build's pages the state holds as they are
     changes: Changes | None = None
+    memo: InputMemo | None = None  # what each input gave this build (kg.pipeline.inputs), kept with the state
     resolved_again: int = 0  # pages put in or taken out
 
     @classmethod
@@ -115,10 +117,13 @@ class KeptResolution:
         return resolve(extracted, keeper=StateKeeper(self.state))
 
     def changed_pages(self, pages: Iterable[Page], cache: ExtractionCache | None = None,
-                      on_unchanged: Callable[[Page], None] = lambda page: None) -> Iterator[Page]:
+                      on_unchanged: Callable[[Page], None] = lambda page: None,
+                      read: Callable | None = None, failed: list[str] | None = None) -> Iterator[Page]:
         """The pages that are not in the state as they are now (new, changed, moved in the build's order),
         to be extracted; each of the others is given to ``on_unchanged`` and its cache entry is noted as
-        used (kept, so that a later full resolution still finds it)."""
+        used (kept, so that a later full resolution still finds it). A page not read again
+        (``kg.pipeline.inputs.UnreadPage``) that must be extracted is read now with ``read``; if its input
+        no longer has it, that is said in ``failed``."""
         for page in pages:
             if self.known.get(page.source) == (_position(page), page.sha256):
                 self.unchanged.add(page.source)
@@ -126,6 +131,13 @@ class KeptResolution:
                 if cache is not None:
                     cache.path_of(page)
                 continue
+            if isinstance(page, UnreadPage):
+                found = read_again(page, read)
+                if found is None:
+                    if failed is not None:
+                        failed.append(f"{page.meta['input']}: changed while it was read; build again")
+                    continue
+                page = found
             yield page
 
     def resolve_changes(self, extracted_pages: Iterable[tuple[Page, list]]) -> None:
