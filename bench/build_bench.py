@@ -213,17 +213,18 @@ def parse_summary(stdout: str) -> dict:
 
 
 def run_build(inputs: list[Path], out: Path, jobs: int, timeout: float, update: bool = False,
-              repo: Path = ROOT, export: str = "all") -> dict:
+              repo: Path = ROOT, export: str = "all", log: str | None = None) -> dict:
     """``python -m kg build`` as a subprocess: wall seconds, its summary, and peak memory.
 
     Peak memory: ``os.wait4`` gives the largest ru_maxrss of the build process and of every
     worker it waited for (``max_rss_gb``: the largest single process, whichever it was); the
     sampler attributes it (``parent_gb``: the main process, ``worker_gb``: the largest worker).
-    ``repo`` is the checkout whose ``kg`` runs (``python -m`` puts the working folder first).
+    ``repo`` is the checkout whose ``kg`` runs (``python -m`` puts the working folder first). The output
+    goes to ``log`` (a name) next to ``out``, by default ``<out's name>.log``.
     """
     cmd = [sys.executable, "-m", "kg", "build", *map(str, inputs), "--out", str(out), "--quiet",
            "--jobs", str(jobs)] + (["--update"] if update else []) + (["--export", export] if export != "all" else [])
-    return _run_measured(cmd, out.parent / f"{out.name}.log", timeout, repo, jobs=jobs)
+    return _run_measured(cmd, out.parent / (log or f"{out.name}.log"), timeout, repo, jobs=jobs)
 
 
 def run_export(store: Path, target: Path, timeout: float, repo: Path = ROOT) -> dict:
@@ -326,14 +327,14 @@ def bench_update(archive: Path, work: Path, timeout: float, repo: Path, export: 
     out = work / "update"
     shutil.rmtree(out, ignore_errors=True)
     build = lambda inputs, **kw: run_build(inputs, out, 2, timeout, update=True, repo=repo, export=export, **kw)
-    report: dict = {"first": build([archive])}
+    report: dict = {"first": build([archive], log="update-first.log")}
     print(f"update (first): {report['first']['seconds']:.1f} s", file=sys.stderr)
     pages = []
     for i, text in enumerate(NEW_PAGES, 1):
         page = work / f"new_page_{i}.txt"
         page.write_text(text, encoding="utf-8")
         pages.append(page)
-        run = {"page": page.name, **build([archive, *pages])}
+        run = {"page": page.name, **build([archive, *pages], log=f"update-new{i}.log")}
         report.setdefault("new_pages", []).append(run)
         print(f"update (+{page.name}): {run['seconds']:.2f} s", file=sys.stderr)
     report["median_s"] = statistics.median(r["seconds"] for r in report["new_pages"])
@@ -344,7 +345,8 @@ def bench_update(archive: Path, work: Path, timeout: float, repo: Path, export: 
     # the second page changed, the first no longer given
     pages[1].write_text(CHANGED_PAGE, encoding="utf-8")
     inputs = [archive, pages[1], pages[2]]
-    report["changed_removed"] = {"changed": pages[1].name, "removed": pages[0].name, **build(inputs)}
+    report["changed_removed"] = {"changed": pages[1].name, "removed": pages[0].name,
+                                 **build(inputs, log="update-changed.log")}
     print(f"update (changed and removed): {report['changed_removed']['seconds']:.2f} s", file=sys.stderr)
     full = work / "update-full"
     shutil.rmtree(full, ignore_errors=True)
