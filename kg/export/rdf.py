@@ -596,11 +596,6 @@ def _build_description(q: _Quads, pages: dict[str, Entity], page_graph: dict, li
     _dataset_description(q, len(pages), dataset_time(e.attrs.date for e in pages.values()), license)
 
 
-# what the description says of each page, and the properties it says them with (kg.pipeline.update
-# patches these per page; the rest of the description depends on the pages only through their number and dates)
-PAGE_PROVENANCE = (PROV.used, PROV.wasDerivedFrom, PROV.wasGeneratedBy, PROV.hadPrimarySource, DCTERMS.source)
-
-
 def _description_nodes(q: _Quads) -> tuple[str, str, str]:
     """The build, its agent and the dataset: IRIs that do not change when a page is added or taken away
     (the dataset is the one of this IRI space, ``void:uriSpace``, made by this version of the tool)."""

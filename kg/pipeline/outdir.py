@@ -50,6 +50,7 @@ MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 LOCK = ".kg-build.lock"
 FACTS_DIR = "facts"
+CACHE_DIR = ".cache"  # kg build --update's cache and resolution (kg.pipeline.cache, kg.pipeline.update)
 # The files a build wrote before the manifest existed: a folder without one holds these
 # by name (and, in facts/, the facts this build writes again; others are kept).
 LEGACY = frozenset({"graph.json", "graph.html", "graph.ttl", "graph.nt", "graph.trig", "graph.nq",
@@ -242,17 +243,18 @@ def _exchangeable(folder: Path) -> bool:
 def _carry(source: Path, target: Path, skip: set[str], rel: str = "") -> None:
     """Hard-link into ``target`` every entry of ``source`` whose relative path is not in ``skip``
     and that ``target`` does not have yet, folders recreated (with their mode) and walked."""
-    with os.scandir(source / rel if rel else source) as entries:
+    # (paths as strings: a build folder's cache holds a file per page, tens of thousands)
+    with os.scandir(os.path.join(source, rel) if rel else source) as entries:
         for entry in entries:
             name = f"{rel}{entry.name}"
             if name in skip:
                 continue
-            there = target / name
+            there = os.path.join(target, name)
             if entry.is_dir(follow_symlinks=False):
                 if not os.path.lexists(there):
-                    there.mkdir()
+                    os.mkdir(there)
                     os.chmod(there, stat.S_IMODE(entry.stat(follow_symlinks=False).st_mode))
-                if there.is_dir() and not there.is_symlink():
+                if os.path.isdir(there) and not os.path.islink(there):
                     _carry(source, target, skip, name + "/")
             elif not os.path.lexists(there):
                 os.link(entry.path, there, follow_symlinks=False)
@@ -324,11 +326,17 @@ class Generation:
         """Whether a facts file of this name in ``out`` is someone else's (kept, never replaced)."""
         return facts_name in self.foreign_facts
 
-    def keep(self, rel: str) -> None:
+    def keep(self, rel: str) -> bool:
         """A file of the current generation that the new one has unchanged (a facts JSON with
-        the same bytes): linked into the new folder, or, file by file, left where it is."""
-        if self.exchange:
-            os.link(self.out / rel, self.folder / rel)
+        the same bytes): linked into the new folder, or, file by file, left where it is. False when
+        the current generation has no such file (it was removed since)."""
+        if not self.exchange:
+            return os.path.isfile(os.path.join(self.out, rel))
+        try:
+            os.link(os.path.join(self.out, rel), os.path.join(self.folder, rel))  # (strings: once per page)
+        except FileNotFoundError:
+            return False
+        return True
 
     def commit(self, files: set[str], manifest: dict) -> None:
         """Switch the new generation in. ``files``: its entries (relative paths; the store as
@@ -336,9 +344,16 @@ class Generation:
         what else the manifest says (the facts' names and sources)."""
         files = set(files) | {MANIFEST}
         if self.exchange:
+            moved = False
             try:
                 self._write_manifest(self.folder, files, manifest)
                 os.chmod(self.folder, stat.S_IMODE(os.stat(self.real).st_mode))
+                # the build's own cache (a file per page) moves in whole rather than a link per file: a
+                # build killed before the exchange leaves the folder without it (the next --update
+                # extracts and resolves every page again), never with a wrong one
+                if os.path.isdir(self.real / CACHE_DIR) and not os.path.lexists(self.folder / CACHE_DIR):
+                    os.rename(self.real / CACHE_DIR, self.folder / CACHE_DIR)
+                    moved = True
                 _carry(self.real, self.folder, self.previous | {MANIFEST})
                 (self.folder / UNFINISHED).unlink()
                 _exchange(self.folder, self.real)
@@ -346,6 +361,11 @@ class Generation:
                 # e.g. a file of the user's that cannot be linked, or a file system that refuses
                 # the exchange after all: the new files are moved in one by one from where they are
                 self.exchange = False
+                if moved:
+                    try:
+                        os.rename(self.folder / CACHE_DIR, self.real / CACHE_DIR)
+                    except OSError:
+                        pass
             else:
                 try:  # anything saved into the old folder while the new one was being filled
                     _carry(self.folder, self.real, self.previous | {MANIFEST, LOCK})

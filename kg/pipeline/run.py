@@ -36,7 +36,7 @@ from kg.store import shacl
 from kg.store.shacl import ShapeViolation  # (importable from here)
 from kg.pipeline.inputs import InputMemo, UnreadPage, archive_from, read_inputs
 from kg.pipeline.update import MERGE_LOG, KeptResolution, write_update
-from kg.pipeline.outdir import FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
+from kg.pipeline.outdir import CACHE_DIR, FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
 from kg.export.rdf import DEFAULT_BASE, DEFAULT_LICENSE, RdfData, check_license, dataset_time, quad_table, write_exports
 from kg.resolve.entities import KnowledgeBase, page_id, resolve
 from kg.store.database import STORE_DIR, build_store, record_check, record_state
@@ -576,7 +576,7 @@ def build(inputs: list[str | Path], out_dir: Path, base: str = DEFAULT_BASE,
 def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: int, progress: bool,
                   update: bool, summary: Summary, license: str = DEFAULT_LICENSE,
                   export: frozenset[str] = frozenset(WHOLE_GRAPH_FILES)) -> None:
-    cache = ExtractionCache(out_dir / ".cache") if update else None
+    cache = ExtractionCache(out_dir / CACHE_DIR) if update else None
     clock = _Clock(summary)
     paths = find_pages(inputs, summary.failed)
     generation = kept = None
@@ -689,10 +689,8 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
         name, facts = names.facts(page, facts)
         rel = f"{FACTS_DIR}/{name}"
         text = facts_text(facts)
-        if holds(generation.out / rel, text) and not generation.taken(name):
-            generation.keep(rel)  # a rebuild writes only the facts that changed
-        else:
-            write_new(scratch / rel, text)
+        if not (holds(generation.out / rel, text) and not generation.taken(name) and generation.keep(rel)):
+            write_new(scratch / rel, text)  # (a rebuild writes only the facts that changed)
         facts_files.add(rel)
     write_new(scratch / MERGE_LOG, merge_log_text(kb))
     summary.entities = Counter(e.kind for e in kb.entities.values() if e.kind not in ("page", "article"))

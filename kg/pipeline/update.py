@@ -38,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
-from kg.export.rdf import (PAGE_PROVENANCE, RdfData, dataset_time, description_quads, knowledge_graph_quads, mint,
+from kg.export.rdf import (RdfData, dataset_time, description_quads, knowledge_graph_quads, mint,
                            page_provenance_quads, to_dataset, write_exports)
 from kg.ingest.pages import Page
 from kg.pipeline.cache import PACKAGE, ExtractionCache, extraction_digest
@@ -180,7 +180,6 @@ def _position(page: Page) -> str:
 _DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 _DCTERMS_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
 _DCTERMS_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
-_PAGE_PROVENANCE = frozenset(ox.NamedNode(p[1:-1]) for p in PAGE_PROVENANCE)
 
 
 def write_update(kept: KeptResolution, names, generation: Generation, base: str, license: str,
@@ -216,23 +215,17 @@ def write_update(kept: KeptResolution, names, generation: Generation, base: str,
     for key, (name, source, where) in names.pages.items():
         rel = f"{FACTS_DIR}/{name}"
         facts_files.add(rel)
-        if (key not in changes.pages and generation.previous_facts.get(name) == {"source": source, **where}
-                and not generation.taken(name) and (generation.out / rel).is_file()):
-            generation.keep(rel)
-        else:
+        if not (key not in changes.pages and generation.previous_facts.get(name) == {"source": source, **where}
+                and not generation.taken(name) and generation.keep(rel)):
             to_write.append(key)
     part = state.knowledge_for(to_write)
     for page, facts in each_page_facts(part):
         name, facts = names.facts(page, facts)
         rel, text = f"{FACTS_DIR}/{name}", facts_text(facts)
-        if holds(generation.out / rel, text) and not generation.taken(name):
-            generation.keep(rel)
-        else:
+        if not (holds(generation.out / rel, text) and not generation.taken(name) and generation.keep(rel)):
             write_new(scratch / rel, text)
     merge_log = merge_log_text(KnowledgeBase({}, [], [], state.merges()))
-    if holds(generation.out / MERGE_LOG, merge_log):
-        generation.keep(MERGE_LOG)
-    else:
+    if not (holds(generation.out / MERGE_LOG, merge_log) and generation.keep(MERGE_LOG)):
         write_new(scratch / MERGE_LOG, merge_log)
     entity_counts, relation_counts = state.counts()
     summary.entities = Counter({k: n for k, n in entity_counts.items() if k not in ("page", "article")})
@@ -324,9 +317,9 @@ def _store_patch(store: ox.Store, kept: KeptResolution, part: KnowledgeBase, bas
     # graph/build: the description of the dataset, for the pages it has now
     when = _dataset_time(store, dataset, build, pages, old_dates, state)
     described = _quads(description_quads(len(kept.state.pages()), when, base, license))
-    for subject in {q.subject for q in described}:
-        patch.removed.update(q for q in store.quads_for_pattern(subject, None, None, build)
-                             if q.predicate not in _PAGE_PROVENANCE)
+    # (by subject and property: the dataset and the build also have a triple per page, which stay)
+    for subject, predicate in {(q.subject, q.predicate) for q in described}:
+        patch.removed.update(store.quads_for_pattern(subject, predicate, None, build))
     patch.extend(described)
     return patch
 

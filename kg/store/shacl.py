@@ -199,18 +199,27 @@ def violations(store: ox.Store, only: set[str] | None = None) -> list[Violation]
 
 
 def _around(store: ox.Store, nodes: set[str]) -> ox.Store:
-    """An in-memory store of what decides the results of ``nodes``: their triples and the
-    types of their values (the checks' queries on a few nodes of a large store, run there with
-    VALUES, would still read the whole of each property)."""
+    """An in-memory store of what decides the results of ``nodes``: their types, their values of the
+    properties the shapes constrain, and the types of those values (the checks' queries on a few nodes
+    of a large store, run there with VALUES, would still read the whole of each property; and the
+    dataset's node has a triple per page that no shape reads)."""
     near, values = ox.Store(), set()
     default = ox.DefaultGraph()
+    read = _checked_properties()
     for term in nodes:
-        triples = list(store.quads_for_pattern(_node(term), None, None, default))
+        node = _node(term)
+        triples = [q for prop in read for q in store.quads_for_pattern(node, prop, None, default)]
         near.extend(triples)
         values.update(q.object for q in triples if isinstance(q.object, ox.NamedNode))
     for value in values:
         near.extend(store.quads_for_pattern(value, ox.NamedNode(RDF_TYPE[1:-1]), None, default))
     return near
+
+
+@lru_cache(maxsize=1)
+def _checked_properties() -> tuple[ox.NamedNode, ...]:
+    """rdf:type and every property a shape constrains."""
+    return tuple(sorted({_node(RDF_TYPE)} | {_node(c.path) for c in checks()}, key=str))
 
 
 def _node(term: str) -> ox.NamedNode:
