@@ -319,3 +319,153 @@ def test_pages_moved_or_replaced_at_their_place_keep_no_evidence_of_their_deferr
     assert state.knowledge_base() == resolve([(q, [extract_article(a) for a in q.articles]) for q in (p, x, s, r)])
     state.apply([entry(y, "0")], removed=["p.txt"])  # a page with a read of its own at the same place
     assert state.knowledge_base() == resolve([(q, [extract_article(a) for a in q.articles]) for q in (y, x, s, r)])
+
+
+# -- every row carries a MAC of all its columns --------------------------------------------------
+
+_ALL = ("pages", "knowledge_base", "knowledge_for", "apply")
+_SECRETARIAT = "(SELECT entity FROM final_entities WHERE entity LIKE 'union/%shu-ji-chu%')"  # 全国总工会书记处
+# table, the row (WHERE), how it is changed in place (SET), how a copy of it is changed into a forged row
+# that keeps the real row's MAC (SET; None: a forged row under a key nothing asks for is never read), the
+# operations that read the row changed, and those that read the forged row. "apply" takes every page out;
+# a page's own rows go unread when it is taken out, so some rows are read by taking another page out.
+# :a, :b, :h are the positions of a.txt, b.txt, h.txt. Each change is one an attacker could want: a page
+# or relation added, evidence dropped, another row's value pasted in.
+_TAMPERS = [
+    ("pages", "source = 'c.txt'", "sha256 = 'x'", "source = 'z.txt', position = position || '0'", _ALL, _ALL),
+    ("entity_parts", "position = :a AND evidence IS NOT NULL", "evidence = NULL", "entity = 'union/forged'",
+     ("knowledge_for", "apply"), ("knowledge_for", "apply")),
+    ("relation_parts", "position = :a AND evidence IS NOT NULL", "evidence = NULL", "relation = relation || ' '",
+     ("knowledge_for", "apply"), ("knowledge_for", "apply")),
+    ("deferred", "position = :b AND seq = 1", "item = (SELECT item FROM deferred WHERE seq = 0 LIMIT 1)", "seq = 7",
+     ("apply",), ("apply",)),
+    ("deferred_reads", "entity LIKE 'union/ming-yuan-%' AND position = :b", "seq = 7", "seq = 7",
+     ("remove a.txt",), ("remove a.txt",)),
+    ("folded", "entity = 'province/510000'", "value = (SELECT value FROM folded WHERE entity = 'province/320000')",
+     None, ("apply",), ()),
+    ("official_names", "position = :a", "outcome = NULL", "entity = 'official/forged'", ("apply",), ("apply",)),
+    # a post at 全国总工会书记处, national while h.txt names it: taking h.txt out reads the posts there
+    ("official_posts", "position = :a", f"body = {_SECRETARIAT}", f"body = {_SECRETARIAT}",
+     ("remove h.txt",), ("remove h.txt",)),
+    ("merged", "name = '王明远'", "value = (SELECT value FROM merged WHERE name = '李明远')", "name = '赵明远'",
+     ("knowledge_base", "apply"), ("knowledge_base",)),
+    ("final_entities", "entity = 'province/510000'",
+     "head = (SELECT head FROM final_entities WHERE entity = 'province/320000')", "entity = 'province/990000'",
+     ("knowledge_base", "knowledge_for", "apply"), ("knowledge_base",)),
+    ("final_entity_evidence", "page = 'a.txt'",
+     "evidence = (SELECT evidence FROM final_entity_evidence WHERE page = 'b.txt' LIMIT 1)", "page = 'z.txt'",
+     ("knowledge_base", "knowledge_for", "apply"), ("knowledge_base", "apply")),
+    ("final_references", "entity LIKE 'union/%' AND province = 'province/510000'", "entity = 'union/forged'",
+     "entity = 'union/forged'", ("apply",), ("apply",)),
+    ("final_relations", "relation LIKE '[\"located-in\",\"city/%'", "target = 'province/320000'",
+     "relation = relation || ' '", ("knowledge_base", "knowledge_for", "apply"), ("knowledge_base",)),
+    ("final_relation_evidence", "page = 'a.txt'",
+     "evidence = (SELECT evidence FROM final_relation_evidence WHERE page = 'b.txt' LIMIT 1)", "page = 'z.txt'",
+     ("knowledge_base", "knowledge_for", "apply"), ("knowledge_base", "apply")),
+    ("renamed", "entity = (SELECT entity FROM official_names WHERE position = :a)", "final = 'official/forged'", None,
+     ("knowledge_for",), ()),
+]
+_CASES = [(table, how, op) for table, _, _, forged, changed_ops, forged_ops in _TAMPERS
+          for how, ops in (("changed", changed_ops), ("forged", forged_ops if forged else ())) for op in ops]
+
+
+@pytest.fixture(scope="module")
+def kept_state(tmp_path_factory):
+    """A state file of the invented pages, as a build writes it."""
+    path = tmp_path_factory.mktemp("state") / "state.sqlite"
+    state = ResolutionState(path, key=b"k" * 32)
+    state.apply(_entry(_page(n)) for n in _TEXTS)
+    state.close()
+    return path
+
+
+def _edited(kept_state, path: Path, *statements: str) -> list[str]:
+    """A copy of the kept state at ``path``, with the SQL ``statements`` run on it (:a, :b, :h the
+    positions of a.txt, b.txt, h.txt); the sources its pages table holds then."""
+    import shutil
+    import sqlite3
+
+    shutil.copy(kept_state, path)
+    db = sqlite3.connect(path)
+    positions = {n: page_position(f"{n}.txt", None) for n in "abh"}
+    for statement in statements:
+        assert db.execute(statement, positions if ":" in statement else ()).rowcount != 0, statement
+    db.commit()
+    sources = [s for (s,) in db.execute("SELECT source FROM pages")]
+    db.close()
+    return sources
+
+
+@pytest.mark.parametrize(("table", "how", "op"), _CASES, ids=["-".join(c) for c in _CASES])
+def test_a_changed_or_forged_row_is_refused_by_what_reads_it(kept_state, tmp_path, table, how, op):
+    """A row changed in place (one column) or a copy of a row with a column changed (a forged row with a
+    real row's MAC) is refused, naming its table, by every operation that reads it."""
+    where, changed, forged = next((w, c, f) for t, w, c, f, _, _ in _TAMPERS if t == table)
+    row = f"rowid = (SELECT rowid FROM {table} WHERE {where} LIMIT 1)"
+    path = tmp_path / "state.sqlite"
+    if how == "changed":
+        sources = _edited(kept_state, path, f"UPDATE {table} SET {changed} WHERE {row}")
+    else:
+        sources = _edited(kept_state, path, f"CREATE TEMP TABLE forged AS SELECT * FROM {table} WHERE {row}",
+                          f"UPDATE forged SET {forged}", f"INSERT INTO {table} SELECT * FROM forged")
+    state = ResolutionState(path, key=b"k" * 32)
+    with pytest.raises(StateError, match=f"a row of {table} "):
+        if op == "pages":
+            state.pages()
+        elif op == "knowledge_base":
+            state.knowledge_base()
+        elif op == "knowledge_for":
+            state.knowledge_for(sources)
+        elif op == "apply":
+            state.apply([], removed=sources)
+        else:  # remove one page
+            state.apply([], removed=[op.split()[1]])
+
+
+def test_every_column_of_every_table_is_in_its_rows_mac(kept_state, tmp_path):
+    """Each column of one row of each table set to NULL, or from NULL to an empty text (NULL is not ''):
+    reading the table refuses the row."""
+    import sqlite3
+
+    db = sqlite3.connect(kept_state)
+    tables = [t for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    columns = [(t, c) for t in tables for _, c, *_ in db.execute(f"PRAGMA table_info({t})") if c != "mac"]
+    db.close()
+    assert len(columns) == 50  # every column of the state's sixteen tables
+    for table, column in columns:
+        path = tmp_path / f"{table}.{column}.sqlite"
+        _edited(kept_state, path, f"UPDATE {table} SET {column} = CASE WHEN {column} IS NULL THEN '' ELSE NULL END "
+                                  f"WHERE rowid = (SELECT min(rowid) FROM {table})")
+        with pytest.raises(StateError, match="format" if table == "meta" else f"a row of {table} "):
+            state = ResolutionState(path, key=b"k" * 32)  # (meta's rows are read on opening)
+            list(state._select(table))
+
+
+def test_a_row_moved_to_a_table_of_the_same_shape_is_refused(kept_state, tmp_path):
+    """The table's name is in the MAC: a final entity's row put in place of its fold's is refused."""
+    path = tmp_path / "state.sqlite"
+    _edited(kept_state, path, "DELETE FROM folded WHERE entity = 'province/510000'",
+            "INSERT INTO folded SELECT * FROM final_entities WHERE entity = 'province/510000'")
+    with pytest.raises(StateError, match="a row of folded "):
+        ResolutionState(path, key=b"k" * 32).apply([], removed=["a.txt"])
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE meta SET value = '7'",
+    "INSERT INTO meta VALUES (x'00', 'other', '')",
+    "CREATE TRIGGER forget AFTER INSERT ON pages BEGIN DELETE FROM final_entity_evidence; END",
+    "CREATE VIEW seen AS SELECT * FROM pages",
+    "DROP INDEX entity_parts_by_position",
+])
+def test_a_state_of_another_format_or_shape_is_refused_on_opening(kept_state, tmp_path, sql):
+    path = tmp_path / "state.sqlite"
+    _edited(kept_state, path, sql)
+    with pytest.raises(StateError):
+        ResolutionState(path, key=b"k" * 32)
+
+
+def test_a_file_that_is_not_a_state_is_refused(tmp_path):
+    path = tmp_path / "state.sqlite"
+    path.write_bytes(b"not SQLite at all" * 100)
+    with pytest.raises(StateError, match="cannot be read"):
+        ResolutionState(path, key=b"k" * 32)
