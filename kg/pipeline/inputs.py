@@ -33,7 +33,7 @@ __all__ = ["InputMemo", "UnreadPage", "read_inputs", "read_again", "MEMO_FILE"]
 MEMO_FILE = "inputs.memo"
 MEMO_FORMAT = 1
 _MAX_MEMO_BYTES = 1 << 30
-ARCHIVE_SUFFIXES = (".jsonl", ".ndjson")  # (as kg.pipeline.run)
+ARCHIVE_SUFFIXES = (".jsonl", ".ndjson")  # the inputs read as JSON-lines archives (kg.pipeline.run)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -34,7 +35,7 @@ from kg.export.html import whole_graph_html
 from kg.ingest.pages import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.store import shacl
 from kg.store.shacl import ShapeViolation  # (importable from here)
-from kg.pipeline.inputs import InputMemo, UnreadPage, archive_from, read_inputs
+from kg.pipeline.inputs import ARCHIVE_SUFFIXES, InputMemo, UnreadPage, archive_from, read_inputs
 from kg.pipeline.update import MERGE_LOG, KeptResolution, write_update
 from kg.pipeline.outdir import CACHE_DIR, FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
 from kg.export.rdf import DEFAULT_BASE, DEFAULT_LICENSE, RdfData, check_license, dataset_time, quad_table, write_exports
@@ -107,7 +108,7 @@ class Summary:
         return out
 
 
-ARCHIVE_SUFFIXES = (".jsonl", ".ndjson")
+FEW_PAGES = 64  # per job: an update with fewer pages to extract extracts them in its own process
 MANIFEST_NOTE = "manifest.json"
 MAX_RENAMED_SHOWN = 20
 NAME_MAX = 255  # bytes in a file name (Linux, macOS)
@@ -608,7 +609,11 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
         else:
             # a page the state holds as it is now is neither extracted nor resolved again
             changed = kept.changed_pages(pages, cache, lambda page: _count(page, summary), read, summary.failed)
-            kept.resolve_changes(_counted(extract_pages(changed, jobs, progress, cache, summary.failed), summary))
+            # a day's few pages are extracted here rather than in worker processes started for them
+            first = list(itertools.islice(changed, FEW_PAGES * jobs))
+            workers = jobs if len(first) == FEW_PAGES * jobs else 1
+            extracted = extract_pages(itertools.chain(first, changed), workers, progress, cache, summary.failed)
+            kept.resolve_changes(_counted(extracted, summary))
             kb = None
         clock.lap("extract+resolve")
         if not summary.pages:
