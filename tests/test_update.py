@@ -9,22 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_state import _TEXTS  # invented pages, each reproducing a pattern whose resolution reads across pages
 
 from kg.pipeline import run, update
 from kg.pipeline.run import build
 from kg.pipeline.update import STATE_FILE
 
-# invented pages, each reproducing a pattern whose resolution reads across pages (as tests/test_state.py)
-_TEXTS = {
-    "a.txt": "四川省成都市的明远机械有限公司工会开展“金秋助学”活动。四川省总工会主席王明远出席。",
-    "b.txt": "明远机械有限公司工会开展“金秋助学”活动。王明远主席讲话。",
-    "c.txt": "国务院办公厅印发《关于加强职工服务的实施意见》。",
-    "d.txt": "人力资源社会保障部印发《关于加强职工服务的实施意见》。四川省总工会党组书记、主席王明远强调。",
-    "e.txt": "明远集团总工会法律工作部开展“送法进企业”活动。江苏省总工会主席王明远出席。",
-    "f.txt": "四川省明远集团总工会开展活动。本报讯 (记者 陈明远)会议召开。",
-    "g.txt": "(记者陈明远)\n\n全国人民代表大会常务委员会召开会议，常委会副委员长李明远主持。",
-    "h.txt": "中华全国总工会主席李明远讲话。全国总工会书记处书记王明远出席。",
-}
 # another text for some pages: a changed page
 _CHANGED = {
     "a.txt": "明远机械有限公司工会开展“金秋助学”活动。江苏省总工会主席王明远出席。",
