@@ -199,20 +199,22 @@ def violations(store: ox.Store, only: set[str] | None = None) -> list[Violation]
 
 
 def _around(store: ox.Store, nodes: set[str]) -> ox.Store:
-    """An in-memory store of what decides the results of ``nodes``: their types, their values of the
+    """An in-memory store of what decides the results of ``nodes``: their values of rdf:type and of the
     properties the shapes constrain, and the types of those values (the checks' queries on a few nodes
-    of a large store, run there with VALUES, would still read the whole of each property; and the
-    dataset's node has a triple per page that no shape reads)."""
-    near, values = ox.Store(), set()
+    of a large store, run there with VALUES, would still read the whole of each property). The types
+    of a node's values are read in one join per property: the build and the dataset have a value per
+    page (``prov:used``, ``prov:hadPrimarySource``, each to be a ``ukg:Page``)."""
+    near = ox.Store()
     default = ox.DefaultGraph()
-    read = _checked_properties()
+    rdf_type = _node(RDF_TYPE)
     for term in nodes:
         node = _node(term)
-        triples = [q for prop in read for q in store.quads_for_pattern(node, prop, None, default)]
-        near.extend(triples)
-        values.update(q.object for q in triples if isinstance(q.object, ox.NamedNode))
-    for value in values:
-        near.extend(store.quads_for_pattern(value, ox.NamedNode(RDF_TYPE[1:-1]), None, default))
+        for prop in _checked_properties():
+            triples = list(store.quads_for_pattern(node, prop, None, default))
+            near.extend(triples)
+            if prop != rdf_type and any(isinstance(q.object, ox.NamedNode) for q in triples):
+                near.extend(ox.Quad(row["v"], rdf_type, row["t"]) for row in store.query(
+                    f"SELECT ?v ?t WHERE {{ {term} {prop} ?v . ?v {RDF_TYPE} ?t }}"))
     return near
 
 
