@@ -196,3 +196,25 @@ def test_an_archive_updated_day_by_day_states_the_dataset_as_a_full_build_does(t
         if n:
             assert "copy store" in summary.stages
         assert _outputs(out) == _full(tmp_path, inputs, n), f"step {n}"
+
+
+def test_a_page_extraction_fails_on_is_left_out_as_a_full_build_leaves_it_out(tmp_path, monkeypatch):
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    real = run.extract_article
+
+    def failing(article):  # an extractor's bug met on one page
+        if any("人力资源社会保障部" in s.text for s in article.sentences):
+            raise RuntimeError("made to fail")
+        return real(article)
+    monkeypatch.setattr(run, "extract_article", failing)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "d.txt")})
+    summary = build([inputs], out, update=True, export=EXPORTS)
+    assert any("d.txt" in line and "extraction failed" in line for line in summary.failed)
+    assert not (out / "facts" / "d.json").exists()
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+    monkeypatch.setattr(run, "extract_article", real)  # mended: the page is put in
+    build([inputs], out, update=True, export=EXPORTS)
+    assert (out / "facts" / "d.json").exists()
+    assert _outputs(out) == _full(tmp_path, inputs, 1)

@@ -85,6 +85,7 @@ class KeptResolution:
     changes: Changes | None = None
     memo: InputMemo | None = None  # what each input gave this build (kg.pipeline.inputs), kept with the state
     resolved_again: int = 0  # pages put in or taken out
+    resolved: set[str] = field(default_factory=set)  # the sources of this build's pages (not those failing)
 
     @classmethod
     def open(cls, cache: ExtractionCache, key: bytes, read_options: object,
@@ -150,6 +151,7 @@ class KeptResolution:
             added.append((_position(page), page.sha256, resolve_page(page, findings)))
         removed = set(self.known) - self.unchanged - extracted
         self.resolved_again = len(added) + len(removed - extracted)
+        self.resolved = self.unchanged | extracted
         self.changes = self.state.apply(added, removed)
 
     def seal(self) -> str:
@@ -213,6 +215,8 @@ def write_update(kept: KeptResolution, names, generation: Generation, base: str,
     clock = time.perf_counter()
     facts_files, to_write = set(), []
     for key, (name, source, where) in names.pages.items():
+        if key not in kept.resolved:
+            continue  # (it failed: no facts, as in a full build)
         rel = f"{FACTS_DIR}/{name}"
         facts_files.add(rel)
         if not (key not in changes.pages and generation.previous_facts.get(name) == {"source": source, **where}
@@ -316,7 +320,7 @@ def _store_patch(store: ox.Store, kept: KeptResolution, part: KnowledgeBase, bas
     patch.extend(_quads(knowledge_graph_quads(entities, relations, {**lookup, **{e.id: e for e in entities}}, base)))
     # graph/build: the description of the dataset, for the pages it has now
     when = _dataset_time(store, dataset, build, pages, old_dates, state)
-    described = _quads(description_quads(len(kept.state.pages()), when, base, license))
+    described = _quads(description_quads(len(kept.resolved), when, base, license))
     # (by subject and property: the dataset and the build also have a triple per page, which stay)
     for subject, predicate in {(q.subject, q.predicate) for q in described}:
         patch.removed.update(store.quads_for_pattern(subject, predicate, None, build))
