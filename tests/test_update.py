@@ -218,3 +218,33 @@ def test_a_page_extraction_fails_on_is_left_out_as_a_full_build_leaves_it_out(tm
     build([inputs], out, update=True, export=EXPORTS)
     assert (out / "facts" / "d.json").exists()
     assert _outputs(out) == _full(tmp_path, inputs, 1)
+
+
+_KILLED_AT_THE_SWITCH = """
+import os, sys
+from pathlib import Path
+from kg.pipeline import outdir, run
+carry = outdir._carry
+def killed(source, target, skip, rel=""):
+    if Path(target).name.startswith(".out.kg-"):
+        os._exit(9)  # the new generation made beside the folder, the cache moved into it: not switched in
+    return carry(source, target, skip, rel)
+outdir._carry = killed
+run.build([Path(sys.argv[1])], Path(sys.argv[2]), update=True, export=frozenset({"nq", "nt", "json"}))
+"""
+
+
+def test_an_update_killed_at_the_switch_leaves_the_previous_build_and_the_next_update_mends_it(tmp_path):
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    before = _outputs(out)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "c.txt", "d.txt")})
+    done = subprocess.run([sys.executable, "-c", _KILLED_AT_THE_SWITCH, str(inputs), str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 9, done.stderr
+    assert _outputs(out) == before  # the previous build, whole (without its cache: moved into the new folder)
+    summary = build([inputs], out, update=True, export=EXPORTS)  # cleans up the unfinished generation
+    assert summary.resolved_again is None  # no state to trust: every page resolved again
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
