@@ -230,3 +230,31 @@ ukgsh:NoProvinces a sh:NodeShape ; sh:targetClass ukg:Province ;
     assert "violates kg/knowledge/shapes.ttl" in err and "no province allowed" in err and "province/110000" in err
     assert main(["check", "--store", str(tmp_path / "nowhere")]) == 2
     assert "no store there" in capsys.readouterr().err
+
+
+def test_a_node_with_many_values_is_checked_on_the_values_a_change_added(monkeypatch):
+    """The build's prov:used has a value per page (each must be a ukg:Page): an update's check reads the
+    values it added and those whose type changed, not every page, and still finds what a full check finds."""
+    monkeypatch.setattr(shacl, "MANY_VALUES", 2)
+    ukg, prov = "https://w3id.org/unionkg/ontology#", "http://www.w3.org/ns/prov#"
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    build = "<https://example.org/build>"
+    pages = [f"<https://example.org/page/{n}>" for n in range(4)]
+    lines = [f"{build} {rdf_type} <{prov}Activity> .", f'{build} <{ukg}toolVersion> "1" .']
+    lines += [f"{build} <{prov}used> {p} ." for p in pages] + [f"{p} {rdf_type} <{ukg}Page> ." for p in pages]
+    lines += [f'{p} <http://purl.org/dc/terms/identifier> "{n}" .' for n, p in enumerate(pages)]
+    lines += [f'{p} <{ukg}sha256> "{"0" * 64}" .' for p in pages]
+    lines = [line[:-1] + "<https://example.org/g> .\n" for line in lines]  # (quads of one named graph)
+    assert shacl.violations(union_store(lines)) == []
+    stranger = "<https://example.org/zz-not-a-page>"  # (after the pages: not among the values kept for counting)
+    added = f"{build} <{prov}used> {stranger} <https://example.org/g> .\n"
+    store = union_store(lines + [added])
+    nodes = shacl.changed_nodes(store, {build}, set())
+    found = shacl.violations(store, only=nodes, added={(build, f"<{prov}used>", stranger)})
+    assert [(v.check.constraint, v.value) for v in found] == [(f"sh:class <{ukg}Page>", stranger)]
+    assert [(v.check.constraint, v.value) for v in shacl.violations(store)] == [(f"sh:class <{ukg}Page>", stranger)]
+    # a page that is no longer a page (its type changed): the build points to it, and it is looked at
+    store = union_store([line for line in lines if not line.startswith(f"{pages[2]} {rdf_type}")])
+    nodes = shacl.changed_nodes(store, {pages[2]}, {pages[2]})
+    found = shacl.violations(store, only=nodes, added=set())
+    assert (f"sh:class <{ukg}Page>", pages[2]) in {(v.check.constraint, v.value) for v in found}

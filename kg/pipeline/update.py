@@ -252,7 +252,7 @@ def write_update(kept: KeptResolution, names, generation: Generation, base: str,
         digest = shacl.digest()
         if previous.get("checked") == digest:
             nodes = shacl.changed_nodes(store, result.subjects, result.retyped)
-            found = shacl.violations(store, only=nodes)
+            found = shacl.violations(store, only=nodes, added=result.union_added_triples)
             summary.shapes_checked = len(nodes)
         else:
             found = shacl.violations(store)

@@ -45,6 +45,7 @@ class PatchResult:
     union_added: int = 0
     subjects: set[str] = field(default_factory=set)
     retyped: set[str] = field(default_factory=set)
+    union_added_triples: set[tuple[str, str, str]] = field(default_factory=set)  # N-Triples terms
 
 
 class StorePatch:
@@ -96,6 +97,7 @@ class StorePatch:
             if union not in store:
                 store.add(union)
                 result.union_added += 1
+                result.union_added_triples.add(tuple(map(str, triple)))
                 changed.append(triple)
         for subject, predicate, _ in changed:
             result.subjects.add(str(subject))

@@ -184,11 +184,20 @@ def changed_nodes(store: ox.Store, subjects: set[str], retyped: set[str]) -> set
     return found
 
 
-def violations(store: ox.Store, only: set[str] | None = None) -> list[Violation]:
+# A node with more values of one property than this (the build's prov:used, the dataset's
+# prov:hadPrimarySource: one per page) is checked, for that property, on the values a change added
+# (when the caller says which) and as many others as its counts need: the others passed before.
+MANY_VALUES = 1000
+
+
+def violations(store: ox.Store, only: set[str] | None = None,
+               added: set[tuple[str, str, str]] | None = None) -> list[Violation]:
     """Every violation of the shapes in ``store``, whose default graph is the union of its
-    graphs; with ``only`` (N-Triples terms), the violations of those nodes."""
+    graphs; with ``only`` (N-Triples terms), the violations of those nodes, of a store that passed the
+    same checks before the change whose added union triples are ``added`` (N-Triples terms; None: not
+    known, every value of every node in ``only`` is checked)."""
     if only is not None:
-        return [v for v in violations(_around(store, only)) if v.focus in only]
+        return [v for v in violations(_around(store, only, added)) if v.focus in only]
     found, answers = [], {}
     for check in checks():
         if check.query not in answers:
@@ -198,24 +207,44 @@ def violations(store: ox.Store, only: set[str] | None = None) -> list[Violation]
     return found
 
 
-def _around(store: ox.Store, nodes: set[str]) -> ox.Store:
+def _around(store: ox.Store, nodes: set[str], added: set[tuple[str, str, str]] | None = None) -> ox.Store:
     """An in-memory store of what decides the results of ``nodes``: their values of rdf:type and of the
     properties the shapes constrain, and the types of those values (the checks' queries on a few nodes
-    of a large store, run there with VALUES, would still read the whole of each property). The types
-    of a node's values are read in one join per property: the build and the dataset have a value per
-    page (``prov:used``, ``prov:hadPrimarySource``, each to be a ``ukg:Page``)."""
+    of a large store, run there with VALUES, would still read the whole of each property). Of a
+    property with more than ``MANY_VALUES`` values, when ``added`` says what the change added, only the
+    values it added, those that are themselves changed nodes (a value whose type changed is one), and
+    as many others as the property's counts need."""
     near = ox.Store()
     default = ox.DefaultGraph()
     rdf_type = _node(RDF_TYPE)
+    new_values: dict[tuple[str, str], set[str]] = {}
+    for s, p, o in added or ():
+        new_values.setdefault((s, p), set()).add(o)
     for term in nodes:
         node = _node(term)
         for prop in _checked_properties():
             triples = list(store.quads_for_pattern(node, prop, None, default))
+            if prop != rdf_type and len(triples) > MANY_VALUES:
+                if added is None:  # every value, their types read in one join
+                    near.extend(triples)
+                    near.extend(ox.Quad(row["v"], rdf_type, row["t"]) for row in store.query(
+                        f"SELECT ?v ?t WHERE {{ {term} {prop} ?v . ?v {RDF_TYPE} ?t }}"))
+                    continue
+                wanted = new_values.get((term, str(prop)), set()) | nodes
+                triples = triples[:_values_counted(str(prop))] + [q for q in triples if str(q.object) in wanted]
             near.extend(triples)
-            if prop != rdf_type and any(isinstance(q.object, ox.NamedNode) for q in triples):
-                near.extend(ox.Quad(row["v"], rdf_type, row["t"]) for row in store.query(
-                    f"SELECT ?v ?t WHERE {{ {term} {prop} ?v . ?v {RDF_TYPE} ?t }}"))
+            for value in {q.object for q in triples if isinstance(q.object, ox.NamedNode)}:
+                near.extend(store.quads_for_pattern(value, rdf_type, None, default))
     return near
+
+
+@lru_cache(maxsize=None)
+def _values_counted(path: str) -> int:
+    """How many values of ``path`` its count checks need to see: one more than its largest sh:maxCount,
+    and at least its largest sh:minCount (and one)."""
+    bounds = [1] + [c.more_than + 1 for c in checks() if c.path == path and c.more_than is not None] + \
+        [c.fewer_than for c in checks() if c.path == path and c.fewer_than is not None]
+    return max(bounds)
 
 
 @lru_cache(maxsize=1)
