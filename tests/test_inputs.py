@@ -113,3 +113,19 @@ def test_a_memo_not_written_by_this_users_build_is_not_used(tmp_path, monkeypatc
     shutil.rmtree(out / ".cache")  # no memo, no state, no cache: every page extracted, the same result
     build([pages], out, update=True, export=EXPORTS)
     assert _outputs(out) == _full(tmp_path, pages, 1)
+
+
+def test_an_empty_archive_that_grows_is_read_whole_and_no_longer_said_empty(tmp_path, monkeypatch):
+    """What reading an archive said of the whole file (it had no record) is not replayed for the file grown."""
+    pages, out = tmp_path / "pages", tmp_path / "out"
+    _page(pages, "a.txt", _TEXTS["a.txt"])
+    archive = pages / "news.jsonl"
+    archive.write_text("\n", encoding="utf-8")
+    summary = build([pages], out, update=True, export=EXPORTS)
+    assert any("empty archive" in line for line in summary.failed)
+    with open(archive, "a", encoding="utf-8") as f:
+        f.write(_records([("2024-03-01", "https://example.org/1", _TEXTS["b.txt"])]))
+    read = _reads(monkeypatch)
+    summary = build([pages], out, update=True, export=EXPORTS)
+    assert summary.failed == [] and read == ["news.jsonl"]
+    assert _outputs(out) == _full(tmp_path, pages, 0)
