@@ -59,7 +59,8 @@ class InputMemo:
         if stamp is None:
             return cls()
         try:
-            fd = os.open(folder / MEMO_FILE, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # (no link followed, no FIFO waited on: as the cache's entries)
+            fd = os.open(folder / MEMO_FILE, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
             with os.fdopen(fd, "rb") as f:
                 if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                     return cls()
