@@ -283,3 +283,17 @@ def test_a_store_the_update_cannot_patch_is_written_whole(tmp_path, monkeypatch)
     monkeypatch.setattr(update, "_store_patch", lambda *args, **kwargs: None)
     build([inputs], out, update=True, export=EXPORTS)
     assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def test_the_previous_store_left_by_a_build_killed_in_its_last_step_is_removed(tmp_path):
+    """A build switching file by file and killed between putting its store in place and removing the
+    previous one (``swap_in``) leaves ``.store.old``: the next build removes it rather than carrying it on."""
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    import shutil
+    shutil.copytree(out / "store", out / ".store.old")  # as the kill leaves it
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    assert not (out / ".store.old").exists()
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
