@@ -297,3 +297,16 @@ def test_the_previous_store_left_by_a_build_killed_in_its_last_step_is_removed(t
     build([inputs], out, update=True, export=EXPORTS)
     assert not (out / ".store.old").exists()
     assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def test_a_file_the_atomic_writer_left_when_killed_is_removed(tmp_path):
+    """A build switching file by file and killed while writing its manifest leaves the writer's temporary
+    file (``.kg-XXXXXXXX.tmp``) in the folder: the next build removes it rather than carrying it on."""
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    (out / ".kg-abc_1234.tmp").write_text("{}", encoding="utf-8")  # as the kill leaves it
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    assert not (out / ".kg-abc_1234.tmp").exists()
+    assert _outputs(out) == _full(tmp_path, inputs, 0)

@@ -313,6 +313,11 @@ class Generation:
         recover(self.out / STORE_DIR)
         if (self.out / STORE_DIR).is_dir():
             shutil.rmtree(self.out / f".{STORE_DIR}.old", ignore_errors=True)
+        # a file the atomic writer (kg.export.files.atomic_path) had not yet renamed into place when killed
+        for folder in (self.out, self.out / FACTS_DIR):
+            for stale in folder.glob(".kg-*.tmp"):
+                if re.fullmatch(r"\.kg-[a-z0-9_]{8}\.tmp", stale.name) and stale.is_file() and not stale.is_symlink():
+                    stale.unlink(missing_ok=True)
         # exactly the names ``tempfile.mkdtemp`` gives this folder's new generations (eight characters
         # of its alphabet): never those of a folder whose name merely begins like this one's
         mine = re.compile(re.escape(f".{self.real.name}.kg-") + r"[a-z0-9_]{8}\.tmp")
