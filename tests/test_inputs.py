@@ -3,6 +3,7 @@ an archive grown at its end is read from where it ended, and the result is a ful
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,46 @@ def test_a_memo_not_written_by_this_users_build_is_not_used(tmp_path, monkeypatc
     shutil.rmtree(out / ".cache")  # no memo, no state, no cache: every page extracted, the same result
     build([pages], out, update=True, export=EXPORTS)
     assert _outputs(out) == _full(tmp_path, pages, 1)
+
+
+def test_an_empty_archive_that_grows_is_read_whole_and_no_longer_said_empty(tmp_path, monkeypatch):
+    """What reading an archive said of the whole file (it had no record) is not replayed for the file grown."""
+    pages, out = tmp_path / "pages", tmp_path / "out"
+    _page(pages, "a.txt", _TEXTS["a.txt"])
+    archive = pages / "news.jsonl"
+    archive.write_text("\n", encoding="utf-8")
+    summary = build([pages], out, update=True, export=EXPORTS)
+    assert any("empty archive" in line for line in summary.failed)
+    with open(archive, "a", encoding="utf-8") as f:
+        f.write(_records([("2024-03-01", "https://example.org/1", _TEXTS["b.txt"])]))
+    read = _reads(monkeypatch)
+    summary = build([pages], out, update=True, export=EXPORTS)
+    assert summary.failed == [] and read == ["news.jsonl"]
+    assert _outputs(out) == _full(tmp_path, pages, 0)
+
+
+def test_a_fifo_put_in_place_of_the_memo_is_not_waited_on(tmp_path):
+    import signal
+
+    pages, out = tmp_path / "pages", tmp_path / "out"
+    for name in ("a.txt", "b.txt"):
+        _page(pages, name, _TEXTS[name])
+    build([pages], out, update=True, export=EXPORTS)
+    memo = out / ".cache" / MEMO_FILE
+    memo.unlink()
+    os.mkfifo(memo)
+    _page(pages, "c.txt", _TEXTS["c.txt"])
+
+    class Waited(Exception):  # (not an OSError, which the memo's reading takes for a memo it cannot use)
+        pass
+
+    def waited(*args):
+        raise Waited("the build waited on the FIFO")
+    before = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(20)
+    try:
+        build([pages], out, update=True, export=EXPORTS)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    assert _outputs(out) == _full(tmp_path, pages, 0)

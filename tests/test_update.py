@@ -248,3 +248,107 @@ def test_an_update_killed_at_the_switch_leaves_the_previous_build_and_the_next_u
     assert summary.resolved_again is None  # no state to trust: every page resolved again
     assert _outputs(out) == _full(tmp_path, inputs, 0)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")] == []
+
+
+def test_the_time_goes_when_no_page_has_a_date_any_more_and_follows_every_page_when_source_date_epoch_goes(
+        tmp_path, monkeypatch):
+    """The dataset's time once the dated records are taken out (none: no triple left behind), and once
+    SOURCE_DATE_EPOCH is no longer set (the latest date of every page, not only of those put in)."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {"a.txt": _TEXTS["a.txt"]})
+    archive = inputs / "news.jsonl"
+    archive.write_text(_records([("2024-03-03", "https://example.org/3", _TEXTS["b.txt"])]), encoding="utf-8")
+    build([inputs], out, update=True, export=EXPORTS)
+    archive.unlink()  # no page has a date now
+    build([inputs], out, update=True, export=EXPORTS)
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    archive.write_text(_records([("2024-03-03", "https://example.org/3", _TEXTS["b.txt"])]), encoding="utf-8")
+    build([inputs], out, update=True, export=EXPORTS)
+    assert _outputs(out) == _full(tmp_path, inputs, 1)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    _write_inputs(inputs, {"a.txt": _TEXTS["a.txt"], "c.txt": _TEXTS["c.txt"]})  # (removes the archive)
+    archive.write_text(_records([("2024-03-03", "https://example.org/3", _TEXTS["b.txt"])]), encoding="utf-8")
+    (inputs / "c.txt").write_text(f"## 测试\n\n{_CHANGED['c.txt']}\n", encoding="utf-8")  # a page without a date
+    build([inputs], out, update=True, export=EXPORTS)
+    assert _outputs(out) == _full(tmp_path, inputs, 2)
+
+
+def test_an_update_with_another_base_or_licence_gives_the_full_build(tmp_path):
+    """--base and --license are not part of the kept resolution: the store of another --base is made
+    whole (every IRI changes), another licence is stated again."""
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    base = "https://example.org/kg/"
+    build([inputs], out, update=True, export=EXPORTS, base=base)
+    assert _outputs(out) == _outputs(_full_with(tmp_path / "full0", inputs, base=base))
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "c.txt", "d.txt")})
+    build([inputs], out, update=True, export=EXPORTS, base=base, license="https://example.org/licence")
+    assert _outputs(out) == _outputs(_full_with(tmp_path / "full1", inputs, base=base,
+                                                license="https://example.org/licence"))
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "c.txt", "d.txt", "e.txt")})
+    build([inputs], out, update=True, export=EXPORTS)  # back to the defaults
+    assert _outputs(out) == _full(tmp_path, inputs, 2)
+
+
+def _full_with(out: Path, inputs: Path, **options) -> Path:
+    build([inputs], out, export=EXPORTS, **options)
+    return out
+
+
+def test_a_state_replaced_by_a_symbolic_link_is_not_opened(tmp_path):
+    """SQLite follows a link: a state made a link to a file elsewhere would be written there."""
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    elsewhere = tmp_path / "elsewhere.db"
+    elsewhere.write_bytes(b"")
+    (out / ".cache" / STATE_FILE).unlink()
+    (out / ".cache" / STATE_FILE).symlink_to(elsewhere)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    assert elsewhere.read_bytes() == b""
+    assert not (out / ".cache" / STATE_FILE).is_symlink()
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def test_a_store_the_update_cannot_patch_is_written_whole(tmp_path, monkeypatch):
+    """When the patch cannot be made (``_store_patch`` gives None: a post no page shows), the facts and
+    merges written so far are dropped and everything is written from the state, as a full build does."""
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "c.txt")})
+    monkeypatch.setattr(update, "_store_patch", lambda *args, **kwargs: None)
+    build([inputs], out, update=True, export=EXPORTS)
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def test_the_previous_store_left_by_a_build_killed_in_its_last_step_is_removed(tmp_path):
+    """A build switching file by file and killed between putting its store in place and removing the
+    previous one (``swap_in``) leaves ``.store.old``: the next build removes it rather than carrying it on."""
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    import shutil
+    shutil.copytree(out / "store", out / ".store.old")  # as the kill leaves it
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    assert not (out / ".store.old").exists()
+    assert _outputs(out) == _full(tmp_path, inputs, 0)
+
+
+def test_a_file_the_atomic_writer_left_when_killed_is_removed(tmp_path):
+    """A build switching file by file and killed while writing its manifest leaves the writer's temporary
+    file (``.kg-XXXXXXXX.tmp``) in the folder: the next build removes it rather than carrying it on."""
+    inputs, out = tmp_path / "pages", tmp_path / "out"
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    (out / ".kg-abc_1234.tmp").write_text("{}", encoding="utf-8")  # as the kill leaves it
+    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
+    build([inputs], out, update=True, export=EXPORTS)
+    assert not (out / ".kg-abc_1234.tmp").exists()
+    assert _outputs(out) == _full(tmp_path, inputs, 0)

@@ -59,7 +59,8 @@ class InputMemo:
         if stamp is None:
             return cls()
         try:
-            fd = os.open(folder / MEMO_FILE, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            # (no link followed, no FIFO waited on: as the cache's entries)
+            fd = os.open(folder / MEMO_FILE, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
             with os.fdopen(fd, "rb") as f:
                 if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                     return cls()
@@ -106,7 +107,7 @@ def read_inputs(paths: Iterable[Path], read: Callable[[list[Path]], Iterator[Pag
             continue
         items: list = []
         grown = (before is not None and archive_reader is not None and path.suffix.lower() in ARCHIVE_SUFFIXES
-                 and _grown_from(path, before))
+                 and not _failed_whole(where, before["items"]) and _grown_from(path, before))
         if grown:
             items = list(before["items"])
             yield from _replayed(where, items)
@@ -175,6 +176,15 @@ def _grown_from(path: Path, before: dict) -> bool:
     except OSError:
         return False
     return left == 0 and digest.hexdigest() == before.get("sha")
+
+
+def _failed_whole(where: str, items: list) -> bool:
+    """Whether reading the input failed as a whole (an empty archive, a UTF-16 file, a read cut short), not
+    at a line (``PATH:LINE: ...``): what it says of the file is not said of the file grown, which is read
+    whole again."""
+    head = f"{where}:"
+    return any(item[0] == "failed" and not (item[1].startswith(head) and item[1][len(head):len(head) + 1].isdigit())
+               for item in items)
 
 
 def _memo_item(item: Page | IngestError) -> list:

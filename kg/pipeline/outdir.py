@@ -44,7 +44,7 @@ from pathlib import Path
 
 from kg import __version__
 from kg.export.files import write_atomic
-from kg.store.database import STORE_DIR, swap_in
+from kg.store.database import STORE_DIR, recover, swap_in
 
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -308,6 +308,16 @@ class Generation:
         first (a file the user saved there while the build was switching)."""
         for stale in self.out.glob(".build-*.tmp"):
             shutil.rmtree(stale, ignore_errors=True)
+        # the previous store, left beside the new one by a build killed before ``swap_in`` removed it
+        # (else carried into every later generation as if it were the user's)
+        recover(self.out / STORE_DIR)
+        if (self.out / STORE_DIR).is_dir():
+            shutil.rmtree(self.out / f".{STORE_DIR}.old", ignore_errors=True)
+        # a file the atomic writer (kg.export.files.atomic_path) had not yet renamed into place when killed
+        for folder in (self.out, self.out / FACTS_DIR):
+            for stale in folder.glob(".kg-*.tmp"):
+                if re.fullmatch(r"\.kg-[a-z0-9_]{8}\.tmp", stale.name) and stale.is_file() and not stale.is_symlink():
+                    stale.unlink(missing_ok=True)
         # exactly the names ``tempfile.mkdtemp`` gives this folder's new generations (eight characters
         # of its alphabet): never those of a folder whose name merely begins like this one's
         mine = re.compile(re.escape(f".{self.real.name}.kg-") + r"[a-z0-9_]{8}\.tmp")

@@ -29,6 +29,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import stat
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -40,7 +41,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.export.rdf import (RdfData, dataset_time, description_quads, knowledge_graph_quads, mint,
                            page_provenance_quads, to_dataset, write_exports)
-from kg.ingest.pages import Page
+from kg.ingest.pages import Page, valid_date
 from kg.pipeline.cache import PACKAGE, ExtractionCache, extraction_digest
 from kg.pipeline.inputs import InputMemo, UnreadPage, read_again
 from kg.pipeline.outdir import FACTS_DIR, Generation
@@ -97,6 +98,9 @@ class KeptResolution:
         basis = resolution_basis(cache.extraction, read_options)
         state = None
         try:
+            if os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+                # a symbolic link (SQLite would follow it, and write where it points) or a FIFO put there
+                raise StateError("the state is not a regular file")
             state = ResolutionState(path, key)
             stamp = state.stamp()
             if expected_stamp is not None and stamp == expected_stamp and stamp.startswith(basis):
@@ -182,6 +186,7 @@ def _position(page: Page) -> str:
 _DCTERMS_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 _DCTERMS_DATE = ox.NamedNode("http://purl.org/dc/terms/date")
 _DCTERMS_MODIFIED = ox.NamedNode("http://purl.org/dc/terms/modified")
+_VOID_URI_SPACE = ox.NamedNode("http://rdfs.org/ns/void#uriSpace")
 
 
 def write_update(kept: KeptResolution, names, generation: Generation, base: str, license: str,
@@ -241,8 +246,10 @@ def write_update(kept: KeptResolution, names, generation: Generation, base: str,
     try:
         patch = _store_patch(store, kept, part, base, license)
         if patch is None:
-            del store
+            store = None  # (closed before its files go; the ``finally`` below drops it again)
             shutil.rmtree(scratch / STORE_DIR, ignore_errors=True)
+            for rel in facts_files | {MERGE_LOG}:  # written or linked above: the caller writes them all
+                (scratch / rel).unlink(missing_ok=True)
             return None
         result = patch.apply()
         store.flush()
@@ -283,6 +290,9 @@ def _store_patch(store: ox.Store, kept: KeptResolution, part: KnowledgeBase, bas
         return ox.NamedNode(mint(base, local)[1:-1])
 
     knowledge, build = node("graph/knowledge"), node("graph/build")
+    dataset = node("dataset")
+    if next(store.quads_for_pattern(dataset, _VOID_URI_SPACE, ox.Literal(base), build), None) is None:
+        return None  # a store minted under another --base: every IRI changes, it is made whole
     # the pages' graphs: each page whose outputs change, as it was (taken out) and as it is (put in)
     taken_out, old_dates, old_urls = set(), set(), set()
     for source in sorted(changes.pages | set(part.pages)):
@@ -305,7 +315,6 @@ def _store_patch(store: ox.Store, kept: KeptResolution, part: KnowledgeBase, bas
         if q.graph_name in wanted:
             patch.add(q)
     patch.extend(_quads(page_provenance_quads(pages, base)))
-    dataset = node("dataset")
     for url in old_urls:  # the dataset's source, unless another page has that URL too
         if not any(q.graph_name not in taken_out and not isinstance(q.graph_name, ox.DefaultGraph)
                    and q.graph_name != build for q in store.quads_for_pattern(None, _DCTERMS_SOURCE, url, None)):
@@ -322,7 +331,8 @@ def _store_patch(store: ox.Store, kept: KeptResolution, part: KnowledgeBase, bas
     when = _dataset_time(store, dataset, build, pages, old_dates, state)
     described = _quads(description_quads(len(kept.resolved), when, base, license))
     # (by subject and property: the dataset and the build also have a triple per page, which stay)
-    for subject, predicate in {(q.subject, q.predicate) for q in described}:
+    # (the time too when there is none now: no page has a date any more)
+    for subject, predicate in {(q.subject, q.predicate) for q in described} | {(dataset, _DCTERMS_MODIFIED)}:
         patch.removed.update(store.quads_for_pattern(subject, predicate, None, build))
     patch.extend(described)
     return patch
@@ -336,7 +346,8 @@ def _dataset_time(store: ox.Store, dataset: ox.NamedNode, build: ox.NamedNode, p
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return dataset_time(())
     stated = next((q.object.value for q in store.quads_for_pattern(dataset, _DCTERMS_MODIFIED, None, build)), None)
-    if stated is not None and stated in old_dates:
+    if stated is not None and (stated in old_dates or not valid_date(stated)):
+        # (a page taken out had it, or it was SOURCE_DATE_EPOCH's time and is not a page's date)
         return dataset_time(state.page_dates())
     return dataset_time([stated, *(e.attrs.date for e in pages)])
 
