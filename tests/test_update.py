@@ -128,16 +128,24 @@ run.build([Path(sys.argv[1])], Path(sys.argv[2]), update=True, export=frozenset(
 """
 
 
-def test_a_killed_update_leaves_the_previous_build_and_the_next_update_gives_the_full_build(tmp_path):
+def _killed_update(script: str, tmp_path: Path, then: dict[str, str]) -> tuple[Path, Path, dict]:
+    """A build of a.txt, b.txt and c.txt, then an update to ``then`` run by ``script`` in a process it
+    kills (exit 9): the input and output folders, and the outputs of the build before it."""
     inputs, out = tmp_path / "pages", tmp_path / "out"
     _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
     build([inputs], out, update=True, export=EXPORTS)
     before = _outputs(out)
-    _write_inputs(inputs, {"a.txt": _CHANGED["a.txt"], "c.txt": _TEXTS["c.txt"], "d.txt": _TEXTS["d.txt"]})
-    # killed after the state took the changes in, before any file of the new generation was made
-    done = subprocess.run([sys.executable, "-c", _KILLED_UPDATE, str(inputs), str(out)], capture_output=True,
+    _write_inputs(inputs, then)
+    done = subprocess.run([sys.executable, "-c", script, str(inputs), str(out)], capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 9, done.stderr
+    return inputs, out, before
+
+
+def test_a_killed_update_leaves_the_previous_build_and_the_next_update_gives_the_full_build(tmp_path):
+    # killed after the state took the changes in, before any file of the new generation was made
+    inputs, out, before = _killed_update(_KILLED_UPDATE, tmp_path, {
+        "a.txt": _CHANGED["a.txt"], "c.txt": _TEXTS["c.txt"], "d.txt": _TEXTS["d.txt"]})
     assert _outputs(out) == before  # the previous build, whole
     from kg.store.database import open_store
     store = open_store(out / "store")
@@ -235,14 +243,8 @@ run.build([Path(sys.argv[1])], Path(sys.argv[2]), update=True, export=frozenset(
 
 
 def test_an_update_killed_at_the_switch_leaves_the_previous_build_and_the_next_update_mends_it(tmp_path):
-    inputs, out = tmp_path / "pages", tmp_path / "out"
-    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "b.txt", "c.txt")})
-    build([inputs], out, update=True, export=EXPORTS)
-    before = _outputs(out)
-    _write_inputs(inputs, {n: _TEXTS[n] for n in ("a.txt", "c.txt", "d.txt")})
-    done = subprocess.run([sys.executable, "-c", _KILLED_AT_THE_SWITCH, str(inputs), str(out)], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 9, done.stderr
+    inputs, out, before = _killed_update(_KILLED_AT_THE_SWITCH, tmp_path,
+                                         {n: _TEXTS[n] for n in ("a.txt", "c.txt", "d.txt")})
     assert _outputs(out) == before  # the previous build, whole (without its cache: moved into the new folder)
     summary = build([inputs], out, update=True, export=EXPORTS)  # cleans up the unfinished generation
     assert summary.resolved_again is None  # no state to trust: every page resolved again

@@ -24,11 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.knowledge import kinds
-from kg.export.files import write_atomic
+from kg.export.files import write_atomic, write_new
 
 if TYPE_CHECKING:  # networkx and numpy are imported where used: `kg --help` need not load them
     import networkx as nx
     import numpy as np
+
+    from kg.resolve.entities import KnowledgeBase
 
 SEED = 20240101
 EDGE_PX = 130          # typical link length on screen, in pixels
@@ -396,6 +398,20 @@ def whole_graph_html(graph: nx.MultiDiGraph) -> str:
     title = "unionkg" if shown is drawn else \
         f"unionkg · the {shown.number_of_nodes():,} most linked of {drawn.number_of_nodes():,} nodes"
     return render_html(shown, title=title)
+
+
+def write_graph_files(kb: "KnowledgeBase", folder: Path, export) -> None:
+    """``graph.json`` and ``graph.html`` of ``kb``, those ``export`` names (``json``, ``html``), new files in
+    ``folder`` (a build's scratch folder) made from one graph, which goes when they are written: what
+    ``kg build`` writes, and an update from its state."""
+    from kg.build.graph import build_graph, graph_json_parts  # (networkx: only when a graph is drawn)
+    if not export & {"json", "html"}:
+        return
+    graph = build_graph(kb)
+    if "json" in export:
+        write_new(folder / "graph.json", graph_json_parts(graph))
+    if "html" in export:
+        write_new(folder / "graph.html", whole_graph_html(graph))  # as kg export --format html writes it
 
 
 def write_html(graph: nx.MultiDiGraph, path: str | Path, title: str = "unionkg", seed: int = SEED) -> Path:

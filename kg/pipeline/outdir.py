@@ -50,6 +50,7 @@ MANIFEST = "manifest.json"
 MANIFEST_FORMAT = 1
 LOCK = ".kg-build.lock"
 FACTS_DIR = "facts"
+MERGE_LOG = "merges.tsv"  # one line per merge of namesakes, for a reviewer (kg.export.facts.merge_log_text)
 CACHE_DIR = ".cache"  # kg build --update's cache and resolution (kg.pipeline.cache, kg.pipeline.update)
 # The files a build wrote before the manifest existed: a folder without one holds these
 # by name (and, in facts/, the facts this build writes again; others are kept).

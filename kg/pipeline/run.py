@@ -30,14 +30,13 @@ from kg.extract.base import Mention, attributes_class
 from kg.knowledge import kinds
 from kg.export.facts import each_page_facts, facts_text, merge_log_text
 from kg.export.files import holds, write_atomic, write_new  # write_atomic: the one atomic writer, importable from here
-from kg.build.graph import build_graph, graph_json_parts
-from kg.export.html import whole_graph_html
+from kg.export.html import write_graph_files
 from kg.ingest.pages import DEFAULT_MAX_BYTES, ArchiveFields, IngestError, Page, read_archive, read_page
 from kg.store import shacl
 from kg.store.shacl import ShapeViolation  # (importable from here)
 from kg.pipeline.inputs import ARCHIVE_SUFFIXES, InputMemo, UnreadPage, archive_from, read_inputs
-from kg.pipeline.update import MERGE_LOG, KeptResolution, write_update
-from kg.pipeline.outdir import CACHE_DIR, FACTS_DIR, BuildLock, Generation, OutputError, check_output, remove_if_unused
+from kg.pipeline.update import KeptResolution, write_update
+from kg.pipeline.outdir import CACHE_DIR, FACTS_DIR, MERGE_LOG, BuildLock, Generation, OutputError, check_output, remove_if_unused
 from kg.export.rdf import DEFAULT_BASE, DEFAULT_LICENSE, RdfData, check_license, dataset_time, quad_table, write_exports
 from kg.resolve.entities import KnowledgeBase, page_id, resolve
 from kg.store.database import STORE_DIR, build_store, record_check, record_state
@@ -463,9 +462,6 @@ def _count(page: Page, summary: Summary) -> None:
     summary.sentences += sum(len(a.sentences) for a in page.articles)
 
 
-def _read_inputs(paths: list[Path], options: ReadOptions):
-    return iter_pages(paths, options)
-
 
 def _pages_only(items, summary: Summary):
     """Pages from ``iter_pages``, failures and warnings noted in the summary as they stream past."""
@@ -592,7 +588,7 @@ def _build_locked(inputs, out_dir: Path, base: str, options: ReadOptions, jobs: 
                                   f"build did not write; move it out of {out_dir} or do not ask for it")
         names = PageNames(generation.taken)
         kept = _kept_resolution(cache, paths, options, generation.state_stamp)
-        read = functools.partial(_read_inputs, options=options)
+        read = functools.partial(iter_pages, options=options)
         if kept is not None:  # an input unchanged since the last update is not read again
             memo = InputMemo.load(cache.folder, cache_key(), None if kept.fresh else generation.state_stamp)
             kept.memo, shown = InputMemo(), dict(options.shown)
@@ -703,12 +699,7 @@ def _write_generation(held: list[KnowledgeBase], names: PageNames, generation: G
     clock.lap("facts")
     if export & {"json", "html"}:
         # graph.json and graph.html first: the graph can then go before the quads are made
-        graph = build_graph(kb)
-        if "json" in export:
-            write_new(scratch / "graph.json", graph_json_parts(graph))
-        if "html" in export:
-            write_new(scratch / "graph.html", whole_graph_html(graph))  # as kg export --format html writes it
-        del graph
+        write_graph_files(kb, scratch, export)
         clock.lap("json+html")
     table = quad_table(kb, base, license)
     del kb  # the last reference: the knowledge base goes before its quads are sorted

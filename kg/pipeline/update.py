@@ -39,20 +39,21 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import __version__
+from kg.export.facts import each_page_facts, facts_text, merge_log_text
+from kg.export.files import holds, write_new
+from kg.export.html import write_graph_files
 from kg.export.rdf import (RdfData, dataset_time, description_quads, knowledge_graph_quads, mint,
                            page_provenance_quads, to_dataset, write_exports)
 from kg.ingest.pages import Page, valid_date
 from kg.pipeline.cache import PACKAGE, ExtractionCache, extraction_digest
 from kg.pipeline.inputs import InputMemo, UnreadPage, read_again
-from kg.pipeline.outdir import FACTS_DIR, Generation
+from kg.pipeline.outdir import FACTS_DIR, MERGE_LOG, Generation
 from kg.pipeline.state import Changes, ResolutionState, StateError, StateKeeper, page_position
 from kg.resolve.entities import KnowledgeBase, page_id, resolve, resolve_page
 from kg.store import shacl
 from kg.store.database import STORE_DIR, StoreRdf, read_stamp, recover, write_stamp
 from kg.store.patch import StorePatch
 from kg.store.shacl import ShapeViolation
-
-MERGE_LOG = "merges.tsv"  # (kg.pipeline.run writes it too)
 
 __all__ = ["KeptResolution", "STATE_FILE", "resolution_basis"]
 
@@ -198,9 +199,6 @@ def write_update(kept: KeptResolution, names, generation: Generation, base: str,
     from the patched store. Returns the facts files, or None when the previous store cannot be patched
     (it is missing, damaged, or not the one of the state read): the caller then writes everything from
     the knowledge base, as a full build does. ``names``: the build's ``PageNames``."""
-    from kg.export.facts import each_page_facts, facts_text, merge_log_text
-    from kg.export.files import holds, write_new
-
     clock = time.perf_counter()
     state, changes = kept.state, kept.changes
     previous_store = generation.out / STORE_DIR
@@ -363,11 +361,4 @@ def _whole_graph_files(store: ox.Store, kept: KeptResolution, scratch: Path, exp
     if targets:
         write_exports(StoreRdf(store, scratch), targets)
     if export & {"json", "html"}:
-        from kg.build.graph import build_graph, graph_json_parts
-        from kg.export.files import write_new
-        from kg.export.html import whole_graph_html
-        graph = build_graph(kept.state.knowledge_base())
-        if "json" in export:
-            write_new(scratch / "graph.json", graph_json_parts(graph))
-        if "html" in export:
-            write_new(scratch / "graph.html", whole_graph_html(graph))
+        write_graph_files(kept.state.knowledge_base(), scratch, export)
